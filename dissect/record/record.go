@@ -1,0 +1,360 @@
+// Package record defines the facts mailwire reports, one struct per kind of
+// the JSON Lines contract (shared/docs/json-output.md). Every other package
+// produces or consumes these; field names and tags here are the public
+// interface, so renaming one is a breaking change.
+package record
+
+import "time"
+
+// Schema is the version of the JSON contract written in capture records.
+const Schema = 1
+
+// Record is any fact mailwire reports.
+type Record interface {
+	// Kind is the record's "kind" field.
+	Kind() string
+	// Frame is the frame number that orders the record in the output.
+	Frame() int64
+}
+
+// Capture opens the records of one capture file.
+type Capture struct {
+	File      string    `json:"file"`
+	Schema    int       `json:"schema"`
+	Format    string    `json:"format,omitempty"` // pcap, pcapng, and "+gzip"
+	LinkType  string    `json:"link_type"`
+	Packets   int64     `json:"packets"`
+	Bytes     int64     `json:"bytes,omitempty"`
+	First     time.Time `json:"first"`
+	Last      time.Time `json:"last"`
+	Truncated bool      `json:"truncated"`
+	Warnings  []string  `json:"warnings,omitempty"`
+}
+
+// Session is one TCP connection (or one implicit-TLS connection).
+type Session struct {
+	ID          string    `json:"id"`
+	Proto       string    `json:"proto"`
+	Client      string    `json:"client"`
+	Server      string    `json:"server"`
+	Start       time.Time `json:"start"`
+	End         time.Time `json:"end"`
+	Security    string    `json:"security"`
+	Packet      int64     `json:"packet"`
+	Packets     int64     `json:"packets"`
+	BytesClient int64     `json:"bytes_client"`
+	BytesServer int64     `json:"bytes_server"`
+	// Bytes that crossed before TLS started, and from then on.
+	ClearBytes     int64    `json:"clear_bytes"`
+	EncryptedBytes int64    `json:"encrypted_bytes"`
+	TLSPacket      int64    `json:"tls_packet,omitempty"` // first TLS record
+	GapBytes       int64    `json:"gap_bytes"`
+	MidStream      bool     `json:"mid_stream,omitempty"` // no SYN seen
+	Warnings       []string `json:"warnings,omitempty"`
+	EndFrame       int64    `json:"-"`
+}
+
+// Command is one client command with the reply it got.
+type Command struct {
+	Session     string `json:"session"`
+	Proto       string `json:"proto"`
+	Verb        string `json:"verb"`
+	Tag         string `json:"tag,omitempty"`
+	Args        string `json:"args,omitempty"` // secrets already masked
+	Status      string `json:"status,omitempty"`
+	Reply       string `json:"reply,omitempty"`
+	Packet      int64  `json:"packet"`
+	ReplyPacket int64  `json:"reply_packet,omitempty"`
+	Encrypted   bool   `json:"-"`
+}
+
+// Credential is one authentication attempt seen on the wire.
+type Credential struct {
+	Session     string `json:"session"`
+	Proto       string `json:"proto"`
+	Mechanism   string `json:"mechanism"`
+	SASL        bool   `json:"sasl,omitempty"`
+	Username    string `json:"username"`
+	Authzid     string `json:"authzid,omitempty"`
+	Domain      string `json:"domain,omitempty"`      // NTLM
+	Workstation string `json:"workstation,omitempty"` // NTLM
+	// Password is the secret itself; Redact clears it unless secrets are
+	// revealed. For bearer mechanisms it holds the token.
+	Password       string `json:"password,omitempty"`
+	PasswordLen    int    `json:"password_len"`
+	PasswordMasked string `json:"password_masked,omitempty"`
+	// Hash is the crackable form of a challenge-response exchange
+	// (user:challenge:response); it is a secret too.
+	Hash        string `json:"hash,omitempty"`
+	Recoverable bool   `json:"recoverable"`
+	Accepted    *bool  `json:"accepted"`
+	Reply       string `json:"reply,omitempty"`
+	Packet      int64  `json:"packet"`
+	ReplyPacket int64  `json:"reply_packet,omitempty"`
+}
+
+// SetPassword fills the secret and the fields that describe it without
+// revealing it.
+func (c *Credential) SetPassword(p string) {
+	c.Password = p
+	c.PasswordLen = len([]rune(p))
+	c.PasswordMasked = Mask(p)
+}
+
+// StartTLS is one STARTTLS/STLS attempt.
+type StartTLS struct {
+	Session            string `json:"session"`
+	Proto              string `json:"proto"`
+	Offered            *bool  `json:"offered"`
+	Requested          bool   `json:"requested"`
+	Accepted           bool   `json:"accepted"`
+	TLSSeen            bool   `json:"tls_seen"`
+	Reply              string `json:"reply,omitempty"`
+	Packet             int64  `json:"packet"`
+	ReplyPacket        int64  `json:"reply_packet,omitempty"`
+	TLSPacket          int64  `json:"tls_packet,omitempty"`
+	PlaintextInjection string `json:"plaintext_injection,omitempty"`
+	InjectionSide      string `json:"injection_side,omitempty"` // client or server
+}
+
+// TLS is what the cleartext part of a TLS handshake shows.
+type TLS struct {
+	Session            string    `json:"session"`
+	Packet             int64     `json:"packet"`
+	Version            string    `json:"version,omitempty"`
+	ClientVersions     []string  `json:"client_versions,omitempty"`
+	Cipher             string    `json:"cipher,omitempty"`
+	ClientCiphers      int       `json:"client_ciphers,omitempty"`
+	SNI                string    `json:"sni,omitempty"`
+	ALPN               []string  `json:"alpn,omitempty"`
+	Groups             []string  `json:"groups,omitempty"`
+	JA3                string    `json:"ja3,omitempty"`
+	JA3Hash            string    `json:"ja3_hash,omitempty"`
+	JA4                string    `json:"ja4,omitempty"`
+	CertSubject        string    `json:"cert_subject,omitempty"`
+	CertIssuer         string    `json:"cert_issuer,omitempty"`
+	CertSANs           []string  `json:"cert_sans,omitempty"`
+	CertKey            string    `json:"cert_key,omitempty"`
+	CertSelfSigned     bool      `json:"cert_self_signed,omitempty"`
+	NotBefore          time.Time `json:"not_before,omitzero"`
+	NotAfter           time.Time `json:"not_after,omitzero"`
+	ServerHelloPacket  int64     `json:"server_hello_packet,omitempty"`
+	CertificatePacket  int64     `json:"certificate_packet,omitempty"`
+	Alert              string    `json:"alert,omitempty"`
+	HandshakeCompleted bool      `json:"handshake_completed,omitempty"`
+}
+
+// Attachment is one leaf part of a message that carries a file or an image.
+type Attachment struct {
+	Filename         string `json:"filename"`
+	ContentType      string `json:"content_type"`
+	SniffedType      string `json:"sniffed_type,omitempty"`
+	Disposition      string `json:"disposition,omitempty"`
+	TransferEncoding string `json:"transfer_encoding"`
+	Size             int64  `json:"size"`
+	SHA256           string `json:"sha256"`
+	Truncated        bool   `json:"truncated,omitempty"`
+}
+
+// Signer describes the certificate that signed an S/MIME message.
+type Signer struct {
+	Subject     string    `json:"subject"`
+	Email       string    `json:"email,omitempty"`
+	Issuer      string    `json:"issuer"`
+	Serial      string    `json:"serial,omitempty"`
+	NotBefore   time.Time `json:"not_before"`
+	NotAfter    time.Time `json:"not_after"`
+	KeyUsage    []string  `json:"key_usage,omitempty"`
+	ExtKeyUsage []string  `json:"ext_key_usage,omitempty"`
+	SelfSigned  bool      `json:"self_signed,omitempty"`
+	DigestAlg   string    `json:"digest_algorithm,omitempty"`
+	SigAlg      string    `json:"signature_algorithm,omitempty"`
+	// Verified is nil when it could not be checked.
+	Verified    *bool  `json:"verified"`
+	VerifyError string `json:"verify_error,omitempty"`
+}
+
+// Recipient is one recipient of an S/MIME enveloped message.
+type Recipient struct {
+	Issuer       string `json:"issuer,omitempty"`
+	Serial       string `json:"serial,omitempty"`
+	SubjectKeyID string `json:"subject_key_id,omitempty"`
+	KeyAlg       string `json:"key_algorithm,omitempty"`
+}
+
+// Encryption describes an S/MIME enveloped message.
+type Encryption struct {
+	ContentType   string      `json:"content_type"` // enveloped-data, authEnveloped-data
+	ContentAlg    string      `json:"content_algorithm,omitempty"`
+	WeakAlgorithm bool        `json:"weak_algorithm,omitempty"`
+	Recipients    []Recipient `json:"recipients,omitempty"`
+}
+
+// Message is one e-mail message that crossed the wire.
+type Message struct {
+	Session      string       `json:"session"`
+	Proto        string       `json:"proto"`
+	Direction    string       `json:"direction"` // sent, fetched, appended
+	Packet       int64        `json:"packet"`
+	EndPacket    int64        `json:"end_packet,omitempty"`
+	Subject      string       `json:"subject"`
+	From         string       `json:"from"`
+	To           []string     `json:"to"`
+	Cc           []string     `json:"cc,omitempty"`
+	ReplyTo      string       `json:"reply_to,omitempty"`
+	ReturnPath   string       `json:"return_path,omitempty"`
+	Date         string       `json:"date,omitempty"`
+	MessageID    string       `json:"message_id,omitempty"`
+	UserAgent    string       `json:"user_agent,omitempty"`
+	Received     []string     `json:"received,omitempty"`
+	EnvelopeFrom string       `json:"envelope_from,omitempty"`
+	EnvelopeTo   []string     `json:"envelope_to,omitempty"`
+	AuthUser     string       `json:"auth_user,omitempty"`
+	Size         int64        `json:"size"`
+	Truncated    bool         `json:"truncated,omitempty"`
+	MIME         []string     `json:"mime,omitempty"` // content types, depth-first, indented by depth with "  "
+	Attachments  []Attachment `json:"attachments"`
+	SMIME        string       `json:"smime"`
+	Signer       *Signer      `json:"signer,omitempty"`
+	Encryption   *Encryption  `json:"encryption,omitempty"`
+	BodyPreview  string       `json:"body_preview,omitempty"`
+	IMAPUID      string       `json:"imap_uid,omitempty"`
+	IMAPSeq      string       `json:"imap_seq,omitempty"`
+	Mailbox      string       `json:"mailbox,omitempty"`
+	Partial      string       `json:"partial,omitempty"` // e.g. "BODY[HEADER]"
+	Warnings     []string     `json:"warnings,omitempty"`
+	// Raw is the message as it crossed the wire (dot-unstuffed), kept
+	// only when the caller asks (extraction); never in JSON.
+	Raw []byte `json:"-"`
+}
+
+// Mailbox is what an IMAP session showed about one mailbox.
+type Mailbox struct {
+	Session     string   `json:"session"`
+	Name        string   `json:"name"`
+	Packet      int64    `json:"packet"`
+	Command     string   `json:"command,omitempty"` // SELECT, EXAMINE, STATUS, CREATE, DELETE, RENAME, ...
+	Exists      *int64   `json:"exists,omitempty"`
+	Recent      *int64   `json:"recent,omitempty"`
+	Unseen      *int64   `json:"unseen,omitempty"`       // first unseen sequence number ([UNSEEN n])
+	UnseenCount *int64   `json:"unseen_count,omitempty"` // STATUS UNSEEN or SEARCH UNSEEN
+	UIDValidity *int64   `json:"uidvalidity,omitempty"`
+	UIDNext     *int64   `json:"uidnext,omitempty"`
+	Flags       []string `json:"flags,omitempty"`
+	PermFlags   []string `json:"permanent_flags,omitempty"`
+	ReadOnly    bool     `json:"read_only,omitempty"`
+	// Events lists what happened to messages: "STORE 1 +FLAGS (\Deleted)",
+	// "EXPUNGE 1", "COPY 1:2 Archives".
+	Events []string `json:"events,omitempty"`
+	Status string   `json:"status,omitempty"`
+}
+
+// DNSAnswer is one answer of a DNS response.
+type DNSAnswer struct {
+	Name       string `json:"name,omitempty"`
+	Type       string `json:"type,omitempty"`
+	Preference *int   `json:"preference,omitempty"`
+	Exchange   string `json:"exchange,omitempty"`
+	Address    string `json:"address,omitempty"`
+	Text       string `json:"text,omitempty"`
+	TTL        uint32 `json:"ttl,omitempty"`
+}
+
+// DNS is one DNS query and, when seen, its answer.
+type DNS struct {
+	Name        string      `json:"name"`
+	Type        string      `json:"type"`
+	Packet      int64       `json:"packet"`
+	ReplyPacket int64       `json:"reply_packet,omitempty"`
+	Client      string      `json:"client,omitempty"`
+	Server      string      `json:"server,omitempty"`
+	Transport   string      `json:"transport,omitempty"`
+	Rcode       string      `json:"rcode,omitempty"`
+	Answers     []DNSAnswer `json:"answers"`
+}
+
+// Finding is a conclusion about security, with the frames that prove it.
+type Finding struct {
+	ID       string  `json:"id"`
+	Severity string  `json:"severity"` // info, low, medium, high
+	Title    string  `json:"title"`
+	Session  string  `json:"session,omitempty"`
+	Packet   int64   `json:"packet,omitempty"`
+	Frames   []int64 `json:"frames,omitempty"`
+	Lab      string  `json:"lab,omitempty"`
+	Detail   string  `json:"detail,omitempty"`
+	// Args fill the catalogue's translated text for this finding.
+	Args map[string]string `json:"args,omitempty"`
+}
+
+// Summary closes a run.
+type Summary struct {
+	Captures    int      `json:"captures"`
+	Sessions    int      `json:"sessions"`
+	Credentials int      `json:"credentials"`
+	Messages    int      `json:"messages"`
+	Findings    int      `json:"findings"`
+	Warnings    []string `json:"warnings"`
+}
+
+// Severities in increasing order.
+var Severities = []string{"info", "low", "medium", "high"}
+
+// SeverityRank orders severities; unknown ones rank below info.
+func SeverityRank(s string) int {
+	for i, v := range Severities {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func (*Capture) Kind() string    { return "capture" }
+func (*Session) Kind() string    { return "session" }
+func (*Command) Kind() string    { return "command" }
+func (*Credential) Kind() string { return "credential" }
+func (*StartTLS) Kind() string   { return "starttls" }
+func (*TLS) Kind() string        { return "tls" }
+func (*Message) Kind() string    { return "message" }
+func (*Mailbox) Kind() string    { return "mailbox" }
+func (*DNS) Kind() string        { return "dns" }
+func (*Finding) Kind() string    { return "finding" }
+func (*Summary) Kind() string    { return "summary" }
+
+func (r *Capture) Frame() int64 { return 0 }
+func (r *Session) Frame() int64 { return r.EndFrame }
+func (r *Command) Frame() int64 {
+	if r.ReplyPacket > 0 {
+		return r.ReplyPacket
+	}
+	return r.Packet
+}
+func (r *Credential) Frame() int64 {
+	if r.ReplyPacket > 0 {
+		return r.ReplyPacket
+	}
+	return r.Packet
+}
+func (r *StartTLS) Frame() int64 {
+	if r.ReplyPacket > 0 {
+		return r.ReplyPacket
+	}
+	return r.Packet
+}
+func (r *TLS) Frame() int64 { return r.Packet }
+func (r *Message) Frame() int64 {
+	if r.EndPacket > 0 {
+		return r.EndPacket
+	}
+	return r.Packet
+}
+func (r *Mailbox) Frame() int64 { return r.Packet }
+func (r *DNS) Frame() int64 {
+	if r.ReplyPacket > 0 {
+		return r.ReplyPacket
+	}
+	return r.Packet
+}
+func (r *Finding) Frame() int64 { return r.Packet }
+func (r *Summary) Frame() int64 { return 1<<62 - 1 }

@@ -1,0 +1,16 @@
+module github.com/mailwire/mailwire
+
+go 1.26.8
+
+require (
+	github.com/emersion/go-message v0.18.2 // indirect
+	github.com/fatih/color v1.19.0 // indirect
+	github.com/gopacket/gopacket v1.7.7 // indirect
+	github.com/mattn/go-colorable v0.1.14 // indirect
+	github.com/mattn/go-isatty v0.0.20 // indirect
+	github.com/smallstep/pkcs7 v0.2.3 // indirect
+	golang.org/x/crypto v0.59.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/term v0.48.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
+)
