@@ -1,0 +1,133 @@
+// Package sasl decodes the SASL exchanges that SMTP AUTH, IMAP AUTHENTICATE
+// and POP3 AUTH carry, and turns them into the credential an eavesdropper
+// learns: a password, a bearer token, or the crackable form of a
+// challenge-response.
+//
+// A protocol dissector starts an Exchange when the client names a
+// mechanism, feeds it every decoded client message and server challenge in
+// order, and asks for the Credential when the server answers. The Exchange
+// only stores bounded copies of the messages; it decodes them when asked,
+// so a garbled exchange costs nothing until then and never panics.
+package sasl
+
+import (
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// Bounds of what an Exchange keeps: real exchanges have a handful of
+// messages of a few kilobytes (an NTLM type 3 message, an OAuth token).
+const (
+	maxSteps   = 16
+	maxMessage = 64 << 10
+)
+
+// step is one message of the exchange.
+type step struct {
+	server bool
+	data   []byte
+}
+
+// Exchange is one SASL authentication as seen on the wire.
+type Exchange struct {
+	mechanism string
+	steps     []step
+	canceled  bool
+	// dropped counts messages beyond maxSteps, cut counts messages cut to
+	// maxMessage; neither matters to the mechanisms decoded here, but they
+	// tell a garbled exchange from a real one.
+	dropped, cut int
+}
+
+// Start begins an exchange for the mechanism the client named, in any case.
+func Start(mechanism string) *Exchange {
+	m := strings.ToUpper(strings.TrimSpace(mechanism))
+	if len(m) > 40 {
+		m = m[:40]
+	}
+	return &Exchange{mechanism: clean([]byte(m))}
+}
+
+// Mechanism is the mechanism name, upper case.
+func (x *Exchange) Mechanism() string { return x.mechanism }
+
+// Client records one client message, already base64-decoded (the initial
+// response included).
+func (x *Exchange) Client(msg []byte) { x.add(false, msg) }
+
+// Server records one server challenge, already base64-decoded.
+func (x *Exchange) Server(challenge []byte) { x.add(true, challenge) }
+
+// Cancel records that the client aborted the exchange with "*".
+func (x *Exchange) Cancel() { x.canceled = true }
+
+// Canceled reports whether the client aborted the exchange.
+func (x *Exchange) Canceled() bool { return x.canceled }
+
+func (x *Exchange) add(server bool, b []byte) {
+	if len(x.steps) >= maxSteps {
+		x.dropped++
+		return
+	}
+	if len(b) > maxMessage {
+		b = b[:maxMessage]
+		x.cut++
+	}
+	x.steps = append(x.steps, step{server: server, data: append([]byte(nil), b...)})
+}
+
+// clientMessages returns the client's messages in order.
+func (x *Exchange) clientMessages() [][]byte {
+	var out [][]byte
+	for _, s := range x.steps {
+		if !s.server {
+			out = append(out, s.data)
+		}
+	}
+	return out
+}
+
+// firstClient returns the first non-empty client message.
+func (x *Exchange) firstClient() []byte {
+	for _, s := range x.steps {
+		if !s.server && len(s.data) > 0 {
+			return s.data
+		}
+	}
+	return nil
+}
+
+// Credential returns what the exchange revealed, with Mechanism, SASL,
+// Username, Authzid, Password, Hash, Recoverable, Domain and Workstation
+// filled; the caller fills the rest. It returns false when nothing
+// identifying was seen (an unknown mechanism, or no usable message).
+func (x *Exchange) Credential() (record.Credential, bool) {
+	c := record.Credential{Mechanism: x.mechanism, SASL: true}
+	var ok bool
+	switch x.mechanism {
+	case "PLAIN":
+		ok = x.plain(&c)
+	case "LOGIN":
+		ok = x.login(&c)
+	case "CRAM-MD5":
+		ok = x.cramMD5(&c)
+	case "XOAUTH2":
+		ok = x.xoauth2(&c)
+	case "OAUTHBEARER":
+		ok = x.oauthBearer(&c)
+	case "NTLM":
+		ok = x.ntlm(&c)
+	case "EXTERNAL":
+		ok = x.external(&c)
+	case "ANONYMOUS":
+		ok = x.anonymous(&c)
+	case "DIGEST-MD5":
+		ok = x.digestMD5(&c)
+	default:
+		if strings.HasPrefix(x.mechanism, "SCRAM-") {
+			ok = x.scram(&c)
+		}
+	}
+	return c, ok
+}
