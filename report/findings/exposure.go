@@ -1,0 +1,111 @@
+package findings
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// cleartextCredentials: a login an eavesdropper could read or crack.
+func cleartextCredentials(ix *index) []*record.Finding {
+	var out []*record.Finding
+	for _, c := range ix.creds {
+		if !ix.exposed(c.Session, c.Packet) {
+			continue
+		}
+		lab := ""
+		switch {
+		case c.Proto == "imap" && c.Mechanism == "LOGIN" && !c.SASL:
+			lab = "1.1.2"
+		case c.Proto == "smtp":
+			lab = "1.2.6"
+		}
+		detail := "The password crossed the network readable: anyone on the path can log in as this user."
+		if !c.Recoverable {
+			detail = "A challenge-response crossed the network in clear: it can be cracked offline and identifies the user."
+		}
+		out = append(out, newFinding(CleartextCredentials, "high", c.Session, lab,
+			fmt.Sprintf("%s credentials of %q sent in clear (%s)", strings.ToUpper(c.Proto), c.Username, c.Mechanism),
+			detail, []int64{c.Packet, c.ReplyPacket},
+			map[string]string{"proto": strings.ToUpper(c.Proto), "user": c.Username, "mechanism": c.Mechanism,
+				"recoverable": strconv.FormatBool(c.Recoverable)}))
+	}
+	return out
+}
+
+// cleartextMessages: a message whose headers and body crossed in clear.
+func cleartextMessages(ix *index) []*record.Finding {
+	var out []*record.Finding
+	for _, m := range ix.messages {
+		if !ix.exposed(m.Session, m.Packet) {
+			continue
+		}
+		sev, detail := "medium", "Headers and body of the message crossed the network readable: anyone on the path can read and alter them."
+		if encrypted(m) {
+			sev, detail = "low", "The body is S/MIME encrypted, but sender, recipients and subject crossed the network readable."
+		}
+		lab := "1.2.6"
+		if m.Direction == "fetched" {
+			lab = "1.1.4"
+		}
+		out = append(out, newFinding(CleartextMessage, sev, m.Session, lab,
+			fmt.Sprintf("Message %q %s in clear", m.Subject, m.Direction),
+			detail, []int64{m.Packet, m.EndPacket},
+			map[string]string{"subject": m.Subject, "from": m.From, "direction": m.Direction,
+				"proto": strings.ToUpper(m.Proto)}))
+	}
+	return out
+}
+
+// attachmentsExposed: files an eavesdropper can rebuild byte for byte.
+func attachmentsExposed(ix *index) []*record.Finding {
+	var out []*record.Finding
+	for _, m := range ix.messages {
+		if !ix.exposed(m.Session, m.Packet) {
+			continue
+		}
+		names := userAttachments(m)
+		if len(names) == 0 {
+			continue
+		}
+		list := strings.Join(names, ", ")
+		out = append(out, newFinding(AttachmentExposed, "medium", m.Session, "1.2.9",
+			fmt.Sprintf("Attachment %s readable on the wire", list),
+			"The attachment travels base64-encoded inside the message: anyone on the path can decode it and get the file.",
+			[]int64{m.Packet, m.EndPacket},
+			map[string]string{"files": list, "count": strconv.Itoa(len(names)), "subject": m.Subject}))
+	}
+	return out
+}
+
+// userAttachments names the files of m, leaving out the S/MIME structure
+// (signature and envelope parts are not something the user attached).
+func userAttachments(m *record.Message) []string {
+	var names []string
+	for _, a := range m.Attachments {
+		if isSMIMEPart(a.ContentType) {
+			continue
+		}
+		name := a.Filename
+		if name == "" {
+			name = "(" + a.ContentType + ")"
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+func isSMIMEPart(contentType string) bool {
+	ct := strings.ToLower(contentType)
+	return strings.Contains(ct, "pkcs7-signature") || strings.Contains(ct, "pkcs7-mime")
+}
+
+func encrypted(m *record.Message) bool {
+	return strings.Contains(m.SMIME, "encrypted")
+}
+
+func signed(m *record.Message) bool {
+	return strings.Contains(m.SMIME, "signed") && !strings.HasPrefix(m.SMIME, "pgp")
+}

@@ -1,0 +1,96 @@
+package findings
+
+import (
+	"net/netip"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// index groups the records of a capture so that each rule can ask for
+// what it needs without scanning the whole list again.
+type index struct {
+	sessions map[string]*record.Session
+	order    []*record.Session
+	commands map[string][]*record.Command
+	tls      map[string][]*record.TLS
+	starttls map[string][]*record.StartTLS
+	creds    []*record.Credential
+	messages []*record.Message
+	mailbox  map[string][]*record.Mailbox
+	dns      []*record.DNS
+	existing map[key]bool
+}
+
+// key identifies a finding for de-duplication: a rule never raises what a
+// dissector (or an earlier Derive) already raised about the same frame.
+type key struct {
+	id, session string
+	packet      int64
+}
+
+func newIndex(recs []record.Record) *index {
+	ix := &index{
+		sessions: map[string]*record.Session{},
+		commands: map[string][]*record.Command{},
+		tls:      map[string][]*record.TLS{},
+		starttls: map[string][]*record.StartTLS{},
+		mailbox:  map[string][]*record.Mailbox{},
+		existing: map[key]bool{},
+	}
+	for _, r := range recs {
+		ix.add(r)
+	}
+	return ix
+}
+
+func (ix *index) add(r record.Record) {
+	switch v := r.(type) {
+	case *record.Session:
+		ix.sessions[v.ID] = v
+		ix.order = append(ix.order, v)
+	case *record.Command:
+		ix.commands[v.Session] = append(ix.commands[v.Session], v)
+	case *record.TLS:
+		ix.tls[v.Session] = append(ix.tls[v.Session], v)
+	case *record.StartTLS:
+		ix.starttls[v.Session] = append(ix.starttls[v.Session], v)
+	case *record.Credential:
+		ix.creds = append(ix.creds, v)
+	case *record.Message:
+		ix.messages = append(ix.messages, v)
+	case *record.Mailbox:
+		ix.mailbox[v.Session] = append(ix.mailbox[v.Session], v)
+	case *record.DNS:
+		ix.dns = append(ix.dns, v)
+	case *record.Finding:
+		ix.existing[key{v.ID, v.Session, v.Packet}] = true
+	}
+}
+
+// exposed reports whether something seen at frame on session sid crossed
+// the wire readable: on a cleartext session, a session whose STARTTLS
+// failed, or before the first TLS byte of an upgraded one. A dissector
+// only reports what it could read, so a record on an unknown session is
+// taken as exposed.
+func (ix *index) exposed(sid string, frame int64) bool {
+	s := ix.sessions[sid]
+	if s == nil {
+		return true
+	}
+	switch s.Security {
+	case "implicit-tls":
+		return false
+	case "starttls":
+		return s.TLSPacket == 0 || frame < s.TLSPacket
+	}
+	return true
+}
+
+// hostOf returns the address part of an "ip:port" endpoint.
+func hostOf(endpoint string) string {
+	ap, err := netip.ParseAddrPort(endpoint)
+	if err != nil {
+		return endpoint
+	}
+	return ap.Addr().String()
+}

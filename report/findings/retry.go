@@ -1,0 +1,76 @@
+package findings
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// RetryWindow is how soon after a failed TLS attempt a new cleartext
+// session counts as a retry: clients fall back within seconds.
+const RetryWindow = 60 * time.Second
+
+// downgradeRetries: a failed TLS attempt followed by a new cleartext
+// session from the same client to the same server, the pattern of a
+// client that falls back when an attacker breaks the handshake.
+func downgradeRetries(ix *index) []*record.Finding {
+	var out []*record.Finding
+	for _, a := range ix.order {
+		failFrame := ix.tlsFailure(a)
+		if failFrame == 0 {
+			continue
+		}
+		b := ix.retryAfter(a)
+		if b == nil {
+			continue
+		}
+		out = append(out, newFinding(TLSDowngradeRetry, "high", b.ID, "",
+			fmt.Sprintf("Client %s retried in clear after TLS failed on session %s", hostOf(a.Client), a.ID),
+			"An attacker who breaks the TLS handshake gets the client to talk in clear: the client should refuse instead of falling back.",
+			[]int64{failFrame, b.Packet},
+			map[string]string{"client": hostOf(a.Client), "server": hostOf(a.Server), "failed": a.ID, "retry": b.ID}))
+	}
+	return out
+}
+
+// tlsFailure returns the frame where TLS failed on s (an alert, or a
+// STARTTLS that was refused or never followed by TLS), or 0.
+func (ix *index) tlsFailure(s *record.Session) int64 {
+	for _, t := range ix.tls[s.ID] {
+		if t.Alert != "" && !t.HandshakeCompleted {
+			return t.Packet
+		}
+	}
+	if s.Security != "starttls-failed" {
+		return 0
+	}
+	for _, st := range ix.starttls[s.ID] {
+		if st.ReplyPacket > 0 {
+			return st.ReplyPacket
+		}
+		return st.Packet
+	}
+	return s.Packet
+}
+
+// retryAfter returns the first cleartext session from a's client host to
+// a's server host that starts within RetryWindow after a.
+func (ix *index) retryAfter(a *record.Session) *record.Session {
+	end := a.End
+	if end.IsZero() {
+		end = a.Start
+	}
+	for _, b := range ix.order {
+		if b == a || b.Security != "cleartext" || !b.Start.After(a.Start) {
+			continue
+		}
+		if hostOf(b.Client) != hostOf(a.Client) || hostOf(b.Server) != hostOf(a.Server) {
+			continue
+		}
+		if b.Start.Sub(end) <= RetryWindow {
+			return b
+		}
+	}
+	return nil
+}

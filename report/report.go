@@ -1,0 +1,75 @@
+// Package report turns the records of one or more captures into what a
+// student or a teacher reads: a text report for the terminal, markdown for
+// a lab report, and a self-contained HTML page. All three show the same
+// content, built once by package view from the records; they never look
+// at wire bytes.
+package report
+
+import (
+	"errors"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/findings"
+	"github.com/mailwire/mailwire/report/sanitize"
+)
+
+// Options choose how a report looks.
+type Options struct {
+	Lang   string // "en" or "fr"
+	Color  bool   // ANSI colours in the text report
+	Reveal bool   // print passwords and hashes when the records hold them
+	Width  int    // terminal width for the text report; 0 means 100
+}
+
+// Capture is one capture file's records in output order.
+type Capture struct {
+	Info    *record.Capture
+	Records []record.Record
+}
+
+// Derive returns the findings that need more than one record. The caller
+// appends them to the records before any output, JSON included.
+func Derive(recs []record.Record) []*record.Finding { return findings.Derive(recs) }
+
+var errNotYet = errors.New("report: renderer not wired yet")
+
+// WriteText writes the terminal report.
+func WriteText(w io.Writer, caps []Capture, sum *record.Summary, opt Options) error {
+	return errNotYet
+}
+
+// WriteMarkdown writes the report as markdown, for pasting into a lab report.
+func WriteMarkdown(w io.Writer, caps []Capture, sum *record.Summary, opt Options) error {
+	return errNotYet
+}
+
+// WriteHTML writes the report as one self-contained HTML page.
+func WriteHTML(w io.Writer, caps []Capture, sum *record.Summary, opt Options) error {
+	return errNotYet
+}
+
+// LangFromEnv picks the report language from the locale variables in the
+// order POSIX gives them precedence: "fr" for a French locale, else "en".
+func LangFromEnv() string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if s := os.Getenv(v); s != "" {
+			return langOf(s)
+		}
+	}
+	return "en"
+}
+
+func langOf(locale string) string {
+	if strings.HasPrefix(strings.ToLower(locale), "fr") {
+		return "fr"
+	}
+	return "en"
+}
+
+// Sanitize makes s safe to print: no escape sequences, no control
+// characters, no bidirectional overrides, valid UTF-8, at most max runes
+// (cut with "…"; max <= 0 means no limit).
+func Sanitize(s string, max int) string { return sanitize.String(s, max) }
