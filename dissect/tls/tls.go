@@ -6,8 +6,10 @@
 package tls
 
 import (
+	"crypto/x509"
 	"time"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
@@ -23,38 +25,143 @@ func New(s *session.Session, implicit bool) stream.Handler {
 			s.Proto = "tls"
 		}
 	}
-	return &handler{s: s, implicit: implicit}
+	h := &handler{s: s, implicit: implicit}
+	h.sides[0].dir = stream.ClientToServer
+	h.sides[1].dir = stream.ServerToClient
+	return h
 }
 
 // handler is one conversation's TLS state.
 type handler struct {
 	s        *session.Session
 	implicit bool
+	sides    [2]side
+
+	rec     record.TLS
+	client  *clientHello
+	server  *serverHello
+	cert    *x509.Certificate
+	helloAt time.Time        // capture time of the ClientHello
+	certAt  time.Time        // capture time of the Certificate
+	helloBy stream.Direction // the side that sent the ClientHello
+
+	alertFatal     bool
+	alertEncrypted bool
+	alertFrame     int64
+	notTLSSeen     bool
+	emitted        bool
 }
 
-func (h *handler) Handle(ev *stream.Event) {}
-
-func (h *handler) Close(end time.Time, frame int64) {}
-
-// Looks reports whether b starts like a TLS record (content type 20..24,
-// version 3.0 to 3.4) or like an SSLv2-compatible ClientHello. It needs at
-// least three bytes (five for SSLv2).
-func Looks(b []byte) bool {
-	if len(b) >= 3 && b[0] >= 20 && b[0] <= 24 && b[1] == 3 && b[2] <= 4 {
-		return true
+// Handle takes one event of either direction.
+func (h *handler) Handle(ev *stream.Event) {
+	if h.s.TLSFrame == 0 && len(ev.Data) > 0 {
+		h.s.TLSFrame = ev.Frame
 	}
-	return looksSSLv2(b)
+	sd := &h.sides[0]
+	if ev.Dir == stream.ServerToClient {
+		sd = &h.sides[1]
+	}
+	if ev.Gap > 0 && !sd.stopped {
+		h.s.Warn(ev.Frame, "tls: %d %s bytes missing; only counting that direction from here", ev.Gap, sd.dir)
+		sd.stop()
+		h.maybeEmit()
+	}
+	h.feed(sd, ev.Data, ev.Frame, ev.Time)
 }
 
-// looksSSLv2 recognises the two-byte header of an SSLv2 record holding a
-// ClientHello (message type 1) of version 2.0 or 3.x.
-func looksSSLv2(b []byte) bool {
-	if len(b) < 5 || b[0]&0x80 == 0 || b[2] != 1 {
-		return false
+// Close emits what is known if it was not emitted yet.
+func (h *handler) Close(end time.Time, frame int64) {
+	h.emit()
+}
+
+// tls13 reports a conversation whose ServerHello chose TLS 1.3.
+func (h *handler) tls13() bool {
+	return h.server != nil && h.server.version >= versionTLS13
+}
+
+// clientDir is the direction that sent the ClientHello.
+func (h *handler) clientDir() stream.Direction {
+	if h.client == nil {
+		return stream.ClientToServer
 	}
-	n := int(b[0]&0x7f)<<8 | int(b[1])
-	if n < 9 {
-		return false
+	return h.helloBy
+}
+
+// setClientHello keeps the first ClientHello and what the record shows of it.
+func (h *handler) setClientHello(ch *clientHello, frame int64, sd *side) {
+	h.client, h.helloAt, h.helloBy = ch, sd.time, sd.dir
+	h.rec.Packet = frame
+	h.rec.SNI = ch.sni
+	h.rec.ClientVersions = clientVersions(ch)
+	h.rec.ClientCiphers = 0
+	for _, c := range ch.ciphers {
+		if !isGREASE(c) {
+			h.rec.ClientCiphers++
+		}
 	}
-	return (b[3] == 0 && b[4] == 2) || (b[3] == 3 && b[4] <= 3)
+	h.rec.ClientCiphers += ch.sslv2Ciphers
+	h.rec.ALPN = ch.alpn
+	h.rec.Groups = groupNames16(ch.groups)
+	if len(h.rec.Groups) == 0 {
+		h.rec.Groups = groupNames16(ch.keyShares)
+	}
+	if !ch.sslv2 {
+		h.rec.JA3, h.rec.JA3Hash = ja3(ch)
+		h.rec.JA4 = ja4(ch)
+	}
+}
+
+// clientVersions lists the versions a client offers: supported_versions
+// when present, else its legacy version alone.
+func clientVersions(ch *clientHello) []string {
+	var out []string
+	for _, v := range ch.versions {
+		if !isGREASE(v) {
+			out = append(out, versionName(v))
+		}
+	}
+	if len(out) == 0 {
+		out = []string{versionName(ch.version)}
+	}
+	return out
+}
+
+func groupNames16(gs []uint16) []string {
+	var out []string
+	for _, g := range gs {
+		if !isGREASE(g) {
+			out = append(out, groupName(g))
+		}
+	}
+	return out
+}
+
+// maybeEmit emits the record once the outcome of the handshake is known:
+// completed, refused by an alert, or no longer readable in either
+// direction. Waiting for the outcome rather than the certificate keeps one
+// complete record per session.
+func (h *handler) maybeEmit() {
+	if h.emitted {
+		return
+	}
+	done := h.rec.HandshakeCompleted || h.alertFatal || h.alertEncrypted ||
+		(h.sides[0].stopped && h.sides[1].stopped)
+	if done {
+		h.emit()
+	}
+}
+
+// emit sends the tls record and the findings it supports, once.
+func (h *handler) emit() {
+	if h.emitted || (h.client == nil && h.server == nil) {
+		return
+	}
+	h.emitted = true
+	if h.rec.Packet == 0 {
+		h.rec.Packet = h.rec.ServerHelloPacket
+	}
+	h.rec.Session = h.s.ID
+	rec := h.rec
+	h.s.Emit(&rec)
+	h.findings()
 }

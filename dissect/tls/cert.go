@@ -1,0 +1,116 @@
+package tls
+
+import (
+	"bytes"
+	"crypto/dsa"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"strings"
+
+	"golang.org/x/crypto/cryptobyte"
+)
+
+// certificateMessage reads the first (leaf) certificate of a TLS 1.2 or
+// older Certificate message; the rest of the chain is not reported.
+func (h *handler) certificateMessage(body []byte, frame int64, sd *side) {
+	if h.cert != nil {
+		return
+	}
+	s := cryptobyte.String(body)
+	var list, der cryptobyte.String
+	if !s.ReadUint24LengthPrefixed(&list) {
+		h.s.Warn(frame, "tls: malformed Certificate message")
+		return
+	}
+	if list.Empty() {
+		return // the client's empty certificate list
+	}
+	if !list.ReadUint24LengthPrefixed(&der) {
+		h.s.Warn(frame, "tls: malformed Certificate message")
+		return
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		h.s.Warn(frame, "tls: certificate not readable: %v", err)
+		return
+	}
+	h.cert, h.certAt = cert, sd.time
+	h.rec.CertificatePacket = frame
+	h.rec.CertSubject = cert.Subject.String()
+	h.rec.CertIssuer = cert.Issuer.String()
+	h.rec.CertSANs = certNames(cert)
+	h.rec.CertKey = keyDescription(cert)
+	h.rec.CertSelfSigned = selfSigned(cert)
+	h.rec.NotBefore = cert.NotBefore.UTC()
+	h.rec.NotAfter = cert.NotAfter.UTC()
+}
+
+// certNames lists the DNS names, addresses and e-mail addresses of the
+// subject alternative name extension.
+func certNames(c *x509.Certificate) []string {
+	var out []string
+	out = append(out, c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		out = append(out, ip.String())
+	}
+	out = append(out, c.EmailAddresses...)
+	return out
+}
+
+// keyDescription names the public key type and size: "RSA 2048",
+// "ECDSA P-256", "Ed25519".
+func keyDescription(c *x509.Certificate) string {
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return fmt.Sprintf("RSA %d", k.N.BitLen())
+	case *ecdsa.PublicKey:
+		return "ECDSA " + k.Curve.Params().Name
+	case ed25519.PublicKey:
+		return "Ed25519"
+	case *dsa.PublicKey:
+		return fmt.Sprintf("DSA %d", k.P.BitLen())
+	}
+	return c.PublicKeyAlgorithm.String()
+}
+
+// selfSigned reports a certificate issued by its own subject and signed
+// by its own key: nobody vouches for it, so a client cannot tell it from
+// an impostor's without pinning it.
+func selfSigned(c *x509.Certificate) bool {
+	if !bytes.Equal(c.RawSubject, c.RawIssuer) {
+		return false
+	}
+	return c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+}
+
+// nameMatches checks the server name the client asked for against the
+// certificate: its SANs, or its common name when it has none (as older
+// clients still do).
+func nameMatches(c *x509.Certificate, name string) bool {
+	name = strings.TrimSuffix(strings.ToLower(name), ".")
+	if len(c.DNSNames) > 0 || len(c.IPAddresses) > 0 {
+		return c.VerifyHostname(name) == nil
+	}
+	if net.ParseIP(name) != nil {
+		return false
+	}
+	return hostMatches(strings.ToLower(c.Subject.CommonName), name)
+}
+
+// hostMatches matches a host name against a pattern with an optional
+// leftmost wildcard label.
+func hostMatches(pattern, host string) bool {
+	if pattern == host {
+		return true
+	}
+	rest, ok := strings.CutPrefix(pattern, "*.")
+	if !ok {
+		return false
+	}
+	_, hostRest, ok := strings.Cut(host, ".")
+	return ok && hostRest == rest
+}

@@ -1,0 +1,225 @@
+package tls
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/session"
+)
+
+// labSTARTTLS is the lab question about STARTTLS (tp4, part 1.2, question 7).
+const labSTARTTLS = "1.2.7"
+
+// finding fills what every finding of this package shares.
+func (h *handler) finding(id, severity, title, detail string, frames ...int64) {
+	f := &record.Finding{ID: id, Severity: severity, Title: title, Detail: detail}
+	for _, fr := range frames {
+		if fr > 0 && !slices.Contains(f.Frames, fr) {
+			f.Frames = append(f.Frames, fr)
+		}
+	}
+	if !h.implicit {
+		f.Lab = labSTARTTLS
+	}
+	h.s.Finding(f)
+}
+
+// findings raises what the record shows, once it is emitted.
+func (h *handler) findings() {
+	if h.implicit {
+		h.implicitFinding()
+	}
+	h.weakFinding()
+	h.certFindings()
+	if h.alertFatal || h.alertEncrypted {
+		h.failedFinding()
+	}
+}
+
+func (h *handler) implicitFinding() {
+	var shown []string
+	if h.rec.SNI != "" {
+		shown = append(shown, "the server name "+h.rec.SNI)
+	}
+	if h.rec.CertSubject != "" {
+		shown = append(shown, "the server certificate ("+h.rec.CertSubject+")")
+	}
+	if len(h.rec.ALPN) > 0 {
+		shown = append(shown, "the application protocols "+strings.Join(h.rec.ALPN, ", "))
+	}
+	shown = append(shown, "the client fingerprint, the sizes and timing of every exchange")
+	h.finding("implicit-tls", "info", "Implicit TLS: the mail exchange is encrypted from the first byte",
+		"Commands, credentials and messages are hidden; an eavesdropper still sees "+strings.Join(shown, ", ")+".",
+		h.rec.Packet, h.rec.CertificatePacket)
+}
+
+// weakFinding raises weak-tls with every reason found, at the severity of
+// the worst: what the server chose matters more than what the client
+// merely offered.
+func (h *handler) weakFinding() {
+	var reasons []string
+	severity := ""
+	add := func(sev, reason string) {
+		reasons = append(reasons, reason)
+		if record.SeverityRank(sev) > record.SeverityRank(severity) {
+			severity = sev
+		}
+	}
+	if sh := h.server; sh != nil {
+		switch {
+		case sh.version == versionSSL3 || sh.version == versionSSL2:
+			add("high", "the server chose "+versionName(sh.version))
+		case sh.version == versionTLS10 || sh.version == versionTLS11:
+			add("medium", "the server chose "+versionName(sh.version))
+		}
+		if w := cipherWeakness(sh.cipher); w != "" {
+			add(weaknessSeverity(w), fmt.Sprintf("the server chose %s (%s)", cipherName(sh.cipher), w))
+		}
+	}
+	if ch := h.client; ch != nil {
+		h.clientWeaknesses(ch, add)
+	}
+	if len(reasons) == 0 {
+		return
+	}
+	h.finding("weak-tls", severity, "Weak TLS: "+reasons[0],
+		"Obsolete protocol versions and cipher suites let an attacker decrypt or tamper with the session: "+
+			strings.Join(reasons, "; ")+".",
+		h.rec.Packet, h.rec.ServerHelloPacket)
+}
+
+// clientWeaknesses lists what the ClientHello offers that it should not.
+func (h *handler) clientWeaknesses(ch *clientHello, add func(sev, reason string)) {
+	if ch.sslv2 {
+		if ch.version == versionSSL2 {
+			add("high", "the client offers only SSL 2.0")
+		} else {
+			add("low", "the client sent an SSLv2-compatible hello")
+		}
+	}
+	var old []string
+	for _, v := range clientOffered(ch) {
+		if v < versionTLS12 {
+			old = append(old, versionName(v))
+		}
+	}
+	if len(old) > 0 {
+		add("low", "the client offers "+strings.Join(old, ", "))
+	}
+	var classes []string
+	aead := false
+	for _, c := range ch.ciphers {
+		if w := cipherWeakness(c); w != "" && !slices.Contains(classes, w) {
+			classes = append(classes, w)
+		}
+		if !isGREASE(c) && !isSignalling(c) && !isCBC(c) {
+			aead = true
+		}
+	}
+	if len(classes) > 0 {
+		add("low", "the client offers "+strings.Join(classes, ", ")+" suites")
+	}
+	if !aead && len(ch.ciphers) > 0 && h.anyCBC(ch) {
+		add("low", "the client offers only CBC suites")
+	}
+}
+
+// clientOffered lists the versions the client accepts: supported_versions,
+// or only its legacy version when it is below TLS 1.2 (above that, the
+// lowest version it accepts does not show).
+func clientOffered(ch *clientHello) []uint16 {
+	if vs := withoutGREASE(ch.versions); len(vs) > 0 {
+		return vs
+	}
+	if ch.version < versionTLS12 {
+		return []uint16{ch.version}
+	}
+	return nil
+}
+
+func (h *handler) anyCBC(ch *clientHello) bool {
+	return slices.ContainsFunc(ch.ciphers, isCBC)
+}
+
+// certFindings raises what the server certificate shows (TLS 1.2 and
+// older, where it crosses in clear).
+func (h *handler) certFindings() {
+	c := h.cert
+	if c == nil {
+		return
+	}
+	fr := h.rec.CertificatePacket
+	if h.rec.CertSelfSigned {
+		h.finding("tls-self-signed-certificate", "medium", "The server presents a self-signed certificate",
+			"Nobody vouches for "+h.rec.CertSubject+": a client that accepts it would accept an impostor's just as well, and the eavesdropper learns who the server claims to be.",
+			fr)
+	}
+	at := h.certAt
+	switch {
+	case at.IsZero():
+	case at.After(c.NotAfter):
+		h.finding("tls-expired-certificate", "medium", "The server certificate had expired when the capture was made",
+			fmt.Sprintf("It was valid until %s, the handshake took place on %s: clients that carried on ignore certificate errors.",
+				c.NotAfter.UTC().Format("2006-01-02 15:04:05Z"), at.UTC().Format("2006-01-02 15:04:05Z")),
+			fr)
+	case at.Before(c.NotBefore):
+		h.finding("tls-expired-certificate", "medium", "The server certificate was not yet valid when the capture was made",
+			fmt.Sprintf("It is valid from %s, the handshake took place on %s: clients that carried on ignore certificate errors.",
+				c.NotBefore.UTC().Format("2006-01-02 15:04:05Z"), at.UTC().Format("2006-01-02 15:04:05Z")),
+			fr)
+	}
+	if sni := h.rec.SNI; sni != "" && !nameMatches(c, sni) {
+		names := strings.Join(h.rec.CertSANs, ", ")
+		if names == "" {
+			names = c.Subject.CommonName
+		}
+		h.finding("tls-name-mismatch", "medium", "The server certificate does not name the server the client asked for",
+			fmt.Sprintf("The client asked for %s but the certificate is for %s: either the client ignores the mismatch or it was talking to another server.", sni, names),
+			h.rec.Packet, fr)
+	}
+}
+
+func (h *handler) failedFinding() {
+	title := "The TLS handshake failed: " + h.rec.Alert
+	detail := "The server or client refused the handshake, so nothing was protected; a client that then retries in clear gives everything away."
+	if h.alertEncrypted {
+		title = "The TLS handshake probably failed: " + h.rec.Alert
+		detail = "An encrypted record the size of an alert ended the handshake (its reason is hidden); a client that then retries in clear gives everything away."
+	}
+	h.finding("tls-handshake-failed", "medium", title, detail, h.rec.Packet, h.alertFrame)
+}
+
+// notTLS handles a direction whose first bytes are not TLS. After an
+// accepted STARTTLS this is serious: the client believed it upgraded, and
+// what followed crossed in clear.
+func (h *handler) notTLS(sd *side, hdr, rest []byte) {
+	sd.stop()
+	if h.notTLSSeen {
+		return
+	}
+	h.notTLSSeen = true
+	if sd.dir == h.sides[1].dir && len(hdr) >= 5 && hdr[0]&0x80 != 0 && hdr[2] == 4 {
+		h.s.Warn(sd.start, "tls: SSL 2.0 ServerHello; not parsed further")
+		h.rec.Version = versionName(versionSSL2)
+		return
+	}
+	shown := make([]byte, 0, excerptLen)
+	shown = append(shown, hdr...)
+	shown = append(shown, rest[:min(len(rest), excerptLen-len(hdr))]...)
+	text := excerpt(shown, excerptLen-1)
+	if h.implicit {
+		h.s.Warn(sd.start, "tls: %s bytes do not start with a TLS record (%q); only counting", sd.dir, text)
+		return
+	}
+	h.s.Security = session.StartTLSFailed
+	f := &record.Finding{
+		ID: "starttls-not-tls", Severity: "high", Lab: labSTARTTLS,
+		Title:  "After STARTTLS was accepted, the " + sd.dir.String() + " did not speak TLS",
+		Detail: fmt.Sprintf("The client believed the session upgraded, but what followed crossed in clear: %q.", text),
+		Frames: []int64{sd.start},
+		Args:   map[string]string{"side": sd.dir.String(), "excerpt": text},
+	}
+	h.s.Finding(f)
+}
