@@ -1,0 +1,196 @@
+package imap
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/sasl"
+	"github.com/mailwire/mailwire/dissect/session"
+)
+
+// authState is an AUTHENTICATE exchange waiting for its tagged reply.
+type authState struct {
+	cmd *command
+	ex  *sasl.Exchange
+}
+
+// login reads "tag LOGIN user password", each an atom, a quoted string or
+// a literal, in any mix.
+func (h *Handler) login(c *command, t *Tokenizer, u *unit, args *argWriter) {
+	user, pass := t.Next(), t.Next()
+	cred := &record.Credential{
+		Session:     h.s.ID,
+		Proto:       Proto,
+		Mechanism:   "LOGIN",
+		Username:    clean(user.Text),
+		Recoverable: true,
+		Packet:      u.frame,
+	}
+	if pass.Lit != nil && !pass.Lit.Complete() {
+		h.s.Warn(u.frame, "imap: LOGIN password literal incomplete")
+	}
+	cred.SetPassword(string(pass.Text))
+	c.cred = cred
+	args.token(user)
+	args.raw(quote(record.Mask(cred.Password)))
+	h.credentialSent(u.frame, "LOGIN")
+	if h.caps.loginDisabled {
+		h.raise(&record.Finding{
+			ID:       "login-disabled-ignored",
+			Severity: "high",
+			Title:    "Client sent LOGIN although the server advertised LOGINDISABLED",
+			Frames:   append(append([]int64(nil), h.caps.frames...), u.frame),
+			Lab:      "1.1.2",
+			Detail: "The server said plaintext LOGIN is not allowed on this connection (LOGINDISABLED), " +
+				"yet the client sent its user name and password in clear: anyone on the path has read them, " +
+				"whatever the server answered.",
+		})
+	}
+}
+
+// finishLogin applies LOGIN's tagged reply to its credential.
+func (h *Handler) finishLogin(c *command, st status, u *unit) {
+	if c.cred == nil {
+		return
+	}
+	h.acceptCredential(c.cred, st, u.frame)
+	h.s.Emit(c.cred)
+	c.cred = nil
+}
+
+// acceptCredential fills a credential from the tagged reply.
+func (h *Handler) acceptCredential(cred *record.Credential, st status, frame int64) {
+	cred.ReplyPacket = frame
+	cred.Reply = strings.TrimSpace(st.word + " " + st.reply)
+	switch st.word {
+	case "OK":
+		cred.Accepted = ptrBool(true)
+		h.s.AuthUser = cred.Username
+	case "NO", "BAD":
+		cred.Accepted = ptrBool(false)
+	}
+}
+
+// authenticate starts "tag AUTHENTICATE mechanism [initial-response]".
+func (h *Handler) authenticate(c *command, t *Tokenizer, u *unit, args *argWriter) {
+	mech := t.Next()
+	a := &authState{cmd: c, ex: sasl.Start(string(mech.Text))}
+	args.raw(a.ex.Mechanism())
+	if ir := t.Next(); ir.Kind != End {
+		args.raw("<initial response, " + itoa(int64(len(ir.Text))) + " bytes>")
+		a.client(ir.Text)
+	}
+	h.auth = a
+	h.credentialSent(u.frame, "AUTHENTICATE")
+}
+
+// client feeds one client response, base64 ("=" is an empty one).
+func (a *authState) client(b []byte) {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("=")) {
+		a.ex.Client(nil)
+		return
+	}
+	msg, err := sasl.DecodeBase64(b)
+	if err != nil {
+		// Not base64: keep it as it came, some clients send raw text.
+		msg = b
+	}
+	a.ex.Client(msg)
+}
+
+// authResponse handles a client line during AUTHENTICATE.
+func (h *Handler) authResponse(u *unit) {
+	line := bytes.TrimSpace(u.text)
+	if bytes.Equal(line, []byte("*")) {
+		h.auth.ex.Cancel()
+		return
+	}
+	if looksLikeCommand(line) && h.auth.cmd.rec.ReplyPacket == 0 && !isBase64(line) {
+		// The server's reply was lost: this is the next command.
+		h.finishAuth(h.auth.cmd, nil)
+		h.clientUnit(u)
+		return
+	}
+	h.auth.client(line)
+}
+
+// authChallenge handles "+ challenge" during AUTHENTICATE.
+func (h *Handler) authChallenge(u *unit, t *Tokenizer) {
+	rest := bytes.TrimSpace(t.Rest())
+	if len(rest) == 0 {
+		h.auth.ex.Server(nil)
+		return
+	}
+	msg, err := sasl.DecodeBase64(rest)
+	if err != nil {
+		msg = rest
+	}
+	h.auth.ex.Server(msg)
+}
+
+// finishAuth reports the credential of an AUTHENTICATE exchange, with the
+// tagged reply when there is one (st nil when it never came).
+func (h *Handler) finishAuth(c *command, st *status) {
+	if h.auth == nil || h.auth.cmd != c {
+		return
+	}
+	a := h.auth
+	h.auth = nil
+	cred, ok := a.ex.Credential()
+	if !ok {
+		return
+	}
+	cred.Session = h.s.ID
+	cred.Proto = Proto
+	cred.Packet = c.rec.Packet
+	if st != nil {
+		h.acceptCredential(&cred, *st, c.rec.ReplyPacket)
+	}
+	h.s.Emit(&cred)
+}
+
+// credentialSent notes a credential sent in clear, for the STARTTLS
+// findings.
+func (h *Handler) credentialSent(frame int64, verb string) {
+	if h.s.Security != session.Cleartext && h.s.Security != session.StartTLSFailed {
+		return
+	}
+	if h.credFrame == 0 {
+		h.credFrame = frame
+	}
+	if h.caps.starttls && !h.found["starttls-not-used"] {
+		h.raise(&record.Finding{
+			ID:       "starttls-not-used",
+			Severity: "high",
+			Title:    "Server offered STARTTLS but the client sent its credentials in clear",
+			Frames:   append(append([]int64(nil), h.caps.frames...), frame),
+			Lab:      "1.1.2",
+			Detail: "The server advertised STARTTLS, yet the client never asked for it and sent " + verb +
+				" over the cleartext connection: the user name and the password (or its hash) can be read by anyone on the path.",
+		})
+	}
+}
+
+// isBase64 reports whether a line is made of base64 characters only.
+func isBase64(b []byte) bool {
+	for _, c := range b {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
+	}
+	return true
+}
+
+// raise emits a finding once per session and id.
+func (h *Handler) raise(f *record.Finding) {
+	if h.found[f.ID] {
+		return
+	}
+	h.found[f.ID] = true
+	h.s.Finding(f)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,232 @@
+package imap
+
+import (
+	"bytes"
+
+	"github.com/mailwire/mailwire/dissect/lines"
+	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/reassembly/stream"
+)
+
+// unit is one command or response: its lines joined by CRLF after each
+// literal marker, and the literals apart. Literals are read by byte count,
+// never by line, so that a literal holding "a1 OK" or "* 3 EXISTS" lines
+// is never mistaken for protocol.
+type unit struct {
+	text     []byte
+	lits     []*literal
+	frame    int64 // frame of the first byte
+	endFrame int64 // frame of the last line or literal byte
+	cut      bool  // a line was over-long, or the unit over its budget
+	afterGap bool  // the unit ends where bytes were lost
+	kept     int64 // literal bytes kept, bounded by MaxMessage
+}
+
+// framer splits one direction into units.
+type framer struct {
+	dir stream.Direction
+	s   *session.Session
+	r   *lines.Reader
+	u   unit
+	lit *literal // literal being read, or nil when reading lines
+	// left is what the literal being read still expects.
+	left int64
+	// resync drops lines until one starts like a command or a response:
+	// at the start (the capture may begin mid-session) and after a gap.
+	resync bool
+	// looksLikeStart tells whether a line may start a unit.
+	looksLikeStart func([]byte) bool
+	// maxText bounds the text of one unit.
+	maxText int
+}
+
+func newFramer(dir stream.Direction, s *session.Session, start func([]byte) bool) *framer {
+	return &framer{
+		dir:            dir,
+		s:              s,
+		r:              lines.NewReader(s.Limits.MaxLine),
+		resync:         true,
+		looksLikeStart: start,
+		maxText:        4 * max(s.Limits.MaxLine, 1024),
+	}
+}
+
+// gap handles bytes missing in this direction. Inside a literal the gap is
+// subtracted from it; elsewhere the unit being read is lost.
+func (f *framer) gap(n int64, frame int64, deliver func(*unit)) {
+	if f.lit != nil && f.r.Buffered() == 0 && n <= f.left {
+		f.s.Warn(frame, "imap %s: %d bytes missing inside a literal of %d bytes", f.dir, n, f.lit.Size)
+		f.lit.Missing += n
+		f.left -= n
+		f.u.afterGap = true
+		if f.left == 0 {
+			f.lit = nil
+		}
+		return
+	}
+	if f.lit != nil {
+		// The literal ended inside the gap: keep what was read of the
+		// unit, and look for the next command or response.
+		f.s.Warn(frame, "imap %s: %d bytes missing, from inside a literal of %d bytes", f.dir, n, f.lit.Size)
+		f.lit.Missing += f.left
+		f.lit = nil
+		f.u.afterGap = true
+		f.finish(deliver)
+	} else {
+		f.s.Warn(frame, "imap %s: %d bytes missing; resynchronising at the next command or response", f.dir, n)
+		f.u = unit{}
+	}
+	f.r.Gap()
+	f.resync = true
+}
+
+// drain delivers the units buffered.
+func (f *framer) drain(deliver func(*unit), stop func() bool) {
+	for !stop() {
+		if f.lit != nil {
+			if !f.readLiteral() {
+				return
+			}
+			continue
+		}
+		l, ok := f.r.Next()
+		if !ok {
+			return
+		}
+		if f.resync && len(f.u.text) == 0 {
+			if !f.looksLikeStart(l.Text) {
+				continue
+			}
+			f.resync = false
+		}
+		f.addLine(l)
+		if !f.startLiteral(l.Text, l.Frame) {
+			f.finish(deliver)
+		}
+	}
+}
+
+// rest returns the bytes buffered and not yet framed, and forgets them.
+func (f *framer) rest() ([]byte, int64) {
+	frame, _ := f.r.Frame()
+	b := f.r.Peek()
+	out := append([]byte(nil), b...)
+	f.r.Take(len(b))
+	return out, frame
+}
+
+func (f *framer) addLine(l lines.Line) {
+	if len(f.u.text) == 0 && len(f.u.lits) == 0 {
+		f.u.frame = l.Frame
+	}
+	f.u.endFrame = l.Frame
+	if l.Cut {
+		f.s.Warn(l.Frame, "imap %s: line longer than %d bytes cut", f.dir, f.s.Limits.MaxLine)
+		f.u.cut = true
+	}
+	if len(f.u.text)+len(l.Text) > f.maxText {
+		if !f.u.cut {
+			f.s.Warn(l.Frame, "imap %s: command or response longer than %d bytes cut", f.dir, f.maxText)
+		}
+		f.u.cut = true
+		return
+	}
+	f.u.text = append(f.u.text, l.Text...)
+}
+
+// startLiteral begins reading a literal when the line ends with a marker.
+func (f *framer) startLiteral(line []byte, frame int64) bool {
+	size, binary, ok := literalAtEnd(line)
+	if !ok {
+		return false
+	}
+	f.u.text = append(f.u.text, '\r', '\n')
+	lit := &literal{Size: size, Binary: binary, Frame: frame}
+	switch {
+	case size > f.s.Limits.MaxLiteral:
+		f.s.Warn(frame, "imap %s: literal of %d bytes over the limit of %d, skipped", f.dir, size, f.s.Limits.MaxLiteral)
+		lit.Skipped = true
+	case f.u.kept+size > f.s.Limits.MaxMessage:
+		f.s.Warn(frame, "imap %s: literals of one response over %d bytes, the rest skipped", f.dir, f.s.Limits.MaxMessage)
+		lit.Skipped = true
+	}
+	if len(f.u.lits) < maxItems {
+		f.u.lits = append(f.u.lits, lit)
+	}
+	f.lit, f.left = lit, size
+	if size == 0 {
+		f.lit = nil
+	}
+	return true
+}
+
+// readLiteral takes the literal's bytes that are buffered; it reports
+// whether the literal is complete.
+func (f *framer) readLiteral() bool {
+	n := f.left
+	if n > 1<<30 {
+		n = 1 << 30
+	}
+	b, frame, _ := f.r.Take(int(n))
+	if len(b) == 0 {
+		return false
+	}
+	f.u.endFrame = frame
+	if f.left == f.lit.Size {
+		f.lit.Frame = frame
+	}
+	if !f.lit.Skipped {
+		if f.lit.Data == nil {
+			f.lit.Data = make([]byte, 0, min(f.lit.Size, 64<<10))
+		}
+		f.lit.Data = append(f.lit.Data, b...)
+		f.u.kept += int64(len(b))
+	}
+	f.left -= int64(len(b))
+	if f.left > 0 {
+		return false
+	}
+	f.lit = nil
+	return true
+}
+
+// cancelLiteral forgets a synchronising literal the server refused before
+// any of it was sent: the unit ends where the marker was.
+func (f *framer) cancelLiteral(tag string, deliver func(*unit)) bool {
+	if f.lit == nil || len(f.lit.Data) > 0 || f.lit.Missing > 0 || f.left != f.lit.Size {
+		return false
+	}
+	if !bytes.HasPrefix(f.u.text, []byte(tag+" ")) {
+		return false
+	}
+	f.lit.Size = 0
+	f.lit = nil
+	f.left = 0
+	f.finish(deliver)
+	return true
+}
+
+func (f *framer) finish(deliver func(*unit)) {
+	u := f.u
+	f.u = unit{}
+	deliver(&u)
+}
+
+// literalAtEnd recognises a literal marker ending a line.
+func literalAtEnd(line []byte) (size int64, binary, ok bool) {
+	if len(line) < 3 || line[len(line)-1] != '}' {
+		return 0, false, false
+	}
+	i := bytes.LastIndexByte(line, '{')
+	if i < 0 {
+		return 0, false, false
+	}
+	if i > 0 && line[i-1] == '~' {
+		i--
+	}
+	n, size, binary, ok := markerAt(line[i:])
+	if !ok || n != len(line)-i {
+		return 0, false, false
+	}
+	return size, binary, true
+}

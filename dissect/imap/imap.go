@@ -1,0 +1,238 @@
+// Package imap dissects IMAP4rev1/IMAP4rev2 conversations (RFC 3501,
+// RFC 9051) passively, from both directions in capture order: commands
+// and their tagged replies, credentials (LOGIN, AUTHENTICATE), STARTTLS and
+// the hand-off to TLS, COMPRESS=DEFLATE, what the server showed about each
+// mailbox, and the messages fetched or appended.
+//
+// The dissector may start in the middle of a conversation, resynchronises
+// after capture gaps, bounds every buffer by session.Limits and never
+// trusts the wire.
+package imap
+
+import (
+	"time"
+
+	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/dissect/tls"
+	"github.com/mailwire/mailwire/reassembly/stream"
+)
+
+// Proto is the protocol name written in records.
+const Proto = "imap"
+
+// maxPending bounds the commands waiting for their tagged reply.
+const maxPending = 256
+
+// Handler is the state of one IMAP conversation.
+type Handler struct {
+	s      *session.Session
+	client *framer
+	server *framer
+
+	pending []*command
+	caps    caps
+	// preauth is set by a PREAUTH greeting: the session starts
+	// authenticated, where STARTTLS is no longer possible.
+	preauth      bool
+	greetingSeen bool
+
+	// hold keeps the client bytes sent after a STARTTLS or COMPRESS
+	// command until the server answers: they are TLS or compressed if it
+	// accepts, cleartext (or an injection) otherwise.
+	hold      []byte
+	holdFrame int64
+	holdFor   *command
+
+	tls      *tlsState
+	compress [2]*inflater
+
+	auth *authState // AUTHENTICATE waiting for its tagged reply
+	idle *command   // IDLE waiting for DONE
+
+	mbox      *mailboxView // selected mailbox
+	selecting *mailboxView // SELECT/EXAMINE waiting for its tagged reply
+
+	found     map[string]bool // finding ids raised once per session
+	credFrame int64           // first credential sent in clear
+	lastFrame int64
+	closed    bool
+}
+
+// New returns the dissector of one IMAP conversation. The conversation may
+// already have started (the greeting missing).
+func New(s *session.Session) stream.Handler {
+	s.Proto = Proto
+	h := &Handler{s: s, found: map[string]bool{}}
+	h.client = newFramer(stream.ClientToServer, s, looksLikeCommand)
+	h.server = newFramer(stream.ServerToClient, s, looksLikeResponse)
+	return h
+}
+
+// Handle takes the next piece of the conversation.
+func (h *Handler) Handle(ev *stream.Event) {
+	if ev.Frame > h.lastFrame {
+		h.lastFrame = ev.Frame
+	}
+	if h.tls != nil && h.tls.handler != nil {
+		h.tls.handler.Handle(ev)
+		return
+	}
+	if h.tls != nil && h.tls.accepted && len(ev.Data) > 0 {
+		if tls.Looks(ev.Data) || len(ev.Data) < 3 {
+			h.startTLS(ev.Frame)
+			h.tls.handler.Handle(ev)
+			return
+		}
+		// The conversation went on in clear despite the OK.
+		h.s.Warn(ev.Frame, "imap: no TLS after the server accepted STARTTLS")
+		h.closeStartTLS()
+		h.tls = nil
+	}
+	f := h.framer(ev.Dir)
+	if ev.Gap > 0 {
+		h.gap(ev)
+	}
+	if len(ev.Data) == 0 {
+		return
+	}
+	if ev.Dir == stream.ClientToServer && h.holdFor != nil {
+		h.holdBytes(ev.Data, ev.Frame)
+		return
+	}
+	if z := h.compress[ev.Dir]; z != nil {
+		z.write(ev.Data, ev.Frame, func(out []byte) {
+			f.r.Append(out, ev.Frame, ev.Time)
+			h.drain(ev.Dir)
+		})
+		return
+	}
+	f.r.Append(ev.Data, ev.Frame, ev.Time)
+	h.drain(ev.Dir)
+}
+
+// gap handles bytes lost by the capture in one direction.
+func (h *Handler) gap(ev *stream.Event) {
+	if z := h.compress[ev.Dir]; z != nil {
+		// A deflate stream cannot resume after a hole.
+		h.s.Warn(ev.Frame, "imap %s: %d bytes missing in a compressed stream; the rest of this direction is unreadable", ev.Dir, ev.Gap)
+		z.broken = true
+		return
+	}
+	if ev.Dir == stream.ClientToServer && h.holdFor != nil {
+		return
+	}
+	h.framer(ev.Dir).gap(int64(ev.Gap), ev.Frame, h.deliver(ev.Dir))
+}
+
+func (h *Handler) framer(d stream.Direction) *framer {
+	if d == stream.ClientToServer {
+		return h.client
+	}
+	return h.server
+}
+
+func (h *Handler) deliver(d stream.Direction) func(*unit) {
+	if d == stream.ClientToServer {
+		return h.clientUnit
+	}
+	return h.serverUnit
+}
+
+// drain frames what is buffered in one direction, then moves the bytes
+// that are no longer IMAP text to where they belong.
+func (h *Handler) drain(d stream.Direction) {
+	f := h.framer(d)
+	f.drain(h.deliver(d), func() bool { return h.switched(d) })
+	if !h.switched(d) {
+		return
+	}
+	rest, frame := f.rest()
+	switch {
+	case d == stream.ClientToServer && h.holdFor != nil:
+		if len(rest) > 0 {
+			h.holdBytes(rest, frame)
+		}
+	case h.tls != nil && h.tls.accepted:
+		if len(rest) > 0 {
+			h.serverAfterStartTLS(rest, frame)
+		}
+	case h.compress[d] != nil:
+		h.compress[d].write(rest, frame, func(out []byte) {
+			f.r.Append(out, frame, time.Time{})
+			h.drain(d)
+		})
+	}
+}
+
+// switched reports whether the bytes that follow in direction d are no
+// longer to be framed as cleartext IMAP.
+func (h *Handler) switched(d stream.Direction) bool {
+	if h.tls != nil && (h.tls.accepted || h.tls.handler != nil) {
+		return true
+	}
+	if d == stream.ClientToServer && h.holdFor != nil {
+		return true
+	}
+	return h.compress[d] != nil && h.compress[d].fresh
+}
+
+// holdBytes keeps client bytes sent while a STARTTLS or COMPRESS awaits
+// its reply, bounded by the line limit.
+func (h *Handler) holdBytes(b []byte, frame int64) {
+	if len(h.hold) == 0 {
+		h.holdFrame = frame
+	}
+	room := h.s.Limits.MaxLine - len(h.hold)
+	if room < len(b) {
+		h.s.Warn(frame, "imap client: more than %d bytes sent before the server answered %s; the rest dropped", h.s.Limits.MaxLine, h.holdFor.verb)
+		b = b[:max(room, 0)]
+	}
+	h.hold = append(h.hold, b...)
+}
+
+// release ends the hold: the kept bytes are read again as cleartext IMAP.
+func (h *Handler) release() {
+	b, frame := h.hold, h.holdFrame
+	h.hold, h.holdFor = nil, nil
+	if len(b) > 0 {
+		h.client.r.Append(b, frame, time.Time{})
+		h.drain(stream.ClientToServer)
+	}
+}
+
+// Close ends the conversation: commands never answered are reported, the
+// selected mailbox is reported, and the findings that need the whole
+// conversation are raised.
+func (h *Handler) Close(end time.Time, frame int64) {
+	if h.closed {
+		return
+	}
+	h.closed = true
+	if h.tls != nil && h.tls.handler != nil {
+		h.tls.handler.Close(end, frame)
+	}
+	h.flushPartial(stream.ServerToClient)
+	h.flushPartial(stream.ClientToServer)
+	for _, c := range h.pending {
+		h.finishUnanswered(c)
+	}
+	h.pending = nil
+	h.closeMailbox()
+	h.closeStartTLS()
+	h.closeFindings()
+}
+
+// flushPartial delivers a unit the capture cut short, so that a message
+// fetched when the capture ended is still reported (as truncated).
+func (h *Handler) flushPartial(d stream.Direction) {
+	f := h.framer(d)
+	if len(f.u.text) == 0 || h.switched(d) {
+		return
+	}
+	if f.lit != nil {
+		f.lit.Missing += f.left
+		f.lit = nil
+	}
+	f.u.afterGap = true
+	f.finish(h.deliver(d))
+}

@@ -1,0 +1,33 @@
+package imap
+
+import (
+	"testing"
+)
+
+// labSession is the sequence of lab §1.1 typed by hand.
+var labSession = []piece{
+	sv("* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN] Dovecot ready.\r\n"),
+	c(". LOGIN alice@example.org s3cretPass\r\n"),
+	sv(". OK [CAPABILITY IMAP4rev1 SASL-IR MOVE] Logged in\r\n"),
+	c(". SELECT inbox\r\n"),
+	sv("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted.\r\n* 3 EXISTS\r\n* 1 RECENT\r\n* OK [UNSEEN 2] First unseen.\r\n* OK [UIDVALIDITY 1764230400] UIDs valid\r\n* OK [UIDNEXT 4] Predicted next UID\r\n. OK [READ-WRITE] Select completed (0.001 + 0.000 secs).\r\n"),
+	c(". FETCH 1 BODY[]\r\n"),
+	sv("* 1 FETCH (BODY[] {62}\r\nFrom: bob@example.org\r\nSubject: test 1\r\n\r\n. OK not the end\r\n)\r\n. OK Fetch completed.\r\n"),
+	c(". STORE 1 +FLAGS (\\Deleted)\r\n"),
+	sv("* 1 FETCH (FLAGS (\\Seen \\Deleted))\r\n. OK Store completed.\r\n"),
+	c(". EXPUNGE\r\n"),
+	sv("* 1 EXPUNGE\r\n. OK Expunge completed.\r\n"),
+	c(". CREATE Archives\r\n"),
+	sv(". OK Create completed.\r\n"),
+	c(". COPY 1 Archives\r\n"),
+	sv(". OK [COPYUID 1764230401 2 1] Copy completed.\r\n"),
+	c(". STORE 1 +FLAGS.SILENT (\\Seen)\r\n"),
+	sv(". OK Store completed.\r\n"),
+	c(". LOGOUT\r\n"),
+	sv("* BYE Logging out\r\n. OK Logout completed.\r\n"),
+}
+
+func TestLabSequence(t *testing.T) {
+	r := runDefault(t, labSession...)
+	t.Log(r.dump())
+}
