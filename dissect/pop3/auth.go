@@ -1,0 +1,107 @@
+package pop3
+
+import (
+	"bytes"
+
+	"github.com/mailwire/mailwire/dissect/lines"
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/sasl"
+)
+
+// pass completes the USER/PASS login: the password crosses in clear.
+func (h *handler) pass(p *pending, password []byte) {
+	p.args = record.Mask(string(password))
+	c := &record.Credential{Mechanism: "USER", Username: h.user, Recoverable: true}
+	c.SetPassword(string(password))
+	p.cred = c
+	h.tls.credentialInClear(h, p.frame)
+}
+
+// apop reads "APOP name digest": the digest is MD5(timestamp + password)
+// over the greeting's timestamp. Hash is hashcat's mode 20, md5($salt.$pass):
+// "digest:timestamp"; it is empty when the greeting was not seen.
+func (h *handler) apop(p *pending, name, digest []byte) {
+	digest = bytes.TrimSpace(digest)
+	p.args = maskArgs(name, digest)
+	c := &record.Credential{Mechanism: "APOP", Username: clean(name)}
+	if h.stamp != "" && len(digest) == 32 && isHex(digest) {
+		c.Hash = string(bytes.ToLower(digest)) + ":" + h.stamp
+	}
+	p.cred = c
+	h.tls.credentialInClear(h, p.frame)
+}
+
+// startAuth reads "AUTH mechanism [initial-response]" (RFC 5034). Without
+// a mechanism, AUTH lists the mechanisms in a multi-line response.
+func (h *handler) startAuth(p *pending, mech, initial []byte) {
+	if len(mech) == 0 {
+		p.multi, p.kind = true, listResponse
+		return
+	}
+	initial = bytes.TrimSpace(initial)
+	p.args = maskArgs(mech, initial)
+	p.sasl = sasl.Start(string(mech))
+	if len(initial) > 0 {
+		h.saslClient(p, initial, p.frame)
+	}
+	h.auth = p
+	h.tls.credentialInClear(h, p.frame)
+}
+
+// saslResponse reads the client's answer to a server continuation.
+func (h *handler) saslResponse(l lines.Line) {
+	p := h.auth
+	p.awaiting = false
+	if bytes.Equal(bytes.TrimSpace(l.Text), []byte("*")) {
+		p.sasl.Cancel()
+		return
+	}
+	h.saslClient(p, l.Text, l.Frame)
+}
+
+func (h *handler) saslClient(p *pending, b64 []byte, frame int64) {
+	msg, err := sasl.DecodeBase64(b64)
+	if err != nil {
+		h.s.Warn(frame, "pop3: AUTH %s response is not base64", p.sasl.Mechanism())
+		return
+	}
+	p.sasl.Client(msg)
+}
+
+// continuation reads a server's "+ challenge" line during AUTH.
+func (h *handler) continuation(text []byte, frame int64) {
+	p := h.auth
+	challenge, err := sasl.DecodeBase64(text[1:])
+	if err != nil {
+		h.s.Warn(frame, "pop3: AUTH %s challenge is not base64", p.sasl.Mechanism())
+		challenge = nil
+	}
+	p.sasl.Server(challenge)
+	p.awaiting = true
+}
+
+// emitCredential reports the credential a command carried, with the
+// server's verdict (accepted nil when no reply was seen).
+func (h *handler) emitCredential(p *pending, accepted *bool, reply string, replyFrame int64) {
+	c := p.cred
+	if p.sasl != nil {
+		got, ok := p.sasl.Credential()
+		if !ok {
+			return
+		}
+		c = &got
+	}
+	if c == nil {
+		return
+	}
+	c.Session = h.s.ID
+	c.Proto = proto
+	c.Packet = p.frame
+	c.ReplyPacket = replyFrame
+	c.Accepted = accepted
+	c.Reply = reply
+	if accepted != nil && *accepted && c.Username != "" {
+		h.s.AuthUser = c.Username
+	}
+	h.emit(c)
+}

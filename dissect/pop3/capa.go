@@ -1,0 +1,53 @@
+package pop3
+
+import (
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// capability is what the CAPA response offered.
+type capability struct {
+	seen       bool
+	stls       bool
+	frame      int64 // the CAPA reply's last line
+	pipelining bool
+	warned     bool // starttls-not-offered already raised
+}
+
+// list reads the capability names of a CAPA response (RFC 2449).
+func (c *capability) list(h *handler, caps []string, cmdFrame, frame int64) {
+	c.seen = true
+	c.frame = frame
+	for _, line := range caps {
+		name, _, _ := strings.Cut(line, " ")
+		switch strings.ToUpper(name) {
+		case "STLS":
+			c.stls = true
+		case "PIPELINING":
+			c.pipelining = true
+		}
+	}
+	if c.stls || c.warned || h.s.Security != "cleartext" {
+		return
+	}
+	c.warned = true
+	h.s.Finding(&record.Finding{
+		ID:       "starttls-not-offered",
+		Severity: "medium",
+		Title:    "The POP3 server does not offer STLS",
+		Frames:   []int64{cmdFrame, frame},
+		Detail: "The capability list has no STLS: the client cannot upgrade this " +
+			"connection to TLS, so logins and fetched messages cross the network in clear " +
+			"unless the client uses POP3S on port 995.",
+	})
+}
+
+// offered is the offer of STLS as the contract reports it: nil when no
+// capability list was seen.
+func (c *capability) offered() *bool {
+	if !c.seen {
+		return nil
+	}
+	return record.Bool(c.stls)
+}

@@ -1,0 +1,124 @@
+package pop3
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/lines"
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/sasl"
+)
+
+// pending is one client command waiting for its reply.
+type pending struct {
+	verb  string // upper case; "" for a line that is no command
+	args  string // printable, secrets masked
+	arg   []byte // first argument, for RETR/TOP/DELE numbers
+	frame int64
+	// multi is set when a +OK reply opens a multi-line response.
+	multi bool
+	kind  responseKind
+	cred  *record.Credential // USER/PASS or APOP, completed by the reply
+	sasl  *sasl.Exchange     // AUTH
+	// awaiting is set on AUTH while the server's last continuation waits
+	// for the client's response.
+	awaiting bool
+}
+
+// clientLines reads the complete client lines, unless STLS holds them
+// back until its reply.
+func (h *handler) clientLines() {
+	for !h.tls.waiting() {
+		l, ok := h.cli.Next()
+		if !ok {
+			return
+		}
+		if h.auth != nil && h.auth.awaiting {
+			h.saslResponse(l)
+			continue
+		}
+		h.command(l)
+	}
+}
+
+// command reads one command line.
+func (h *handler) command(l lines.Line) {
+	word, rest := cut(l.Text)
+	if !isVerb(word) {
+		if l.AfterGap || len(l.Text) == 0 {
+			return // the start of this line is lost, or it is empty
+		}
+		h.s.Warn(l.Frame, "pop3: client line that is no command: %q", clean(l.Text))
+		h.enqueue(&pending{frame: l.Frame}) // it still gets a reply
+		return
+	}
+	if l.Cut {
+		h.s.Warn(l.Frame, "pop3: command line longer than %d bytes cut", h.s.Limits.MaxLine)
+	}
+	h.greeted = true // a client speaks after the greeting
+	p := &pending{verb: upper(word), frame: l.Frame}
+	rest = bytes.TrimRight(rest, " \t")
+	p.args = clean(rest)
+	first, second := cut(rest)
+	p.arg = append([]byte(nil), first...)
+	switch p.verb {
+	case "USER":
+		h.user = clean(rest)
+	case "PASS":
+		h.pass(p, rest)
+	case "APOP":
+		h.apop(p, first, second)
+	case "AUTH":
+		h.startAuth(p, first, second)
+	case "STLS":
+		h.tls.request(p)
+	case "CAPA":
+		p.multi, p.kind = true, capaResponse
+	case "RETR":
+		p.multi, p.kind = true, messageResponse
+	case "TOP":
+		p.multi, p.kind = true, messageResponse
+	case "LIST", "UIDL":
+		p.multi = len(rest) == 0
+		p.kind = listResponse
+	}
+	h.enqueue(p)
+}
+
+// enqueue adds a command to the queue waiting for replies.
+func (h *handler) enqueue(p *pending) {
+	if len(h.queue) >= maxQueue {
+		old := h.queue[0]
+		h.s.Warn(old.frame, "pop3: more than %d commands without a reply; the oldest is dropped", maxQueue)
+		h.emitCommand(old, "", "", 0)
+		h.queue = h.queue[1:]
+	}
+	h.queue = append(h.queue, p)
+}
+
+// emitCommand reports a command with its reply (status "" when none was
+// seen).
+func (h *handler) emitCommand(p *pending, status, reply string, replyFrame int64) {
+	if p.verb == "" {
+		return
+	}
+	h.emit(&record.Command{
+		Session:     h.s.ID,
+		Proto:       proto,
+		Verb:        p.verb,
+		Args:        p.args,
+		Status:      status,
+		Reply:       reply,
+		Packet:      p.frame,
+		ReplyPacket: replyFrame,
+	})
+}
+
+// maskArgs keeps the first word of an argument list and masks the rest,
+// for commands whose later arguments are secrets.
+func maskArgs(first, secret []byte) string {
+	if len(secret) == 0 {
+		return clean(first)
+	}
+	return strings.TrimSpace(clean(first) + " " + record.Mask(string(secret)))
+}

@@ -1,0 +1,94 @@
+package pop3
+
+import (
+	"github.com/mailwire/mailwire/dissect/lines"
+)
+
+// responseKind says what a multi-line response holds.
+type responseKind uint8
+
+const (
+	listResponse    responseKind = iota // LIST, UIDL, AUTH: read and dropped
+	capaResponse                        // CAPA: capability names
+	messageResponse                     // RETR, TOP: a message
+)
+
+// maxCapabilities bounds the capability lines kept.
+const maxCapabilities = 64
+
+// response is a multi-line response being read, up to its lone dot.
+type response struct {
+	p         *pending
+	frame     int64 // frame of its first line
+	body      []byte
+	truncated bool
+	limitHit  bool
+	lines     int
+	caps      []string
+}
+
+func (h *handler) openResponse(p *pending, frame int64) {
+	h.response = &response{p: p, frame: frame}
+}
+
+// line reads one line of the response: the lone dot ends it, a leading
+// dot is unstuffed (RFC 1939 section 3).
+func (r *response) line(h *handler, l lines.Line) {
+	text := l.Text
+	if len(text) == 1 && text[0] == '.' {
+		h.finishResponse(l.Frame)
+		return
+	}
+	if r.lines == 0 {
+		r.frame = l.Frame
+	}
+	r.lines++
+	if len(text) > 0 && text[0] == '.' {
+		text = text[1:]
+	}
+	if l.AfterGap {
+		r.truncated = true
+	}
+	switch r.p.kind {
+	case capaResponse:
+		if len(r.caps) < maxCapabilities {
+			r.caps = append(r.caps, clean(text))
+		}
+	case messageResponse:
+		r.keep(h, l, text)
+	}
+}
+
+// keep appends a message line, up to the session's message limit.
+func (r *response) keep(h *handler, l lines.Line, text []byte) {
+	if l.Cut {
+		r.truncated = true
+		h.s.Warn(l.Frame, "pop3: message line longer than %d bytes cut", h.s.Limits.MaxLine)
+	}
+	limit := h.s.Limits.MaxMessage
+	if limit <= 0 {
+		limit = 32 << 20
+	}
+	if int64(len(r.body)+len(text)+2) > limit {
+		if !r.limitHit {
+			h.s.Warn(l.Frame, "pop3: message larger than %d bytes; the rest is not analysed", limit)
+		}
+		r.limitHit, r.truncated = true, true
+		return
+	}
+	r.body = append(r.body, text...)
+	r.body = append(r.body, '\r', '\n')
+}
+
+// finishResponse ends the multi-line response at its lone dot (or at the
+// end of the conversation).
+func (h *handler) finishResponse(frame int64) {
+	r := h.response
+	h.response = nil
+	switch r.p.kind {
+	case capaResponse:
+		h.capa.list(h, r.caps, r.p.frame, frame)
+	case messageResponse:
+		h.fetched(r, frame)
+	}
+}
