@@ -1,0 +1,56 @@
+package message
+
+import (
+	"strings"
+
+	"github.com/emersion/go-message/mail"
+)
+
+// addressList parses an address header into "Name <addr>" or "addr"
+// strings. When the list does not parse, the decoded raw value is kept as
+// the one element so that the report still shows what the header said.
+func addressList(value string, name string, w *warnings) []string {
+	if strings.TrimSpace(value) == "" {
+		return nil
+	}
+	list, err := mail.ParseAddressList(value)
+	if err != nil || len(list) == 0 {
+		w.add("%s header does not parse as addresses: %q", name, clip(decodeText(value), 80))
+		return []string{decodeText(value)}
+	}
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, formatAddress(sanitize(a.Name), sanitize(a.Address)))
+	}
+	return out
+}
+
+// formatAddress writes an address the way a mail client shows it, without
+// re-encoding the display name.
+func formatAddress(name, addr string) string {
+	if name == "" {
+		return addr
+	}
+	return name + " <" + addr + ">"
+}
+
+// splitAddress is the inverse of formatAddress: the display name and the
+// address of "Name <addr>", or "" and the whole string for a bare address.
+func splitAddress(s string) (name, addr string) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, ">") {
+		if i := strings.LastIndexByte(s, '<'); i >= 0 {
+			return strings.Trim(strings.TrimSpace(s[:i]), `"`), strings.TrimSpace(s[i+1 : len(s)-1])
+		}
+	}
+	return "", strings.Trim(s, "<>")
+}
+
+// firstAddress returns the first address of a header, or "".
+func firstAddress(value, name string, w *warnings) string {
+	l := addressList(value, name, w)
+	if len(l) == 0 {
+		return ""
+	}
+	return l[0]
+}

@@ -1,0 +1,82 @@
+// Package message analyses one e-mail message that crossed the wire, for
+// every dissector (SMTP DATA/BDAT, IMAP FETCH/APPEND, POP3 RETR/TOP): its
+// headers, its MIME tree, its attachments with their hashes, its S/MIME or
+// OpenPGP protection, and what its sender fields give away.
+package message
+
+import (
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// Options bound and shape the analysis.
+type Options struct {
+	// MaxAttachment is the most decoded bytes hashed per attachment; the
+	// rest is skipped and the attachment marked truncated. 0 means no limit.
+	MaxAttachment int64
+	// KeepRaw keeps the message bytes in record.Message.Raw (extraction).
+	KeepRaw bool
+}
+
+// maxReceived bounds the Received chain kept.
+const maxReceived = 50
+
+// Analyze parses one RFC 5322 message, dot-unstuffed, and returns what it
+// shows. The caller fills Session, Proto, Direction, Packet, EndPacket,
+// the envelope, AuthUser and Truncated. Analyze never fails: what does not
+// parse becomes a warning and what was understood is kept.
+func Analyze(raw []byte, opt Options) *record.Message {
+	m := &record.Message{
+		Size:        int64(len(raw)),
+		Attachments: []record.Attachment{},
+		SMIME:       "none",
+	}
+	var w warnings
+	h, body := splitHeader(raw, &w)
+	fillHeaders(m, h, &w)
+	walkMessage(m, h, body, opt, &w)
+	if m.To == nil {
+		m.To = []string{}
+	}
+	if opt.KeepRaw {
+		m.Raw = raw
+	}
+	m.Warnings = w.result()
+	return m
+}
+
+// fillHeaders copies the headers a reader of the capture cares about.
+func fillHeaders(m *record.Message, h header, w *warnings) {
+	m.Subject = decodeText(h.get("subject"))
+	m.From = firstAddress(h.get("from"), "From", w)
+	for _, v := range h.values("to") {
+		m.To = append(m.To, addressList(v, "To", w)...)
+	}
+	for _, v := range h.values("cc") {
+		m.Cc = append(m.Cc, addressList(v, "Cc", w)...)
+	}
+	m.ReplyTo = firstAddress(h.get("reply-to"), "Reply-To", w)
+	m.ReturnPath = returnPath(h.get("return-path"))
+	m.Date = sanitize(h.get("date"))
+	m.MessageID = sanitize(h.get("message-id"))
+	m.UserAgent = decodeText(h.get("user-agent"))
+	if m.UserAgent == "" {
+		m.UserAgent = decodeText(h.get("x-mailer"))
+	}
+	for _, v := range h.values("received") {
+		if len(m.Received) == maxReceived {
+			w.add("more than %d Received fields; the rest are ignored", maxReceived)
+			break
+		}
+		m.Received = append(m.Received, sanitize(strings.Join(strings.Fields(v), " ")))
+	}
+}
+
+// returnPath is the address of a Return-Path field ("<a@b>" or "<>").
+func returnPath(v string) string {
+	v = strings.TrimSpace(v)
+	v = strings.TrimPrefix(v, "<")
+	v = strings.TrimSuffix(v, ">")
+	return sanitize(strings.TrimSpace(v))
+}

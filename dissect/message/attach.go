@@ -1,0 +1,125 @@
+package message
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// sniffLen is how many decoded bytes content sniffing looks at.
+const sniffLen = 512
+
+// attachment decodes, measures and hashes one attachment. The decoder
+// streams into SHA-256, so a 5 MB image costs no 5 MB copy.
+func (wk *walker) attachment(e *entity) {
+	a := record.Attachment{
+		Filename:         filename(e),
+		ContentType:      sanitize(e.ctype),
+		Disposition:      sanitize(strings.ToLower(e.disp)),
+		TransferEncoding: sanitize(strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding")))),
+	}
+	if a.TransferEncoding == "" {
+		a.TransferEncoding = "7bit"
+	}
+	r := wk.decoded(e)
+	sum := sha256.New()
+	sniff := &prefix{max: sniffLen}
+	limit := wk.opt.MaxAttachment
+	if limit <= 0 {
+		limit = 1<<63 - 1
+	}
+	n, err := io.Copy(io.MultiWriter(sum, sniff), io.LimitReader(r, limit))
+	if err == nil && n == limit {
+		rest, rerr := io.Copy(io.Discard, r)
+		if rest > 0 {
+			a.Truncated = true
+			wk.w.add("attachment %q larger than %d bytes: hashed its first %d bytes only", clip(a.Filename, 60), limit, limit)
+		}
+		n += rest
+		err = rerr
+	}
+	if err != nil {
+		wk.w.add("attachment %q: %s after %d decoded bytes", clip(a.Filename, 60), err, n)
+	}
+	a.Size = n
+	a.SHA256 = hex.EncodeToString(sum.Sum(nil))
+	if len(sniff.b) > 0 {
+		a.SniffedType = sniffType(sniff.b)
+	}
+	wk.m.Attachments = append(wk.m.Attachments, a)
+}
+
+// decoded returns a reader of the part's body with its transfer encoding
+// removed; an unknown encoding is warned about and read as it is.
+func (wk *walker) decoded(e *entity) io.Reader {
+	cte := e.h.get("content-transfer-encoding")
+	r, ok := decoder(cte, e.body)
+	if !ok {
+		wk.w.add("unknown Content-Transfer-Encoding %q read as binary", clip(sanitize(cte), 40))
+	}
+	return r
+}
+
+// decodeAll returns the whole decoded body of a part that is parsed again
+// (an embedded message, CMS data); it is never larger than the raw body.
+func (wk *walker) decodeAll(e *entity) []byte {
+	b, err := io.ReadAll(wk.decoded(e))
+	if err != nil {
+		wk.w.add("%s part: %s after %d decoded bytes", sanitize(e.ctype), err, len(b))
+	}
+	return b
+}
+
+// prefix keeps the first max bytes written to it.
+type prefix struct {
+	b   []byte
+	max int
+}
+
+func (p *prefix) Write(b []byte) (int, error) {
+	if room := p.max - len(p.b); room > 0 {
+		p.b = append(p.b, b[:min(room, len(b))]...)
+	}
+	return len(b), nil
+}
+
+// sniffType names the content from its first bytes, the way a browser
+// would, with the types mail carries that net/http does not know.
+func sniffType(b []byte) string {
+	switch {
+	case hasPrefix(b, "-----BEGIN PGP"):
+		return "application/pgp"
+	case len(b) > 2 && b[0] == 0x30 && b[1] >= 0x80 && isCMS(b):
+		return "application/pkcs7"
+	case hasPrefix(b, "MZ"):
+		return "application/x-msdownload"
+	case hasPrefix(b, "\x7fELF"):
+		return "application/x-elf"
+	}
+	t := http.DetectContentType(b)
+	if i := strings.IndexByte(t, ';'); i >= 0 {
+		t = t[:i]
+	}
+	return t
+}
+
+func hasPrefix(b []byte, s string) bool {
+	return len(b) >= len(s) && string(b[:len(s)]) == s
+}
+
+// isCMS tells whether DER/BER data starts like a CMS ContentInfo: a
+// SEQUENCE holding the OID 1.2.840.113549.1.7.x near its start.
+func isCMS(b []byte) bool {
+	oid := []byte{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07}
+	end := min(len(b), 24)
+	for i := 2; i+len(oid) <= end; i++ {
+		if string(b[i:i+len(oid)]) == string(oid) {
+			return true
+		}
+	}
+	return false
+}

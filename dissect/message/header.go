@@ -1,0 +1,139 @@
+package message
+
+import (
+	"bytes"
+	"strings"
+)
+
+// field is one header field, its name lower-cased and its value unfolded.
+type field struct {
+	name  string
+	value string
+}
+
+// header is the fields of one entity in the order they appeared.
+type header []field
+
+// maxFields bounds how many fields of one header are kept.
+const maxFields = 1000
+
+// get returns the first value of the named field (lower-case name).
+func (h header) get(name string) string {
+	for _, f := range h {
+		if f.name == name {
+			return f.value
+		}
+	}
+	return ""
+}
+
+// values returns every value of the named field, in order.
+func (h header) values(name string) []string {
+	var v []string
+	for _, f := range h {
+		if f.name == name {
+			v = append(v, f.value)
+		}
+	}
+	return v
+}
+
+// has tells whether the named field is present, even empty.
+func (h header) has(name string) bool {
+	for _, f := range h {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// splitHeader reads the header of an entity and returns it with the body
+// that follows the blank line. Unlike textproto readers it never stops at
+// a malformed line: the line is skipped with a warning so that the fields
+// after it are still shown. A header without a blank line has no body.
+func splitHeader(b []byte, w *warnings) (header, []byte) {
+	var h header
+	var cur []byte // the field being unfolded
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		if f, ok := parseField(cur); ok {
+			if len(h) < maxFields {
+				h = append(h, f)
+			} else if len(h) == maxFields {
+				w.add("more than %d header fields; the rest are ignored", maxFields)
+				h = append(h, field{}) // mark the warning as given
+			}
+		} else {
+			w.add("malformed header line skipped: %q", clip(string(cur), 60))
+		}
+		cur = nil
+	}
+	for len(b) > 0 {
+		line, rest := cutLine(b)
+		if len(line) == 0 {
+			flush()
+			return trimMark(h), rest
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if cur != nil {
+				cur = append(cur, line...)
+			} else {
+				w.add("header continuation line without a field: %q", clip(string(line), 60))
+			}
+		} else {
+			flush()
+			cur = append(make([]byte, 0, len(line)), line...)
+		}
+		b = rest
+	}
+	flush()
+	return trimMark(h), nil
+}
+
+// trimMark drops the empty marker field left by the field-count warning.
+func trimMark(h header) header {
+	if len(h) > maxFields {
+		return h[:maxFields]
+	}
+	return h
+}
+
+// cutLine returns the first line of b without its CRLF or bare LF, and the
+// bytes after it.
+func cutLine(b []byte) (line, rest []byte) {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return bytes.TrimSuffix(b, []byte("\r")), nil
+	}
+	return bytes.TrimSuffix(b[:i], []byte("\r")), b[i+1:]
+}
+
+// parseField splits "Name: value" into a field; the name must be printable
+// ASCII without spaces, as RFC 5322 says.
+func parseField(b []byte) (field, bool) {
+	i := bytes.IndexByte(b, ':')
+	if i <= 0 {
+		return field{}, false
+	}
+	name := bytes.TrimRight(b[:i], " \t")
+	if len(name) == 0 {
+		return field{}, false
+	}
+	for _, c := range name {
+		if c < 33 || c > 126 {
+			return field{}, false
+		}
+	}
+	return field{name: strings.ToLower(string(name)), value: strings.TrimSpace(string(b[i+1:]))}, true
+}
+
+// clip shortens s to at most n bytes for quoting in a warning.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

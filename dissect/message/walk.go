@@ -1,0 +1,172 @@
+package message
+
+import (
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// Bounds on the MIME tree of one message.
+const (
+	maxDepth = 20
+	maxParts = 1000
+)
+
+// walker walks the MIME tree of one message and fills its record.
+type walker struct {
+	m     *record.Message
+	opt   Options
+	w     *warnings
+	parts int
+	// Protection seen while walking, turned into the SMIME field at the end.
+	signed, encrypted       bool
+	pgpSigned, pgpEncrypted bool
+	previewDone             bool
+}
+
+// entity is one node of the MIME tree: its header and its raw body (still
+// transfer-encoded).
+type entity struct {
+	h       header
+	body    []byte
+	depth   int
+	ctype   string
+	params  map[string]string
+	disp    string
+	dparams map[string]string
+}
+
+func walkMessage(m *record.Message, h header, body []byte, opt Options, w *warnings) {
+	wk := &walker{m: m, opt: opt, w: w}
+	wk.walk(h, body, 0, "text/plain")
+	m.SMIME = wk.protection()
+}
+
+// walk visits one entity; defType is the type it has without a
+// Content-Type field (message/rfc822 inside multipart/digest).
+func (wk *walker) walk(h header, body []byte, depth int, defType string) {
+	wk.parts++
+	if wk.parts > maxParts {
+		if wk.parts == maxParts+1 {
+			wk.w.add("more than %d MIME parts; the rest are not analysed", maxParts)
+		}
+		return
+	}
+	if depth > maxDepth {
+		wk.w.add("MIME parts nested deeper than %d levels are not analysed", maxDepth)
+		return
+	}
+	e := &entity{h: h, body: body, depth: depth}
+	e.ctype, e.params = mediaType(h.get("content-type"))
+	if e.ctype == "" || !strings.Contains(e.ctype, "/") {
+		if e.ctype != "" {
+			wk.w.add("malformed Content-Type %q read as %s", clip(sanitize(h.get("content-type")), 60), defType)
+		}
+		e.ctype = defType
+	}
+	e.disp, e.dparams = mediaType(h.get("content-disposition"))
+	wk.m.MIME = append(wk.m.MIME, strings.Repeat("  ", depth)+sanitize(e.ctype))
+	switch {
+	case strings.HasPrefix(e.ctype, "multipart/"):
+		wk.multipart(e)
+	case e.ctype == "message/rfc822" || e.ctype == "message/global":
+		wk.embedded(e)
+	case isPKCS7Mime(e):
+		wk.pkcs7Mime(e)
+	default:
+		wk.leaf(e)
+	}
+}
+
+// multipart visits the parts of a multipart entity.
+func (wk *walker) multipart(e *entity) {
+	boundary := e.params["boundary"]
+	if boundary == "" {
+		wk.w.add("%s without a boundary read as one part", e.ctype)
+		wk.leaf(e)
+		return
+	}
+	parts, closed := splitMultipart(e.body, boundary)
+	if !closed {
+		wk.w.add("%s: missing final boundary %q (message cut or malformed); %d parts read", e.ctype, clip(sanitize(boundary), 70), len(parts))
+	}
+	switch e.ctype {
+	case "multipart/signed":
+		wk.multipartSigned(e, parts)
+	case "multipart/encrypted":
+		if strings.Contains(strings.ToLower(e.params["protocol"]), "pgp") {
+			wk.pgpEncrypted = true
+		}
+	}
+	def := "text/plain"
+	if e.ctype == "multipart/digest" {
+		def = "message/rfc822"
+	}
+	for _, p := range parts {
+		ph, pb := splitHeader(p, wk.w)
+		wk.walk(ph, pb, e.depth+1, def)
+	}
+}
+
+// embedded visits a message/rfc822 part: listed as an attachment when it
+// is one (a forwarded .eml), and walked so that its own parts show.
+func (wk *walker) embedded(e *entity) {
+	if isAttachment(e) {
+		wk.attachment(e)
+	}
+	inner := wk.decodeAll(e)
+	ih, ib := splitHeader(inner, wk.w)
+	wk.walk(ih, ib, e.depth+1, "text/plain")
+}
+
+// leaf is a part with content: the body text or an attachment.
+func (wk *walker) leaf(e *entity) {
+	if isAttachment(e) {
+		wk.attachment(e)
+		return
+	}
+	wk.text(e)
+}
+
+// isAttachment tells whether a leaf carries a file or an image rather than
+// the text of the message.
+func isAttachment(e *entity) bool {
+	if strings.EqualFold(e.disp, "attachment") || filename(e) != "" {
+		return true
+	}
+	switch {
+	case e.ctype == "text/plain", e.ctype == "text/html", e.ctype == "text/enriched":
+		return false
+	case strings.HasPrefix(e.ctype, "multipart/"):
+		return false
+	case strings.HasPrefix(e.ctype, "message/"):
+		return false
+	}
+	return true
+}
+
+// filename is the name a part gives itself: Content-Disposition filename,
+// else Content-Type name.
+func filename(e *entity) string {
+	if f := e.dparams["filename"]; f != "" {
+		return f
+	}
+	return e.params["name"]
+}
+
+// protection is the SMIME field from what the walk saw.
+func (wk *walker) protection() string {
+	switch {
+	case wk.signed && wk.encrypted:
+		return "signed+encrypted"
+	case wk.encrypted:
+		return "encrypted"
+	case wk.signed:
+		return "signed"
+	case wk.pgpEncrypted:
+		return "pgp-encrypted"
+	case wk.pgpSigned:
+		return "pgp-signed"
+	}
+	return "none"
+}
