@@ -63,3 +63,9 @@ type Datagram struct {
 	Time     time.Time
 	Frame    int64
 }
+
+// PacketObserver may be implemented by a Handler that wants to count every
+// packet of its conversation, payload or not.
+type PacketObserver interface {
+	Packet(dir Direction, t time.Time, frame int64, payload int)
+}

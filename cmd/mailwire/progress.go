@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/mailwire/mailwire/dissect/pipeline"
+)
+
+// progressMin is the input size below which no progress bar is drawn.
+const progressMin = 16 << 20
+
+// startProgress draws a progress bar on stderr while files are read, when
+// asked or when stderr is a terminal and the input is large. It returns
+// the function that stops it.
+func startProgress(files []string, opt *pipeline.Options, mode string, stderr io.Writer) func() {
+	total := int64(0)
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			total += st.Size()
+		}
+	}
+	show := mode == "always" || (mode == "auto" && isTerminal(stderr) && total >= progressMin)
+	if !show || total == 0 {
+		return func() {}
+	}
+	opt.BytesRead = new(atomic.Int64)
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		start := time.Now()
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(stderr, "\r\033[K")
+				return
+			case <-tick.C:
+				drawProgress(stderr, opt.BytesRead.Load(), total, time.Since(start))
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
+}
+
+func drawProgress(w io.Writer, read, total int64, elapsed time.Duration) {
+	const width = 30
+	frac := min(float64(read)/float64(total), 1)
+	bar := make([]byte, width)
+	for i := range bar {
+		bar[i] = ' '
+		if float64(i) < frac*width {
+			bar[i] = '#'
+		}
+	}
+	rate := float64(read) / (1 << 20) / max(elapsed.Seconds(), 0.001)
+	fmt.Fprintf(w, "\r[%s] %3.0f%%  %d/%d MiB  %.0f MiB/s", bar, frac*100, read>>20, total>>20, rate)
+}

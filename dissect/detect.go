@@ -1,0 +1,148 @@
+package dissect
+
+import (
+	"bytes"
+)
+
+// Protocol names, as in the session record.
+const (
+	SMTP    = "smtp"
+	IMAP    = "imap"
+	POP3    = "pop3"
+	TLS     = "tls"
+	DNS     = "dns"
+	Unknown = "unknown"
+)
+
+// tlsPorts are where implicit TLS is mail (SMTPS, submissions, IMAPS,
+// POP3S); TLS elsewhere is someone else's business.
+var tlsPorts = map[uint16]bool{465: true, 993: true, 995: true, 585: true}
+
+// detectMax is how much of each direction detection looks at before it
+// gives up and counts the conversation as unknown.
+const detectMax = 2048
+
+// verdict is detection's answer: a protocol, or "" to wait for more bytes.
+type verdict string
+
+// detect decides the protocol from the first bytes of each direction,
+// content first and ports only to break ties or to recognise implicit TLS.
+func detect(client, server []byte, cport, sport uint16) verdict {
+	if v := fromServer(server, sport); v != "" {
+		return v
+	}
+	if v := fromClient(client, sport); v != "" {
+		return v
+	}
+	if len(client) >= detectMax || len(server) >= detectMax {
+		return Unknown
+	}
+	return ""
+}
+
+func fromServer(b []byte, port uint16) verdict {
+	line, complete := firstLine(b)
+	switch {
+	case len(b) >= 5 && looksTLS(b):
+		return tlsIfMail(port)
+	case !complete:
+		return ""
+	case hasPrefixFold(line, "* OK"), hasPrefixFold(line, "* PREAUTH"), hasPrefixFold(line, "* BYE"),
+		hasPrefixFold(line, "* CAPABILITY"), hasPrefixFold(line, "* "+"FLAGS"):
+		return IMAP
+	case hasPrefixFold(line, "+OK"), hasPrefixFold(line, "-ERR"):
+		return POP3
+	case smtpReply(line):
+		if port == 21 {
+			return Unknown
+		}
+		return SMTP
+	case hasPrefixFold(line, "* "):
+		return IMAP
+	}
+	return Unknown
+}
+
+func fromClient(b []byte, port uint16) verdict {
+	line, complete := firstLine(b)
+	switch {
+	case len(b) >= 5 && looksTLS(b):
+		return tlsIfMail(port)
+	case !complete:
+		return ""
+	}
+	verb := line
+	if i := bytes.IndexByte(line, ' '); i >= 0 {
+		verb = line[:i]
+	}
+	if i := bytes.IndexByte(verb, ':'); i >= 0 {
+		verb = verb[:i]
+	}
+	switch string(bytes.ToUpper(verb)) {
+	case "EHLO", "HELO", "LHLO", "MAIL", "RCPT", "DATA", "BDAT", "STARTTLS":
+		return SMTP
+	case "USER", "APOP", "STLS", "CAPA", "RETR", "UIDL", "STAT":
+		return POP3
+	}
+	if imapCommand(line) {
+		return IMAP
+	}
+	return Unknown
+}
+
+// smtpReply matches "220 text", "250-text", "354 ...": three digits and a
+// space, hyphen or end of line.
+func smtpReply(line []byte) bool {
+	if len(line) < 3 || line[0] < '2' || line[0] > '5' || !isDigit(line[1]) || !isDigit(line[2]) {
+		return false
+	}
+	return len(line) == 3 || line[3] == ' ' || line[3] == '-'
+}
+
+var imapVerbs = []string{"CAPABILITY", "LOGIN", "AUTHENTICATE", "STARTTLS", "SELECT", "EXAMINE",
+	"NOOP", "LOGOUT", "ID", "LIST", "LSUB", "STATUS", "FETCH", "UID", "ENABLE", "NAMESPACE", "IDLE", "APPEND", "CREATE"}
+
+// imapCommand matches "tag VERB ...".
+func imapCommand(line []byte) bool {
+	sp := bytes.IndexByte(line, ' ')
+	if sp <= 0 {
+		return false
+	}
+	rest := line[sp+1:]
+	for _, v := range imapVerbs {
+		if hasPrefixFold(rest, v) && (len(rest) == len(v) || rest[len(v)] == ' ') {
+			return true
+		}
+	}
+	return false
+}
+
+func tlsIfMail(port uint16) verdict {
+	if tlsPorts[port] {
+		return TLS
+	}
+	return Unknown
+}
+
+// looksTLS matches a TLS record header (handshake or alert, SSL 3.0 to TLS
+// 1.3) or an SSLv2-compatible ClientHello.
+func looksTLS(b []byte) bool {
+	if (b[0] == 0x16 || b[0] == 0x15) && b[1] == 3 && b[2] <= 4 {
+		return true
+	}
+	return b[0]&0x80 != 0 && b[2] == 1 && b[3] == 3
+}
+
+func firstLine(b []byte) ([]byte, bool) {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return b, false
+	}
+	return bytes.TrimRight(b[:i], "\r"), true
+}
+
+func hasPrefixFold(b []byte, p string) bool {
+	return len(b) >= len(p) && bytes.EqualFold(b[:len(p)], []byte(p))
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -1,0 +1,172 @@
+// Package dissect recognises the protocol of each conversation from its
+// content, hands it to the protocol's dissector and turns what every
+// conversation showed into session records. DNS datagrams go to the DNS
+// dissector.
+package dissect
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/mailwire/mailwire/dissect/dns"
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/dissect/tls"
+	"github.com/mailwire/mailwire/reassembly/stream"
+)
+
+// Options of an analysis.
+type Options struct {
+	Limits session.Limits
+	// KeepRaw keeps each message's bytes, for extraction.
+	KeepRaw bool
+	// IDPrefix is put before session ids ("capture.pcap#") when several
+	// captures are read in one run.
+	IDPrefix string
+}
+
+// dissectors build the handler of each protocol.
+var dissectors = map[verdict]func(*session.Session) stream.Handler{
+	TLS: func(s *session.Session) stream.Handler { return tls.New(s, true) },
+}
+
+// Analyzer is the reassembly.Sink that dissects one capture.
+type Analyzer struct {
+	opt  Options
+	emit func(record.Record)
+	dns  *dns.Tracker
+	next int
+	// Unknown counts TCP conversations that are not mail.
+	Unknown int
+	// Sessions counts the mail sessions reported.
+	Sessions int
+}
+
+// New returns an Analyzer that sends its records to emit.
+func New(opt Options, emit func(record.Record)) *Analyzer {
+	if opt.Limits == (session.Limits{}) {
+		opt.Limits = session.DefaultLimits()
+	}
+	return &Analyzer{opt: opt, emit: emit, dns: dns.NewTracker(emit)}
+}
+
+// NewConversation starts a TCP conversation.
+func (a *Analyzer) NewConversation(flow stream.Flow, mid bool, start time.Time, frame int64) stream.Handler {
+	if flow.Server.Port() == 53 || flow.Client.Port() == 53 {
+		return a.dns.Conversation(flow)
+	}
+	s := session.New("", flow, a.opt.Limits, a.emit, newTLS)
+	s.KeepRaw = a.opt.KeepRaw
+	c := &conv{a: a, s: s}
+	c.rec = record.Session{Client: flow.Client.String(), Server: flow.Server.String(),
+		Start: start.UTC(), Packet: frame, MidStream: mid, Proto: Unknown}
+	return c
+}
+
+func newTLS(s *session.Session) stream.Handler { return tls.New(s, false) }
+
+// Datagram handles UDP: DNS only.
+func (a *Analyzer) Datagram(d *stream.Datagram) {
+	if d.Src.Port() == 53 || d.Dst.Port() == 53 {
+		a.dns.Datagram(d)
+	}
+}
+
+// Finish reports what is still pending at the end of the capture.
+func (a *Analyzer) Finish() { a.dns.Finish() }
+
+// conv follows one TCP conversation: it buffers the first bytes until the
+// protocol is known, then replays them to the protocol's dissector.
+type conv struct {
+	a        *Analyzer
+	s        *session.Session
+	rec      record.Session
+	h        stream.Handler
+	decided  bool
+	pending  []stream.Event
+	seen     [2][]byte // first bytes of each direction, for detection
+	lastTime time.Time
+}
+
+func (c *conv) Packet(dir stream.Direction, t time.Time, frame int64, payload int) {
+	c.rec.Packets++
+	c.lastTime = t
+}
+
+func (c *conv) Handle(ev *stream.Event) {
+	n := int64(len(ev.Data))
+	if ev.Dir == stream.ClientToServer {
+		c.rec.BytesClient += n
+	} else {
+		c.rec.BytesServer += n
+	}
+	c.rec.GapBytes += int64(max(ev.Gap, 0))
+	if c.decided {
+		if c.h != nil {
+			c.h.Handle(ev)
+		}
+		return
+	}
+	c.buffer(ev)
+	v := detect(c.seen[0], c.seen[1], c.s.Flow.Client.Port(), c.s.Flow.Server.Port())
+	if v != "" {
+		c.decide(v)
+	}
+}
+
+func (c *conv) buffer(ev *stream.Event) {
+	cp := *ev
+	cp.Data = append([]byte(nil), ev.Data...)
+	c.pending = append(c.pending, cp)
+	if ev.Gap > 0 && len(c.seen[ev.Dir]) == 0 {
+		return
+	}
+	room := detectMax - len(c.seen[ev.Dir])
+	c.seen[ev.Dir] = append(c.seen[ev.Dir], ev.Data[:min(room, len(ev.Data))]...)
+}
+
+func (c *conv) decide(v verdict) {
+	c.decided = true
+	mk, ok := dissectors[v]
+	if !ok {
+		c.pending = nil
+		return
+	}
+	// Ids are given to mail sessions only, in the order they are
+	// recognised, so that they stay small and deterministic.
+	c.a.next++
+	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
+	c.rec.ID = c.s.ID
+	c.rec.Proto = string(v)
+	c.s.Proto = string(v)
+	c.h = mk(c.s)
+	for i := range c.pending {
+		c.h.Handle(&c.pending[i])
+	}
+	c.pending = nil
+}
+
+func (c *conv) Close(end time.Time, frame int64) {
+	if !c.decided {
+		v := detect(c.seen[0], c.seen[1], c.s.Flow.Client.Port(), c.s.Flow.Server.Port())
+		if v == "" {
+			v = Unknown
+		}
+		c.decide(v)
+	}
+	if c.h == nil {
+		c.a.Unknown++
+		return
+	}
+	c.h.Close(end, frame)
+	c.a.Sessions++
+	c.rec.End = end.UTC()
+	c.rec.EndFrame = frame
+	c.rec.Security = c.s.Security
+	c.rec.EncryptedBytes = c.s.EncryptedBytes
+	c.rec.ClearBytes = c.rec.BytesClient + c.rec.BytesServer - c.s.EncryptedBytes
+	c.rec.TLSPacket = c.s.TLSFrame
+	c.rec.Warnings = c.s.Warnings
+	c.rec.Proto = c.s.Proto
+	c.a.emit(&c.rec)
+}

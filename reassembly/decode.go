@@ -1,0 +1,181 @@
+package reassembly
+
+import (
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/ip4defrag"
+	"github.com/gopacket/gopacket/ip6defrag"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// decoder turns link-layer frames into TCP segments and UDP datagrams with
+// reused layer structs: no allocation per packet on the common path.
+type decoder struct {
+	eth     layers.Ethernet
+	dot1q   layers.Dot1Q
+	sll     layers.LinuxSLL
+	sll2    layers.LinuxSLL2
+	lo      layers.Loopback
+	ip4     layers.IPv4
+	ip6     layers.IPv6
+	ip6frag layers.IPv6Fragment
+	ip6ext  layers.IPv6ExtensionSkipper
+	tcp     layers.TCP
+	udp     layers.UDP
+	payload gopacket.Payload
+
+	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
+	decoded []gopacket.LayerType
+
+	defrag4 *ip4defrag.IPv4Defragmenter
+	defrag6 *ip6defrag.IPv6Defragmenter
+}
+
+// packet is what the decoder found in one frame.
+type packet struct {
+	netFlow gopacket.Flow
+	tcp     *layers.TCP
+	udp     *layers.UDP
+	// cut is set when the snap length cut the frame short.
+	cut bool
+}
+
+func newDecoder() *decoder {
+	d := &decoder{
+		parsers: map[gopacket.LayerType]*gopacket.DecodingLayerParser{},
+		defrag4: ip4defrag.NewIPv4Defragmenter(),
+		defrag6: ip6defrag.NewIPv6Defragmenter(),
+	}
+	all := []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.lo,
+		&d.ip4, &d.ip6, &d.ip6frag, &d.ip6ext, &d.tcp, &d.udp, &d.payload}
+	for _, first := range []gopacket.LayerType{layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL,
+		layers.LayerTypeLinuxSLL2, layers.LayerTypeLoopback, layers.LayerTypeIPv4, layers.LayerTypeIPv6,
+		layers.LayerTypeTCP, layers.LayerTypeUDP} {
+		p := gopacket.NewDecodingLayerParser(first, all...)
+		p.IgnoreUnsupported = true
+		d.parsers[first] = p
+	}
+	d.decoded = make([]gopacket.LayerType, 0, 16)
+	return d
+}
+
+// firstLayer maps a link type to the layer its frames start with; raw IP
+// is told apart by the version nibble.
+func firstLayer(lt layers.LinkType, data []byte) (gopacket.LayerType, bool) {
+	switch lt {
+	case layers.LinkTypeEthernet:
+		return layers.LayerTypeEthernet, true
+	case layers.LinkTypeLinuxSLL:
+		return layers.LayerTypeLinuxSLL, true
+	case layers.LinkTypeLinuxSLL2:
+		return layers.LayerTypeLinuxSLL2, true
+	case layers.LinkTypeNull, layers.LinkTypeLoop:
+		return layers.LayerTypeLoopback, true
+	case layers.LinkTypeIPv4:
+		return layers.LayerTypeIPv4, true
+	case layers.LinkTypeIPv6:
+		return layers.LayerTypeIPv6, true
+	case layers.LinkTypeRaw, 12, 14:
+		if len(data) == 0 {
+			return 0, false
+		}
+		if data[0]>>4 == 6 {
+			return layers.LayerTypeIPv6, true
+		}
+		return layers.LayerTypeIPv4, true
+	}
+	return 0, false
+}
+
+// decode parses one frame. ok is false for frames that carry neither TCP
+// nor UDP (or a fragment still waiting for the rest of its packet).
+func (d *decoder) decode(lt layers.LinkType, data []byte, ci gopacket.CaptureInfo) (packet, bool) {
+	first, known := firstLayer(lt, data)
+	if !known {
+		return packet{}, false
+	}
+	var p packet
+	p.cut = ci.CaptureLength < ci.Length
+	d.decoded = d.decoded[:0]
+	// Errors are expected on cut or odd frames: what decoded is used.
+	_ = d.parsers[first].DecodeLayers(data, &d.decoded)
+	var ip gopacket.LayerType
+	for _, t := range d.decoded {
+		switch t {
+		case layers.LayerTypeIPv4:
+			ip = t
+			p.netFlow = d.ip4.NetworkFlow()
+		case layers.LayerTypeIPv6:
+			ip = t
+			p.netFlow = d.ip6.NetworkFlow()
+		case layers.LayerTypeIPv6Fragment:
+			if d.ip6frag.FragmentOffset != 0 || d.ip6frag.MoreFragments {
+				return d.defragment6(ci.Timestamp)
+			}
+		case layers.LayerTypeTCP:
+			p.tcp = &d.tcp
+			return p, true
+		case layers.LayerTypeUDP:
+			p.udp = &d.udp
+			return p, true
+		}
+	}
+	if ip == layers.LayerTypeIPv4 && (d.ip4.Flags&layers.IPv4MoreFragments != 0 || d.ip4.FragOffset != 0) {
+		return d.defragment4(ci.Timestamp)
+	}
+	return packet{}, false
+}
+
+// defragment4 hands a fragment to the defragmenter; when the packet is
+// whole, its transport layer is decoded from the reassembled bytes.
+func (d *decoder) defragment4(ts time.Time) (packet, bool) {
+	// The defragmenter keeps the fragment's bytes: copy them out of the
+	// reader's reused buffer.
+	frag := d.ip4
+	frag.Payload = append([]byte(nil), d.ip4.Payload...)
+	frag.Contents = append([]byte(nil), d.ip4.Contents...)
+	whole, err := d.defrag4.DefragIPv4WithTimestamp(&frag, ts)
+	if err != nil || whole == nil {
+		return packet{}, false
+	}
+	return d.transport(whole.NetworkFlow(), whole.Protocol, whole.Payload)
+}
+
+func (d *decoder) defragment6(ts time.Time) (packet, bool) {
+	ip := d.ip6
+	ip.Payload = append([]byte(nil), d.ip6.Payload...)
+	ip.Contents = append([]byte(nil), d.ip6.Contents...)
+	frag := d.ip6frag
+	frag.Payload = append([]byte(nil), d.ip6frag.Payload...)
+	frag.Contents = append([]byte(nil), d.ip6frag.Contents...)
+	whole := d.defrag6.DefragIPv6(&ip, &frag)
+	if whole == nil {
+		return packet{}, false
+	}
+	return d.transport(whole.NetworkFlow(), frag.NextHeader, whole.Payload)
+}
+
+func (d *decoder) transport(flow gopacket.Flow, proto layers.IPProtocol, payload []byte) (packet, bool) {
+	p := packet{netFlow: flow}
+	d.decoded = d.decoded[:0]
+	switch proto {
+	case layers.IPProtocolTCP:
+		if d.parsers[layers.LayerTypeTCP].DecodeLayers(payload, &d.decoded); len(d.decoded) > 0 {
+			p.tcp = &d.tcp
+			return p, true
+		}
+	case layers.IPProtocolUDP:
+		if d.parsers[layers.LayerTypeUDP].DecodeLayers(payload, &d.decoded); len(d.decoded) > 0 {
+			p.udp = &d.udp
+			return p, true
+		}
+	}
+	return packet{}, false
+}
+
+// expire drops fragments that waited too long, by capture time.
+func (d *decoder) expire(before time.Time) {
+	d.defrag4.DiscardOlderThan(before)
+	d.defrag6.DiscardOlderThan(before)
+}
