@@ -127,7 +127,8 @@ func (h *handler) readHeader(sd *side, data []byte, frame int64, t time.Time) []
 	}
 	sd.inRec, sd.typ, sd.need, sd.sslv2 = true, hdr[0], length, false
 	sd.keep = h.readable(sd, hdr[0])
-	sd.body, sd.marks = sd.body[:0], sd.marks[:0]
+	// A message starting the record is reported at the record's frame.
+	sd.body, sd.marks = sd.body[:0], append(sd.marks[:0], mark{0, sd.start})
 	if length == 0 {
 		h.endRecord(sd)
 	}
@@ -192,7 +193,7 @@ func (sd *side) stop() {
 
 // addMark notes that bytes from off on came in frame.
 func (sd *side) addMark(off int, frame int64) {
-	if n := len(sd.marks); n > 0 && sd.marks[n-1].frame == frame {
+	if n := len(sd.marks); n > 0 && (sd.marks[n-1].frame == frame || sd.marks[n-1].off == off) {
 		return
 	}
 	if len(sd.marks) < maxMarks {
