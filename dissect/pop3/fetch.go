@@ -1,6 +1,38 @@
 package pop3
 
-// fetched will report the message of a RETR or TOP response through
-// dissect/message once that package is in; until then the response is
-// read, bounded and dropped.
-func (h *handler) fetched(r *response, end int64) {}
+import (
+	"bytes"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/message"
+)
+
+// fetched reports the message of a RETR or TOP response.
+func (h *handler) fetched(r *response, end int64) {
+	if r.lines == 0 {
+		return
+	}
+	m := message.Analyze(r.body, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
+	m.Session = h.s.ID
+	m.Proto = proto
+	m.Direction = "fetched"
+	m.Packet = r.frame
+	m.EndPacket = end
+	m.AuthUser = h.s.AuthUser
+	m.Truncated = r.truncated
+	if r.p.verb == "TOP" {
+		_, n := cut(bytes.TrimSpace([]byte(r.p.args)))
+		m.Partial = strings.TrimSpace("TOP " + string(n))
+	}
+	if r.p.verb == "" {
+		m.Warnings = append(m.Warnings, "the command that fetched this message was not captured")
+	}
+	h.emit(m)
+	// The user who fetched a message is its recipient, not its sender:
+	// only what the message says of itself is checked for spoofing.
+	check := *m
+	check.AuthUser = ""
+	for _, f := range message.SpoofFindings(&check) {
+		h.s.Finding(f)
+	}
+}

@@ -69,7 +69,7 @@ func (r *response) keep(h *handler, l lines.Line, text []byte) {
 	if limit <= 0 {
 		limit = 32 << 20
 	}
-	if int64(len(r.body)+len(text)+2) > limit {
+	if r.limitHit || int64(len(r.body)+len(text)+2) > limit {
 		if !r.limitHit {
 			h.s.Warn(l.Frame, "pop3: message larger than %d bytes; the rest is not analysed", limit)
 		}

@@ -1,0 +1,194 @@
+package pop3
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mailwire/mailwire/dissect/session"
+)
+
+const mail1 = "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: hello\r\n\r\nline one\r\n..dot line\r\n"
+
+// msgWant is what a case expects of one fetched message.
+type msgWant struct {
+	subject        string
+	packet, end    int64
+	truncated      bool
+	partial        string
+	raw            string
+	warnings       bool // the message carries a warning of its own
+	sessionWarning bool // the session was warned
+}
+
+func TestFetchedMessages(t *testing.T) {
+	small := session.DefaultLimits()
+	small.MaxMessage = 60
+	tests := []struct {
+		name   string
+		limits session.Limits
+		script []ev
+		want   []msgWant
+	}{
+		{
+			name:   "RetrDotUnstuffed",
+			script: []ev{S(greeting), C("RETR 1\r\n"), S("+OK 80 octets\r\n"), S(mail1), S(".\r\n")},
+			want:   []msgWant{{subject: "hello", packet: 4, end: 5, raw: strings.Replace(mail1, "..dot", ".dot", 1)}},
+		},
+		{
+			name:   "RetrInOneSegment",
+			script: []ev{S(greeting), C("RETR 1\r\n"), S("+OK\r\n" + mail1 + ".\r\n")},
+			want:   []msgWant{{subject: "hello", packet: 3, end: 3, raw: strings.Replace(mail1, "..dot", ".dot", 1)}},
+		},
+		{
+			name:   "TopIsPartial",
+			script: []ev{S(greeting), C("TOP 1 0\r\n"), S("+OK\r\nSubject: head only\r\n\r\n.\r\n")},
+			want:   []msgWant{{subject: "head only", packet: 3, end: 3, partial: "TOP 0", raw: "Subject: head only\r\n\r\n"}},
+		},
+		{
+			name:   "RetrRefusedHasNoMessage",
+			script: []ev{S(greeting), C("RETR 9\r\n"), S("-ERR no such message\r\n")},
+		},
+		{
+			name:   "GapInsideRetrTruncates",
+			script: []ev{S(greeting), C("RETR 1\r\n"), S("+OK\r\nSubject: gap\r\n\r\nbody\r\n"), GapData('S', 500, "tail of a line\r\nlast line\r\n.\r\n"), C("QUIT\r\n"), S("+OK\r\n")},
+			want:   []msgWant{{subject: "gap", packet: 3, end: 4, truncated: true, raw: "Subject: gap\r\n\r\nbody\r\ntail of a line\r\nlast line\r\n", sessionWarning: true}},
+		},
+		{
+			name:   "MessageLimitTruncates",
+			limits: small,
+			script: []ev{S(greeting), C("RETR 1\r\n"), S("+OK\r\n" + mail1 + "more text that does not fit\r\n.\r\n")},
+			want:   []msgWant{{subject: "", packet: 3, end: 3, truncated: true, raw: "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\n", sessionWarning: true}},
+		},
+		{
+			name:   "EndOfConversationInsideRetr",
+			script: []ev{S(greeting), C("RETR 1\r\n"), S("+OK\r\nSubject: cut\r\n\r\nbody\r\n")},
+			want:   []msgWant{{subject: "cut", packet: 3, end: 4, truncated: true, raw: "Subject: cut\r\n\r\nbody\r\n", sessionWarning: true}},
+		},
+		{
+			name:   "MidStreamReplyWithoutCommand",
+			script: []ev{S("+OK 120 octets\r\n"), S(mail1 + ".\r\n"), C("QUIT\r\n"), S("+OK\r\n")},
+			want:   []msgWant{{subject: "hello", packet: 2, end: 2, raw: strings.Replace(mail1, "..dot", ".dot", 1), warnings: true}},
+		},
+		{
+			name:   "MidStreamInsideHeaders",
+			script: []ev{S("Subject: late\r\n\r\nbody\r\n.\r\n+OK\r\n")},
+			want:   []msgWant{{subject: "late", packet: 1, end: 1, truncated: true, raw: "Subject: late\r\n\r\nbody\r\n", warnings: true}},
+		},
+		{
+			name:   "GapLostTheOKOfRetr",
+			script: []ev{S(greeting), C("RETR 1\r\n"), GapData('S', 300, "middle\r\nend\r\n.\r\n"), C("NOOP\r\n"), S("+OK\r\n")},
+			want:   []msgWant{{packet: 3, end: 3, truncated: true, raw: "middle\r\nend\r\n", warnings: true, sessionWarning: true}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lim := tt.limits
+			if lim.MaxLine == 0 {
+				lim = session.DefaultLimits()
+			}
+			r := play(lim, true, tt.script)
+			got := r.messages()
+			if len(got) != len(tt.want) {
+				t.Fatalf("%d messages, want %d", len(got), len(tt.want))
+			}
+			for i, w := range tt.want {
+				m := got[i]
+				if m.Subject != w.subject || m.Packet != w.packet || m.EndPacket != w.end || m.Truncated != w.truncated ||
+					m.Partial != w.partial || string(m.Raw) != w.raw || m.Direction != "fetched" || m.Proto != "pop3" || m.Session != "s1" {
+					t.Errorf("message %d = subject %q packet %d end %d truncated %v partial %q direction %q raw %q\nwant %+v",
+						i, m.Subject, m.Packet, m.EndPacket, m.Truncated, m.Partial, m.Direction, m.Raw, w)
+				}
+				if m.Size != int64(len(w.raw)) {
+					t.Errorf("size %d", m.Size)
+				}
+				if (len(m.Warnings) > 0) != w.warnings {
+					t.Errorf("message warnings %v", m.Warnings)
+				}
+				if (len(r.s.Warnings) > 0) != w.sessionWarning {
+					t.Errorf("session warnings %v", r.s.Warnings)
+				}
+			}
+		})
+	}
+}
+
+func TestFetchedMessageCarriesAuthUser(t *testing.T) {
+	r := playDefault(S(greeting), C("USER bob\r\n"), S("+OK\r\n"), C("PASS x\r\n"), S("+OK\r\n"), C("RETR 1\r\n"), S("+OK\r\n"+mail1+".\r\n"))
+	if m := r.messages(); len(m) != 1 || m[0].AuthUser != "bob" {
+		t.Fatalf("messages %+v", m)
+	}
+}
+
+func TestMailbox(t *testing.T) {
+	tests := []struct {
+		name   string
+		script []ev
+		exists *int64
+		events []string
+		packet int64
+	}{
+		{
+			name:   "DeleCommittedAtQuit",
+			script: []ev{S(greeting), C("STAT\r\n"), S("+OK 2 320\r\n"), C("DELE 1\r\n"), S("+OK message 1 deleted\r\n"), C("QUIT\r\n"), S("+OK bye\r\n")},
+			exists: ptr(2), events: []string{"DELE 1 (removed at QUIT)", "QUIT: deletions committed"}, packet: 3,
+		},
+		{
+			name:   "DeleNotCommittedWithoutQuit",
+			script: []ev{S(greeting), C("DELE 2\r\n"), S("+OK\r\n")},
+			events: []string{"DELE 2 (removed at QUIT)", "session ended without QUIT: deletions not committed"}, packet: 3,
+		},
+		{
+			name:   "RsetUndoesDeletions",
+			script: []ev{S(greeting), C("DELE 1\r\n"), S("+OK\r\n"), C("RSET\r\n"), S("+OK\r\n"), C("QUIT\r\n"), S("+OK\r\n")},
+			events: []string{"DELE 1 (removed at QUIT)", "RSET: deletions undone"}, packet: 3,
+		},
+		{
+			name:   "RefusedDeleIsNoEvent",
+			script: []ev{S(greeting), C("DELE 7\r\n"), S("-ERR no such message\r\n"), C("QUIT\r\n"), S("+OK\r\n")},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := playDefault(tt.script...)
+			boxes := r.mailboxes()
+			if tt.events == nil && tt.exists == nil {
+				if len(boxes) != 0 {
+					t.Fatalf("unexpected mailbox %+v", *boxes[0])
+				}
+				return
+			}
+			if len(boxes) != 1 {
+				t.Fatalf("%d mailboxes", len(boxes))
+			}
+			b := boxes[0]
+			if b.Name != "INBOX" || b.Session != "s1" || b.Packet != tt.packet || !reflect.DeepEqual(b.Exists, tt.exists) || !reflect.DeepEqual(b.Events, tt.events) {
+				t.Errorf("mailbox %+v exists %v", *b, b.Exists)
+			}
+		})
+	}
+}
+
+func TestDeleReplySaysItWaitsForQuit(t *testing.T) {
+	r := playDefault(S(greeting), C("DELE 1\r\n"), S("+OK message 1 deleted\r\n"))
+	if c := r.commands()[0]; c.Reply != "message 1 deleted (the message is removed only at QUIT)" {
+		t.Fatalf("reply %q", c.Reply)
+	}
+}
+
+func ptr(n int64) *int64 { return &n }
+
+// The fetching user is not the sender: only the message's own headers are
+// checked for spoofing.
+func TestFetchedMessageSpoofChecksIgnoreTheFetchingUser(t *testing.T) {
+	plain := "From: alice@example.org\r\nSubject: x\r\n\r\nhi\r\n.\r\n"
+	replyTo := "From: alice@example.org\r\nReply-To: mallory@evil.example\r\nSubject: x\r\n\r\nhi\r\n.\r\n"
+	login := []ev{S(greeting), C("USER bob\r\n"), S("+OK\r\n"), C("PASS x\r\n"), S("+OK\r\n"), C("RETR 1\r\n")}
+	if r := playDefault(append(login, S("+OK\r\n"+plain))...); len(r.findings()) != 0 {
+		t.Errorf("findings on an ordinary fetched message: %v", r.findingIDs())
+	}
+	r := playDefault(append(login, S("+OK\r\n"+replyTo))...)
+	if ids := r.findingIDs(); len(ids) != 1 || ids[0] != "spoofed-sender" || r.findings()[0].Args["check"] != "reply_to" {
+		t.Errorf("findings %v", ids)
+	}
+}
