@@ -1,0 +1,92 @@
+package smtp
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/lines"
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/sasl"
+)
+
+// authState is one AUTH exchange (RFC 4954).
+type authState struct {
+	x *sasl.Exchange
+	// awaiting is set by a 334 challenge: the client's next line is its
+	// response, not a command.
+	awaiting bool
+}
+
+// startAuth reads "AUTH mechanism [initial-response]" and masks the
+// response in the command's arguments.
+func (h *handler) startAuth(p *pending, args string) {
+	p.kind = kindAuth
+	mech, ir, _ := strings.Cut(strings.TrimSpace(args), " ")
+	ir = strings.TrimSpace(ir)
+	a := &authState{x: sasl.Start(mech)}
+	p.cmd.Args = clean([]byte(strings.ToUpper(mech)), maxArgs)
+	switch ir {
+	case "":
+	case "=": // an empty initial response
+		a.x.Client(nil)
+		p.cmd.Args += " ="
+	default:
+		a.x.Client(decode([]byte(ir)))
+		p.cmd.Args += " " + record.Mask(ir)
+	}
+	p.auth = a
+	h.auth = a
+	h.facts.clearAuth(p.cmd.Packet)
+}
+
+// authChallenge feeds a 334 challenge to the exchange.
+func (h *handler) authChallenge(p *pending, r *reply) {
+	p.auth.x.Server(decode([]byte(r.text)))
+	p.auth.awaiting = true
+}
+
+// authResponse takes the client's answer to a challenge, or its "*"
+// cancellation.
+func (h *handler) authResponse(l lines.Line) {
+	h.auth.awaiting = false
+	t := bytes.TrimSpace(l.Text)
+	if len(t) == 1 && t[0] == '*' {
+		h.auth.x.Cancel()
+		return
+	}
+	h.auth.x.Client(decode(t))
+}
+
+// authReply reports the credential the exchange revealed once the server
+// accepted (2xx) or refused it.
+func (h *handler) authReply(p *pending, r *reply) {
+	if h.auth == p.auth {
+		h.auth = nil
+	}
+	c, ok := p.auth.x.Credential()
+	if !ok {
+		return
+	}
+	c.Session = h.s.ID
+	c.Proto = "smtp"
+	c.Packet = p.cmd.Packet
+	if r != nil {
+		c.Accepted = record.Bool(r.ok())
+		c.Reply = r.status()
+		c.ReplyPacket = r.frame
+	}
+	h.emit(&c)
+	if r.ok() && c.Username != "" {
+		h.s.AuthUser = c.Username
+	}
+}
+
+// decode base64-decodes a SASL message; what does not decode is kept as
+// sent so that the mechanism decoder can still judge it.
+func decode(b []byte) []byte {
+	d, err := sasl.DecodeBase64(b)
+	if err != nil {
+		return append([]byte(nil), b...)
+	}
+	return d
+}

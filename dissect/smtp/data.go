@@ -1,0 +1,191 @@
+package smtp
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/lines"
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/reassembly/stream"
+)
+
+// body is one message as the client sends it, dot-unstuffed.
+type body struct {
+	buf    []byte
+	size   int64 // bytes of the message, kept or not
+	packet int64 // frame of its first byte
+	end    int64 // frame of its last byte
+	// over is set when the message passed Limits.MaxMessage: its start
+	// is kept; lost when bytes are missing (a gap, a cut line).
+	over, lost bool
+}
+
+// add appends message bytes, keeping at most max of them.
+func (b *body) add(p []byte, frame, max int64) {
+	if b.packet == 0 {
+		b.packet = frame
+	}
+	b.end = frame
+	b.size += int64(len(p))
+	room := max - int64(len(b.buf))
+	if max <= 0 {
+		room = int64(len(p))
+	}
+	if room < int64(len(p)) {
+		b.over = true
+		if room < 0 {
+			room = 0
+		}
+		p = p[:room]
+	}
+	b.buf = append(b.buf, p...)
+}
+
+func (b *body) lose(frame int64) {
+	if b != nil {
+		b.lost = true
+	}
+}
+
+func (b *body) truncated() bool { return b.over || b.lost }
+
+var crlf = []byte("\r\n")
+
+// dataLine takes one line of a DATA body.
+func (h *handler) dataLine(l lines.Line) {
+	t := l.Text
+	if len(t) == 1 && t[0] == '.' {
+		h.endData(l.Frame)
+		return
+	}
+	if len(t) > 0 && t[0] == '.' {
+		t = t[1:]
+	}
+	if l.Cut || l.AfterGap {
+		h.body.lost = true
+	}
+	h.add(h.body, t, l.Frame)
+	h.add(h.body, crlf, l.Frame)
+}
+
+// add appends to a message, warning once when the limit is passed.
+func (h *handler) add(b *body, p []byte, frame int64) {
+	over := b.over
+	b.add(p, frame, h.s.Limits.MaxMessage)
+	if b.over && !over {
+		h.warn(frame, "", "message larger than %d bytes: only its start is analysed", h.s.Limits.MaxMessage)
+	}
+}
+
+// dataReply switches to the body after 354.
+func (h *handler) dataReply(r *reply) {
+	switch {
+	case r != nil && r.code == "354", r == nil && h.mode == modeAwaitData:
+		// A lost reply to DATA is most likely 354: the body follows.
+		h.startData()
+	case h.mode == modeAwaitData:
+		h.mode = modeCommand
+	}
+	h.readClient()
+}
+
+func (h *handler) startData() {
+	if h.mode == modeData {
+		return
+	}
+	h.mode = modeData
+	h.body = &body{}
+}
+
+// endData ends a DATA body at the lone dot (frame 0 when it was lost): the
+// reply to it completes the message.
+func (h *handler) endData(frame int64) {
+	h.mode = modeCommand
+	b := h.body
+	h.body = nil
+	if b == nil {
+		return
+	}
+	if frame > 0 {
+		b.end = frame
+	}
+	h.push(&pending{kind: kindDataEnd, body: b, cmd: record.Command{Packet: b.end}})
+}
+
+// holdClient keeps the client's bytes while DATA or STARTTLS waits for its
+// reply, within a bound.
+func (h *handler) holdClient() {
+	if h.mode == modeAwaitTLS {
+		h.holdTLS()
+		return
+	}
+	if h.client.Buffered() > maxHold {
+		frame, _ := h.client.Frame()
+		h.warn(frame, "", "client sent a message body without a reply to DATA")
+		h.startData()
+		h.readClient()
+	}
+}
+
+// startChunk reads "BDAT size [LAST]": the chunk's bytes follow the line
+// at once, counted, never dot-stuffed.
+func (h *handler) startChunk(p *pending, args string) {
+	p.kind = kindBDAT
+	f := strings.Fields(args)
+	if len(f) == 0 || len(f) > 2 {
+		return
+	}
+	size, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil || size < 0 {
+		return
+	}
+	p.last = len(f) == 2 && strings.EqualFold(f[1], "LAST")
+	if h.body == nil {
+		h.body = &body{}
+	}
+	h.chunk = h.body
+	if p.last {
+		p.body = h.body
+		h.body = nil
+	}
+	if size > 0 {
+		h.bdatLeft = size
+		h.mode = modeBDAT
+	} else if h.chunk.packet == 0 {
+		h.chunk.packet, h.chunk.end = p.cmd.Packet, p.cmd.Packet
+	}
+}
+
+// readChunk takes buffered bytes of the current BDAT chunk.
+func (h *handler) readChunk() bool {
+	n := h.client.Buffered()
+	if n == 0 {
+		return false
+	}
+	if int64(n) > h.bdatLeft {
+		n = int(h.bdatLeft)
+	}
+	b, frame, _ := h.client.Take(n)
+	h.add(h.chunk, b, frame)
+	h.bdatLeft -= int64(n)
+	if h.bdatLeft == 0 {
+		h.mode = modeCommand
+	}
+	return true
+}
+
+// chunkGap accounts for client bytes missing inside a BDAT chunk.
+func (h *handler) chunkGap(ev *stream.Event) {
+	h.chunk.lost = true
+	h.warn(ev.Frame, "", "%d client bytes missing inside a BDAT chunk", ev.Gap)
+	if int64(ev.Gap) < h.bdatLeft {
+		h.chunk.size += int64(ev.Gap)
+		h.bdatLeft -= int64(ev.Gap)
+		return
+	}
+	// The gap ran past the chunk: what follows is unknown.
+	h.chunk.size += h.bdatLeft
+	h.bdatLeft = 0
+	h.mode = modeCommand
+	h.synced = false
+}

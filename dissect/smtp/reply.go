@@ -1,0 +1,157 @@
+package smtp
+
+import (
+	"github.com/mailwire/mailwire/dissect/lines"
+)
+
+// maxReplyLines bounds the continuation lines kept of a multi-line reply
+// (the EHLO capability list).
+const maxReplyLines = 64
+
+// reply is one complete server reply.
+type reply struct {
+	code  string // three digits; empty while no reply is being read
+	text  string // first line, cleaned
+	frame int64  // frame of its first byte
+	more  []string
+}
+
+func (r *reply) ok() bool { return r != nil && r.code[0] == '2' }
+
+// status is the reply as a record shows it: code and first line.
+func (r *reply) status() string {
+	if r.text == "" {
+		return r.code
+	}
+	return r.code + " " + cut(r.text, maxReply)
+}
+
+// parseReply splits "250-text" / "250 text" / "250" lines.
+func parseReply(b []byte) (code string, more bool, text []byte, ok bool) {
+	if len(b) < 3 || !digit(b[0]) || !digit(b[1]) || !digit(b[2]) {
+		return "", false, nil, false
+	}
+	if b[0] < '2' || b[0] > '5' {
+		return "", false, nil, false
+	}
+	if len(b) == 3 {
+		return string(b), false, nil, true
+	}
+	switch b[3] {
+	case ' ':
+		return string(b[:3]), false, b[4:], true
+	case '-':
+		return string(b[:3]), true, b[4:], true
+	}
+	return "", false, nil, false
+}
+
+func digit(c byte) bool { return c >= '0' && c <= '9' }
+
+// serverLine reads one server line into the reply being built.
+func (h *handler) serverLine(l lines.Line) {
+	code, more, text, ok := parseReply(l.Text)
+	if !ok {
+		if !l.AfterGap {
+			h.warn(l.Frame, "server-garbage", "server line is not an SMTP reply")
+		}
+		return
+	}
+	if h.reply.code == "" {
+		h.reply = reply{code: code, text: clean(text, maxChallenge), frame: l.Frame}
+	} else if len(h.reply.more) < maxReplyLines {
+		h.reply.more = append(h.reply.more, clean(text, maxArgs))
+	}
+	if more {
+		return
+	}
+	r := h.reply
+	h.reply = reply{}
+	h.dispatch(&r)
+}
+
+// dispatch matches a complete reply with the oldest command waiting.
+func (h *handler) dispatch(r *reply) {
+	h.replies++
+	if h.mode == modeData {
+		// The server only speaks after the lone dot: it was lost.
+		h.body.lose(r.frame)
+		h.warn(r.frame, "", "server replied before the end of the message")
+		h.endData(0)
+	}
+	if h.replies == 1 && r.code == "220" && (len(h.pending) == 0 || h.pending[0].kind != kindStartTLS) {
+		h.greeted, h.synced = true, true
+		return
+	}
+	if len(h.pending) == 0 {
+		h.warn(r.frame, "unmatched", "reply %s without a command (the capture missed it)", r.code)
+		return
+	}
+	p := h.pending[0]
+	if p.kind == kindAuth && r.code == "334" {
+		h.authChallenge(p, r)
+		return
+	}
+	h.pending = h.pending[1:]
+	h.finish(p, r)
+}
+
+// finish completes a command with its reply, or with none when the reply
+// was lost (r nil).
+func (h *handler) finish(p *pending, r *reply) {
+	if p.kind == kindHidden {
+		return
+	}
+	if p.kind == kindDataEnd {
+		h.sent(p, r)
+		return
+	}
+	if r != nil {
+		p.cmd.Status = r.code
+		p.cmd.Reply = cut(r.text, maxReply)
+		p.cmd.ReplyPacket = r.frame
+	}
+	h.emit(&p.cmd)
+	switch p.kind {
+	case kindEhlo:
+		if r.ok() {
+			h.capabilities(p, r)
+		}
+		h.tx = transaction{}
+	case kindHelo:
+		h.tx = transaction{}
+	case kindMail:
+		if r.ok() {
+			h.tx = transaction{from: p.addr, active: true}
+		}
+	case kindRcpt:
+		if r.ok() {
+			h.tx.add(p.addr)
+		}
+	case kindRset:
+		if r.ok() {
+			h.tx = transaction{}
+		}
+	case kindData:
+		h.dataReply(r)
+	case kindBDAT:
+		if p.last {
+			h.sent(p, r)
+		}
+	case kindAuth:
+		h.authReply(p, r)
+	case kindStartTLS:
+		h.startTLSReply(p, r)
+	}
+}
+
+// cut bounds a string, keeping it valid UTF-8.
+func cut(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	for max > 0 && s[max]&0xc0 == 0x80 {
+		max--
+	}
+	return s[:max]
+}
