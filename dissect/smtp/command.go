@@ -12,18 +12,18 @@ import (
 type kind uint8
 
 const (
-	kindOther   kind = iota
-	kindHidden       // a line the server will answer but that is no command (garbage)
-	kindHelo         // HELO, LHLO
-	kindEhlo         // EHLO
-	kindMail         // MAIL FROM
-	kindRcpt         // RCPT TO
-	kindRset         // RSET
-	kindData         // DATA, answered 354 before the body
-	kindDataEnd      // the lone dot ending a DATA body
-	kindBDAT         // BDAT chunk
-	kindAuth         // AUTH, answered 334 until it ends
-	kindStartTLS     // STARTTLS
+	kindOther    kind = iota
+	kindHidden        // a line the server will answer but that is no command (garbage)
+	kindHelo          // HELO, LHLO
+	kindEhlo          // EHLO
+	kindMail          // MAIL FROM
+	kindRcpt          // RCPT TO
+	kindRset          // RSET
+	kindData          // DATA, answered 354 before the body
+	kindDataEnd       // the lone dot ending a DATA body
+	kindBDAT          // BDAT chunk
+	kindAuth          // AUTH, answered 334 until it ends
+	kindStartTLS      // STARTTLS
 )
 
 // pending is a command waiting for its reply.

@@ -9,14 +9,14 @@ import (
 
 func TestMessages(t *testing.T) {
 	type want struct {
-		raw          string
-		from         string
-		to           []string
-		packet, end  int64
-		truncated    bool
-		size         int64
-		warning      string // a substring of one of its warnings
-		authUser     string
+		raw         string
+		from        string
+		to          []string
+		packet, end int64
+		truncated   bool
+		size        int64
+		warning     string // a substring of one of its warnings
+		authUser    string
 	}
 	envelope := []step{s(greeting), c("EHLO me\r\n"), s(ehloReply), c("MAIL FROM:<a@x.org>\r\n"), s("250 ok\r\n"), c("RCPT TO:<b@y.org>\r\n"), s("250 ok\r\n")}
 	with := func(more ...step) []step { return append(append([]step{}, envelope...), more...) }

@@ -12,15 +12,15 @@ const serverHello = "\x16\x03\x03\x00\x05\x02\x00\x00\x01\x00"
 
 func TestStartTLS(t *testing.T) {
 	type want struct {
-		offered                      *bool
-		accepted, tlsSeen            bool
-		reply                        string
-		packet, replyPacket, tlsPkt  int64
-		injection, side              string
-		security                     string
-		findings                     map[string]string // id -> severity
-		commands                     string
-		tlsEvents                    int
+		offered                     *bool
+		accepted, tlsSeen           bool
+		reply                       string
+		packet, replyPacket, tlsPkt int64
+		injection, side             string
+		security                    string
+		findings                    map[string]string // id -> severity
+		commands                    string
+		tlsEvents                   int
 	}
 	yes, no := true, false
 	noTLSCaps := "250-mx\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
