@@ -99,6 +99,12 @@ func Run(src Source, sink Sink, opt Options) (Stats, error) {
 			return r.stats, err
 		}
 		r.count(ci)
+		// Holes that timed out are closed before this packet is seen, so
+		// that events stay in capture order.
+		if r.stats.Packets%flushEvery == 0 || ci.Timestamp.Sub(lastFlush) > time.Second {
+			r.flush(asm, dec, ci.Timestamp)
+			lastFlush = ci.Timestamp
+		}
 		p, ok := dec.decode(lt, data, ci)
 		if p.cut {
 			if r.stats.CutPackets == 0 {
@@ -113,10 +119,6 @@ func Run(src Source, sink Sink, opt Options) (Stats, error) {
 			asm.AssembleWithContext(p.netFlow, p.tcp, slab.next(ci, r.stats.Packets))
 		case p.udp != nil:
 			r.datagram(&dg, p, ci)
-		}
-		if r.stats.Packets%flushEvery == 0 || ci.Timestamp.Sub(lastFlush) > time.Second {
-			r.flush(asm, dec, ci.Timestamp)
-			lastFlush = ci.Timestamp
 		}
 	}
 	asm.FlushAll()
