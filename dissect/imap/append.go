@@ -18,16 +18,19 @@ func (h *Handler) parseAppend(c *command, t *Tokenizer, u *unit, args *argWriter
 				size = tok.Lit.Size
 			}
 			args.raw("{" + itoa(size) + "}")
-			c.append = u
+			c.appendTok = tok
+			c.appendEnd = u.endFrame
 		default:
 			args.token(tok)
 		}
 	}
 }
 
-// finishAppend reports the appended message.
-func (h *Handler) finishAppend(c *command, st status) {
-	if c.append == nil || st.word == "" {
+// finishAppend reports the appended message, whatever the reply: it
+// crossed the wire either way.
+func (h *Handler) finishAppend(c *command) {
+	if c.appendTok.Kind != Literal {
 		return
 	}
+	h.appendedMessage(c)
 }

@@ -20,6 +20,10 @@ type authState struct {
 // a literal, in any mix.
 func (h *Handler) login(c *command, t *Tokenizer, u *unit, args *argWriter) {
 	user, pass := t.Next(), t.Next()
+	args.token(user)
+	if !user.IsString() || len(user.Text) == 0 && len(pass.Text) == 0 {
+		return // nothing sent: a literal the server refused
+	}
 	cred := &record.Credential{
 		Session:     h.s.ID,
 		Proto:       Proto,
@@ -33,7 +37,6 @@ func (h *Handler) login(c *command, t *Tokenizer, u *unit, args *argWriter) {
 	}
 	cred.SetPassword(string(pass.Text))
 	c.cred = cred
-	args.token(user)
 	args.raw(quote(record.Mask(cred.Password)))
 	h.credentialSent(u.frame, "LOGIN")
 	if h.caps.loginDisabled {

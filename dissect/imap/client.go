@@ -37,7 +37,9 @@ type command struct {
 	results int64  // SEARCH results counted
 	cred    *record.Credential
 	view    *mailboxView // SELECT, EXAMINE
-	append  *unit        // APPEND: the unit holding the message literal
+	// APPEND: the message literal and the frame of its last byte.
+	appendTok Token
+	appendEnd int64
 }
 
 // looksLikeCommand tells whether a line may start a command: a tag and a
@@ -209,6 +211,9 @@ func (h *Handler) takePending(tag string) *command {
 func (h *Handler) finishUnanswered(c *command) {
 	if c.cred != nil {
 		h.s.Emit(c.cred)
+	}
+	if c.appendTok.Kind == Literal {
+		h.finishAppend(c)
 	}
 	if c == h.idle {
 		h.idle = nil

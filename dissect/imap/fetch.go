@@ -1,34 +1,201 @@
 package imap
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
 
-// fetchResponse reads "* n FETCH (name value ...)".
+	"github.com/mailwire/mailwire/dissect/message"
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// section is one body section of a FETCH response.
+type section struct {
+	name string // "BODY[]", "BODY[HEADER.FIELDS (FROM)]", "RFC822"
+	tok  Token
+}
+
+// fetched is what one FETCH response carries.
+type fetched struct {
+	seq          int64
+	uid          string
+	flags        string
+	hasFlags     bool
+	envelope     *Value
+	bodystruct   *Value
+	sections     []section
+	frame, endFr int64
+}
+
+// fetchResponse reads "* n FETCH (name value ...)": flag changes become
+// mailbox events, message content becomes a message record.
 func (h *Handler) fetchResponse(u *unit, seq int64, t *Tokenizer) {
 	v, _ := t.ReadValue()
-	var uid, flags string
-	hasFlags := false
+	f := fetched{seq: seq, frame: u.frame, endFr: u.endFrame}
 	for i := 0; i+1 < len(v.List); i += 2 {
 		name := upper(v.List[i].Text)
 		val := v.List[i+1]
-		switch name {
-		case "UID":
-			uid = val.String()
-		case "FLAGS":
-			hasFlags = true
-			flags = valuesText([]Value{val})
+		switch {
+		case name == "UID":
+			f.uid = clean(val.Text)
+		case name == "FLAGS":
+			f.hasFlags = true
+			f.flags = valuesText([]Value{val})
+		case name == "ENVELOPE":
+			f.envelope = &v.List[i+1]
+		case name == "BODYSTRUCTURE" || name == "BODY":
+			f.bodystruct = &v.List[i+1]
+		case isSection(name):
+			if !val.IsList && !val.IsNil() {
+				f.sections = append(f.sections, section{name: name, tok: val.Token})
+			}
 		}
 	}
-	if hasFlags && h.flagsChanged() {
+	if f.hasFlags && h.flagsChanged() {
 		e := "FLAGS " + strconv.FormatInt(seq, 10)
-		if uid != "" {
-			e += " UID " + clean([]byte(uid))
+		if f.uid != "" {
+			e += " UID " + f.uid
 		}
-		h.event(u.frame, e+" "+flags)
+		h.event(u.frame, e+" "+f.flags)
 	}
+	if m := h.fetchedMessage(&f); m != nil {
+		h.s.Emit(m)
+		for _, sf := range message.SpoofFindings(m) {
+			h.s.Finding(sf)
+		}
+	}
+}
+
+// isSection tells the fetch items that carry message text.
+func isSection(name string) bool {
+	switch name {
+	case "RFC822", "RFC822.HEADER", "RFC822.TEXT":
+		return true
+	}
+	return strings.HasPrefix(name, "BODY[") || strings.HasPrefix(name, "BINARY[")
+}
+
+// sectionKind sorts a section name: the whole message, its header (or
+// some header fields), or another part.
+func sectionKind(name string) string {
+	if strings.Contains(name, "]<") {
+		return "part" // a byte range, even of the whole message
+	}
+	switch name {
+	case "RFC822", "BODY[]", "BINARY[]":
+		return "whole"
+	case "RFC822.HEADER":
+		return "header"
+	}
+	inside := name[strings.IndexByte(name, '[')+1:]
+	if strings.HasPrefix(inside, "HEADER") {
+		return "header"
+	}
+	return "part"
 }
 
 // flagsChanged tells whether FLAGS in a FETCH response report a change
 // (a STORE's effect, or unsolicited) rather than an answer to FETCH FLAGS.
 func (h *Handler) flagsChanged() bool {
 	return h.lastPending("FETCH") == nil || h.lastPending("STORE") != nil
+}
+
+// fetchedMessage builds the message record of a FETCH response, or nil
+// when it carries no message content. The whole message is analysed; a
+// header alone is analysed as a message without body; other sections and
+// ENVELOPE/BODYSTRUCTURE-only responses give a record whose partial field
+// names what was seen.
+func (h *Handler) fetchedMessage(f *fetched) *record.Message {
+	var whole, header *section
+	var parts []string
+	var partSize int64
+	packet := f.frame
+	for i := range f.sections {
+		sec := &f.sections[i]
+		switch sectionKind(sec.name) {
+		case "whole":
+			if whole == nil {
+				whole = sec
+			}
+		case "header":
+			if header == nil {
+				header = sec
+			}
+			parts = append(parts, sec.name)
+		default:
+			parts = append(parts, sec.name)
+			partSize += tokenSize(sec.tok)
+		}
+	}
+	var m *record.Message
+	truncated := false
+	switch {
+	case whole != nil:
+		m = h.analyze(whole.tok.Text)
+		truncated = !complete(whole.tok)
+		m.Size = tokenSize(whole.tok)
+		parts = nil
+		packet = tokenFrame(whole.tok, packet)
+	case header != nil:
+		m = h.analyze(header.tok.Text)
+		truncated = !complete(header.tok)
+		m.Size = partSize + tokenSize(header.tok)
+		packet = tokenFrame(header.tok, packet)
+	case len(f.sections) > 0:
+		m = emptyMessage()
+		m.Size = partSize
+		packet = tokenFrame(f.sections[0].tok, packet)
+	case f.envelope != nil || f.bodystruct != nil:
+		m = emptyMessage()
+	default:
+		return nil
+	}
+	if f.envelope != nil {
+		fillEnvelope(m, *f.envelope)
+		if whole == nil && header == nil {
+			parts = append(parts, "ENVELOPE")
+		}
+	}
+	if f.bodystruct != nil && whole == nil {
+		fillBodystructure(m, *f.bodystruct)
+		parts = append(parts, "BODYSTRUCTURE")
+	}
+	m.Session = h.s.ID
+	m.Proto = Proto
+	m.Direction = "fetched"
+	m.Packet = packet
+	m.EndPacket = f.endFr
+	m.IMAPSeq = strconv.FormatInt(f.seq, 10)
+	m.IMAPUID = f.uid
+	if h.mbox != nil {
+		m.Mailbox = h.mbox.rec.Name
+	}
+	m.Partial = clean([]byte(strings.Join(parts, " ")))
+	m.Truncated = m.Truncated || truncated
+	return m
+}
+
+// emptyMessage is a message record with nothing analysed yet.
+func emptyMessage() *record.Message {
+	return &record.Message{To: []string{}, Attachments: []record.Attachment{}, SMIME: "none"}
+}
+
+// tokenSize is the size of a section's value as announced on the wire.
+func tokenSize(t Token) int64 {
+	if t.Lit != nil {
+		return t.Lit.Size
+	}
+	return int64(len(t.Text))
+}
+
+// complete tells whether all of a section's bytes were kept.
+func complete(t Token) bool {
+	return t.Lit == nil || t.Lit.Complete()
+}
+
+// tokenFrame is the frame of a literal's first byte.
+func tokenFrame(t Token, def int64) int64 {
+	if t.Lit != nil && t.Lit.Frame > 0 {
+		return t.Lit.Frame
+	}
+	return def
 }

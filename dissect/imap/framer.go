@@ -175,7 +175,13 @@ func (f *framer) readLiteral() bool {
 	if f.left == f.lit.Size {
 		f.lit.Frame = frame
 	}
-	if !f.lit.Skipped {
+	if f.lit.Skipped {
+		// Keep the head of a literal too large to keep whole: the
+		// header of a big message still tells who sent what.
+		if room := f.s.Limits.MaxLine - len(f.lit.Data); room > 0 {
+			f.lit.Data = append(f.lit.Data, b[:min(room, len(b))]...)
+		}
+	} else {
 		if f.lit.Data == nil {
 			f.lit.Data = make([]byte, 0, min(f.lit.Size, 64<<10))
 		}

@@ -27,7 +27,7 @@ type piece struct {
 	gap  int
 }
 
-func c(s string) piece { return piece{dir: stream.ClientToServer, data: s} }
+func c(s string) piece  { return piece{dir: stream.ClientToServer, data: s} }
 func sv(s string) piece { return piece{dir: stream.ServerToClient, data: s} }
 
 // tlsRecorder stands for the TLS dissector.

@@ -209,7 +209,7 @@ func (h *Handler) complete(c *command, st status, u *unit) {
 			h.mbox.rec.UnseenCount = ptr(c.results)
 		}
 	case "APPEND":
-		h.finishAppend(c, st)
+		h.finishAppend(c)
 	}
 	if c.event != "" {
 		e := c.event

@@ -126,7 +126,8 @@ func (h *Handler) closeStartTLS() {
 	if h.tls == nil || h.tls.emitted {
 		return
 	}
-	if h.tls.accepted {
+	if h.s.Security == session.Cleartext {
+		// Accepted but never followed by TLS, or never answered.
 		h.s.Security = session.StartTLSFailed
 	}
 	h.emitStartTLS()

@@ -1,0 +1,30 @@
+package imap
+
+import (
+	"github.com/mailwire/mailwire/dissect/message"
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// analyze parses a message (or a header alone) with the session's limits.
+func (h *Handler) analyze(raw []byte) *record.Message {
+	return message.Analyze(raw, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
+}
+
+// appendedMessage reports the message of an APPEND.
+func (h *Handler) appendedMessage(c *command) {
+	tok := c.appendTok
+	m := h.analyze(tok.Text)
+	m.Session = h.s.ID
+	m.Proto = Proto
+	m.Direction = "appended"
+	m.Packet = tokenFrame(tok, c.rec.Packet)
+	m.EndPacket = c.appendEnd
+	m.Mailbox = c.mailbox
+	m.Size = tokenSize(tok)
+	m.Truncated = m.Truncated || !complete(tok)
+	m.AuthUser = h.s.AuthUser
+	h.s.Emit(m)
+	for _, f := range message.SpoofFindings(m) {
+		h.s.Finding(f)
+	}
+}
