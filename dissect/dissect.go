@@ -9,8 +9,11 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/dns"
+	"github.com/mailwire/mailwire/dissect/imap"
+	"github.com/mailwire/mailwire/dissect/pop3"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/dissect/smtp"
 	"github.com/mailwire/mailwire/dissect/tls"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
@@ -27,7 +30,10 @@ type Options struct {
 
 // dissectors build the handler of each protocol.
 var dissectors = map[verdict]func(*session.Session) stream.Handler{
-	TLS: func(s *session.Session) stream.Handler { return tls.New(s, true) },
+	SMTP: smtp.New,
+	IMAP: imap.New,
+	POP3: pop3.New,
+	TLS:  func(s *session.Session) stream.Handler { return tls.New(s, true) },
 }
 
 // Analyzer is the reassembly.Sink that dissects one capture.
