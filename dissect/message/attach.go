@@ -112,12 +112,13 @@ func hasPrefix(b []byte, s string) bool {
 }
 
 // isCMS tells whether DER/BER data starts like a CMS ContentInfo: a
-// SEQUENCE holding the OID 1.2.840.113549.1.7.x near its start.
+// SEQUENCE holding a PKCS OID (1.2.840.113549.1.7.x or .1.9.16.1.x) near
+// its start.
 func isCMS(b []byte) bool {
-	oid := []byte{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07}
+	pkcs := []byte{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01}
 	end := min(len(b), 24)
-	for i := 2; i+len(oid) <= end; i++ {
-		if string(b[i:i+len(oid)]) == string(oid) {
+	for i := 2; i+2+len(pkcs) <= end; i++ {
+		if b[i] == 0x06 && (b[i+1] == 0x09 || b[i+1] == 0x0b) && string(b[i+2:i+2+len(pkcs)]) == string(pkcs) {
 			return true
 		}
 	}

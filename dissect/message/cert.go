@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 
+	"github.com/mailwire/mailwire/dissect/message/cms"
 	"github.com/mailwire/mailwire/dissect/record"
 )
 
@@ -14,8 +15,8 @@ var oidEmail = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
 // describeCert fills what the lab asks about a signer's certificate: who,
 // issued by whom, for what usages, valid how long, self-signed or not.
 func describeCert(s *record.Signer, c *x509.Certificate) {
-	s.Subject = sanitize(c.Subject.String())
-	s.Issuer = sanitize(c.Issuer.String())
+	s.Subject = sanitize(cms.DN(c.RawSubject))
+	s.Issuer = sanitize(cms.DN(c.RawIssuer))
 	s.Serial = c.SerialNumber.Text(16)
 	s.NotBefore = c.NotBefore.UTC()
 	s.NotAfter = c.NotAfter.UTC()

@@ -6,7 +6,6 @@
 package cms
 
 import (
-	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
 	"errors"
@@ -222,7 +221,7 @@ func recipientID(s *cryptobyte.String, skidTag cbasn1.Tag) (Recipient, error) {
 		if !id.ReadASN1(&ias, cbasn1.SEQUENCE) || !ias.ReadASN1Element(&issuer, cbasn1.SEQUENCE) || !ias.ReadASN1Integer(serial) {
 			return r, errors.New("cms: malformed issuer and serial number")
 		}
-		r.Issuer = dn(issuer)
+		r.Issuer = DN(issuer)
 		r.Serial = serial.Text(16)
 	case skidTag:
 		var skid cryptobyte.String
@@ -237,17 +236,6 @@ func recipientID(s *cryptobyte.String, skidTag cbasn1.Tag) (Recipient, error) {
 		return r, errors.New("cms: unknown recipient identifier")
 	}
 	return r, nil
-}
-
-// dn renders an encoded Name the way x509 does.
-func dn(der []byte) string {
-	var rdn pkix.RDNSequence
-	if _, err := asn1.Unmarshal(der, &rdn); err != nil {
-		return ""
-	}
-	var name pkix.Name
-	name.FillFromRDNSequence(&rdn)
-	return name.String()
 }
 
 // algorithm reads an AlgorithmIdentifier and names it.
