@@ -1,0 +1,78 @@
+# mailwire: build, test, benchmark and fuzz. `make help` lists the targets.
+
+GO        ?= go
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN       := bin/mailwire
+DEMO      ?= captures/lab-session.pcap
+FUZZTIME  ?= 10s
+BENCHTIME ?= 1x
+
+# Debian packages: to build (libpcap headers for live capture), and what the
+# tests drive or compare against (tshark for the cross-check; real mail
+# servers and clients for the live-capture test).
+BUILD_PKGS := gcc libpcap-dev
+TEST_PKGS  := $(BUILD_PKGS) tshark tcpdump postfix dovecot-imapd dovecot-pop3d swaks openssl python3 curl
+
+.PHONY: help deps-build deps-test build demo test unit lint fuzz bench captures clean
+
+help:
+	@echo "make demo      build mailwire and analyse a bundled capture"
+	@echo "make test      install what the tests need, then lint, unit, integration and short fuzz runs"
+	@echo "make build     build $(BIN) (with live capture when libpcap headers are there)"
+	@echo "make bench     benchmarks of every stage and end to end (BENCHTIME=$(BENCHTIME))"
+	@echo "make fuzz      run every fuzz target for FUZZTIME each (default $(FUZZTIME))"
+	@echo "make captures  regenerate captures/ with real servers on loopback (root)"
+	@echo "make lint      gofmt and go vet"
+
+# apt-get only runs when a package is missing, so these are quick once done.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) -E apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+deps-build:
+	$(call apt_install,$(BUILD_PKGS))
+	@command -v $(GO) >/dev/null || { echo "installing Go from Debian (it fetches the toolchain go.mod asks for)"; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) -E apt-get install -y -qq golang-go >/dev/null; }
+
+deps-test: deps-build
+	$(call apt_install,$(TEST_PKGS))
+
+build: deps-build
+	$(GO) build -o $(BIN) ./cmd/mailwire
+
+demo: build
+	./$(BIN) read $(DEMO)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+unit:
+	$(GO) test ./...
+
+test: deps-test lint unit
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
+
+# Every FuzzXxx target of every package, one after the other.
+fuzz:
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
+		dir=$$(dirname $$f); \
+		for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$f | cut -d' ' -f2); do \
+			echo "fuzz $$dir $$t ($(FUZZTIME))"; \
+			$(GO) test $$dir -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) >/tmp/mailwire-fuzz.log 2>&1 || { cat /tmp/mailwire-fuzz.log; exit 1; }; \
+		done; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+captures:
+	bash captures/make.sh
+
+clean:
+	rm -rf bin
