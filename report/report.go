@@ -6,14 +6,17 @@
 package report
 
 import (
-	"errors"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/findings"
+	"github.com/mailwire/mailwire/report/html"
+	"github.com/mailwire/mailwire/report/markdown"
 	"github.com/mailwire/mailwire/report/sanitize"
+	"github.com/mailwire/mailwire/report/text"
+	"github.com/mailwire/mailwire/report/view"
 )
 
 // Options choose how a report looks.
@@ -34,21 +37,27 @@ type Capture struct {
 // appends them to the records before any output, JSON included.
 func Derive(recs []record.Record) []*record.Finding { return findings.Derive(recs) }
 
-var errNotYet = errors.New("report: renderer not wired yet")
-
 // WriteText writes the terminal report.
 func WriteText(w io.Writer, caps []Capture, sum *record.Summary, opt Options) error {
-	return errNotYet
+	return text.Write(w, build(caps, sum, opt), text.Options{Color: opt.Color, Width: opt.Width})
 }
 
 // WriteMarkdown writes the report as markdown, for pasting into a lab report.
 func WriteMarkdown(w io.Writer, caps []Capture, sum *record.Summary, opt Options) error {
-	return errNotYet
+	return markdown.Write(w, build(caps, sum, opt))
 }
 
 // WriteHTML writes the report as one self-contained HTML page.
 func WriteHTML(w io.Writer, caps []Capture, sum *record.Summary, opt Options) error {
-	return errNotYet
+	return html.Write(w, build(caps, sum, opt))
+}
+
+func build(caps []Capture, sum *record.Summary, opt Options) *view.Doc {
+	in := make([]view.Input, len(caps))
+	for i, c := range caps {
+		in[i] = view.Input{Info: c.Info, Records: c.Records}
+	}
+	return view.Build(in, sum, view.Options{Lang: opt.Lang, Reveal: opt.Reveal})
 }
 
 // LangFromEnv picks the report language from the locale variables in the

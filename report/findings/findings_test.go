@@ -85,7 +85,7 @@ func TestDerive(t *testing.T) {
 			recs: []record.Record{
 				&record.Session{ID: "s1", Proto: "imap", Security: "implicit-tls"},
 				&record.Message{Session: "s1", Proto: "imap", Direction: "fetched", Packet: 40, SMIME: "signed",
-					MIME: []string{"multipart/signed; protocol=\"application/pkcs7-signature\"", "  text/plain", "  application/pkcs7-signature; name=smime.p7s"},
+					MIME:        []string{"multipart/signed; protocol=\"application/pkcs7-signature\"", "  text/plain", "  application/pkcs7-signature; name=smime.p7s"},
 					Attachments: []record.Attachment{{Filename: "smime.p7s", ContentType: "application/pkcs7-signature"}}},
 			},
 			want: []record.Finding{{ID: SMIMESigned, Severity: "info", Session: "s1", Lab: "1.3.2", Frames: []int64{40}}},

@@ -1,0 +1,97 @@
+package report
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/mailwire/mailwire/report/findings"
+	"github.com/mailwire/mailwire/report/i18n"
+	"github.com/mailwire/mailwire/report/view"
+)
+
+func TestCataloguesHaveTheSameKeys(t *testing.T) {
+	en, fr := set(i18n.Keys("en")), set(i18n.Keys("fr"))
+	for k := range en {
+		if !fr[k] {
+			t.Errorf("fr lacks %q", k)
+		}
+	}
+	for k := range fr {
+		if !en[k] {
+			t.Errorf("en lacks %q", k)
+		}
+	}
+}
+
+// keyUse finds the literal message ids passed to the translator in code.
+var keyUse = regexp.MustCompile(`(?:\.T\(|\bsay\(b, |\bnote\(b, |\badd\(|\.Fill\()"([a-z][a-z0-9.+\-]*)"`)
+
+func TestEveryKeyUsedInCodeExists(t *testing.T) {
+	used := map[string]bool{}
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		for _, m := range keyUse.FindAllStringSubmatch(string(src), -1) {
+			// A literal ending in "." is the prefix of a key built at run
+			// time; those keys are listed below.
+			if !strings.HasSuffix(m[1], ".") {
+				used[m[1]] = true
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(used) < 50 {
+		t.Fatalf("found only %d keys in code; the pattern no longer matches the code", len(used))
+	}
+	for _, id := range view.QuestionIDs() {
+		used["lab."+id+".q"], used["lab."+id+".missing"] = true, true
+	}
+	for _, id := range findingIDs() {
+		used["finding."+id+".title"], used["finding."+id+".detail"] = true, true
+	}
+	for _, s := range []string{"severity.info", "severity.low", "severity.medium", "severity.high",
+		"direction.sent", "direction.fetched", "direction.appended", "direction.other",
+		"smime.signed", "smime.encrypted", "smime.signed+encrypted", "smime.pgp-signed", "smime.pgp-encrypted", "smime.other",
+		"lab.accepted.yes", "lab.accepted.no", "lab.accepted.unknown", "smime.verified.true", "smime.verified.false"} {
+		used[s] = true
+	}
+	var missing []string
+	for _, lang := range i18n.Langs {
+		tr := i18n.New(lang)
+		for k := range used {
+			if !tr.Has(k) {
+				missing = append(missing, lang+":"+k)
+			}
+		}
+	}
+	sort.Strings(missing)
+	for _, k := range missing {
+		t.Errorf("key used in code but missing from the catalogue: %s", k)
+	}
+}
+
+// findingIDs are the ids the report translates: those Derive raises and
+// those of the JSON contract that dissectors raise.
+func findingIDs() []string {
+	return []string{findings.CleartextCredentials, findings.CleartextMessage, findings.AttachmentExposed,
+		findings.SMIMESigned, findings.SMIMEEncrypted, findings.TLSDowngradeRetry, findings.MXLookup,
+		findings.DeletedNotExpunged, "starttls-not-offered", "starttls-refused", "starttls-not-used",
+		"starttls-plaintext-injection", "spoofed-sender", "implicit-tls", "weak-tls", "capture-truncated", "payload-truncated"}
+}
+
+func set(keys []string) map[string]bool {
+	m := map[string]bool{}
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}

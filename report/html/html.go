@@ -1,0 +1,48 @@
+// Package html lays a report out as one self-contained page: inline CSS,
+// inline SVG ladder diagrams, no script and nothing fetched from the
+// network, so it opens offline and can be mailed to a teacher.
+// html/template escapes every value, and values from the wire were
+// sanitized before (no bidi override can reorder the page).
+package html
+
+import (
+	_ "embed"
+	"html/template"
+	"io"
+
+	"github.com/mailwire/mailwire/report/view"
+)
+
+//go:embed page.tmpl
+var pageTemplate string
+
+//go:embed style.css
+var styleSheet string
+
+var page = template.Must(template.New("page").Funcs(template.FuncMap{
+	"indent": func(n int) int { return n },
+}).Parse(pageTemplate))
+
+type capturePage struct {
+	view.Capture
+	Ladders []svgLadder
+}
+
+type pageData struct {
+	Doc      *view.Doc
+	Captures []capturePage
+	CSS      template.CSS
+}
+
+// Write lays out d on w.
+func Write(w io.Writer, d *view.Doc) error {
+	data := pageData{Doc: d, CSS: template.CSS(styleSheet)}
+	for _, c := range d.Captures {
+		cp := capturePage{Capture: c}
+		for _, l := range c.Ladders {
+			cp.Ladders = append(cp.Ladders, layout(l, d.Labels))
+		}
+		data.Captures = append(data.Captures, cp)
+	}
+	return page.Execute(w, data)
+}

@@ -1,0 +1,156 @@
+package view
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
+	"github.com/mailwire/mailwire/report/sanitize"
+)
+
+// Input is one capture file's records in output order.
+type Input struct {
+	Info    *record.Capture
+	Records []record.Record
+}
+
+// Options are the reader's choices that change the content.
+type Options struct {
+	Lang   string
+	Reveal bool // show passwords and hashes the records still hold
+}
+
+// Longest values shown, in runes; longer ones are cut with "…".
+const (
+	maxShort = 80  // addresses, user names, mailbox names
+	maxLong  = 160 // subjects, replies, certificate names
+)
+
+// builder carries what every part of one capture's report needs.
+type builder struct {
+	tr  i18n.Tr
+	opt Options
+	ix  *index
+}
+
+// Build makes the document of a run.
+func Build(caps []Input, sum *record.Summary, opt Options) *Doc {
+	tr := i18n.New(opt.Lang)
+	d := &Doc{Lang: tr.Lang(), Title: tr.T("doc.title"), Labels: labels(tr)}
+	for _, c := range caps {
+		b := &builder{tr: tr, opt: opt, ix: newIndex(c.Records)}
+		d.Captures = append(d.Captures, b.capture(c.Info))
+	}
+	if sum != nil {
+		d.SummaryTitle = tr.T("summary.title")
+		d.Summary = summaryFacts(tr, sum)
+		for _, w := range sum.Warnings {
+			d.Warnings = append(d.Warnings, wire(w, maxLong))
+		}
+	}
+	return d
+}
+
+// wire makes a value that came from the network safe to show.
+func wire(s string, max int) string { return sanitize.String(s, max) }
+
+func (b *builder) capture(info *record.Capture) Capture {
+	c := Capture{Title: b.tr.T("capture.untitled")}
+	if info != nil {
+		c.Title = wire(filepath.Base(info.File), maxLong)
+		c.Facts = b.captureFacts(info)
+		for _, w := range info.Warnings {
+			c.Warnings = append(c.Warnings, wire(w, maxLong))
+		}
+	}
+	for _, s := range b.ix.sessions {
+		for _, w := range s.Warnings {
+			c.Warnings = append(c.Warnings, wire(s.ID+": "+w, maxLong))
+		}
+	}
+	c.Sections = []Section{b.sessions(), b.learned(), b.findings(), b.lab()}
+	c.Ladders = b.ladders()
+	return c
+}
+
+func (b *builder) captureFacts(info *record.Capture) []Fact {
+	t := b.tr
+	format := info.Format
+	if format == "" {
+		format = "?"
+	}
+	facts := []Fact{
+		{Name: t.T("capture.file"), Value: wire(info.File, maxLong)},
+		{Name: t.T("capture.format"), Value: wire(format+" · "+info.LinkType, maxShort)},
+		{Name: t.T("capture.packets"), Value: strconv.FormatInt(info.Packets, 10)},
+	}
+	if !info.First.IsZero() {
+		facts = append(facts, Fact{Name: t.T("capture.span"),
+			Value: t.T("capture.span.value", "first", stamp(info.First), "last", stamp(info.Last),
+				"duration", info.Last.Sub(info.First).Round(time.Millisecond).String())})
+	}
+	if info.Truncated {
+		facts = append(facts, Fact{Name: t.T("capture.truncated"), Value: t.T("capture.truncated.value"), Style: Medium})
+	}
+	return facts
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000 UTC") }
+
+func summaryFacts(t i18n.Tr, s *record.Summary) []Fact {
+	n := func(v int) string { return strconv.Itoa(v) }
+	return []Fact{
+		{Name: t.T("summary.captures"), Value: n(s.Captures)},
+		{Name: t.T("summary.sessions"), Value: n(s.Sessions)},
+		{Name: t.T("summary.credentials"), Value: n(s.Credentials), Style: styleIf(s.Credentials > 0, High)},
+		{Name: t.T("summary.messages"), Value: n(s.Messages)},
+		{Name: t.T("summary.findings"), Value: n(s.Findings)},
+	}
+}
+
+func styleIf(cond bool, s Style) Style {
+	if cond {
+		return s
+	}
+	return Plain
+}
+
+// frames lists frame numbers for the reader: "5, 6".
+func frames(fs ...int64) string {
+	out := ""
+	seen := map[int64]bool{}
+	for _, f := range fs {
+		if f <= 0 || seen[f] {
+			continue
+		}
+		seen[f] = true
+		if out != "" {
+			out += ", "
+		}
+		out += strconv.FormatInt(f, 10)
+	}
+	return out
+}
+
+func bytesText(n int64) string {
+	switch {
+	case n >= 10<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 10<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func labels(t i18n.Tr) map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"label.client", "label.server", "label.cleartext", "label.encrypted",
+		"label.tls-boundary", "label.implicit-tls", "label.credential", "label.finding", "label.ladders",
+		"label.frame", "label.legend", "label.warnings", "label.generated"} {
+		m[k] = t.T(k)
+	}
+	return m
+}

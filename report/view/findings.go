@@ -1,0 +1,106 @@
+package view
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// findings lists every finding, most severe first, each with its frames.
+func (b *builder) findings() Section {
+	t := b.tr
+	sec := Section{ID: "findings", Title: t.T("findings.title"), Empty: t.T("findings.none")}
+	fs := append([]*record.Finding(nil), b.ix.findings...)
+	sort.SliceStable(fs, func(i, j int) bool {
+		ri, rj := record.SeverityRank(fs[i].Severity), record.SeverityRank(fs[j].Severity)
+		if ri != rj {
+			return ri > rj
+		}
+		return fs[i].Packet < fs[j].Packet
+	})
+	var lines []Line
+	for _, f := range fs {
+		lines = append(lines, b.findingLines(f)...)
+	}
+	if len(lines) > 0 {
+		sec.Blocks = []Block{{Lines: lines}}
+	}
+	return sec
+}
+
+func (b *builder) findingLines(f *record.Finding) []Line {
+	t := b.tr
+	sev := severityStyle(f.Severity)
+	title, detail := b.findingText(f)
+	lines := []Line{{Spans: []Span{
+		{Text: strings.ToUpper(t.T("severity." + string(sevKey(f.Severity)))), Style: sev},
+		{Text: " " + title, Style: Strong},
+		{Text: " [" + wire(f.ID, maxShort) + "]", Style: Dim},
+	}}}
+	if detail != "" {
+		lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: detail}}})
+	}
+	var where []string
+	if f.Session != "" {
+		where = append(where, t.T("finding.session", "session", wire(f.Session, maxShort)))
+	}
+	fr := f.Frames
+	if len(fr) == 0 && f.Packet > 0 {
+		fr = []int64{f.Packet}
+	}
+	if len(fr) > 0 {
+		where = append(where, t.T("finding.frames", "frames", frames(fr...)))
+	}
+	if f.Lab != "" {
+		where = append(where, t.T("finding.lab", "lab", wire(f.Lab, 12)))
+	}
+	if len(where) > 0 {
+		lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: strings.Join(where, " · "), Style: Dim}}})
+	}
+	return lines
+}
+
+// findingText translates a finding by id with its Args. A finding the
+// catalogue does not know, or whose Args do not fill the sentence, keeps
+// the English title and detail of its record. In English, a generic
+// catalogue title gives way to the record's own, more specific one.
+func (b *builder) findingText(f *record.Finding) (title, detail string) {
+	args := map[string]string{}
+	for k, v := range f.Args {
+		args[k] = wire(v, maxShort)
+	}
+	key := "finding." + f.ID + ".title"
+	title, ok := b.tr.Fill(key, args)
+	generic := ok && !strings.Contains(b.tr.T(key), "{")
+	if !ok || (generic && b.tr.Lang() == "en" && f.Title != "") {
+		title = wire(f.Title, maxLong)
+	}
+	if title == "" {
+		title = wire(f.ID, maxShort)
+	}
+	detail, ok = b.tr.Fill("finding."+f.ID+".detail", args)
+	if !ok {
+		detail = wire(f.Detail, 2*maxLong)
+	}
+	return title, detail
+}
+
+func sevKey(s string) string {
+	if record.SeverityRank(s) < 0 {
+		return "info"
+	}
+	return s
+}
+
+func severityStyle(s string) Style {
+	switch s {
+	case "high":
+		return High
+	case "medium":
+		return Medium
+	case "low":
+		return Low
+	}
+	return Info
+}

@@ -1,0 +1,71 @@
+package view
+
+import (
+	"sort"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// index groups one capture's records by kind and session.
+type index struct {
+	sessions []*record.Session
+	byID     map[string]*record.Session
+	commands map[string][]*record.Command
+	creds    []*record.Credential
+	starttls map[string][]*record.StartTLS
+	tls      []*record.TLS
+	messages []*record.Message
+	mailbox  []*record.Mailbox
+	dns      []*record.DNS
+	findings []*record.Finding
+}
+
+func newIndex(recs []record.Record) *index {
+	ix := &index{byID: map[string]*record.Session{}, commands: map[string][]*record.Command{},
+		starttls: map[string][]*record.StartTLS{}}
+	for _, r := range recs {
+		switch v := r.(type) {
+		case *record.Session:
+			ix.sessions = append(ix.sessions, v)
+			ix.byID[v.ID] = v
+		case *record.Command:
+			ix.commands[v.Session] = append(ix.commands[v.Session], v)
+		case *record.Credential:
+			ix.creds = append(ix.creds, v)
+		case *record.StartTLS:
+			ix.starttls[v.Session] = append(ix.starttls[v.Session], v)
+		case *record.TLS:
+			ix.tls = append(ix.tls, v)
+		case *record.Message:
+			ix.messages = append(ix.messages, v)
+		case *record.Mailbox:
+			ix.mailbox = append(ix.mailbox, v)
+		case *record.DNS:
+			ix.dns = append(ix.dns, v)
+		case *record.Finding:
+			ix.findings = append(ix.findings, v)
+		}
+	}
+	return ix
+}
+
+// allCommands lists the commands of every session in session order.
+func (ix *index) allCommands() []*record.Command {
+	var out []*record.Command
+	seen := map[string]bool{}
+	for _, s := range ix.sessions {
+		seen[s.ID] = true
+		out = append(out, ix.commands[s.ID]...)
+	}
+	var rest []string
+	for id := range ix.commands {
+		if !seen[id] {
+			rest = append(rest, id)
+		}
+	}
+	sort.Strings(rest)
+	for _, id := range rest {
+		out = append(out, ix.commands[id]...)
+	}
+	return out
+}

@@ -1,0 +1,178 @@
+package view
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// labLogin (1.1.2): the LOGIN command, readable unless the session was
+// encrypted from its first byte.
+func (b *builder) labLogin() *answer {
+	for _, c := range b.ix.creds {
+		if c.Proto != "imap" {
+			continue
+		}
+		a := &answer{frames: []int64{c.Packet, c.ReplyPacket},
+			filters: []string{`imap.request.command == "LOGIN"`}}
+		a.say(b, "lab.1.1.2.login", "user", wire(c.Username, maxShort), "mechanism", wire(c.Mechanism, maxShort),
+			"frame", itoa(c.Packet), "len", strconv.Itoa(c.PasswordLen))
+		a.say(b, "lab.accepted."+acceptedKey(c.Accepted))
+		return a
+	}
+	for _, s := range b.ix.sessions {
+		if s.Proto == "imap" && (s.Security == "implicit-tls" || s.Security == "starttls") {
+			a := &answer{frames: []int64{s.Packet, s.TLSPacket}, filters: []string{"tls.handshake.type == 1"}}
+			a.say(b, "lab.1.1.2.encrypted", "session", wire(s.ID, maxShort), "server", wire(s.Server, maxShort))
+			return a
+		}
+	}
+	return nil
+}
+
+func acceptedKey(a *bool) string {
+	switch {
+	case a == nil:
+		return "unknown"
+	case *a:
+		return "yes"
+	}
+	return "no"
+}
+
+// labSelect (1.1.3): how many messages, and the [UNSEEN n] trap.
+func (b *builder) labSelect() *answer {
+	var a *answer
+	for _, m := range b.ix.mailbox {
+		if m.Exists == nil && m.UnseenCount == nil {
+			continue
+		}
+		if a == nil {
+			a = &answer{filters: []string{`imap.request.command == "SELECT" || imap.request.command == "STATUS"`}}
+		}
+		a.frames = append(a.frames, m.Packet)
+		name := wire(m.Name, maxShort)
+		if m.Exists != nil {
+			a.say(b, "lab.1.1.3.exists", "mailbox", name, "exists", num(m.Exists), "recent", num(m.Recent))
+		}
+		if m.UnseenCount != nil {
+			a.say(b, "lab.1.1.3.count", "mailbox", name, "n", num(m.UnseenCount))
+		}
+		if m.Unseen != nil {
+			a.note(b, "lab.1.1.3.first", "n", num(m.Unseen), "mailbox", name)
+		}
+	}
+	return a
+}
+
+// labFetch (1.1.4): the messages read with FETCH, and their identifiers.
+func (b *builder) labFetch() *answer {
+	a := &answer{filters: []string{`imap.request contains "FETCH"`}}
+	n := 0
+	for _, m := range b.ix.messages {
+		if m.Proto != "imap" || m.Direction != "fetched" {
+			continue
+		}
+		n++
+		a.frames = append(a.frames, m.Packet)
+		if n > 5 {
+			continue
+		}
+		id := wire(m.IMAPSeq, 20)
+		if m.IMAPUID != "" {
+			id += " (UID " + wire(m.IMAPUID, 20) + ")"
+		}
+		a.say(b, "lab.1.1.4.message", "id", id, "subject", wire(m.Subject, maxLong),
+			"from", wire(m.From, maxShort), "frame", itoa(m.Packet))
+	}
+	if n > 5 {
+		a.say(b, "lab.more", "n", strconv.Itoa(n-5))
+	}
+	if n == 0 {
+		for _, c := range b.ix.allCommands() {
+			if c.Proto == "imap" && strings.HasSuffix(c.Verb, "FETCH") && !c.Encrypted {
+				a.frames = append(a.frames, c.Packet)
+				a.say(b, "lab.1.1.4.command", "args", wire(c.Args, maxShort), "frame", itoa(c.Packet))
+			}
+		}
+	}
+	if len(a.lines) == 0 {
+		return nil
+	}
+	return a
+}
+
+// labDeleted (1.1.5): \Deleted is a flag; only EXPUNGE removes.
+func (b *builder) labDeleted() *answer {
+	var a *answer
+	for _, c := range b.ix.allCommands() {
+		if c.Proto != "imap" {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(c.Verb, "STORE") && strings.Contains(strings.ToLower(c.Args), `\deleted`):
+			if a == nil {
+				a = &answer{filters: []string{`imap.request contains "Deleted" || imap.request.command == "EXPUNGE"`}}
+			}
+			a.frames = append(a.frames, c.Packet)
+			a.say(b, "lab.1.1.5.store", "args", wire(c.Args, maxShort), "frame", itoa(c.Packet))
+		case a != nil && (strings.HasSuffix(c.Verb, "EXPUNGE") || c.Verb == "CLOSE"):
+			a.frames = append(a.frames, c.Packet)
+			a.say(b, "lab.1.1.5.expunge", "verb", wire(c.Verb, 20), "frame", itoa(c.Packet))
+		}
+	}
+	if a != nil {
+		a.note(b, "lab.1.1.5.note")
+	}
+	return a
+}
+
+// labArchive (1.1.6): CREATE, then COPY or MOVE, then \Seen.
+func (b *builder) labArchive() *answer {
+	var a *answer
+	for _, c := range b.ix.allCommands() {
+		if c.Proto != "imap" {
+			continue
+		}
+		key := ""
+		switch {
+		case c.Verb == "CREATE":
+			key = "lab.1.1.6.create"
+		case strings.HasSuffix(c.Verb, "COPY") || strings.HasSuffix(c.Verb, "MOVE"):
+			key = "lab.1.1.6.copy"
+		case strings.HasSuffix(c.Verb, "STORE") && strings.Contains(strings.ToLower(c.Args), `\seen`):
+			key = "lab.1.1.6.seen"
+		default:
+			continue
+		}
+		if a == nil {
+			a = &answer{filters: []string{`imap.request contains "CREATE" || imap.request contains "COPY" || imap.request contains "MOVE" || imap.request contains "Seen"`}}
+		}
+		a.frames = append(a.frames, c.Packet)
+		a.say(b, key, "verb", wire(c.Verb, 20), "args", wire(c.Args, maxShort), "frame", itoa(c.Packet),
+			"status", statusText(c))
+	}
+	return a
+}
+
+// labLogout (1.1.7).
+func (b *builder) labLogout() *answer {
+	for _, c := range b.ix.allCommands() {
+		if c.Proto == "imap" && c.Verb == "LOGOUT" {
+			a := &answer{frames: []int64{c.Packet, c.ReplyPacket}, filters: []string{`imap.request.command == "LOGOUT"`}}
+			a.say(b, "lab.1.1.7.logout", "frame", itoa(c.Packet), "status", statusText(c))
+			return a
+		}
+	}
+	return nil
+}
+
+// statusText is a command's reply for the reader: "OK Logout completed".
+func statusText(c *record.Command) string {
+	s := strings.TrimSpace(c.Status + " " + c.Reply)
+	if s == "" {
+		return "–"
+	}
+	return wire(s, maxShort)
+}

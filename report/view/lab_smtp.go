@@ -1,0 +1,236 @@
+package view
+
+import (
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// labMX (1.2.1): the MX records of the domain.
+func (b *builder) labMX() *answer {
+	var a *answer
+	for _, d := range b.ix.dns {
+		if d.Type != "MX" {
+			continue
+		}
+		if a == nil {
+			a = &answer{filters: []string{"dns.qry.type == 15"}}
+		}
+		a.frames = append(a.frames, d.Packet, d.ReplyPacket)
+		a.say(b, "lab.1.2.1.mx", "domain", wire(d.Name, maxShort), "answers", wire(answersText(d), maxLong))
+	}
+	return a
+}
+
+// labPorts (1.2.2): the ports the capture's SMTP servers listen on.
+func (b *builder) labPorts() *answer {
+	ports := map[uint16]int64{}
+	for _, s := range b.ix.sessions {
+		p := port(s.Server)
+		if s.Proto == "smtp" || p == 25 || p == 465 || p == 587 {
+			if _, ok := ports[p]; !ok && p != 0 {
+				ports[p] = s.Packet
+			}
+		}
+	}
+	if len(ports) == 0 {
+		return nil
+	}
+	var list []string
+	a := &answer{filters: []string{"tcp.port in {25 465 587}"}}
+	for p, f := range ports {
+		list = append(list, strconv.Itoa(int(p)))
+		a.frames = append(a.frames, f)
+	}
+	sort.Strings(list)
+	sort.Slice(a.frames, func(i, j int) bool { return a.frames[i] < a.frames[j] })
+	a.say(b, "lab.1.2.2.seen", "ports", strings.Join(list, ", "))
+	a.say(b, "lab.1.2.2.defaults")
+	return a
+}
+
+func port(endpoint string) uint16 {
+	ap, err := netip.ParseAddrPort(endpoint)
+	if err != nil {
+		return 0
+	}
+	return ap.Port()
+}
+
+// labForgery (1.2.5): the sender SMTP was told and the one the reader sees.
+func (b *builder) labForgery() *answer {
+	var a *answer
+	for _, m := range b.ix.messages {
+		if m.Proto != "smtp" || m.Direction != "sent" {
+			continue
+		}
+		if a == nil {
+			a = &answer{filters: []string{`smtp.req.command == "MAIL" || smtp.req.command == "RCPT" || imf`}}
+		}
+		a.frames = append(a.frames, m.Packet)
+		a.say(b, "lab.1.2.5.message", "envelope", wire(m.EnvelopeFrom, maxShort),
+			"from", wire(m.From, maxShort), "subject", wire(m.Subject, maxLong), "frame", itoa(m.Packet))
+		for _, f := range b.ix.findings {
+			if f.ID == "spoofed-sender" && f.Session == m.Session {
+				a.frames = append(a.frames, f.Frames...)
+				a.say(b, "lab.1.2.5.spoofed", "title", wire(f.Title, maxLong))
+			}
+		}
+	}
+	if a != nil {
+		a.note(b, "lab.1.2.5.note")
+	}
+	return a
+}
+
+// labSMTPClear (1.2.6): what a capture of a cleartext SMTP session shows.
+func (b *builder) labSMTPClear() *answer {
+	var a *answer
+	for _, s := range b.ix.sessions {
+		if s.Proto != "smtp" || (s.Security != "cleartext" && s.Security != "starttls-failed") {
+			continue
+		}
+		if a == nil {
+			a = &answer{filters: []string{"smtp || imf"}}
+		}
+		a.frames = append(a.frames, s.Packet)
+		creds, msgs := b.countExposed(s.ID)
+		a.say(b, "lab.1.2.6.clear", "session", wire(s.ID, maxShort), "server", wire(s.Server, maxShort),
+			"commands", strconv.Itoa(len(b.ix.commands[s.ID])), "messages", strconv.Itoa(msgs),
+			"credentials", strconv.Itoa(creds))
+	}
+	if a != nil {
+		a.say(b, "lab.1.2.6.verdict")
+	}
+	return a
+}
+
+func (b *builder) countExposed(sid string) (creds, msgs int) {
+	for _, c := range b.ix.creds {
+		if c.Session == sid {
+			creds++
+		}
+	}
+	for _, m := range b.ix.messages {
+		if m.Session == sid {
+			msgs++
+		}
+	}
+	return creds, msgs
+}
+
+// labStartTLS (1.2.7): an upgrade that worked, and what stayed in clear.
+func (b *builder) labStartTLS() *answer {
+	for _, sid := range b.starttlsSessions() {
+		for _, st := range b.ix.starttls[sid] {
+			if !st.Accepted || !st.TLSSeen {
+				continue
+			}
+			s := b.ix.byID[sid]
+			clear := "?"
+			tlsFrame := st.TLSPacket
+			if s != nil {
+				clear = bytesText(s.ClearBytes)
+				tlsFrame = max(tlsFrame, s.TLSPacket)
+			}
+			a := &answer{frames: []int64{st.Packet, st.ReplyPacket, tlsFrame},
+				filters: []string{`smtp.req.command == "STARTTLS" || tls.handshake.type == 1`}}
+			a.say(b, "lab.1.2.7.upgrade", "session", wire(sid, maxShort), "frame", itoa(st.Packet),
+				"reply", itoa(st.ReplyPacket), "tls", itoa(tlsFrame), "clear", clear)
+			a.say(b, "lab.1.2.7.how")
+			a.note(b, "lab.1.2.7.note")
+			return a
+		}
+	}
+	return nil
+}
+
+// starttlsSessions lists the sessions with a STARTTLS record, in order.
+func (b *builder) starttlsSessions() []string {
+	var ids []string
+	for _, s := range b.ix.sessions {
+		if len(b.ix.starttls[s.ID]) > 0 {
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(ids) == 0 {
+		for id := range b.ix.starttls {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+	}
+	return ids
+}
+
+// labStartTLSFailure (1.2.8): a server that refused or did not offer
+// STARTTLS, or an upgrade that never happened.
+func (b *builder) labStartTLSFailure() *answer {
+	for _, sid := range b.starttlsSessions() {
+		for _, st := range b.ix.starttls[sid] {
+			if st.Accepted && st.TLSSeen {
+				continue
+			}
+			a := &answer{frames: []int64{st.Packet, st.ReplyPacket},
+				filters: []string{`smtp.req.command == "EHLO" || smtp.req.command == "STARTTLS" || smtp.response`}}
+			switch {
+			case st.Offered != nil && !*st.Offered && !st.Requested:
+				a.say(b, "lab.1.2.8.not-offered", "session", wire(sid, maxShort))
+			case st.Requested && !st.Accepted:
+				a.say(b, "lab.1.2.8.refused", "session", wire(sid, maxShort), "reply", dash(wire(st.Reply, maxLong)),
+					"frame", itoa(max(st.ReplyPacket, st.Packet)))
+			default:
+				a.say(b, "lab.1.2.8.no-tls", "session", wire(sid, maxShort), "frame", itoa(st.Packet))
+			}
+			a.say(b, "lab.1.2.8.consequence")
+			return a
+		}
+	}
+	return b.startTLSFindingAnswer()
+}
+
+// startTLSFindingAnswer falls back on the dissectors' findings when no
+// starttls record explains the failure.
+func (b *builder) startTLSFindingAnswer() *answer {
+	for _, f := range b.ix.findings {
+		switch f.ID {
+		case "starttls-not-offered", "starttls-refused", "starttls-not-used":
+			a := &answer{frames: append([]int64{f.Packet}, f.Frames...),
+				filters: []string{`smtp.req.command == "EHLO" || smtp.req.command == "STARTTLS"`}}
+			a.say(b, "lab.1.2.8.finding", "title", wire(f.Title, maxLong))
+			a.say(b, "lab.1.2.8.consequence")
+			return a
+		}
+	}
+	return nil
+}
+
+// labGIF (1.2.9): how an image travels inside a message.
+func (b *builder) labGIF() *answer {
+	var a *answer
+	for _, m := range b.ix.messages {
+		for _, at := range m.Attachments {
+			if !isImage(at) {
+				continue
+			}
+			if a == nil {
+				a = &answer{filters: []string{`frame contains "image/gif" || imf`}}
+			}
+			a.frames = append(a.frames, m.Packet, m.EndPacket)
+			a.say(b, "lab.1.2.9.image", "name", wire(dash(at.Filename), maxShort), "type", wire(at.ContentType, maxShort),
+				"encoding", wire(dash(at.TransferEncoding), maxShort), "size", bytesText(at.Size),
+				"sha", wire(dash(at.SHA256), 64), "proto", strings.ToUpper(wire(m.Proto, 10)), "subject", wire(m.Subject, maxLong))
+		}
+	}
+	if a != nil {
+		a.note(b, "lab.1.2.9.note")
+	}
+	return a
+}
+
+func isImage(a record.Attachment) bool {
+	return strings.HasPrefix(strings.ToLower(a.ContentType), "image/") ||
+		strings.HasPrefix(strings.ToLower(a.SniffedType), "image/")
+}

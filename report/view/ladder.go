@@ -1,0 +1,105 @@
+package view
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// MaxArrows caps the arrows drawn per session so that a long session
+// does not turn the page into a scroll of thousands of lines.
+const MaxArrows = 200
+
+const maxLabel = 56
+
+// ladders draws each session's exchange.
+func (b *builder) ladders() []Ladder {
+	var out []Ladder
+	for _, s := range b.ix.sessions {
+		out = append(out, b.ladder(s))
+	}
+	return out
+}
+
+func (b *builder) ladder(s *record.Session) Ladder {
+	t := b.tr
+	l := Ladder{Session: wire(s.ID, maxShort), Client: wire(s.Client, maxShort), Server: wire(s.Server, maxShort),
+		Title:    wire(s.ID, maxShort) + " · " + strings.ToUpper(wire(s.Proto, 10)),
+		TLSFrame: s.TLSPacket, Implicit: s.Security == "implicit-tls"}
+	arrows := b.commandArrows(s)
+	arrows = append(arrows, b.tlsArrows(s)...)
+	b.markArrows(s.ID, arrows)
+	sort.SliceStable(arrows, func(i, j int) bool { return arrows[i].Frame < arrows[j].Frame })
+	if len(arrows) > MaxArrows {
+		l.More = len(arrows) - MaxArrows
+		l.MoreText = t.T("ladder.more", "n", strconv.Itoa(l.More))
+		arrows = arrows[:MaxArrows]
+	}
+	l.Arrows = arrows
+	return l
+}
+
+// commandArrows: one arrow per command and one per reply.
+func (b *builder) commandArrows(s *record.Session) []Arrow {
+	var out []Arrow
+	enc := func(f int64) bool { return s.Security == "implicit-tls" || (s.TLSPacket > 0 && f >= s.TLSPacket) }
+	for _, c := range b.ix.commands[s.ID] {
+		label := strings.TrimSpace(c.Tag + " " + c.Verb + " " + c.Args)
+		out = append(out, Arrow{Frame: c.Packet, ToServer: true, Label: wire(label, maxLabel),
+			Encrypted: c.Encrypted || enc(c.Packet)})
+		if c.ReplyPacket > 0 || c.Status != "" {
+			f := c.ReplyPacket
+			if f == 0 {
+				f = c.Packet
+			}
+			out = append(out, Arrow{Frame: f, Label: wire(strings.TrimSpace(c.Status+" "+c.Reply), maxLabel),
+				Encrypted: c.Encrypted || enc(f)})
+		}
+	}
+	return out
+}
+
+// tlsArrows: the handshake messages, which stay readable.
+func (b *builder) tlsArrows(s *record.Session) []Arrow {
+	var out []Arrow
+	for _, x := range b.ix.tls {
+		if x.Session != s.ID {
+			continue
+		}
+		hello := "TLS ClientHello"
+		if x.SNI != "" {
+			hello += " SNI " + x.SNI
+		}
+		out = append(out, Arrow{Frame: x.Packet, ToServer: true, Label: wire(hello, maxLabel), Encrypted: true})
+		if x.ServerHelloPacket > 0 {
+			out = append(out, Arrow{Frame: x.ServerHelloPacket, Label: wire(strings.TrimSpace("TLS ServerHello "+x.Version), maxLabel), Encrypted: true})
+		}
+		if x.Alert != "" {
+			out = append(out, Arrow{Frame: max(x.Packet, x.ServerHelloPacket), Label: wire("TLS alert "+x.Alert, maxLabel),
+				Encrypted: true, Mark: High})
+		}
+	}
+	return out
+}
+
+// markArrows flags the arrows that carried a credential or a finding.
+func (b *builder) markArrows(sid string, arrows []Arrow) {
+	at := map[int64]*Arrow{}
+	for i := range arrows {
+		if arrows[i].ToServer || at[arrows[i].Frame] == nil {
+			at[arrows[i].Frame] = &arrows[i]
+		}
+	}
+	for _, c := range b.ix.creds {
+		if a := at[c.Packet]; c.Session == sid && a != nil {
+			a.Mark, a.Note = High, b.tr.T("ladder.credential", "user", wire(c.Username, maxShort))
+		}
+	}
+	for _, f := range b.ix.findings {
+		if a := at[f.Packet]; f.Session == sid && a != nil && a.Note == "" {
+			a.Mark, a.Note = severityStyle(f.Severity), wire(f.ID, maxShort)
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package view
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+func (b *builder) mailboxes() *Block {
+	if len(b.ix.mailbox) == 0 {
+		return nil
+	}
+	t := b.tr
+	tab := &Table{Head: []string{t.T("col.session"), t.T("col.mailbox"), t.T("col.command"),
+		t.T("col.exists"), t.T("col.recent"), t.T("col.unseen"), t.T("col.activity"), t.T("col.frames")}}
+	for _, m := range b.ix.mailbox {
+		tab.Rows = append(tab.Rows, []Span{
+			{Text: wire(m.Session, maxShort)},
+			{Text: wire(m.Name, maxShort), Style: Strong},
+			{Text: wire(m.Command, maxShort)},
+			{Text: num(m.Exists)},
+			{Text: num(m.Recent)},
+			{Text: b.unseenText(m)},
+			{Text: wire(strings.Join(m.Events, "; "), maxLong)},
+			{Text: frames(m.Packet)},
+		})
+	}
+	return &Block{Title: t.T("learned.mailboxes"), Table: tab}
+}
+
+// unseenText keeps apart the two numbers students confuse: [UNSEEN n] is
+// the sequence number of the first unseen message, not how many there are.
+func (b *builder) unseenText(m *record.Mailbox) string {
+	var parts []string
+	if m.UnseenCount != nil {
+		parts = append(parts, b.tr.T("mailbox.unseen-count", "n", num(m.UnseenCount)))
+	}
+	if m.Unseen != nil {
+		parts = append(parts, b.tr.T("mailbox.first-unseen", "n", num(m.Unseen)))
+	}
+	if len(parts) == 0 {
+		return "–"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func num(p *int64) string {
+	if p == nil {
+		return "–"
+	}
+	return strconv.FormatInt(*p, 10)
+}
+
+func (b *builder) dnsAnswers() *Block {
+	if len(b.ix.dns) == 0 {
+		return nil
+	}
+	t := b.tr
+	tab := &Table{Head: []string{t.T("col.name"), t.T("col.type"), t.T("col.answers"), t.T("col.frames")}}
+	for _, d := range b.ix.dns {
+		tab.Rows = append(tab.Rows, []Span{
+			{Text: wire(d.Name, maxShort), Style: Strong},
+			{Text: wire(d.Type, 10)},
+			{Text: wire(answersText(d), maxLong)},
+			{Text: frames(d.Packet, d.ReplyPacket)},
+		})
+	}
+	return &Block{Title: t.T("learned.dns"), Table: tab}
+}
+
+func answersText(d *record.DNS) string {
+	var parts []string
+	for _, a := range d.Answers {
+		switch {
+		case a.Exchange != "" && a.Preference != nil:
+			parts = append(parts, strconv.Itoa(*a.Preference)+" "+a.Exchange)
+		case a.Exchange != "":
+			parts = append(parts, a.Exchange)
+		case a.Address != "":
+			parts = append(parts, a.Address)
+		case a.Text != "":
+			parts = append(parts, a.Text)
+		}
+	}
+	if len(parts) == 0 {
+		if d.Rcode != "" {
+			return d.Rcode
+		}
+		return "–"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// tlsMeta is what a TLS handshake leaves readable: the name asked for,
+// the version and cipher, and the server's certificate (before TLS 1.3).
+func (b *builder) tlsMeta() *Block {
+	if len(b.ix.tls) == 0 {
+		return nil
+	}
+	t := b.tr
+	tab := &Table{Head: []string{t.T("col.session"), t.T("col.tls"), t.T("col.sni"),
+		t.T("col.certificate"), t.T("col.frames")}}
+	for _, x := range b.ix.tls {
+		version := wire(strings.TrimSpace(x.Version+" "+x.Cipher), maxLong)
+		if x.Alert != "" {
+			version = strings.TrimSpace(version + " " + t.T("tls.alert", "alert", wire(x.Alert, maxShort)))
+		}
+		cert := "–"
+		if x.CertSubject != "" {
+			cert = wire(x.CertSubject, maxLong)
+			if !x.NotAfter.IsZero() {
+				cert += " " + t.T("tls.until", "date", x.NotAfter.UTC().Format("2006-01-02"))
+			}
+		}
+		tab.Rows = append(tab.Rows, []Span{
+			{Text: wire(x.Session, maxShort)},
+			{Text: dash(version)},
+			{Text: dash(wire(x.SNI, maxShort))},
+			{Text: cert},
+			{Text: frames(x.Packet, x.ServerHelloPacket, x.CertificatePacket)},
+		})
+	}
+	return &Block{Title: t.T("learned.tls"), Table: tab}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}

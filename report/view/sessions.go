@@ -1,0 +1,74 @@
+package view
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// sessions is the table of connections with how each was protected.
+func (b *builder) sessions() Section {
+	t := b.tr
+	sec := Section{ID: "sessions", Title: t.T("sessions.title"), Empty: t.T("sessions.none")}
+	if len(b.ix.sessions) == 0 {
+		return sec
+	}
+	tab := &Table{Head: []string{t.T("col.session"), t.T("col.proto"), t.T("col.endpoints"),
+		t.T("col.start"), t.T("col.security"), t.T("col.bytes")}}
+	for _, s := range b.ix.sessions {
+		secText, style := b.security(s)
+		tab.Rows = append(tab.Rows, []Span{
+			{Text: wire(s.ID, maxShort)},
+			{Text: strings.ToUpper(wire(s.Proto, maxShort))},
+			{Text: wire(s.Client, maxShort) + " → " + wire(s.Server, maxShort)},
+			{Text: clock(s.Start)},
+			{Text: secText, Style: style},
+			{Text: t.T("sessions.bytes", "clear", bytesText(s.ClearBytes), "encrypted", bytesText(s.EncryptedBytes))},
+		})
+	}
+	sec.Blocks = []Block{{Table: tab}}
+	return sec
+}
+
+// security says how a session was protected, in the reader's words.
+func (b *builder) security(s *record.Session) (string, Style) {
+	t := b.tr
+	switch s.Security {
+	case "cleartext":
+		return t.T("sec.cleartext"), Clear
+	case "implicit-tls":
+		return t.T("sec.implicit-tls"), Encrypted
+	case "starttls":
+		if s.TLSPacket > 0 {
+			return t.T("sec.starttls.frame", "frame", strconv.FormatInt(s.TLSPacket, 10)), Encrypted
+		}
+		return t.T("sec.starttls"), Encrypted
+	case "starttls-failed":
+		return b.starttlsFailure(s.ID), Clear
+	}
+	return wire(s.Security, maxShort), Plain
+}
+
+// starttlsFailure tells refused from accepted-but-never-followed.
+func (b *builder) starttlsFailure(id string) string {
+	t := b.tr
+	for _, st := range b.ix.starttls[id] {
+		f := strconv.FormatInt(max(st.ReplyPacket, st.Packet), 10)
+		switch {
+		case st.Requested && !st.Accepted:
+			return t.T("sec.starttls.refused", "frame", f)
+		case st.Accepted && !st.TLSSeen:
+			return t.T("sec.starttls.no-tls", "frame", f)
+		}
+	}
+	return t.T("sec.starttls.failed")
+}
+
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.UTC().Format("15:04:05")
+}
