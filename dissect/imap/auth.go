@@ -37,7 +37,7 @@ func (h *Handler) login(c *command, t *Tokenizer, u *unit, args *argWriter) {
 	}
 	cred.SetPassword(string(pass.Text))
 	c.cred = cred
-	args.raw(quote(record.Mask(cred.Password)))
+	args.raw(quote(clean([]byte(record.Mask(cred.Password)))))
 	h.credentialSent(u.frame, "LOGIN")
 	if h.caps.loginDisabled {
 		h.raise(&record.Finding{

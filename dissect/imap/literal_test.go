@@ -1,0 +1,174 @@
+package imap
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/reassembly/stream"
+)
+
+// lit returns an IMAP literal of s: "{n}\r\n" and s.
+func lit(s string) string { return fmt.Sprintf("{%d}\r\n%s", len(s), s) }
+
+const trapBody = "From: eve@example.org\r\nSubject: trap\r\n\r\na1 OK LOGIN done\r\n* 3 EXISTS\r\n.\r\n* BYE\r\n"
+
+func TestLiteralHoldingProtocolLinesIsData(t *testing.T) {
+	r := runDefault(t,
+		sv("* OK ready\r\n"),
+		c("a1 SELECT INBOX\r\n"),
+		sv("* 1 EXISTS\r\na1 OK [READ-WRITE] done\r\n"),
+		c("a2 FETCH 1 BODY[]\r\n"),
+		sv("* 1 FETCH (BODY[] "+lit(trapBody)+")\r\n"),
+		sv("a2 OK Fetch completed.\r\n"),
+	)
+	fetch := r.command(t, "FETCH")
+	if fetch.Status != "OK" || fetch.ReplyPacket != 6 || fetch.Reply != "Fetch completed." {
+		t.Fatalf("FETCH completed by the literal's lines: %+v", fetch)
+	}
+	msgs := r.messages()
+	if len(msgs) != 1 || msgs[0].Subject != "trap" || msgs[0].Size != int64(len(trapBody)) || msgs[0].Truncated {
+		t.Fatalf("message: %s", r.dump())
+	}
+	mb := r.mailboxes()
+	if len(mb) != 1 || *mb[0].Exists != 1 || len(mb[0].Events) != 0 {
+		t.Fatalf("EXISTS inside the literal was read as a response: %s", r.dump())
+	}
+}
+
+func TestLiteralSplitAcrossEvents(t *testing.T) {
+	body := strings.Repeat("x", 3000)
+	msg := "Subject: split\r\n\r\n" + body
+	full := "* 1 FETCH (UID 7 BODY[] " + lit(msg) + ")\r\na OK done\r\n"
+	pieces := []piece{c("a UID FETCH 7 BODY[]\r\n")}
+	for i := 0; i < len(full); i += 700 {
+		pieces = append(pieces, sv(full[i:min(i+700, len(full))]))
+	}
+	r := runDefault(t, pieces...)
+	m := r.messages()
+	if len(m) != 1 || m[0].Subject != "split" || m[0].IMAPUID != "7" || m[0].Packet != 2 || m[0].EndPacket != 6 {
+		t.Fatalf("%s", r.dump())
+	}
+	if cmd := r.command(t, "UID FETCH"); cmd.Status != "OK" {
+		t.Fatalf("%+v", cmd)
+	}
+}
+
+func TestNonSynchronisingLiteralInLogin(t *testing.T) {
+	r := runDefault(t,
+		sv("* OK [CAPABILITY IMAP4rev1 LITERAL+] ready\r\n"),
+		c("a LOGIN {5+}\r\nalice {6+}\r\nsecret\r\n"),
+		sv("a OK logged in\r\n"),
+	)
+	cr := r.creds()
+	if len(cr) != 1 || cr[0].Username != "alice" || cr[0].Password != "secret" || cr[0].Accepted == nil || !*cr[0].Accepted {
+		t.Fatalf("%s", r.dump())
+	}
+}
+
+func TestGapInsideLiteralIsSubtracted(t *testing.T) {
+	head := "Subject: gap\r\n\r\n"
+	body := head + strings.Repeat("y", 1000)
+	r := runDefault(t,
+		c("a FETCH 1 BODY[]\r\n"),
+		sv("* 1 FETCH (BODY[] "+fmt.Sprintf("{%d}\r\n", len(body))+body[:300]),
+		piece{dir: stream.ServerToClient, gap: 400},
+		sv(body[700:]+")\r\na OK done\r\n"),
+		c("b NOOP\r\n"),
+		sv("b OK noop\r\n"),
+	)
+	m := r.messages()
+	if len(m) != 1 || !m[0].Truncated || m[0].Subject != "gap" || m[0].Size != int64(len(body)) {
+		t.Fatalf("%s", r.dump())
+	}
+	if r.command(t, "FETCH").Status != "OK" || r.command(t, "NOOP").Status != "OK" {
+		t.Fatalf("lost sync after the gap: %s", r.dump())
+	}
+	if !strings.Contains(strings.Join(r.s.Warnings, ";"), "400 bytes missing inside a literal") {
+		t.Fatalf("warnings %q", r.s.Warnings)
+	}
+}
+
+func TestGapAcrossLiteralEndResynchronises(t *testing.T) {
+	r := runDefault(t,
+		c("a FETCH 1 BODY[]\r\n"),
+		sv("* 1 FETCH (BODY[] {100}\r\nSubject: cut\r\n\r\n"),
+		piece{dir: stream.ServerToClient, gap: 500},
+		sv("ll of the lost response\r\n* 2 EXISTS\r\n"),
+		sv("a OK done\r\n"),
+	)
+	if r.command(t, "FETCH").Status != "OK" {
+		t.Fatalf("%s", r.dump())
+	}
+	m := r.messages()
+	if len(m) != 1 || !m[0].Truncated || m[0].Subject != "cut" {
+		t.Fatalf("%s", r.dump())
+	}
+}
+
+func TestHugeLiteralIsSkippedWithoutBuffering(t *testing.T) {
+	chunk := strings.Repeat("z", 64<<10)
+	pieces := []piece{c("a FETCH 1 BODY[]\r\n"), sv("* 1 FETCH (BODY[] {4294967295}\r\nSubject: huge\r\n\r\n")}
+	for i := 0; i < 64; i++ { // 4 MB of the announced 4 GB
+		pieces = append(pieces, sv(chunk))
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r := run(t, session.DefaultLimits(), pieces...)
+	runtime.ReadMemStats(&after)
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 16<<20 {
+		t.Errorf("allocated %d bytes for a skipped literal", grown)
+	}
+	if !strings.Contains(strings.Join(r.s.Warnings, ";"), "literal of 4294967295 bytes over the limit") {
+		t.Fatalf("no warning: %q", r.s.Warnings)
+	}
+	m := r.messages()
+	if len(m) != 1 || !m[0].Truncated || m[0].Subject != "huge" || m[0].Size != 4294967295 {
+		t.Fatalf("%s", r.dump())
+	}
+}
+
+func TestMidStreamStartSkipsToFirstResponse(t *testing.T) {
+	r := runDefault(t,
+		sv("end of a literal\r\na9 OK fake\r\n)\r\n"), // "a9 OK" passes as a start: no harm, no command
+		sv("* 2 EXISTS\r\n"),
+		c("ghost line\r\nb NOOP\r\n"),
+		sv("b OK done\r\n"),
+	)
+	cmds := r.commands()
+	if len(cmds) != 1 || cmds[0].Verb != "NOOP" || cmds[0].Status != "OK" {
+		t.Fatalf("%s", r.dump())
+	}
+}
+
+func TestRefusedSynchronisingLiteral(t *testing.T) {
+	r := runDefault(t,
+		c("a LOGIN {500000}\r\n"),
+		sv("a NO literal too big\r\n"),
+		c("b LOGIN bob pw\r\n"),
+		sv("b OK welcome\r\n"),
+	)
+	cmds := r.commands()
+	if len(cmds) != 2 || cmds[0].Status != "NO" || cmds[1].Verb != "LOGIN" || cmds[1].Status != "OK" {
+		t.Fatalf("%s", r.dump())
+	}
+	cr := r.creds()
+	if len(cr) != 1 || cr[0].Username != "bob" {
+		t.Fatalf("%s", r.dump())
+	}
+}
+
+func TestOverlongLineIsCutAndWarned(t *testing.T) {
+	lim := session.DefaultLimits()
+	lim.MaxLine = 100
+	r := run(t, lim,
+		c("a SEARCH TEXT "+strings.Repeat("q", 1000)+"\r\n"),
+		sv("* SEARCH\r\na OK done\r\n"),
+	)
+	if r.command(t, "SEARCH").Status != "OK" || len(r.s.Warnings) == 0 {
+		t.Fatalf("%s", r.dump())
+	}
+}
