@@ -57,16 +57,14 @@ func (h *handler) authResponse(l lines.Line) {
 	h.auth.x.Client(decode(t))
 }
 
-// authReply reports the credential the exchange revealed once the server
-// accepted (2xx) or refused it.
+// authReply reports the attempt once the server accepted (2xx) or refused
+// it, with whatever the exchange revealed (nothing, for an exchange
+// cancelled before the first response).
 func (h *handler) authReply(p *pending, r *reply) {
 	if h.auth == p.auth {
 		h.auth = nil
 	}
-	c, ok := p.auth.x.Credential()
-	if !ok {
-		return
-	}
+	c, _ := p.auth.x.Credential()
 	c.Session = h.s.ID
 	c.Proto = "smtp"
 	c.Packet = p.cmd.Packet

@@ -47,37 +47,40 @@ func (h *handler) sent(p *pending, r *reply) {
 	}
 }
 
-// forgedTo adds the lab's legal warning to a spoofed-sender finding when
-// the message went to someone else than its real sender: sending a forged
-// message to anyone but oneself is an offence in France.
+// forgedTo adds the lab's legal warning to a spoofed-sender finding: a
+// forged message sent to anyone but oneself is an offence in France. The
+// wire only tells who the sender really is when they logged in (or when
+// the envelope sender differs from the forged From); otherwise the
+// warning asks the reader to check that the recipient is their own.
 func forgedTo(f *record.Finding, m *record.Message) {
-	others := notOwn(m)
-	if len(others) == 0 {
-		if f.Args == nil {
-			f.Args = map[string]string{}
-		}
-		f.Args["to_self"] = "true"
-		return
-	}
 	if f.Args == nil {
 		f.Args = map[string]string{}
 	}
-	f.Args["other_recipients"] = strings.Join(others, ", ")
-	f.Args["legal"] = "LOPPSI 2011-267, 14 March 2011"
+	others, known := notOwn(m)
+	if len(others) == 0 {
+		f.Args["to_self"] = "true"
+		return
+	}
+	list := strings.Join(others, ", ")
+	f.Args["recipients"] = list
+	f.Args["legal"] = "LOPPSI, 14 March 2011"
 	if f.Detail != "" {
 		f.Detail += " "
 	}
-	f.Detail += "This forged message went to " + strings.Join(others, ", ") +
-		", not to the sender's own address. Sending a message under someone else's identity to anyone " +
-		"but yourself is an offence in France (LOPPSI of 14 March 2011: one year of prison and a 15,000 euro fine); " +
-		"in the lab, send such messages only to yourself."
+	if known {
+		f.Args["to_self"] = "false"
+		f.Detail += "This forged message went to " + list + ", not to the sender's own address. "
+	} else {
+		f.Detail += "Check that " + list + " is your own address: "
+	}
+	f.Detail += "sending a message under someone else's identity to anyone but yourself is an offence in France " +
+		"(LOPPSI of 14 March 2011: one year of prison and a 15,000 euro fine); in the lab, send it only to yourself."
 }
 
-// notOwn lists the recipients that are not the real sender: the
-// authenticated user, or the envelope sender when it differs from the
-// forged From. With neither known, every recipient counts as another
-// person, since the From shows the forged identity.
-func notOwn(m *record.Message) []string {
+// notOwn lists the recipients that are not the real sender, and whether
+// the real sender is known: the authenticated user, or the envelope
+// sender when it differs from the forged From.
+func notOwn(m *record.Message) ([]string, bool) {
 	from := address(m.From)
 	var own []string
 	if m.AuthUser != "" {
@@ -97,7 +100,7 @@ func notOwn(m *record.Message) []string {
 			others = append(others, a)
 		}
 	}
-	return others
+	return others, m.AuthUser != ""
 }
 
 // mine compares an address with the sender's own ones; a user name

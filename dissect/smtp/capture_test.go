@@ -1,0 +1,269 @@
+package smtp
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/dissect/tls"
+	"github.com/mailwire/mailwire/reassembly"
+	"github.com/mailwire/mailwire/reassembly/capfile"
+	"github.com/mailwire/mailwire/reassembly/stream"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// smtpPorts are the ports this package's capture tests dissect as SMTP;
+// protocol detection is the pipeline's job, not this package's.
+var smtpPorts = map[uint16]bool{25: true, 587: true, 2525: true, 26: true}
+
+// captureSink runs the SMTP dissector alone on every SMTP conversation of
+// a capture.
+type captureSink struct {
+	n        int
+	records  []record.Record
+	sessions []*session.Session
+}
+
+type discard struct{}
+
+func (discard) Handle(*stream.Event)   {}
+func (discard) Close(time.Time, int64) {}
+
+func (k *captureSink) NewConversation(flow stream.Flow, mid bool, start time.Time, frame int64) stream.Handler {
+	if !smtpPorts[flow.Server.Port()] {
+		return discard{}
+	}
+	k.n++
+	s := session.New(fmt.Sprintf("s%d", k.n), flow, session.DefaultLimits(), func(r record.Record) { k.records = append(k.records, r) },
+		func(s *session.Session) stream.Handler { return tls.New(s, false) })
+	s.Proto = "smtp"
+	s.KeepRaw = true
+	k.sessions = append(k.sessions, s)
+	return New(s)
+}
+
+func (k *captureSink) Datagram(*stream.Datagram) {}
+
+// analyse runs a capture file through reassembly and this dissector.
+func analyse(t *testing.T, path string) *captureSink {
+	t.Helper()
+	src, err := capfile.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	k := &captureSink{}
+	st, err := reassembly.Run(src, k, reassembly.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Packets == 0 {
+		t.Skipf("%s holds no packets (being rebuilt?)", path)
+	}
+	return k
+}
+
+// golden compares the records, one JSON object per line, with
+// testdata/golden/name.jsonl.
+func golden(t *testing.T, name string, k *captureSink) {
+	t.Helper()
+	var buf bytes.Buffer
+	for _, r := range k.records {
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&buf, "{\"kind\":%q,%s\n", r.Kind(), b[1:])
+	}
+	for _, s := range k.sessions {
+		fmt.Fprintf(&buf, "{\"session\":%q,\"security\":%q,\"auth_user\":%q,\"warnings\":%q}\n", s.ID, s.Security, s.AuthUser, s.Warnings)
+	}
+	file := filepath.Join("testdata", "golden", name+".jsonl")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(want, buf.Bytes()) {
+		t.Errorf("records differ from %s (run with -update after checking):\n%s", file, buf.String())
+	}
+}
+
+// captureFacts is the part of a capture's .facts.json that SMTP shows.
+type captureFacts struct {
+	Conversations []struct {
+		Proto  string `json:"proto"`
+		Server struct {
+			Port uint16 `json:"port"`
+		} `json:"server"`
+		TLS struct {
+			Mode string `json:"mode"`
+		} `json:"tls"`
+		Auth []struct {
+			Mechanism string `json:"mechanism"`
+			Username  string `json:"username"`
+			Password  string `json:"password"`
+			Accepted  bool   `json:"accepted"`
+			Reply     int    `json:"reply"`
+		} `json:"auth"`
+		Messages []struct {
+			MessageID    string   `json:"message_id"`
+			EnvelopeFrom string   `json:"envelope_from"`
+			EnvelopeTo   []string `json:"envelope_to"`
+			HeaderFrom   string   `json:"header_from"`
+			Subject      string   `json:"subject"`
+			Size         int64    `json:"size"`
+			SHA256       string   `json:"sha256"`
+			Accepted     bool     `json:"accepted"`
+			Attachments  []struct {
+				Filename string `json:"filename"`
+				SHA256   string `json:"sha256"`
+			} `json:"attachments"`
+		} `json:"messages"`
+		StartTLS *struct {
+			Offered   bool `json:"offered"`
+			Requested bool `json:"requested"`
+			Accepted  bool `json:"accepted"`
+			Reply     int  `json:"reply"`
+		} `json:"starttls"`
+		AuthUser string `json:"auth_user"`
+	} `json:"conversations"`
+}
+
+// TestLabCaptures checks every SMTP capture of captures/ against what was
+// really sent, field by field, and against its golden records.
+func TestLabCaptures(t *testing.T) {
+	files, _ := filepath.Glob("../../captures/smtp*.facts.json")
+	if len(files) == 0 {
+		t.Skip("no captures/smtp*.facts.json: the lab captures are not built here")
+	}
+	for _, ff := range files {
+		name := strings.TrimSuffix(filepath.Base(ff), ".facts.json")
+		t.Run(name, func(t *testing.T) {
+			var f captureFacts
+			b, err := os.ReadFile(ff)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &f); err != nil {
+				t.Fatal(err)
+			}
+			k := analyse(t, strings.TrimSuffix(ff, ".facts.json")+".pcap")
+			checkFacts(t, &f, k)
+			golden(t, name, k)
+		})
+	}
+}
+
+func checkFacts(t *testing.T, f *captureFacts, k *captureSink) {
+	t.Helper()
+	var creds []*record.Credential
+	var msgs []*record.Message
+	var sts []*record.StartTLS
+	for _, r := range k.records {
+		switch v := r.(type) {
+		case *record.Credential:
+			creds = append(creds, v)
+		case *record.Message:
+			msgs = append(msgs, v)
+		case *record.StartTLS:
+			sts = append(sts, v)
+		}
+	}
+	ci, mi := 0, 0
+	for _, conv := range f.Conversations {
+		if conv.Proto != "smtp" || !smtpPorts[conv.Server.Port] {
+			continue
+		}
+		if conv.TLS.Mode != "none" {
+			// What went inside TLS must not be seen.
+			conv.Auth, conv.Messages = nil, nil
+		}
+		for _, a := range conv.Auth {
+			if ci >= len(creds) {
+				t.Errorf("credential of %s missing", a.Username)
+				continue
+			}
+			c := creds[ci]
+			ci++
+			if c.Mechanism != a.Mechanism || c.Username != a.Username || c.Accepted == nil || *c.Accepted != a.Accepted {
+				t.Errorf("credential = %+v, want %+v", c, a)
+			}
+			if c.Recoverable && c.Password != a.Password {
+				t.Errorf("password = %q, want %q", c.Password, a.Password)
+			}
+			if (a.Mechanism == "CRAM-MD5" || a.Mechanism == "NTLM") && (c.Recoverable || c.Hash == "") {
+				t.Errorf("challenge-response without hash: %+v", c)
+			}
+		}
+		for _, want := range conv.Messages {
+			if mi >= len(msgs) {
+				t.Errorf("message %s missing", want.MessageID)
+				continue
+			}
+			m := msgs[mi]
+			mi++
+			if m.MessageID != want.MessageID || m.EnvelopeFrom != want.EnvelopeFrom || strings.Join(m.EnvelopeTo, ",") != strings.Join(want.EnvelopeTo, ",") ||
+				m.Subject != want.Subject || !sameMessage(m.Raw, want.Size, want.SHA256) || m.Truncated {
+				t.Errorf("message = %+v\nwant %+v", m, want)
+			}
+			if len(m.Attachments) != len(want.Attachments) {
+				t.Errorf("attachments = %+v, want %+v", m.Attachments, want.Attachments)
+			}
+			if conv.AuthUser != "" && m.AuthUser != conv.AuthUser {
+				t.Errorf("auth_user = %q, want %q", m.AuthUser, conv.AuthUser)
+			}
+		}
+		if st := conv.StartTLS; st != nil && st.Requested {
+			if len(sts) == 0 {
+				t.Errorf("starttls record missing")
+				continue
+			}
+			g := sts[0]
+			if g.Offered == nil || *g.Offered != st.Offered || g.Accepted != st.Accepted || (st.Reply != 0 && !strings.HasPrefix(g.Reply, fmt.Sprint(st.Reply))) {
+				t.Errorf("starttls = %+v, want %+v", g, st)
+			}
+			if st.Accepted && !g.TLSSeen {
+				t.Errorf("no TLS seen after an accepted STARTTLS")
+			}
+		}
+	}
+	if ci != len(creds) {
+		t.Errorf("%d credentials, %d expected", len(creds), ci)
+	}
+	if mi != len(msgs) {
+		t.Errorf("%d messages, %d expected", len(msgs), mi)
+	}
+}
+
+// sameMessage compares the message seen with the one the tool was given.
+// Some tools (swaks) end DATA with CRLF "." CRLF even after a final CRLF,
+// so the wire holds one more empty line than the file they sent.
+func sameMessage(raw []byte, size int64, sum string) bool {
+	for _, b := range [][]byte{raw, bytes.TrimSuffix(raw, []byte("\r\n"))} {
+		h := sha256.Sum256(b)
+		if int64(len(b)) == size && hex.EncodeToString(h[:]) == sum {
+			return true
+		}
+	}
+	return false
+}
