@@ -1,0 +1,30 @@
+package message
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzAnalyze feeds arbitrary messages to the analyser: it must never
+// panic, and must always return the fields the contract requires.
+func FuzzAnalyze(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*/*.eml")
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add(crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\nContent-Type: multipart/mixed; boundary=c\n\n--c\n\nx\n--c--\n--b--\n"))
+	f.Add(crlf("Content-Type: text/plain; charset*=x'y'%zz; name*0*=UTF-8''%C3; name*1=\"\"\n\n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		m := Analyze(raw, Options{MaxAttachment: 1 << 16, KeepRaw: true})
+		if m.Attachments == nil || m.To == nil || m.SMIME == "" || m.Size != int64(len(raw)) {
+			t.Fatalf("contract fields missing: %+v", m)
+		}
+		TypeFindings(m)
+		m.EnvelopeFrom = "x@y.z"
+		m.AuthUser = "u"
+		SpoofFindings(m)
+	})
+}
