@@ -40,8 +40,8 @@ func (h *handler) certificateMessage(body []byte, frame int64, sd *side) {
 	}
 	h.cert, h.certAt = cert, sd.time
 	h.rec.CertificatePacket = frame
-	h.rec.CertSubject = cert.Subject.String()
-	h.rec.CertIssuer = cert.Issuer.String()
+	h.rec.CertSubject = dnString(cert.Subject)
+	h.rec.CertIssuer = dnString(cert.Issuer)
 	h.rec.CertSANs = certNames(cert)
 	h.rec.CertKey = keyDescription(cert)
 	h.rec.CertSelfSigned = selfSigned(cert)

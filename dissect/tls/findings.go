@@ -60,11 +60,11 @@ func (h *handler) implicitFinding() {
 // merely offered.
 func (h *handler) weakFinding() {
 	var reasons []string
-	severity := ""
+	severity, worst := "", ""
 	add := func(sev, reason string) {
 		reasons = append(reasons, reason)
 		if record.SeverityRank(sev) > record.SeverityRank(severity) {
-			severity = sev
+			severity, worst = sev, reason
 		}
 	}
 	if sh := h.server; sh != nil {
@@ -84,7 +84,7 @@ func (h *handler) weakFinding() {
 	if len(reasons) == 0 {
 		return
 	}
-	h.finding("weak-tls", severity, "Weak TLS: "+reasons[0],
+	h.finding("weak-tls", severity, "Weak TLS: "+worst,
 		"Obsolete protocol versions and cipher suites let an attacker decrypt or tamper with the session: "+
 			strings.Join(reasons, "; ")+".",
 		h.rec.Packet, h.rec.ServerHelloPacket)
@@ -210,14 +210,14 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 	shown = append(shown, rest[:min(len(rest), excerptLen-len(hdr))]...)
 	text := excerpt(shown, excerptLen-1)
 	if h.implicit {
-		h.s.Warn(sd.start, "tls: %s bytes do not start with a TLS record (%q); only counting", sd.dir, text)
+		h.s.Warn(sd.start, "tls: %s bytes do not start with a TLS record (\"%s\"); only counting", sd.dir, text)
 		return
 	}
 	h.s.Security = session.StartTLSFailed
 	f := &record.Finding{
 		ID: "starttls-not-tls", Severity: "high", Lab: labSTARTTLS,
 		Title:  "After STARTTLS was accepted, the " + sd.dir.String() + " did not speak TLS",
-		Detail: fmt.Sprintf("The client believed the session upgraded, but what followed crossed in clear: %q.", text),
+		Detail: fmt.Sprintf("The client believed the session upgraded, but what followed crossed in clear: \"%s\".", text),
 		Frames: []int64{sd.start},
 		Args:   map[string]string{"side": sd.dir.String(), "excerpt": text},
 	}
