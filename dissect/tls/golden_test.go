@@ -31,7 +31,7 @@ type view struct {
 }
 
 type sessionView struct {
-	ID        string   `json:"id"`
+	ID        string `json:"id"`
 	client    string
 	Proto     string   `json:"proto"`
 	Security  string   `json:"security"`
