@@ -152,7 +152,7 @@ func paramMap(v Value) map[string]string {
 	return out
 }
 
-// rfc2231 joins "key*0*", "key*1*"... or decodes "key*" (charset''text).
+// rfc2231 joins "key*0*", "key*1*"... or decodes "key*" (charset'lang'text).
 func rfc2231(p map[string]string, key string) string {
 	if v, ok := p[key+"*"]; ok {
 		return decode2231(v, true)

@@ -13,6 +13,7 @@ func (h *Handler) greeting(u *unit, st status) {
 		return
 	}
 	h.preauth = true
+	h.preauthFrame = u.frame
 	h.raise(&record.Finding{
 		ID:       "imap-preauth",
 		Severity: "medium",
@@ -34,6 +35,9 @@ func (h *Handler) closeFindings() {
 		return
 	}
 	frames := append([]int64(nil), h.caps.frames...)
+	if h.preauth {
+		frames = append([]int64{h.preauthFrame}, frames...)
+	}
 	sev := "medium"
 	detail := "The server's capabilities do not include STARTTLS: this connection could not be encrypted, " +
 		"so everything on it can be read by anyone on the path."

@@ -2,6 +2,7 @@ package imap
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +53,53 @@ func run(t testing.TB, lim session.Limits, pieces ...piece) *result {
 	}
 	h.Close(time.Time{}, int64(len(pieces)))
 	r.tlsAt = s.TLSFrame
+	for _, rec := range r.records {
+		if bad := controlIn(reflect.ValueOf(rec), ""); bad != "" {
+			t.Errorf("raw control character in %s.%s", rec.Kind(), bad)
+		}
+	}
 	return r
+}
+
+// controlIn returns the name of a string field holding a control
+// character; Password is the secret itself and kept exact.
+func controlIn(v reflect.Value, name string) string {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return ""
+		}
+		return controlIn(v.Elem(), name)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			f := v.Type().Field(i)
+			if f.Name == "Password" || f.Name == "Raw" || !f.IsExported() {
+				continue
+			}
+			if bad := controlIn(v.Field(i), f.Name); bad != "" {
+				return bad
+			}
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			if bad := controlIn(v.Index(i), name); bad != "" {
+				return bad
+			}
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			if bad := controlIn(v.MapIndex(k), name); bad != "" {
+				return bad
+			}
+		}
+	case reflect.String:
+		for _, r := range v.String() {
+			if r < 0x20 || r == 0x7f {
+				return name
+			}
+		}
+	}
+	return ""
 }
 
 func runDefault(t testing.TB, pieces ...piece) *result {

@@ -34,6 +34,7 @@ type Handler struct {
 	// preauth is set by a PREAUTH greeting: the session starts
 	// authenticated, where STARTTLS is no longer possible.
 	preauth      bool
+	preauthFrame int64
 	greetingSeen bool
 
 	// hold keeps the client bytes sent after a STARTTLS or COMPRESS
