@@ -26,6 +26,7 @@ type svgLadder struct {
 	LifeTop, LifeBottom   int
 	Arrows                []svgArrow
 	Boundary              *svgBoundary
+	Band                  *svgBand
 	Implicit              string
 	More                  string
 	MoreY                 int
@@ -42,6 +43,13 @@ type svgArrow struct {
 	Note           string
 	NoteX          int
 	LabelY, FrameX int
+}
+
+// svgBand is the shaded strip standing for what crossed encrypted.
+type svgBand struct {
+	Y, X, Width, Height int
+	TextX, TextY        int
+	Label               string
 }
 
 type svgBoundary struct {
@@ -67,6 +75,11 @@ func layout(l view.Ladder, labels map[string]string) svgLadder {
 	if s.Boundary == nil && l.TLSFrame > 0 && !l.Implicit {
 		s.Boundary = boundary(y, l.TLSFrame, labels)
 		y += rowHeight
+	}
+	if l.EncryptedNote != "" {
+		s.Band = &svgBand{Y: y - rowHeight/2 + 4, X: clientX, Width: serverX - clientX, Height: rowHeight + 6,
+			TextX: (clientX + serverX) / 2, TextY: y + 8, Label: l.EncryptedNote}
+		y += rowHeight + 12
 	}
 	if l.MoreText != "" {
 		s.More, s.MoreY = l.MoreText, y+4
@@ -104,6 +117,6 @@ func arrow(a view.Arrow, y int) svgArrow {
 
 // boundary is the dashed line drawn where TLS starts, between two rows.
 func boundary(y int, frame int64, labels map[string]string) *svgBoundary {
-	return &svgBoundary{Y: y - rowHeight/2, X1: 20, X2: ladderWidth - 20,
+	return &svgBoundary{Y: y - 4, X1: 20, X2: ladderWidth - 20,
 		Label: labels["label.tls-boundary"] + " · " + labels["label.frame"] + " " + strconv.FormatInt(frame, 10)}
 }

@@ -254,6 +254,8 @@ var en = map[string]string{
 	"lab.1.3.2.7.note":    "The webmail cannot decrypt an S/MIME message because the private key lives in the mail client (Thunderbird), not on the server. It shows the headers and an smime.p7m attachment.",
 	"lab.1.3.2.7.missing": "No S/MIME encrypted message. Capture the IMAP FETCH of the encrypted message.",
 
+	"ladder.encrypted":  "{bytes} encrypted: content unreadable",
+	"ladder.message":    "message: {subject}",
 	"ladder.more":       "… {n} more not drawn",
 	"ladder.credential": "password of {user}",
 

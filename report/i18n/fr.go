@@ -254,6 +254,8 @@ var fr = map[string]string{
 	"lab.1.3.2.7.note":    "Le webmail ne peut pas déchiffrer un message S/MIME car la clé privée est dans le client de messagerie (Thunderbird), pas sur le serveur. Il montre les en-têtes et une pièce jointe smime.p7m.",
 	"lab.1.3.2.7.missing": "Pas de message chiffré S/MIME. Capturez le FETCH IMAP du message chiffré.",
 
+	"ladder.encrypted":  "{bytes} chiffrés : contenu illisible",
+	"ladder.message":    "message : {subject}",
 	"ladder.more":       "… {n} autres non dessinés",
 	"ladder.credential": "mot de passe de {user}",
 

@@ -98,6 +98,9 @@ type Ladder struct {
 	// before the first arrow at or after it.
 	TLSFrame int64
 	Implicit bool
+	// EncryptedNote tells how much crossed inside TLS, drawn as a band
+	// after the arrows; empty when nothing was encrypted.
+	EncryptedNote string
 }
 
 // Arrow is one command or reply.

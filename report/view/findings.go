@@ -70,6 +70,9 @@ func (b *builder) findingText(f *record.Finding) (title, detail string) {
 	for k, v := range f.Args {
 		args[k] = wire(v, maxShort)
 	}
+	if d, ok := args["direction"]; ok {
+		args["direction"] = b.tr.T("direction." + directionKey(d))
+	}
 	key := "finding." + f.ID + ".title"
 	title, ok := b.tr.Fill(key, args)
 	generic := ok && !strings.Contains(b.tr.T(key), "{")

@@ -30,6 +30,7 @@ func (b *builder) ladder(s *record.Session) Ladder {
 		TLSFrame: s.TLSPacket, Implicit: s.Security == "implicit-tls"}
 	arrows := b.commandArrows(s)
 	arrows = append(arrows, b.tlsArrows(s)...)
+	arrows = append(arrows, b.messageArrows(s)...)
 	b.markArrows(s.ID, arrows)
 	sort.SliceStable(arrows, func(i, j int) bool { return arrows[i].Frame < arrows[j].Frame })
 	if len(arrows) > MaxArrows {
@@ -38,7 +39,24 @@ func (b *builder) ladder(s *record.Session) Ladder {
 		arrows = arrows[:MaxArrows]
 	}
 	l.Arrows = arrows
+	if s.EncryptedBytes > 0 {
+		l.EncryptedNote = t.T("ladder.encrypted", "bytes", bytesText(s.EncryptedBytes))
+	}
 	return l
+}
+
+// messageArrows: one arrow per message, in the direction it travelled.
+func (b *builder) messageArrows(s *record.Session) []Arrow {
+	var out []Arrow
+	for _, m := range b.ix.messages {
+		if m.Session != s.ID {
+			continue
+		}
+		label := b.tr.T("ladder.message", "subject", wire(m.Subject, maxLabel))
+		out = append(out, Arrow{Frame: m.Packet, ToServer: m.Direction != "fetched", Label: wire(label, maxLabel),
+			Encrypted: s.Security == "implicit-tls" || (s.TLSPacket > 0 && m.Packet >= s.TLSPacket)})
+	}
+	return out
 }
 
 // commandArrows: one arrow per command and one per reply.
