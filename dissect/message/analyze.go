@@ -5,6 +5,7 @@
 package message
 
 import (
+	"io"
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -27,6 +28,21 @@ const maxReceived = 50
 // the envelope, AuthUser and Truncated. Analyze never fails: what does not
 // parse becomes a warning and what was understood is kept.
 func Analyze(raw []byte, opt Options) *record.Message {
+	m, _ := analyze(raw, opt, nil)
+	return m
+}
+
+// Extract analyses raw like Analyze and also writes the decoded bytes of
+// each attachment (up to MaxAttachment, the bytes that were hashed) to
+// the writer create returns for it; create gets the attachment with its
+// name and types filled, before its size and hash are known. It returns
+// the first error of create or of a writer; the other attachments are
+// still written.
+func Extract(raw []byte, opt Options, create func(a *record.Attachment) (io.WriteCloser, error)) (*record.Message, error) {
+	return analyze(raw, opt, create)
+}
+
+func analyze(raw []byte, opt Options, save func(a *record.Attachment) (io.WriteCloser, error)) (*record.Message, error) {
 	m := &record.Message{
 		Size:        int64(len(raw)),
 		Attachments: []record.Attachment{},
@@ -35,7 +51,8 @@ func Analyze(raw []byte, opt Options) *record.Message {
 	var w warnings
 	h, body := splitHeader(raw, &w)
 	fillHeaders(m, h, &w)
-	walkMessage(m, h, body, opt, &w)
+	wk := &walker{m: m, opt: opt, w: &w, save: save}
+	walkMessage(wk, h, body)
 	if m.To == nil {
 		m.To = []string{}
 	}
@@ -43,7 +60,7 @@ func Analyze(raw []byte, opt Options) *record.Message {
 		m.Raw = raw
 	}
 	m.Warnings = w.result()
-	return m
+	return m, wk.saveErr
 }
 
 // fillHeaders copies the headers a reader of the capture cares about.

@@ -32,7 +32,20 @@ func (wk *walker) attachment(e *entity) {
 	if limit <= 0 {
 		limit = 1<<63 - 1
 	}
-	n, err := io.Copy(io.MultiWriter(sum, sniff), io.LimitReader(r, limit))
+	dst := io.MultiWriter(sum, sniff)
+	out := wk.output(&a)
+	if out != nil {
+		dst = io.MultiWriter(sum, sniff, out)
+	}
+	n, err := io.Copy(dst, io.LimitReader(r, limit))
+	if out != nil {
+		if cerr := out.Close(); cerr != nil && wk.saveErr == nil {
+			wk.saveErr = cerr
+		}
+		if err != nil && isWriteError(err) {
+			wk.saveErr, err = err, nil
+		}
+	}
 	if err == nil && n == limit {
 		rest, rerr := io.Copy(io.Discard, r)
 		if rest > 0 {
@@ -51,6 +64,44 @@ func (wk *walker) attachment(e *entity) {
 		a.SniffedType = sniffType(sniff.b)
 	}
 	wk.m.Attachments = append(wk.m.Attachments, a)
+}
+
+// output opens the file an extraction writes the attachment to.
+func (wk *walker) output(a *record.Attachment) io.WriteCloser {
+	if wk.save == nil {
+		return nil
+	}
+	out, err := wk.save(a)
+	if err != nil {
+		if wk.saveErr == nil {
+			wk.saveErr = err
+		}
+		return nil
+	}
+	return &writeErrorWriter{w: out}
+}
+
+// writeErrorWriter marks the errors of the extraction's writer so that
+// they are not mistaken for a decoding error of the message.
+type writeErrorWriter struct{ w io.WriteCloser }
+
+type writeError struct{ error }
+
+func (e writeError) Unwrap() error { return e.error }
+
+func (w *writeErrorWriter) Write(b []byte) (int, error) {
+	n, err := w.w.Write(b)
+	if err != nil {
+		err = writeError{err}
+	}
+	return n, err
+}
+
+func (w *writeErrorWriter) Close() error { return w.w.Close() }
+
+func isWriteError(err error) bool {
+	_, ok := err.(writeError)
+	return ok
 }
 
 // decoded returns a reader of the part's body with its transfer encoding

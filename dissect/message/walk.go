@@ -1,6 +1,7 @@
 package message
 
 import (
+	"io"
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -22,6 +23,9 @@ type walker struct {
 	signed, encrypted       bool
 	pgpSigned, pgpEncrypted bool
 	previewDone             bool
+	// save, when set, receives the decoded bytes of every attachment.
+	save    func(a *record.Attachment) (io.WriteCloser, error)
+	saveErr error
 }
 
 // entity is one node of the MIME tree: its header and its raw body (still
@@ -36,10 +40,9 @@ type entity struct {
 	dparams map[string]string
 }
 
-func walkMessage(m *record.Message, h header, body []byte, opt Options, w *warnings) {
-	wk := &walker{m: m, opt: opt, w: w}
+func walkMessage(wk *walker, h header, body []byte) {
 	wk.walk(h, body, 0, "text/plain")
-	m.SMIME = wk.protection()
+	wk.m.SMIME = wk.protection()
 }
 
 // walk visits one entity; defType is the type it has without a

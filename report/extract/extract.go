@@ -1,0 +1,198 @@
+// Package extract writes the messages and attachments seen in captures to
+// a folder (mailwire extract --out DIR): each message as an .eml file,
+// each attachment decoded, and an index.json that ties every file to its
+// session, its frames and its SHA-256. Names come from the wire, so every
+// file is created inside the folder through os.Root, never following a
+// link and never overwriting anything.
+package extract
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/mailwire/mailwire/dissect/message"
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// File is one extracted file in the index.
+type File struct {
+	Path        string `json:"path"` // relative to the folder
+	Kind        string `json:"kind"` // message or attachment
+	Session     string `json:"session"`
+	Packet      int64  `json:"packet"`
+	EndPacket   int64  `json:"end_packet,omitempty"`
+	Message     string `json:"message,omitempty"`  // for an attachment, the .eml it came from
+	Filename    string `json:"filename,omitempty"` // the name the message gave it
+	ContentType string `json:"content_type,omitempty"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	Truncated   bool   `json:"truncated,omitempty"`
+}
+
+// Index lists what was extracted.
+type Index struct {
+	Files []File `json:"files"`
+	// Skipped counts messages that had no bytes kept (Raw empty).
+	Skipped int `json:"skipped,omitempty"`
+	// Path of the index file itself, relative to the folder.
+	Path string `json:"-"`
+}
+
+// Options of an extraction.
+type Options struct {
+	// MaxAttachment bounds the decoded bytes written per attachment.
+	MaxAttachment int64
+}
+
+// Writer extracts messages one at a time into a folder.
+type Writer struct {
+	root  *os.Root
+	opt   Options
+	index Index
+}
+
+// maxTries bounds the "-2", "-3"... suffixes tried for a taken name.
+const maxTries = 1000
+
+// Create opens (making it if needed) the folder messages are written to.
+func Create(dir string, opt Options) (*Writer, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Writer{root: root, opt: opt, index: Index{Files: []File{}}}, nil
+}
+
+// Write extracts msgs into dir and writes its index.json.
+func Write(dir string, msgs []*record.Message, opt Options) (Index, error) {
+	w, err := Create(dir, opt)
+	if err != nil {
+		return Index{}, err
+	}
+	var first error
+	for _, m := range msgs {
+		if err := w.Add(m); err != nil && first == nil {
+			first = err
+		}
+	}
+	idx, err := w.Close()
+	if first == nil {
+		first = err
+	}
+	return idx, first
+}
+
+// Add writes one message and its attachments. A message whose bytes were
+// not kept is counted as skipped.
+func (w *Writer) Add(m *record.Message) error {
+	if len(m.Raw) == 0 {
+		w.index.Skipped++
+		return nil
+	}
+	prefix := SafeName(fmt.Sprintf("%s-p%d", m.Session, m.Packet))
+	emlName, err := w.writeFile(prefix+".eml", m.Raw)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(m.Raw)
+	w.index.Files = append(w.index.Files, File{
+		Path: emlName, Kind: "message", Session: m.Session, Packet: m.Packet, EndPacket: m.EndPacket,
+		ContentType: "message/rfc822", Size: int64(len(m.Raw)), SHA256: hex.EncodeToString(sum[:]), Truncated: m.Truncated,
+	})
+	var opened []string
+	ext, err := message.Extract(m.Raw, message.Options{MaxAttachment: w.opt.MaxAttachment}, func(a *record.Attachment) (io.WriteCloser, error) {
+		name := a.Filename
+		if name == "" {
+			name = "attachment"
+		}
+		f, path, err := w.create(shorten(prefix+"-"+SafeName(name), maxName+40))
+		opened = append(opened, path)
+		if err != nil {
+			return nil, err
+		}
+		return f, nil
+	})
+	for i, a := range ext.Attachments {
+		if i >= len(opened) || opened[i] == "" {
+			continue
+		}
+		w.index.Files = append(w.index.Files, File{
+			Path: opened[i], Kind: "attachment", Session: m.Session, Packet: m.Packet, EndPacket: m.EndPacket,
+			Message: emlName, Filename: a.Filename, ContentType: a.ContentType, Size: min(a.Size, w.limit()),
+			SHA256: a.SHA256, Truncated: a.Truncated,
+		})
+	}
+	return err
+}
+
+func (w *Writer) limit() int64 {
+	if w.opt.MaxAttachment > 0 {
+		return w.opt.MaxAttachment
+	}
+	return 1<<63 - 1
+}
+
+// Close writes index.json and releases the folder.
+func (w *Writer) Close() (Index, error) {
+	defer w.root.Close()
+	b, err := json.MarshalIndent(w.index, "", "  ")
+	if err != nil {
+		return w.index, err
+	}
+	w.index.Path, err = w.writeFile("index.json", append(b, '\n'))
+	return w.index, err
+}
+
+// writeFile creates a new file under a free name and writes b to it.
+func (w *Writer) writeFile(name string, b []byte) (string, error) {
+	f, path, err := w.create(name)
+	if err != nil {
+		return "", err
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return path, err
+}
+
+// create makes a new file inside the folder: O_EXCL so that nothing is
+// overwritten and no link is followed, "-2", "-3"... before the extension
+// when the name is taken.
+func (w *Writer) create(name string) (*os.File, string, error) {
+	for i := 1; i <= maxTries; i++ {
+		try := name
+		if i > 1 {
+			try = numbered(name, i)
+		}
+		f, err := w.root.OpenFile(try, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			return f, try, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, "", err
+		}
+	}
+	return nil, "", fmt.Errorf("extract: no free name for %q after %d tries", name, maxTries)
+}
+
+// numbered inserts "-n" before the extension of a name.
+func numbered(name string, n int) string {
+	base, ext := name, ""
+	for i := len(name) - 1; i > 0; i-- {
+		if name[i] == '.' {
+			base, ext = name[:i], name[i:]
+			break
+		}
+	}
+	return fmt.Sprintf("%s-%d%s", base, n, ext)
+}
