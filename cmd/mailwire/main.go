@@ -47,6 +47,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "read":
 		return cmdRead(args[1:], stdout, stderr)
+	case "live":
+		return cmdLive(args[1:], stdout, stderr)
+	case "interfaces":
+		return cmdInterfaces(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "mailwire", version)
 		return exitOK

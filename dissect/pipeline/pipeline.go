@@ -50,50 +50,81 @@ func File(path string, opt Options) (*Result, error) {
 	return Read(src, opt)
 }
 
-// Read analyses an opened capture.
+// Read analyses an opened capture file.
 func Read(src *capfile.Reader, opt Options) (*Result, error) {
+	res, err := run(src, src.Name, opt)
+	if err != nil {
+		return nil, err
+	}
+	res.Capture = captureRecord(sourceInfo{src.Name, src.Format, src.LinkType().String(), src.Truncated, src.Err}, res.Stats)
+	finish(res, src.Truncated || src.Err != nil, opt)
+	return res, nil
+}
+
+// Live analyses packets from a live source until it ends (io.EOF);
+// records go to opt.OnRecord as soon as they are known.
+func Live(src reassembly.Source, name, linkType string, opt Options) (*Result, error) {
+	res, err := run(src, name, opt)
+	if err != nil {
+		return nil, err
+	}
+	res.Capture = captureRecord(sourceInfo{name: name, format: "live", linkType: linkType}, res.Stats)
+	finish(res, false, opt)
+	return res, nil
+}
+
+type sourceInfo struct {
+	name, format, linkType string
+	truncated              bool
+	err                    error
+}
+
+func run(src reassembly.Source, name string, opt Options) (*Result, error) {
 	if opt.Reassembly == (reassembly.Options{}) {
 		opt.Reassembly = reassembly.DefaultOptions()
 	}
 	res := &Result{}
-	var n int
-	emit := func(r record.Record) {
-		record.Redact(r, opt.Reveal)
-		n++
-		if opt.OnRecord != nil {
-			opt.OnRecord(r)
-			return
-		}
-		res.Records = append(res.Records, r)
-	}
-	an := dissect.New(opt.Dissect, emit)
+	an := dissect.New(opt.Dissect, func(r record.Record) { res.add(r, opt) })
 	stats, err := reassembly.Run(src, an, opt.Reassembly)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", src.Name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	an.Finish()
 	res.Stats, res.Sessions, res.Unknown = stats, an.Sessions, an.Unknown
-	res.Capture = captureRecord(src, stats)
-	for _, f := range captureFindings(src, stats) {
-		emit(f)
+	return res, nil
+}
+
+// add redacts a record, then keeps it or passes it on.
+func (res *Result) add(r record.Record, opt Options) {
+	record.Redact(r, opt.Reveal)
+	if opt.OnRecord != nil {
+		opt.OnRecord(r)
+		return
+	}
+	res.Records = append(res.Records, r)
+}
+
+// finish adds the capture's own findings and orders the records.
+func finish(res *Result, damaged bool, opt Options) {
+	for _, f := range captureFindings(damaged, res.Stats) {
+		res.add(f, opt)
 	}
 	// Records are completed in capture order but emitted when their
 	// conversation closes: order them by the frame that completed them.
 	sort.SliceStable(res.Records, func(i, j int) bool {
 		return res.Records[i].Frame() < res.Records[j].Frame()
 	})
-	return res, nil
 }
 
-func captureRecord(src *capfile.Reader, st reassembly.Stats) *record.Capture {
-	c := &record.Capture{File: src.Name, Schema: record.Schema, Format: src.Format,
-		LinkType: src.LinkType().String(), Packets: st.Packets, Bytes: st.Bytes,
-		First: st.First.UTC(), Last: st.Last.UTC(), Truncated: src.Truncated}
-	if src.Truncated {
+func captureRecord(src sourceInfo, st reassembly.Stats) *record.Capture {
+	c := &record.Capture{File: src.name, Schema: record.Schema, Format: src.format,
+		LinkType: src.linkType, Packets: st.Packets, Bytes: st.Bytes,
+		First: st.First.UTC(), Last: st.Last.UTC(), Truncated: src.truncated}
+	if src.truncated {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("the file ends in the middle of a packet after frame %d: it was cut short (copy interrupted or capture killed)", st.Packets))
 	}
-	if src.Err != nil {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("the file is damaged and was read only up to frame %d: %v", st.Packets, src.Err))
+	if src.err != nil {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("the file is damaged and was read only up to frame %d: %v", st.Packets, src.err))
 	}
 	if st.CutPackets > 0 {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d packets were cut by the capture's snap length, the first at frame %d: their payload is incomplete (capture again with -s 0)", st.CutPackets, st.CutFrame))
@@ -107,9 +138,9 @@ func captureRecord(src *capfile.Reader, st reassembly.Stats) *record.Capture {
 	return c
 }
 
-func captureFindings(src *capfile.Reader, st reassembly.Stats) []*record.Finding {
+func captureFindings(damaged bool, st reassembly.Stats) []*record.Finding {
 	var out []*record.Finding
-	if src.Truncated || src.Err != nil {
+	if damaged {
 		out = append(out, &record.Finding{ID: "capture-truncated", Severity: "low", Packet: st.Packets,
 			Title:  "The capture file is cut short or damaged",
 			Detail: "The file ends before its last packet does; what it held before that point was analysed, anything after is missing."})

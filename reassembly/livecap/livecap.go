@@ -1,0 +1,208 @@
+//go:build cgo
+
+// Package livecap captures packets from a network interface with libpcap,
+// optionally saving them to a pcapng file as they are analysed, so that the
+// same records can be read back from the file later.
+package livecap
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcap"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+// Available tells whether this build can capture live.
+const Available = true
+
+// DefaultFilter keeps every TCP conversation (mail is recognised by content,
+// on any port) and DNS.
+const DefaultFilter = "tcp or udp port 53"
+
+// Options of a live capture.
+type Options struct {
+	Iface    string
+	Snaplen  int // 0: whole packets
+	Promisc  bool
+	Filter   string
+	Write    string // pcapng file to save packets to; "" for none
+	Count    int64  // stop after that many packets; 0: no limit
+	Duration time.Duration
+}
+
+// Capture is a running live capture; it implements reassembly.Source.
+type Capture struct {
+	h        *pcap.Handle
+	file     *os.File
+	w        *pcapgo.NgWriter
+	opt      Options
+	start    time.Time
+	n        int64
+	stopping atomic.Bool
+}
+
+// Open starts capturing. The filter is checked before anything starts.
+func Open(opt Options) (*Capture, error) {
+	if opt.Snaplen <= 0 {
+		opt.Snaplen = 262144
+	}
+	if opt.Filter == "" {
+		opt.Filter = DefaultFilter
+	}
+	in, err := pcap.NewInactiveHandle(opt.Iface)
+	if err != nil {
+		return nil, explain(err)
+	}
+	defer in.CleanUp()
+	in.SetSnapLen(opt.Snaplen)
+	in.SetPromisc(opt.Promisc)
+	in.SetImmediateMode(true)
+	in.SetTimeout(200 * time.Millisecond)
+	h, err := in.Activate()
+	if err != nil {
+		return nil, explain(err)
+	}
+	if err := h.SetBPFFilter(opt.Filter); err != nil {
+		h.Close()
+		return nil, fmt.Errorf("filter %q: %v (use tcpdump's syntax, e.g. \"tcp port 25 or udp port 53\")", opt.Filter, err)
+	}
+	c := &Capture{h: h, opt: opt, start: time.Now()}
+	if opt.Write != "" {
+		if err := c.openWriter(); err != nil {
+			h.Close()
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func (c *Capture) openWriter() error {
+	f, err := os.Create(c.opt.Write)
+	if err != nil {
+		return fmt.Errorf("cannot write the capture: %w", err)
+	}
+	intf := pcapgo.DefaultNgInterface
+	intf.Name = c.opt.Iface
+	intf.LinkType = c.h.LinkType()
+	intf.SnapLength = uint32(c.opt.Snaplen)
+	w, err := pcapgo.NewNgWriterInterface(f, intf, pcapgo.DefaultNgWriterOptions)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	c.file, c.w = f, w
+	return nil
+}
+
+// CheckFilter compiles a filter for a link type without capturing, so that
+// a typo is reported before anything starts.
+func CheckFilter(expr string) error {
+	_, err := pcap.CompileBPFFilter(layers.LinkTypeEthernet, 262144, expr)
+	return err
+}
+
+// LinkType of the interface.
+func (c *Capture) LinkType() layers.LinkType { return c.h.LinkType() }
+
+// Stop asks the capture to end; Next then returns io.EOF. Safe to call
+// from a signal handler's goroutine.
+func (c *Capture) Stop() { c.stopping.Store(true) }
+
+// Next returns the next packet, io.EOF once stopped.
+func (c *Capture) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) {
+	for {
+		if c.done() {
+			return nil, gopacket.CaptureInfo{}, 0, io.EOF
+		}
+		data, ci, err := c.h.ZeroCopyReadPacketData()
+		if errors.Is(err, pcap.NextErrorTimeoutExpired) {
+			continue
+		}
+		if err != nil {
+			return nil, ci, 0, err
+		}
+		c.n++
+		if c.w != nil {
+			if err := c.w.WritePacket(ci, data); err != nil {
+				return nil, ci, 0, fmt.Errorf("writing %s: %w", c.opt.Write, err)
+			}
+		}
+		return data, ci, c.h.LinkType(), nil
+	}
+}
+
+func (c *Capture) done() bool {
+	return c.stopping.Load() ||
+		(c.opt.Count > 0 && c.n >= c.opt.Count) ||
+		(c.opt.Duration > 0 && time.Since(c.start) >= c.opt.Duration)
+}
+
+// Stats are the capture's counters.
+type Stats struct {
+	Received, DroppedKernel, DroppedInterface int64
+}
+
+// Stats reads libpcap's counters.
+func (c *Capture) Stats() Stats {
+	s, err := c.h.Stats()
+	if err != nil {
+		return Stats{}
+	}
+	return Stats{Received: int64(s.PacketsReceived), DroppedKernel: int64(s.PacketsDropped), DroppedInterface: int64(s.PacketsIfDropped)}
+}
+
+// Close ends the capture and flushes the written file.
+func (c *Capture) Close() error {
+	var err error
+	if c.w != nil {
+		err = c.w.Flush()
+		if cerr := c.file.Close(); err == nil {
+			err = cerr
+		}
+	}
+	c.h.Close()
+	return err
+}
+
+// Interface is one capturable interface.
+type Interface struct {
+	Name, Description string
+	Addresses         []string
+}
+
+// Interfaces lists what can be captured on.
+func Interfaces() ([]Interface, error) {
+	devs, err := pcap.FindAllDevs()
+	if err != nil {
+		return nil, explain(err)
+	}
+	out := make([]Interface, 0, len(devs))
+	for _, d := range devs {
+		i := Interface{Name: d.Name, Description: d.Description}
+		for _, a := range d.Addresses {
+			i.Addresses = append(i.Addresses, a.IP.String())
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}
+
+// explain adds what to do when permissions are missing.
+func explain(err error) error {
+	msg := err.Error()
+	if os.Geteuid() != 0 && (contains(msg, "permission") || contains(msg, "Operation not permitted")) {
+		exe, _ := os.Executable()
+		return fmt.Errorf("%v: capturing needs root, or these capabilities: sudo setcap cap_net_raw,cap_net_admin=eip %s", err, exe)
+	}
+	return err
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
