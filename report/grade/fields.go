@@ -1,0 +1,60 @@
+package grade
+
+import (
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// kindFields lists, for each record kind, the JSON field paths a rubric
+// may test. It is read from the record structs' JSON tags, so the rubric
+// language follows the public contract without a list to keep in sync.
+var kindFields = buildKindFields()
+
+// secretFields never take part in grading, even when present.
+var secretFields = map[string]bool{"password": true, "hash": true, "password_masked": true}
+
+// Fields the grader computes on message records (see README.md).
+const (
+	fieldFromDiffers = "from_differs_from_envelope"
+	fieldToSelf      = "to_self"
+	fieldForged      = "forged"
+)
+
+func buildKindFields() map[string]map[string]bool {
+	recs := []record.Record{&record.Capture{}, &record.Session{}, &record.Command{},
+		&record.Credential{}, &record.StartTLS{}, &record.TLS{}, &record.Message{},
+		&record.Mailbox{}, &record.DNS{}, &record.Finding{}}
+	out := map[string]map[string]bool{}
+	for _, r := range recs {
+		fs := map[string]bool{"kind": true, "file": true}
+		addFields(fs, "", reflect.TypeOf(r).Elem())
+		out[r.Kind()] = fs
+	}
+	for _, f := range []string{fieldFromDiffers, fieldToSelf, fieldForged} {
+		out["message"][f] = true
+	}
+	return out
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+func addFields(fs map[string]bool, prefix string, t reflect.Type) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		fs[prefix+name] = true
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct && ft != timeType {
+			addFields(fs, prefix+name+".", ft)
+		}
+	}
+}
