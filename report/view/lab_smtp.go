@@ -73,8 +73,8 @@ func (b *builder) labForgery() *answer {
 		a.frames = append(a.frames, m.Packet)
 		a.say(b, "lab.1.2.5.message", "envelope", wire(m.EnvelopeFrom, maxShort),
 			"from", wire(m.From, maxShort), "subject", wire(m.Subject, maxLong), "frame", itoa(m.Packet))
-		for _, f := range b.ix.findings {
-			if f.ID == "spoofed-sender" && f.Session == m.Session {
+		for _, f := range b.ix.findingsOf[m.Session] {
+			if f.ID == "spoofed-sender" {
 				a.frames = append(a.frames, f.Frames...)
 				a.say(b, "lab.1.2.5.spoofed", "title", wire(f.Title, maxLong))
 			}
@@ -109,17 +109,7 @@ func (b *builder) labSMTPClear() *answer {
 }
 
 func (b *builder) countExposed(sid string) (creds, msgs int) {
-	for _, c := range b.ix.creds {
-		if c.Session == sid {
-			creds++
-		}
-	}
-	for _, m := range b.ix.messages {
-		if m.Session == sid {
-			msgs++
-		}
-	}
-	return creds, msgs
+	return len(b.ix.credsOf[sid]), len(b.ix.messagesOf[sid])
 }
 
 // labStartTLS (1.2.7): an upgrade that worked, and what stayed in clear.

@@ -48,10 +48,7 @@ func (b *builder) ladder(s *record.Session) Ladder {
 // messageArrows: one arrow per message, in the direction it travelled.
 func (b *builder) messageArrows(s *record.Session) []Arrow {
 	var out []Arrow
-	for _, m := range b.ix.messages {
-		if m.Session != s.ID {
-			continue
-		}
+	for _, m := range b.ix.messagesOf[s.ID] {
 		label := b.tr.T("ladder.message", "subject", wire(m.Subject, maxLabel))
 		out = append(out, Arrow{Frame: m.Packet, ToServer: m.Direction != "fetched", Label: wire(label, maxLabel),
 			Encrypted: s.Security == "implicit-tls" || (s.TLSPacket > 0 && m.Packet >= s.TLSPacket)})
@@ -82,10 +79,7 @@ func (b *builder) commandArrows(s *record.Session) []Arrow {
 // tlsArrows: the handshake messages, which stay readable.
 func (b *builder) tlsArrows(s *record.Session) []Arrow {
 	var out []Arrow
-	for _, x := range b.ix.tls {
-		if x.Session != s.ID {
-			continue
-		}
+	for _, x := range b.ix.tlsOf[s.ID] {
 		hello := "TLS ClientHello"
 		if x.SNI != "" {
 			hello += " SNI " + x.SNI
@@ -110,13 +104,13 @@ func (b *builder) markArrows(sid string, arrows []Arrow) {
 			at[arrows[i].Frame] = &arrows[i]
 		}
 	}
-	for _, c := range b.ix.creds {
-		if a := at[c.Packet]; c.Session == sid && a != nil {
+	for _, c := range b.ix.credsOf[sid] {
+		if a := at[c.Packet]; a != nil {
 			a.Mark, a.Note = High, b.tr.T("ladder.credential", "user", wire(c.Username, maxShort))
 		}
 	}
-	for _, f := range b.ix.findings {
-		if a := at[f.Packet]; f.Session == sid && a != nil && a.Note == "" {
+	for _, f := range b.ix.findingsOf[sid] {
+		if a := at[f.Packet]; a != nil && a.Note == "" {
 			a.Mark, a.Note = severityStyle(f.Severity), wire(f.ID, maxShort)
 		}
 	}

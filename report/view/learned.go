@@ -138,7 +138,7 @@ func (b *builder) attachmentSpans(a record.Attachment) []Span {
 		name = t.T("attachment.unnamed")
 	}
 	desc := t.T("attachment.desc", "type", wire(a.ContentType, maxShort),
-		"encoding", wire(a.TransferEncoding, maxShort), "size", bytesText(a.Size))
+		"encoding", dash(wire(a.TransferEncoding, maxShort)), "size", bytesText(a.Size))
 	spans := []Span{{Text: t.T("message.attachment") + " "}, {Text: wire(name, maxShort), Style: Strong},
 		{Text: " " + desc}}
 	if a.SHA256 != "" {
