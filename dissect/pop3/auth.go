@@ -10,7 +10,7 @@ import (
 
 // pass completes the USER/PASS login: the password crosses in clear.
 func (h *handler) pass(p *pending, password []byte) {
-	p.args = record.Mask(string(password))
+	p.args = clean([]byte(record.Mask(string(password))))
 	c := &record.Credential{Mechanism: "USER", Username: h.user, Recoverable: true}
 	c.SetPassword(string(password))
 	p.cred = c
@@ -100,6 +100,8 @@ func (h *handler) emitCredential(p *pending, accepted *bool, reply string, reply
 	c.ReplyPacket = replyFrame
 	c.Accepted = accepted
 	c.Reply = reply
+	// Mask keeps a long secret's first and last characters as they are.
+	c.PasswordMasked = clean([]byte(c.PasswordMasked))
 	if accepted != nil && *accepted && c.Username != "" {
 		h.s.AuthUser = c.Username
 	}

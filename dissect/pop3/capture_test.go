@@ -14,7 +14,6 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
-	"github.com/mailwire/mailwire/dissect/tls"
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/reassembly/stream"
@@ -37,8 +36,8 @@ func (k *sink) NewConversation(flow stream.Flow, mid bool, start time.Time, fram
 		return discard{}
 	}
 	id := fmt.Sprintf("s%d", len(k.sessions)+1)
-	s := session.New(id, flow, session.DefaultLimits(), func(r record.Record) { k.records = append(k.records, r) },
-		func(s *session.Session) stream.Handler { return tls.New(s, false) })
+	// No TLS dissector: the golden files hold this package's records only.
+	s := session.New(id, flow, session.DefaultLimits(), func(r record.Record) { k.records = append(k.records, r) }, nil)
 	k.sessions = append(k.sessions, s)
 	return New(s)
 }

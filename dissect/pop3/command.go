@@ -120,5 +120,5 @@ func maskArgs(first, secret []byte) string {
 	if len(secret) == 0 {
 		return clean(first)
 	}
-	return strings.TrimSpace(clean(first) + " " + record.Mask(string(secret)))
+	return strings.TrimSpace(clean(first) + " " + clean([]byte(record.Mask(string(secret)))))
 }
