@@ -8,11 +8,10 @@ import (
 
 // capability is what the CAPA response offered.
 type capability struct {
-	seen       bool
-	stls       bool
-	frame      int64 // the CAPA reply's last line
-	pipelining bool
-	warned     bool // starttls-not-offered already raised
+	seen   bool
+	stls   bool
+	frame  int64 // the CAPA reply's last line
+	warned bool  // starttls-not-offered already raised
 }
 
 // list reads the capability names of a CAPA response (RFC 2449).
@@ -21,11 +20,8 @@ func (c *capability) list(h *handler, caps []string, cmdFrame, frame int64) {
 	c.frame = frame
 	for _, line := range caps {
 		name, _, _ := strings.Cut(line, " ")
-		switch strings.ToUpper(name) {
-		case "STLS":
+		if strings.EqualFold(name, "STLS") {
 			c.stls = true
-		case "PIPELINING":
-			c.pipelining = true
 		}
 	}
 	if c.stls || c.warned || h.s.Security != "cleartext" {

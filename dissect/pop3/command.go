@@ -25,6 +25,15 @@ type pending struct {
 	awaiting bool
 }
 
+// verbs are the commands of RFC 1939, 2449, 2595, 5034 and 6856, and
+// the obsolete ones old clients still send.
+var verbs = map[string]bool{
+	"USER": true, "PASS": true, "APOP": true, "AUTH": true, "CAPA": true, "STLS": true,
+	"STAT": true, "LIST": true, "UIDL": true, "RETR": true, "TOP": true, "DELE": true,
+	"RSET": true, "NOOP": true, "QUIT": true, "UTF8": true, "LANG": true,
+	"LAST": true, "RPOP": true, "XTND": true,
+}
+
 // clientLines reads the complete client lines, unless STLS holds them
 // back until its reply.
 func (h *handler) clientLines() {
@@ -44,11 +53,13 @@ func (h *handler) clientLines() {
 // command reads one command line.
 func (h *handler) command(l lines.Line) {
 	word, rest := cut(l.Text)
-	if !isVerb(word) {
+	if !isVerb(word) || !verbs[upper(word)] {
 		if l.AfterGap || len(l.Text) == 0 {
 			return // the start of this line is lost, or it is empty
 		}
-		h.s.Warn(l.Frame, "pop3: client line that is no command: %q", clean(l.Text))
+		// Unknown lines are often SASL responses whose prompt was
+		// missed: their text is never quoted, it may be a secret.
+		h.s.Warn(l.Frame, "pop3: unknown client command (%d bytes) not reported", len(l.Text))
 		h.enqueue(&pending{frame: l.Frame}) // it still gets a reply
 		return
 	}

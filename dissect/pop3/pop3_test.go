@@ -232,3 +232,18 @@ func TestSecretsNeverInCommandArgs(t *testing.T) {
 }
 
 var _ = session.DefaultLimits
+
+// A client line that is no known command may be a SASL response whose
+// prompt was lost: it is neither a command record nor quoted in warnings.
+func TestUnknownClientLineIsNeverQuoted(t *testing.T) {
+	r := playDefault(S(greeting), C("aHVudGVyMg==\r\n"), S("-ERR unknown command\r\n"), C("NOOP\r\n"), S("+OK\r\n"))
+	checkCommands(t, r, []cmdWant{{"NOOP", "", "+OK", "", 4, 5}})
+	for _, w := range r.s.Warnings {
+		if strings.Contains(w, "aHVud") {
+			t.Errorf("warning quotes the line: %s", w)
+		}
+	}
+	if len(r.s.Warnings) != 1 {
+		t.Errorf("warnings %v", r.s.Warnings)
+	}
+}
