@@ -65,6 +65,10 @@ type Stats struct {
 	Undecoded int64
 	// ConnsEvicted were closed early to respect MaxConns.
 	ConnsEvicted int64
+	// OverlapBytes were received again over data already delivered
+	// (retransmissions, or overlaps that may carry other bytes: the first
+	// copy is kept, as most receivers do).
+	OverlapBytes, OverlapPackets int64
 }
 
 type runner struct {

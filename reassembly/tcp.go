@@ -132,6 +132,10 @@ func (c *tcpConn) ReassembledSG(sg gr.ScatterGather, ac gr.AssemblerContext) {
 	}
 	d, _, _, skip := sg.Info()
 	n, _ := sg.Lengths()
+	if st := sg.Stats(); st.OverlapBytes > 0 {
+		c.run.stats.OverlapBytes += int64(st.OverlapBytes)
+		c.run.stats.OverlapPackets += int64(st.OverlapPackets)
+	}
 	c.ev.Dir = c.dir(d)
 	c.ev.Gap = 0
 	if skip > 0 {

@@ -132,6 +132,9 @@ func captureRecord(src sourceInfo, st reassembly.Stats) *record.Capture {
 	if st.GapBytes > 0 {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d bytes of TCP data were never captured (gaps in streams)", st.GapBytes))
 	}
+	if st.OverlapBytes > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d bytes in %d segments overlapped data already received (retransmissions or conflicting overlaps): the first copy was kept", st.OverlapBytes, st.OverlapPackets))
+	}
 	if st.ConnsEvicted > 0 {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d connections were closed early to bound memory", st.ConnsEvicted))
 	}
