@@ -2,6 +2,7 @@ package grade
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -14,7 +15,7 @@ func describe(rec record.Record) string {
 	s := func(v string) string { return report.Sanitize(v, 80) }
 	switch r := rec.(type) {
 	case *record.Capture:
-		return fmt.Sprintf("capture %s, %d packets", s(r.File), r.Packets)
+		return fmt.Sprintf("capture %s, %d packets", s(filepath.Base(r.File)), r.Packets)
 	case *record.Session:
 		return fmt.Sprintf("%s connection %s -> %s (%s)", up(r.Proto), s(r.Client), s(r.Server), r.Security)
 	case *record.Command:

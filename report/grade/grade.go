@@ -3,6 +3,7 @@ package grade
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -138,14 +139,10 @@ func gradeStudent(s Student, results []pipeline.FileResult, opt Options) *Result
 // explain turns a read error into a short reason without the path,
 // which the row already names.
 func explain(err error, path string) string {
-	msg := strings.TrimPrefix(err.Error(), path+": ")
-	switch {
-	case strings.Contains(msg, "EOF"):
-		msg = "empty or cut before the first packet (" + msg + ")"
-	case strings.Contains(msg, "unknown magic"):
-		msg = "not a pcap or pcapng file (" + msg + ")"
+	if fi, e := os.Stat(path); e == nil && fi.Size() == 0 {
+		return "empty file (0 bytes)"
 	}
-	return msg
+	return strings.TrimPrefix(err.Error(), path+": ")
 }
 
 // fileItems turns one capture's records, with the findings derived from

@@ -1,0 +1,191 @@
+package grade
+
+import (
+	"bytes"
+	"encoding/csv"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+const classDir = "../../testdata/class"
+
+// gradeClass grades the test class into a new folder and returns it.
+func gradeClass(t testing.TB, lang string) string {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(classDir, "students.csv")); err != nil {
+		t.Skip("testdata/class is absent: run testdata/class/make.sh")
+	}
+	r, err := LoadRubric("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	emails, err := LoadStudents(filepath.Join(classDir, "students.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	students, _, err := Collect([]string{classDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := Grade(students, Options{Rubric: r, Emails: emails}).WriteDir(out, lang); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// outputs lists every file of a grading folder, relative to it.
+func outputs(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestClassGolden(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} {
+		t.Run(lang, func(t *testing.T) {
+			got := outputs(t, gradeClass(t, lang))
+			golden := filepath.Join("testdata", "class."+lang)
+			if *update {
+				os.RemoveAll(golden)
+				for name, b := range got {
+					p := filepath.Join(golden, name)
+					os.MkdirAll(filepath.Dir(p), 0o755)
+					if err := os.WriteFile(p, b, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			want := outputs(t, golden)
+			for name := range want {
+				if _, ok := got[name]; !ok {
+					t.Errorf("%s is no longer written", name)
+				}
+			}
+			for name, b := range got {
+				if !bytes.Equal(b, want[name]) {
+					t.Errorf("%s differs from %s (run go test -update and review the diff)", name, filepath.Join(golden, name))
+				}
+			}
+		})
+	}
+}
+
+func TestClassDeterministic(t *testing.T) {
+	a, b := outputs(t, gradeClass(t, "en")), outputs(t, gradeClass(t, "en"))
+	if len(a) != len(b) {
+		t.Fatalf("%d files then %d", len(a), len(b))
+	}
+	for name := range a {
+		if !bytes.Equal(a[name], b[name]) {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+}
+
+// rows reads grades.csv into a map of student id to column to cell.
+func rows(t *testing.T, dir string) map[string]map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "grades.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	all, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]string{}
+	for _, cells := range all[1:] {
+		m := map[string]string{}
+		for i, h := range all[0] {
+			m[h] = cells[i]
+		}
+		out[m["id"]] = m
+	}
+	return out
+}
+
+func TestClassRows(t *testing.T) {
+	dir := gradeClass(t, "en")
+	got := rows(t, dir)
+	for _, id := range []string{"alice", "bob", "carol", "dave", "erin", "frank", "grace"} {
+		if got[id] == nil {
+			t.Fatalf("no row for %s", id)
+		}
+	}
+	t.Run("complete lab scores the most", func(t *testing.T) {
+		for id, r := range got {
+			if id != "alice" && num2(t, r["total"]) >= num2(t, got["alice"]["total"]) {
+				t.Errorf("%s has %s points, alice %s", id, r["total"], got["alice"]["total"])
+			}
+		}
+		if got["alice"]["smtp-forgery"] != "2" || got["alice"]["smtp-starttls"] != "2" || got["alice"]["legal"] != "" {
+			t.Errorf("alice: %v", got["alice"])
+		}
+	})
+	t.Run("forgery to someone else is flagged and not scored", func(t *testing.T) {
+		c := got["carol"]
+		if !strings.HasPrefix(c["legal"], "FORGED MAIL SENT TO OTHERS: forgery.pcap frame ") || !strings.Contains(c["legal"], "alice@grenoble-inp.example") {
+			t.Errorf("carol's legal cell: %q", c["legal"])
+		}
+		if c["smtp-forgery"] != "0" {
+			t.Errorf("carol scored %s for the forgery", c["smtp-forgery"])
+		}
+		for id, r := range got {
+			if id != "carol" && r["legal"] != "" {
+				t.Errorf("%s flagged: %q", id, r["legal"])
+			}
+		}
+		fb, _ := os.ReadFile(filepath.Join(dir, "feedback", "carol.txt"))
+		html, _ := os.ReadFile(filepath.Join(dir, "feedback", "carol.html"))
+		if !bytes.Contains(fb, []byte("LEGAL WARNING")) || !bytes.Contains(html, []byte(`class="legal"`)) {
+			t.Error("carol's feedback does not carry the legal warning")
+		}
+	})
+	t.Run("unreadable captures give a row", func(t *testing.T) {
+		for _, id := range []string{"frank", "grace"} {
+			if !strings.HasPrefix(got[id]["status"], "unreadable: ") || got[id]["total"] != "0" || got[id]["dns-mx"] != "" {
+				t.Errorf("%s: %v", id, got[id])
+			}
+		}
+	})
+	t.Run("truncated capture is graded with a warning", func(t *testing.T) {
+		d := got["dave"]
+		if d["status"] != "graded" || !strings.Contains(d["warnings"], "cut short") {
+			t.Errorf("dave: %v", d)
+		}
+	})
+	t.Run("pcapng from any device is graded", func(t *testing.T) {
+		if e := got["erin"]; e["status"] != "graded" || e["smtp-starttls"] != "2" {
+			t.Errorf("erin: %v", e)
+		}
+	})
+}
+
+func num2(t *testing.T, s string) float64 {
+	t.Helper()
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
