@@ -1,0 +1,106 @@
+package imap
+
+import (
+	"testing"
+	"time"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/reassembly/stream"
+)
+
+func FuzzTokenizer(f *testing.F) {
+	f.Add([]byte(`* 1 FETCH (UID 5 FLAGS (\Seen) BODY[HEADER.FIELDS (FROM)]<0.10> {5}`+"\r\n"+`) ENVELOPE ("d" "s" NIL NIL NIL NIL NIL NIL NIL "<i>"))`), []byte("hello"))
+	f.Add([]byte(`a LOGIN "b\"o\\b" ~{3}`+"\r\n"+` {2+}`+"\r\n"), []byte("pw"))
+	f.Add([]byte(`* OK [PERMANENTFLAGS (\Seen \*)] x`), []byte(nil))
+	f.Add([]byte(`((((((((((((((((((((((((((((((((((((((((((x`), []byte(nil))
+	f.Add([]byte(`BODY[[[]]<<>"`), []byte(nil))
+	f.Fuzz(func(t *testing.T, text, lit1 []byte) {
+		lits := []*literal{{Size: int64(len(lit1)), Data: lit1}, {Size: 3}}
+		tk := NewTokenizer(text, lits)
+		for i := 0; ; i++ {
+			if i > len(text)+4 {
+				t.Fatalf("tokenizer does not advance on %q", text)
+			}
+			if tk.Next().Kind == End {
+				break
+			}
+		}
+		tk = NewTokenizer(text, lits)
+		for i := 0; i <= len(text)+4; i++ {
+			if _, ok := tk.ReadValue(); !ok && tk.AtEnd() {
+				break
+			}
+		}
+		readStatus(NewTokenizer(text, lits))
+	})
+}
+
+// conversation turns two byte strings into interleaved events: chunks of
+// a size taken from shape, and a gap now and then when shape's high bit
+// is set.
+func conversation(client, server []byte, shape uint8) []stream.Event {
+	size := int(shape&0x3f) + 1
+	var evs []stream.Event
+	frame := int64(1)
+	for len(client) > 0 || len(server) > 0 {
+		for _, side := range []struct {
+			dir stream.Direction
+			b   *[]byte
+		}{{stream.ServerToClient, &server}, {stream.ClientToServer, &client}} {
+			n := min(size, len(*side.b))
+			if n == 0 {
+				continue
+			}
+			ev := stream.Event{Dir: side.dir, Data: (*side.b)[:n], Frame: frame}
+			if shape&0x80 != 0 && frame%7 == 0 {
+				ev.Gap = int(frame)
+			}
+			evs = append(evs, ev)
+			*side.b = (*side.b)[n:]
+			frame++
+		}
+	}
+	return evs
+}
+
+func joinSide(pieces []piece, dir stream.Direction) []byte {
+	var b []byte
+	for _, p := range pieces {
+		if p.dir == dir {
+			b = append(b, p.data...)
+		}
+	}
+	return b
+}
+
+func FuzzIMAP(f *testing.F) {
+	seeds := [][]piece{labSession}
+	msg, _ := gifMessage()
+	seeds = append(seeds, []piece{
+		sv("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\n"), c("a STARTTLS\r\nb LOGIN x y\r\n"),
+		sv("a OK go\r\n* CAPABILITY X\r\n"), c(clientHello),
+	}, []piece{
+		c("a AUTHENTICATE PLAIN\r\n"), sv("+ \r\n"), c(b64("\x00alice\x00pw") + "\r\n"), sv("a OK done\r\n"),
+		c("b FETCH 1 (BODY[] ENVELOPE BODYSTRUCTURE)\r\n"), sv("* 1 FETCH (BODY[] " + lit(msg) + ")\r\nb OK done\r\n"),
+		c("c APPEND x {5}\r\n"), sv("+ ok\r\n"), c("hello\r\n"), sv("c OK done\r\n"),
+		c("d COMPRESS DEFLATE\r\n"), sv("d OK on\r\n\x02\x00\x00\xff\xff"),
+	}, []piece{
+		c("a LOGIN {5}\r\n"), sv("a NO nope\r\n"), sv("* 1 FETCH (BODY[] {4294967295}\r\nSubject: x\r\n"),
+	})
+	for i, s := range seeds {
+		f.Add(joinSide(s, stream.ClientToServer), joinSide(s, stream.ServerToClient), uint8(i*37))
+	}
+	f.Fuzz(func(t *testing.T, client, server []byte, shape uint8) {
+		lim := session.DefaultLimits()
+		lim.MaxLine = 256
+		lim.MaxLiteral = 1024
+		lim.MaxMessage = 4096
+		s := session.New("f", stream.Flow{}, lim, func(record.Record) {}, nil)
+		h := New(s)
+		for _, ev := range conversation(client, server, shape) {
+			h.Handle(&ev)
+		}
+		h.Close(time.Time{}, 0)
+	})
+}
