@@ -1,0 +1,89 @@
+package pipeline
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"testing"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
+)
+
+func TestSyntheticCaptureGivesEveryCredentialAndAttachment(t *testing.T) {
+	for _, opt := range []mailgen.Options{
+		{Seed: 7, Sessions: 24, Concurrent: 6, Attachment: 5000},
+		{Seed: 8, Sessions: 24, Concurrent: 6, Attachment: 5000, IPv6: true, VLAN: 7, Reorder: true, Duplicate: true},
+	} {
+		t.Run(fmt.Sprintf("ipv6=%v,faults=%v", opt.IPv6, opt.Reorder), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "syn.pcap")
+			exp, err := mailgen.WriteFile(path, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := File(path, Options{Reveal: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Sessions != exp.Sessions {
+				t.Errorf("sessions %d, want %d", res.Sessions, exp.Sessions)
+			}
+			var gotCreds, wantCreds, gotFiles, wantFiles []string
+			for _, r := range res.Records {
+				switch r := r.(type) {
+				case *record.Credential:
+					gotCreds = append(gotCreds, r.Proto+" "+r.Mechanism+" "+r.Username+" "+r.Password+" "+strconv.FormatBool(r.Accepted != nil && *r.Accepted))
+				case *record.Message:
+					for _, a := range r.Attachments {
+						gotFiles = append(gotFiles, r.Proto+" "+r.Subject+" "+a.Filename+" "+a.SHA256)
+					}
+				}
+			}
+			for _, c := range exp.Credentials {
+				wantCreds = append(wantCreds, c.Proto+" "+c.Mechanism+" "+c.Username+" "+c.Password+" true")
+			}
+			for _, m := range exp.Messages {
+				for _, a := range m.Attachments {
+					wantFiles = append(wantFiles, m.Proto+" "+m.Subject+" "+a.Filename+" "+a.SHA256)
+				}
+			}
+			same(t, "credentials", gotCreds, wantCreds)
+			same(t, "attachments", gotFiles, wantFiles)
+		})
+	}
+}
+
+func same(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	sort.Strings(got)
+	sort.Strings(want)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s:\n got %q\nwant %q", what, got, want)
+	}
+}
+
+func benchCapture(b *testing.B) string {
+	path, err := mailgen.BenchFile(mailgen.BenchMB())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkEndToEnd is the whole analysis: every credential, message and
+// attachment hash.
+func BenchmarkEndToEnd(b *testing.B) {
+	path := benchCapture(b)
+	st, _ := os.Stat(path)
+	b.SetBytes(st.Size())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := File(path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(res.Stats.Packets)/b.Elapsed().Seconds()*float64(i+1), "packets/s")
+	}
+}
