@@ -90,6 +90,8 @@ func TestTransferEncodings(t *testing.T) {
 		{"QuotedPrintable", "quoted-printable", "hello,=20=\nworld"},
 		{"SevenBit", "7bit", "hello, world"},
 		{"UpperCaseName", "BASE64", "aGVsbG8sIHdvcmxk"},
+		{"Base64ConcatenatedChunks", "base64", "aGVsbG8=\nLCB3b3JsZA=="},
+		{"Base64PaddingOnItsOwnLine", "base64", "aGVsbG8sIHdvcmxk\n==\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

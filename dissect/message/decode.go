@@ -2,7 +2,6 @@ package message
 
 import (
 	"bytes"
-	"encoding/base64"
 	"io"
 	"mime/quotedprintable"
 	"strings"
@@ -15,7 +14,7 @@ func decoder(cte string, body []byte) (io.Reader, bool) {
 	r := bytes.NewReader(body)
 	switch strings.ToLower(strings.TrimSpace(cte)) {
 	case "base64":
-		return base64.NewDecoder(base64.StdEncoding, &base64Filter{r: r}), true
+		return newBase64Reader(r), true
 	case "quoted-printable":
 		return quotedprintable.NewReader(r), true
 	case "", "7bit", "8bit", "binary":
@@ -24,57 +23,82 @@ func decoder(cte string, body []byte) (io.Reader, bool) {
 	return r, false
 }
 
-// base64Filter drops what is not base64 from a body (line breaks, spaces,
-// stray characters a broken client added), ends at the first padding and
-// pads a body cut short, so that one bad character costs a warning, not
-// the attachment.
-type base64Filter struct {
-	r     io.Reader
-	count int  // base64 characters passed on
-	done  bool // padding or the end of the body was reached
-	buf   [4096]byte
+// base64Reader decodes base64 the way mail readers do rather than the
+// way RFC 4648 says: characters outside the alphabet (line breaks, spaces,
+// stray bytes a broken client added) are skipped, padding ends the current
+// quantum and decoding goes on after it (some clients concatenate encoded
+// chunks), and a body cut short decodes what it has. One bad character
+// costs a few bytes, not the attachment.
+type base64Reader struct {
+	r    io.Reader
+	in   [4096]byte
+	out  []byte // decoded bytes not yet returned
+	buf  [3 * 4096 / 4]byte
+	q    uint32 // sextets of the current quantum
+	n    int    // how many sextets q holds
+	done bool
 }
 
-func (f *base64Filter) Read(p []byte) (int, error) {
-	for !f.done {
-		n, err := f.r.Read(f.buf[:min(len(p), len(f.buf))])
-		out := 0
-		for _, c := range f.buf[:n] {
-			if c == '=' {
-				f.done = true
-				break
+func newBase64Reader(r io.Reader) *base64Reader { return &base64Reader{r: r} }
+
+func (d *base64Reader) Read(p []byte) (int, error) {
+	for len(d.out) == 0 {
+		if d.done {
+			return 0, io.EOF
+		}
+		d.fill()
+	}
+	n := copy(p, d.out)
+	d.out = d.out[n:]
+	return n, nil
+}
+
+// fill decodes the next block of input into d.out.
+func (d *base64Reader) fill() {
+	n, err := d.r.Read(d.in[:])
+	out := d.buf[:0]
+	for _, c := range d.in[:n] {
+		v := base64Values[c]
+		switch {
+		case v < 64:
+			d.q = d.q<<6 | uint32(v)
+			d.n++
+			if d.n == 4 {
+				out = append(out, byte(d.q>>16), byte(d.q>>8), byte(d.q))
+				d.q, d.n = 0, 0
 			}
-			if isBase64(c) {
-				p[out] = c
-				out++
-			}
-		}
-		f.count += out
-		if err != nil {
-			f.done = true
-		}
-		if out > 0 {
-			return out, nil
+		case c == '=':
+			out = d.flush(out)
 		}
 	}
-	return f.pad(p)
+	if err != nil {
+		out = d.flush(out)
+		d.done = true
+	}
+	d.out = out
 }
 
-// pad completes the last quantum with '=' once the data has ended.
-func (f *base64Filter) pad(p []byte) (int, error) {
-	rem := f.count % 4
-	if rem < 2 || len(p) == 0 {
-		return 0, io.EOF
+// flush ends a partial quantum: two sextets give one byte, three give two.
+func (d *base64Reader) flush(out []byte) []byte {
+	switch d.n {
+	case 2:
+		out = append(out, byte(d.q>>4))
+	case 3:
+		out = append(out, byte(d.q>>10), byte(d.q>>2))
 	}
-	out := 0
-	for ; rem < 4 && out < len(p); rem++ {
-		p[out] = '='
-		out++
-	}
-	f.count += out
-	return out, nil
+	d.q, d.n = 0, 0
+	return out
 }
 
-func isBase64(c byte) bool {
-	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
-}
+// base64Values maps a byte to its sextet, 0xff when not in the alphabet.
+var base64Values = func() [256]byte {
+	var t [256]byte
+	for i := range t {
+		t[i] = 0xff
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = byte(i)
+	}
+	return t
+}()

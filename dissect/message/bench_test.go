@@ -1,0 +1,45 @@
+package message
+
+import (
+	"encoding/base64"
+	"math/rand"
+	"os"
+	"strings"
+	"testing"
+)
+
+// bigAttachment is a message carrying size random bytes as a base64
+// attachment in 76-character lines, as mail clients write it.
+func bigAttachment(size int) []byte {
+	data := make([]byte, size)
+	rand.New(rand.NewSource(1)).Read(data)
+	enc := base64.StdEncoding.EncodeToString(data)
+	var b strings.Builder
+	b.WriteString("From: a@lab.fr\r\nTo: b@lab.fr\r\nSubject: big\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\nContent-Type: application/octet-stream; name=big.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	for i := 0; i < len(enc); i += 76 {
+		b.WriteString(enc[i:min(i+76, len(enc))])
+		b.WriteString("\r\n")
+	}
+	b.WriteString("--b--\r\n")
+	return []byte(b.String())
+}
+
+func benchAnalyze(b *testing.B, raw []byte) {
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Analyze(raw, Options{MaxAttachment: 32 << 20})
+	}
+}
+
+func BenchmarkAnalyze5MBBase64Attachment(b *testing.B) { benchAnalyze(b, bigAttachment(5<<20)) }
+
+func BenchmarkAnalyzeFixture(b *testing.B) {
+	for _, name := range []string{"gif.eml", "signed.eml", "encrypted-aes256.eml"} {
+		raw, err := os.ReadFile("testdata/smime/" + name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) { benchAnalyze(b, raw) })
+	}
+}

@@ -1,0 +1,195 @@
+package message_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mailwire/mailwire/dissect"
+	"github.com/mailwire/mailwire/dissect/pipeline"
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/session"
+)
+
+// messages runs a capture through the whole pipeline, bytes kept, and
+// returns its message records.
+func messages(t *testing.T, path string) []*record.Message {
+	t.Helper()
+	opt := pipeline.Options{Dissect: dissect.Options{Limits: session.DefaultLimits(), KeepRaw: true}}
+	res, err := pipeline.File(path, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*record.Message
+	for _, r := range res.Records {
+		if m, ok := r.(*record.Message); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// facts is the part of a captures/<name>.facts.json this package checks:
+// what the tools really sent.
+type facts struct {
+	Conversations []struct {
+		TLS struct {
+			Mode string `json:"mode"`
+		} `json:"tls"`
+		Messages []struct {
+			MessageID   string `json:"message_id"`
+			HeaderFrom  string `json:"header_from"`
+			Subject     string `json:"subject"`
+			Size        int64  `json:"size"`
+			SHA256      string `json:"sha256"`
+			SMIME       string `json:"smime"`
+			Attachments []struct {
+				Filename    string `json:"filename"`
+				ContentType string `json:"content_type"`
+				Size        int64  `json:"size"`
+				SHA256      string `json:"sha256"`
+			} `json:"attachments"`
+		} `json:"messages"`
+	} `json:"conversations"`
+}
+
+// TestCapturesMatchFacts checks every message of the real captures
+// against what the client really sent: headers, size, the hash of the
+// bytes, every attachment's decoded size and SHA-256, S/MIME.
+func TestCapturesMatchFacts(t *testing.T) {
+	files, _ := filepath.Glob("../../captures/*.facts.json")
+	if len(files) == 0 {
+		t.Skip("no captures in ../../captures")
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".facts.json")
+		var fx facts
+		b, err := os.ReadFile(f)
+		if err != nil || json.Unmarshal(b, &fx) != nil {
+			t.Errorf("%s: unreadable facts", f)
+			continue
+		}
+		pcap := filepath.Join(filepath.Dir(f), name+".pcap")
+		if _, err := os.Stat(pcap); err != nil {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			got := map[string]*record.Message{}
+			var all []*record.Message
+			for _, m := range messages(t, pcap) {
+				all = append(all, m)
+				if _, dup := got[m.MessageID]; !dup {
+					got[m.MessageID] = m
+				}
+			}
+			for _, c := range fx.Conversations {
+				if c.TLS.Mode != "none" {
+					continue // sent inside TLS: nothing to see on the wire
+				}
+				for _, want := range c.Messages {
+					m := got[want.MessageID]
+					if m == nil {
+						t.Errorf("message %s not reported (got %d messages)", want.MessageID, len(all))
+						continue
+					}
+					checkFacts(t, m, want.HeaderFrom, want.Subject, want.Size, want.SHA256, want.SMIME)
+					for _, wa := range want.Attachments {
+						a := findAttachment(m, wa.Filename)
+						if a == nil {
+							t.Errorf("%s: attachment %q missing from %+v", want.MessageID, wa.Filename, m.Attachments)
+							continue
+						}
+						if a.ContentType != wa.ContentType || a.Size != wa.Size || a.SHA256 != wa.SHA256 {
+							t.Errorf("%s: attachment %+v, want %+v", want.MessageID, *a, wa)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func checkFacts(t *testing.T, m *record.Message, from, subject string, size int64, sum, smime string) {
+	t.Helper()
+	if m.From != strings.ReplaceAll(from, `"`, "") || m.Subject != subject {
+		t.Errorf("%s: from %q subject %q, want %q %q", m.MessageID, m.From, m.Subject, from, subject)
+	}
+	raw := m.Raw
+	// swaks ends DATA with CRLF "." CRLF even after a body that ends in
+	// CRLF: the wire then carries one more empty line than it was given.
+	if int64(len(raw)) == size+2 && strings.HasSuffix(string(raw), "\r\n\r\n") {
+		raw = raw[:len(raw)-2]
+	}
+	if m.Truncated || int64(len(raw)) != size {
+		t.Errorf("%s: size %d truncated %v, want %d", m.MessageID, m.Size, m.Truncated, size)
+	}
+	h := sha256.Sum256(raw)
+	if hex.EncodeToString(h[:]) != sum {
+		t.Errorf("%s: bytes differ from what was sent", m.MessageID)
+	}
+	want := map[string]string{"": "none", "signed-opaque": "signed"}[smime]
+	if want == "" {
+		want = smime
+	}
+	if m.SMIME != want {
+		t.Errorf("%s: smime %q, want %q", m.MessageID, m.SMIME, want)
+	}
+}
+
+func findAttachment(m *record.Message, name string) *record.Attachment {
+	for i := range m.Attachments {
+		if m.Attachments[i].Filename == name {
+			return &m.Attachments[i]
+		}
+	}
+	return nil
+}
+
+// TestPeerCaptures checks messages of public captures against what
+// suricata-verify expects of them.
+func TestPeerCaptures(t *testing.T) {
+	dir := "../../../shared/corpus/peers/suricata-verify/tests"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("peer corpus not found at " + dir)
+	}
+	cases := []struct {
+		name, pcap string
+		check      func(t *testing.T, m *record.Message)
+	}{
+		{"SuricataSMTPTextAttachment", "bug-3616-smtp/input.pcap", func(t *testing.T, m *record.Message) {
+			if m.From != "Gurpartap Singh <gurpartap@patriots.in>" || len(m.To) != 1 || m.To[0] != "raj_deol2002in@yahoo.co.in" {
+				t.Errorf("from %q to %q", m.From, m.To)
+			}
+			a := findAttachment(m, "NEWS.txt")
+			if a == nil || a.Size != 10807 || a.Truncated {
+				t.Errorf("attachments = %+v, want NEWS.txt of 10807 bytes", m.Attachments)
+			}
+		}},
+		{"SuricataSMTPTwoByteAttachmentHash", "bug-6207-2/input.pcap", func(t *testing.T, m *record.Message) {
+			if len(m.Attachments) != 1 || m.Attachments[0].Size != 2 || m.Attachments[0].SHA256 != "73475cb40a568e8da8a045ced110137e159f890ac4da883b6b17dc651b3a8049" {
+				t.Errorf("attachments = %+v", m.Attachments)
+			}
+			if !strings.HasPrefix(m.Attachments[0].Filename, "smtptest-2021-02-25T13-54-22Z-aefb2fc1308d62f4b6c74769f69b13ddf80e995fd98ae442f3be499ea") {
+				t.Errorf("filename = %q", m.Attachments[0].Filename)
+			}
+		}},
+		{"SuricataSMTPAttachmentSize", "bug-6207-1/input.pcap", func(t *testing.T, m *record.Message) {
+			if len(m.Attachments) != 1 || m.Attachments[0].Size != 286 {
+				t.Errorf("attachments = %+v", m.Attachments)
+			}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ms := messages(t, filepath.Join(dir, c.pcap))
+			if len(ms) != 1 {
+				t.Fatalf("%d messages, want 1", len(ms))
+			}
+			c.check(t, ms[0])
+		})
+	}
+}
