@@ -64,7 +64,11 @@ func (h *handler) authReply(p *pending, r *reply) {
 	if h.auth == p.auth {
 		h.auth = nil
 	}
-	c, _ := p.auth.x.Credential()
+	c, ok := p.auth.x.Credential()
+	if !ok && r == nil {
+		// Nothing revealed and no answer: no attempt worth reporting.
+		return
+	}
 	c.Session = h.s.ID
 	c.Proto = "smtp"
 	c.Packet = p.cmd.Packet
