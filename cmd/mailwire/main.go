@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 )
 
 // Exit codes, documented in the usage text and the README.
@@ -47,6 +48,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "read":
 		return cmdRead(args[1:], stdout, stderr)
+	case "extract":
+		return cmdExtract(args[1:], stdout, stderr)
 	case "live":
 		return cmdLive(args[1:], stdout, stderr)
 	case "interfaces":
@@ -63,3 +66,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 var version = "0.1.0"
+
+func baseName(path string) string {
+	return filepath.Base(path)
+}
