@@ -70,6 +70,9 @@ func (h *handler) Handle(ev *stream.Event) {
 			h.s.Warn(ev.Frame, "pop3: %d bytes missing from the client", ev.Gap)
 		}
 		h.cli.Write(ev)
+		if h.tls.asked != nil && h.tls.heldTooLong(h) {
+			return
+		}
 		h.clientLines()
 		return
 	}

@@ -141,7 +141,9 @@ func (h *handler) reply(p *pending, st string, text []byte, frame int64) {
 	h.emitCredential(p, record.Bool(ok), reply, frame)
 	h.box.reply(h, p, ok, text, frame)
 	if p.verb == "STLS" {
-		h.tls.reply(h, p, ok, reply, frame)
+		if h.tls.asked == p { // not already given up on
+			h.tls.reply(h, p, ok, reply, frame)
+		}
 		return
 	}
 	if ok && p.multi {

@@ -27,6 +27,42 @@ func (t *tlsState) waiting() bool { return t.asked != nil || t.started }
 
 func (t *tlsState) request(p *pending) { t.asked = p }
 
+// maxHeld bounds the client bytes held back while STLS waits for its
+// reply.
+const maxHeld = 16 << 10
+
+// heldTooLong handles client bytes that arrive while STLS waits: a TLS
+// record means the +OK was lost (the client would not start TLS without
+// it), and the conversation is handed over; too much cleartext means the
+// reply is not coming, and the lines are read again.
+func (t *tlsState) heldTooLong(h *handler) bool {
+	p := t.asked
+	if tls.Looks(h.cli.Peek()) {
+		h.s.Warn(p.frame, "pop3: TLS started without a captured reply to STLS")
+		for i, q := range h.queue {
+			if q == p {
+				h.queue = append(h.queue[:i], h.queue[i+1:]...)
+				break
+			}
+		}
+		h.emitCommand(p, "", "", 0)
+		t.asked = nil
+		t.started = true
+		t.rec = &record.StartTLS{Session: h.s.ID, Proto: proto, Offered: h.capa.offered(),
+			Requested: true, Accepted: true, Packet: p.frame}
+		t.handOver(h)
+		return true
+	}
+	if h.cli.Buffered() > maxHeld {
+		h.s.Warn(p.frame, "pop3: no reply to STLS and the client carries on in clear")
+		h.emit(&record.StartTLS{Session: h.s.ID, Proto: proto, Offered: h.capa.offered(),
+			Requested: true, Packet: p.frame})
+		h.s.Security = session.StartTLSFailed
+		t.asked = nil
+	}
+	return false
+}
+
 // reply handles the server's answer to STLS.
 func (t *tlsState) reply(h *handler, p *pending, ok bool, reply string, frame int64) {
 	t.asked = nil

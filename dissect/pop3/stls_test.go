@@ -2,6 +2,7 @@ package pop3
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -151,4 +152,30 @@ func TestBytesAfterHandOffGoToTLSUnchanged(t *testing.T) {
 	if len(r.commands()) != 1 || len(r.credentials()) != 0 {
 		t.Errorf("bytes after hand-off parsed: %d commands", len(r.commands()))
 	}
+}
+
+func TestSTLSReplyLost(t *testing.T) {
+	t.Run("TLSFollowsAnyway", func(t *testing.T) {
+		r := playDefault(S(greeting), C("STLS\r\n"), Gap('S', 20), C(clientHello), S(serverHello))
+		st := r.starttls()
+		if len(st) != 1 || !st[0].Accepted || !st[0].TLSSeen || st[0].TLSPacket != 4 || st[0].ReplyPacket != 0 {
+			t.Fatalf("starttls %+v", st)
+		}
+		if r.s.Security != session.StartTLS || len(r.tls.events) != 2 {
+			t.Fatalf("security %q, %d TLS events", r.s.Security, len(r.tls.events))
+		}
+		if c := r.commands(); len(c) != 1 || c[0].Verb != "STLS" || c[0].Status != "" {
+			t.Fatalf("commands %+v", c)
+		}
+	})
+	t.Run("ClientCarriesOnInClear", func(t *testing.T) {
+		big := strings.Repeat("NOOP\r\n", maxHeld/6+10)
+		r := playDefault(S(greeting), C("STLS\r\n"), C(big))
+		if n := len(r.commands()); n != maxHeld/6+11 {
+			t.Fatalf("%d commands", n)
+		}
+		if r.s.Security != session.StartTLSFailed {
+			t.Fatalf("security %q", r.s.Security)
+		}
+	})
 }
