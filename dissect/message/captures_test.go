@@ -36,6 +36,7 @@ func messages(t *testing.T, path string) []*record.Message {
 // facts is the part of a captures/<name>.facts.json this package checks:
 // what the tools really sent.
 type facts struct {
+	Snaplen       int `json:"snaplen"`
 	Conversations []struct {
 		TLS struct {
 			Mode string `json:"mode"`
@@ -73,6 +74,9 @@ func TestCapturesMatchFacts(t *testing.T) {
 			t.Errorf("%s: unreadable facts", f)
 			continue
 		}
+		if fx.Snaplen > 0 && fx.Snaplen < 1500 {
+			continue // payloads cut by the snap length: no message to check
+		}
 		pcap := filepath.Join(filepath.Dir(f), name+".pcap")
 		if _, err := os.Stat(pcap); err != nil {
 			continue
@@ -82,7 +86,8 @@ func TestCapturesMatchFacts(t *testing.T) {
 			var all []*record.Message
 			for _, m := range messages(t, pcap) {
 				all = append(all, m)
-				if _, dup := got[m.MessageID]; !dup {
+				// The whole message, not a header-only fetch of it.
+				if prev, dup := got[m.MessageID]; !dup || prev.Partial != "" && m.Partial == "" {
 					got[m.MessageID] = m
 				}
 			}
@@ -119,12 +124,17 @@ func checkFacts(t *testing.T, m *record.Message, from, subject string, size int6
 		t.Errorf("%s: from %q subject %q, want %q %q", m.MessageID, m.From, m.Subject, from, subject)
 	}
 	raw := m.Raw
+	// A fetched message is the delivered one: the server put Return-Path,
+	// Delivered-To and Received fields before what the client sent.
+	if m.Direction != "sent" && int64(len(raw)) > size {
+		raw = raw[int64(len(raw))-size:]
+	}
 	// swaks ends DATA with CRLF "." CRLF even after a body that ends in
 	// CRLF: the wire then carries one more empty line than it was given.
 	if int64(len(raw)) == size+2 && strings.HasSuffix(string(raw), "\r\n\r\n") {
 		raw = raw[:len(raw)-2]
 	}
-	if m.Truncated || int64(len(raw)) != size {
+	if m.Truncated || int64(len(raw)) != size || m.Size != int64(len(m.Raw)) {
 		t.Errorf("%s: size %d truncated %v, want %d", m.MessageID, m.Size, m.Truncated, size)
 	}
 	h := sha256.Sum256(raw)
