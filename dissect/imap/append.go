@@ -1,6 +1,9 @@
 package imap
 
-// parseAppend reads "tag APPEND mailbox [(flags)] [date] literal".
+// parseAppend reads "tag APPEND mailbox [(flags)] [date] literal", and the
+// further messages of a MULTIAPPEND (RFC 3502). Each message is reported
+// at once: it crossed the wire whatever the server answers, and keeping it
+// until the reply would let a client pipelining APPENDs pin memory.
 func (h *Handler) parseAppend(c *command, t *Tokenizer, u *unit, args *argWriter) {
 	mbox := t.Next()
 	c.mailbox = mailboxName(mbox)
@@ -13,24 +16,10 @@ func (h *Handler) parseAppend(c *command, t *Tokenizer, u *unit, args *argWriter
 		case LParen:
 			args.value(Value{IsList: true, List: t.readList(1)})
 		case Literal:
-			size := int64(len(tok.Text))
-			if tok.Lit != nil {
-				size = tok.Lit.Size
-			}
-			args.raw("{" + itoa(size) + "}")
-			c.appendTok = tok
-			c.appendEnd = u.endFrame
+			args.raw("{" + itoa(tokenSize(tok)) + "}")
+			h.appendedMessage(c, tok, u.endFrame)
 		default:
 			args.token(tok)
 		}
 	}
-}
-
-// finishAppend reports the appended message, whatever the reply: it
-// crossed the wire either way.
-func (h *Handler) finishAppend(c *command) {
-	if c.appendTok.Kind != Literal {
-		return
-	}
-	h.appendedMessage(c)
 }

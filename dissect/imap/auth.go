@@ -164,7 +164,7 @@ func (h *Handler) credentialSent(frame int64, verb string) {
 	if h.credFrame == 0 {
 		h.credFrame = frame
 	}
-	if h.caps.starttls && !h.found["starttls-not-used"] {
+	if h.caps.starttls && !h.asked {
 		h.raise(&record.Finding{
 			ID:       "starttls-not-used",
 			Severity: "high",

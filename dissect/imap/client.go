@@ -37,9 +37,6 @@ type command struct {
 	results int64  // SEARCH results counted
 	cred    *record.Credential
 	view    *mailboxView // SELECT, EXAMINE
-	// APPEND: the message literal and the frame of its last byte.
-	appendTok Token
-	appendEnd int64
 }
 
 // looksLikeCommand tells whether a line may start a command: a tag and a
@@ -165,14 +162,23 @@ func (h *Handler) parseMessageCommand(c *command, t *Tokenizer, args *argWriter)
 }
 
 // isUnseenSearch reports whether SEARCH criteria ask for the unseen
-// messages only (so that the result counts them).
+// messages only (so that the result counts them); with RETURN, only a
+// COUNT or ALL return counts.
 func isUnseenSearch(criteria string) bool {
 	f := strings.Fields(strings.ToUpper(criteria))
+	if len(f) >= 2 && f[0] == "RETURN" {
+		i := 1
+		for i < len(f) && !strings.HasSuffix(f[i], ")") {
+			i++
+		}
+		opts := strings.Join(f[1:min(i+1, len(f))], " ")
+		if !strings.Contains(opts, "COUNT") {
+			return false
+		}
+		f = f[min(i+1, len(f)):]
+	}
 	if len(f) >= 2 && f[0] == "CHARSET" {
 		f = f[2:]
-	}
-	if len(f) >= 2 && f[0] == "RETURN" {
-		return false
 	}
 	return len(f) == 1 && f[0] == "UNSEEN" || len(f) == 2 && f[0] == "ALL" && f[1] == "UNSEEN"
 }
@@ -211,9 +217,6 @@ func (h *Handler) takePending(tag string) *command {
 func (h *Handler) finishUnanswered(c *command) {
 	if c.cred != nil {
 		h.s.Emit(c.cred)
-	}
-	if c.appendTok.Kind == Literal {
-		h.finishAppend(c)
 	}
 	if c == h.idle {
 		h.idle = nil

@@ -192,6 +192,14 @@ func complete(t Token) bool {
 	return t.Lit == nil || t.Lit.Complete()
 }
 
+// tokenEnd is the frame of a literal's last byte.
+func tokenEnd(t Token, def int64) int64 {
+	if t.Lit != nil && t.Lit.End > 0 {
+		return t.Lit.End
+	}
+	return def
+}
+
 // tokenFrame is the frame of a literal's first byte.
 func tokenFrame(t Token, def int64) int64 {
 	if t.Lit != nil && t.Lit.Frame > 0 {

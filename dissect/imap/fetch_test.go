@@ -128,3 +128,17 @@ func TestAppendMessage(t *testing.T) {
 		t.Fatalf("args %q", cmd.Args)
 	}
 }
+
+func TestMultiAppendReportsEachMessage(t *testing.T) {
+	m1 := "Subject: one\r\n\r\n1\r\n"
+	m2 := "Subject: two\r\n\r\n2\r\n"
+	r := runDefault(t,
+		c("a APPEND Saved {"+itoa(int64(len(m1)))+"+}\r\n"+m1+" (\\Seen) {"+itoa(int64(len(m2)))+"+}\r\n"),
+		c(m2+"\r\n"),
+		sv("a OK [APPENDUID 1 2:3] done\r\n"),
+	)
+	m := r.messages()
+	if len(m) != 2 || m[0].Subject != "one" || m[1].Subject != "two" || m[0].EndPacket != 1 || m[1].Packet != 2 || m[1].Mailbox != "Saved" {
+		t.Fatalf("%s", r.dump())
+	}
+}

@@ -172,6 +172,7 @@ func (f *framer) readLiteral() bool {
 		return false
 	}
 	f.u.endFrame = frame
+	f.lit.End = frame
 	if f.left == f.lit.Size {
 		f.lit.Frame = frame
 	}

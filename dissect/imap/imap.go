@@ -53,6 +53,7 @@ type Handler struct {
 	mbox      *mailboxView // selected mailbox
 	selecting *mailboxView // SELECT/EXAMINE waiting for its tagged reply
 
+	asked     bool            // STARTTLS was requested at least once
 	found     map[string]bool // finding ids raised once per session
 	credFrame int64           // first credential sent in clear
 	lastFrame int64

@@ -146,11 +146,35 @@ func (h *Handler) searchResponse(t *Tokenizer) {
 	}
 	for {
 		tok := t.Next()
-		if tok.Kind == End {
+		switch {
+		case tok.Kind == End:
+			return
+		case tok.Kind == LParen: // (MODSEQ n) of RFC 7162
+			t.skipList()
+		case tok.Kind == Atom && tok.Text[0] >= '0' && tok.Text[0] <= '9':
+			c.results++
+		}
+	}
+}
+
+// esearchResponse reads the COUNT of "* ESEARCH (TAG "a") [UID] COUNT n"
+// (RFC 4731), the answer to SEARCH RETURN (COUNT) UNSEEN.
+func (h *Handler) esearchResponse(t *Tokenizer) {
+	c := h.lastPending("SEARCH")
+	if c == nil {
+		return
+	}
+	for {
+		v, ok := t.ReadValue()
+		if !ok {
 			return
 		}
-		if tok.Kind == Atom && tok.Text[0] >= '0' && tok.Text[0] <= '9' {
-			c.results++
+		if strings.EqualFold(v.String(), "COUNT") {
+			n, err := strconv.ParseInt(string(t.Next().Text), 10, 64)
+			if err == nil {
+				c.results = n
+			}
+			return
 		}
 	}
 }

@@ -154,3 +154,32 @@ func TestControlCharactersNeverReachRecords(t *testing.T) {
 		t.Fatalf("%s", r.dump())
 	}
 }
+
+func TestUnseenCountFromSearchForms(t *testing.T) {
+	tests := []struct {
+		name    string
+		search  string
+		resp    string
+		want    int64
+		counted bool
+	}{
+		{"PlainSearch", "SEARCH UNSEEN", "* SEARCH 2 5 9", 3, true},
+		{"CharsetSearch", "SEARCH CHARSET UTF-8 UNSEEN", "* SEARCH 4", 1, true},
+		{"UIDSearchWithModseq", "UID SEARCH UNSEEN", "* SEARCH 12 13 (MODSEQ 917162500)", 2, true},
+		{"ESearchCount", "SEARCH RETURN (COUNT) UNSEEN", `* ESEARCH (TAG "b") COUNT 7`, 7, true},
+		{"ESearchMinOnlyIsNoCount", "SEARCH RETURN (MIN) UNSEEN", `* ESEARCH (TAG "b") MIN 2`, 0, false},
+		{"OtherCriteriaAreNoCount", "SEARCH UNSEEN FROM bob", "* SEARCH 2", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runDefault(t,
+				c("a SELECT INBOX\r\n"), sv("* 9 EXISTS\r\na OK done\r\n"),
+				c("b "+tt.search+"\r\n"), sv(tt.resp+"\r\nb OK done\r\n"),
+			)
+			mb := r.mailboxes()[0]
+			if tt.counted != (mb.UnseenCount != nil) || tt.counted && *mb.UnseenCount != tt.want {
+				t.Fatalf("%s", r.dump())
+			}
+		})
+	}
+}

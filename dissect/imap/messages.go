@@ -11,14 +11,13 @@ func (h *Handler) analyze(raw []byte) *record.Message {
 }
 
 // appendedMessage reports the message of an APPEND.
-func (h *Handler) appendedMessage(c *command) {
-	tok := c.appendTok
+func (h *Handler) appendedMessage(c *command, tok Token, end int64) {
 	m := h.analyze(tok.Text)
 	m.Session = h.s.ID
 	m.Proto = Proto
 	m.Direction = "appended"
 	m.Packet = tokenFrame(tok, c.rec.Packet)
-	m.EndPacket = c.appendEnd
+	m.EndPacket = tokenEnd(tok, end)
 	m.Mailbox = c.mailbox
 	m.Size = tokenSize(tok)
 	m.Truncated = m.Truncated || !complete(tok)

@@ -113,6 +113,8 @@ func (h *Handler) untagged(u *unit, t *Tokenizer) {
 		h.statusResponse(u, t)
 	case "SEARCH":
 		h.searchResponse(t)
+	case "ESEARCH":
+		h.esearchResponse(t)
 	case "VANISHED":
 		var w argWriter
 		w.rest(t)
@@ -208,8 +210,6 @@ func (h *Handler) complete(c *command, st status, u *unit) {
 		if c.unseen && ok && h.mbox != nil {
 			h.mbox.rec.UnseenCount = ptr(c.results)
 		}
-	case "APPEND":
-		h.finishAppend(c)
 	}
 	if c.event != "" {
 		e := c.event

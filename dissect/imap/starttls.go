@@ -19,6 +19,7 @@ type tlsState struct {
 // requestStartTLS starts a STARTTLS attempt; the client's next bytes are
 // held until the server answers.
 func (h *Handler) requestStartTLS(c *command) {
+	h.asked = true
 	h.tls = &tlsState{cmd: c, rec: &record.StartTLS{
 		Session:   h.s.ID,
 		Proto:     Proto,

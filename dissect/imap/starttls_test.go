@@ -126,3 +126,18 @@ func TestPreauthWithoutStartTLSIsNotOffered(t *testing.T) {
 		t.Fatalf("%s", r.dump())
 	}
 }
+
+func TestLoginAfterRefusedStartTLSIsNotStartTLSNotUsed(t *testing.T) {
+	r := runDefault(t,
+		sv("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n"),
+		c("a STARTTLS\r\n"), sv("a NO TLS unavailable\r\n"),
+		c("b LOGIN bob pw\r\n"), sv("b OK hi\r\n"),
+	)
+	f := r.findings()
+	if f["starttls-refused"] == nil || f["starttls-not-used"] != nil || r.s.Security != session.StartTLSFailed {
+		t.Fatalf("%s", r.dump())
+	}
+	if len(r.creds()) != 1 {
+		t.Fatalf("%s", r.dump())
+	}
+}

@@ -51,6 +51,7 @@ type literal struct {
 	Missing int64  // bytes lost in a capture gap
 	Binary  bool   // ~{n}
 	Frame   int64  // frame of its first byte
+	End     int64  // frame of its last byte
 }
 
 // Complete reports whether every byte of the literal was kept.
