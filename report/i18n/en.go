@@ -118,7 +118,7 @@ var en = map[string]string{
 	"severity.low":    "low",
 	"severity.info":   "info",
 
-	"finding.cleartext-credentials.title":         "{proto} password of {user} sent in clear ({mechanism})",
+	"finding.cleartext-credentials.title":         "{proto} login of {user} readable on the wire ({mechanism})",
 	"finding.cleartext-credentials.detail":        "Anyone on the network path reads the login and can sign in as this user. Use implicit TLS (993, 465) or STARTTLS before logging in.",
 	"finding.cleartext-message.title":             "Message \"{subject}\" {direction} in clear over {proto}",
 	"finding.cleartext-message.detail":            "Headers and body crossed the network readable: anyone on the path can read them, and an active attacker can change them.",
@@ -170,11 +170,12 @@ var en = map[string]string{
 	"lab.1.1.2.encrypted": "The IMAP session {session} to {server} is encrypted: LOGIN is hidden inside TLS, only the handshake can be seen.",
 	"lab.1.1.2.missing":   "No IMAP login. Capture port 143 (telnet or openssl s_client -starttls imap) while typing LOGIN; over 993 the login is encrypted.",
 
-	"lab.1.1.3.q":       "How many messages in inbox (SELECT)? How many unread?",
-	"lab.1.1.3.exists":  "{mailbox}: {exists} messages ({recent} recent).",
-	"lab.1.1.3.count":   "{mailbox}: {n} unseen messages.",
-	"lab.1.1.3.first":   "[UNSEEN {n}] in the SELECT reply is the number of the first unseen message, not how many are unseen. Ask STATUS {mailbox} (UNSEEN) or SEARCH UNSEEN for the count.",
-	"lab.1.1.3.missing": "No SELECT reply. Capture a cleartext IMAP session while typing: . SELECT inbox",
+	"lab.1.1.3.q":           "How many messages in inbox (SELECT)? How many unread?",
+	"lab.1.1.3.exists":      "{mailbox}: {exists} messages ({recent} recent).",
+	"lab.1.1.3.exists-only": "{mailbox}: {exists} messages.",
+	"lab.1.1.3.count":       "{mailbox}: {n} unseen messages.",
+	"lab.1.1.3.first":       "[UNSEEN {n}] in the SELECT reply is the number of the first unseen message, not how many are unseen. Ask STATUS {mailbox} (UNSEEN) or SEARCH UNSEEN for the count.",
+	"lab.1.1.3.missing":     "No SELECT reply. Capture a cleartext IMAP session while typing: . SELECT inbox",
 
 	"lab.1.1.4.q":       "Read a few messages with FETCH and note the identifier of a test message.",
 	"lab.1.1.4.message": "Message {id}: \"{subject}\" from {from} (frame {frame}).",
@@ -210,7 +211,7 @@ var en = map[string]string{
 	"lab.1.2.5.message": "MAIL FROM <{envelope}>, header From: {from}, subject \"{subject}\" (frame {frame}).",
 	"lab.1.2.5.spoofed": "mailwire flags it: {title}.",
 	"lab.1.2.5.note":    "SMTP does not check the envelope sender nor the From header: the server takes what the client claims. Only SPF, DKIM and DMARC, checked by the receiver, can expose a forgery.",
-	"lab.1.2.5.missing": "No message sent over SMTP. Capture port 25 during MAIL FROM, RCPT TO, DATA.",
+	"lab.1.2.5.missing": "No forged message (From header different from MAIL FROM). Capture port 25 while sending with MAIL FROM, RCPT TO, DATA and a From: header of your choice.",
 
 	"lab.1.2.6.q":       "Capture the SMTP exchange in Wireshark: how secure is the communication?",
 	"lab.1.2.6.clear":   "Session {session} to {server} is in clear: {commands} commands, {messages} message(s) and {credentials} credential(s) readable by anyone on the path.",
@@ -254,8 +255,13 @@ var en = map[string]string{
 	"lab.1.3.2.7.note":    "The webmail cannot decrypt an S/MIME message because the private key lives in the mail client (Thunderbird), not on the server. It shows the headers and an smime.p7m attachment.",
 	"lab.1.3.2.7.missing": "No S/MIME encrypted message. Capture the IMAP FETCH of the encrypted message.",
 
-	"ladder.encrypted":  "{bytes} encrypted: content unreadable",
-	"ladder.message":    "message: {subject}",
+	"ladder.encrypted": "{bytes} encrypted: content unreadable",
+	"ladder.message":   "message: {subject}",
+	"finding.cleartext-credentials.detail.challenge": "The password itself did not cross, but the challenge and response did: anyone on the path identifies the user and can crack the password offline. Use TLS before logging in.",
+	"finding.record":    "mailwire: {title}",
+	"unit.b":            "{n} B",
+	"unit.kib":          "{n} KiB",
+	"unit.mib":          "{n} MiB",
 	"ladder.more":       "… {n} more not drawn",
 	"ladder.credential": "password of {user}",
 

@@ -118,7 +118,7 @@ var fr = map[string]string{
 	"severity.low":    "faible",
 	"severity.info":   "info",
 
-	"finding.cleartext-credentials.title":         "Mot de passe {proto} de {user} envoyé en clair ({mechanism})",
+	"finding.cleartext-credentials.title":         "Identifiant {proto} de {user} lisible sur le réseau ({mechanism})",
 	"finding.cleartext-credentials.detail":        "Quiconque se trouve sur le chemin lit l'identifiant et peut se connecter à la place de cet utilisateur. Utilisez TLS implicite (993, 465) ou STARTTLS avant de vous identifier.",
 	"finding.cleartext-message.title":             "Message « {subject} » {direction} en clair par {proto}",
 	"finding.cleartext-message.detail":            "En-têtes et corps ont traversé le réseau lisibles : tout le monde sur le chemin peut les lire, et un attaquant actif peut les modifier.",
@@ -170,11 +170,12 @@ var fr = map[string]string{
 	"lab.1.1.2.encrypted": "La session IMAP {session} vers {server} est chiffrée : LOGIN est caché dans TLS, seule la poignée de main est visible.",
 	"lab.1.1.2.missing":   "Pas d'identification IMAP. Capturez le port 143 (telnet ou openssl s_client -starttls imap) pendant le LOGIN ; sur le port 993 l'identification est chiffrée.",
 
-	"lab.1.1.3.q":       "Combien de messages dans inbox (SELECT) ? Combien sont non lus ?",
-	"lab.1.1.3.exists":  "{mailbox} : {exists} messages ({recent} récents).",
-	"lab.1.1.3.count":   "{mailbox} : {n} messages non lus.",
-	"lab.1.1.3.first":   "[UNSEEN {n}] dans la réponse à SELECT est le numéro du premier message non lu, pas le nombre de non lus. Demandez STATUS {mailbox} (UNSEEN) ou SEARCH UNSEEN pour le nombre.",
-	"lab.1.1.3.missing": "Pas de réponse à SELECT. Capturez une session IMAP en clair pendant : . SELECT inbox",
+	"lab.1.1.3.q":           "Combien de messages dans inbox (SELECT) ? Combien sont non lus ?",
+	"lab.1.1.3.exists":      "{mailbox} : {exists} messages ({recent} récents).",
+	"lab.1.1.3.exists-only": "{mailbox} : {exists} messages.",
+	"lab.1.1.3.count":       "{mailbox} : {n} messages non lus.",
+	"lab.1.1.3.first":       "[UNSEEN {n}] dans la réponse à SELECT est le numéro du premier message non lu, pas le nombre de non lus. Demandez STATUS {mailbox} (UNSEEN) ou SEARCH UNSEEN pour le nombre.",
+	"lab.1.1.3.missing":     "Pas de réponse à SELECT. Capturez une session IMAP en clair pendant : . SELECT inbox",
 
 	"lab.1.1.4.q":       "Lisez quelques messages avec FETCH et repérez l'identifiant d'un courriel de test.",
 	"lab.1.1.4.message": "Message {id} : « {subject} » de {from} (trame {frame}).",
@@ -210,7 +211,7 @@ var fr = map[string]string{
 	"lab.1.2.5.message": "MAIL FROM <{envelope}>, en-tête From : {from}, objet « {subject} » (trame {frame}).",
 	"lab.1.2.5.spoofed": "mailwire le signale : {title}.",
 	"lab.1.2.5.note":    "SMTP ne vérifie ni l'expéditeur de l'enveloppe ni l'en-tête From : le serveur croit ce que le client affirme. Seuls SPF, DKIM et DMARC, vérifiés par le destinataire, peuvent révéler une usurpation.",
-	"lab.1.2.5.missing": "Pas de message envoyé par SMTP. Capturez le port 25 pendant MAIL FROM, RCPT TO, DATA.",
+	"lab.1.2.5.missing": "Pas de message usurpé (en-tête From différent de MAIL FROM). Capturez le port 25 pendant un envoi avec MAIL FROM, RCPT TO, DATA et l'en-tête From: de votre choix.",
 
 	"lab.1.2.6.q":       "Capturez l'échange SMTP avec Wireshark : que dire du niveau de sécurité ?",
 	"lab.1.2.6.clear":   "La session {session} vers {server} est en clair : {commands} commandes, {messages} message(s) et {credentials} identifiant(s) lisibles par quiconque sur le chemin.",
@@ -254,8 +255,13 @@ var fr = map[string]string{
 	"lab.1.3.2.7.note":    "Le webmail ne peut pas déchiffrer un message S/MIME car la clé privée est dans le client de messagerie (Thunderbird), pas sur le serveur. Il montre les en-têtes et une pièce jointe smime.p7m.",
 	"lab.1.3.2.7.missing": "Pas de message chiffré S/MIME. Capturez le FETCH IMAP du message chiffré.",
 
-	"ladder.encrypted":  "{bytes} chiffrés : contenu illisible",
-	"ladder.message":    "message : {subject}",
+	"ladder.encrypted": "{bytes} chiffrés : contenu illisible",
+	"ladder.message":   "message : {subject}",
+	"finding.cleartext-credentials.detail.challenge": "Le mot de passe lui-même n'a pas circulé, mais le défi et la réponse oui : quiconque sur le chemin identifie l'utilisateur et peut casser le mot de passe hors ligne. Passez en TLS avant de vous identifier.",
+	"finding.record":    "mailwire : {title}",
+	"unit.b":            "{n} o",
+	"unit.kib":          "{n} Kio",
+	"unit.mib":          "{n} Mio",
 	"ladder.more":       "… {n} autres non dessinés",
 	"ladder.credential": "mot de passe de {user}",
 

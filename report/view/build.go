@@ -1,9 +1,9 @@
 package view
 
 import (
-	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -135,14 +135,21 @@ func frames(fs ...int64) string {
 	return out
 }
 
-func bytesText(n int64) string {
+// bytes writes a size in the reader's units and decimal mark.
+func (b *builder) bytes(n int64) string {
+	var s string
 	switch {
 	case n >= 10<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+		s = b.tr.T("unit.mib", "n", strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64))
 	case n >= 10<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+		s = b.tr.T("unit.kib", "n", strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64))
+	default:
+		return b.tr.T("unit.b", "n", strconv.FormatInt(n, 10))
 	}
-	return fmt.Sprintf("%d B", n)
+	if b.tr.Lang() == "fr" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 func labels(t i18n.Tr) map[string]string {

@@ -2,6 +2,9 @@ package view
 
 import (
 	"sort"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
 	"strconv"
 	"strings"
 )
@@ -49,6 +52,38 @@ func QuestionIDs() []string {
 		ids[i] = q.id
 	}
 	return ids
+}
+
+// LabAnswer is what the report says about one lab question, as plain
+// text, for tests and graders that check it against the capture.
+type LabAnswer struct {
+	ID      string
+	Found   bool
+	Lines   []string
+	Frames  []int64
+	Filters []string
+}
+
+// LabAnswers answers every lab question from one capture's records.
+func LabAnswers(recs []record.Record, lang string) []LabAnswer {
+	b := &builder{tr: i18n.New(lang), ix: newIndex(recs)}
+	out := make([]LabAnswer, len(questions))
+	for i, q := range questions {
+		out[i].ID = q.id
+		a := q.find(b)
+		if a == nil {
+			continue
+		}
+		out[i].Found, out[i].Frames, out[i].Filters = true, a.frames, a.filters
+		for _, l := range a.lines {
+			var text strings.Builder
+			for _, sp := range l.Spans {
+				text.WriteString(sp.Text)
+			}
+			out[i].Lines = append(out[i].Lines, text.String())
+		}
+	}
+	return out
 }
 
 // lab answers each question from the capture's evidence, or says what

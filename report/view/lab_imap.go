@@ -11,7 +11,7 @@ import (
 // encrypted from its first byte.
 func (b *builder) labLogin() *answer {
 	for _, c := range b.ix.creds {
-		if c.Proto != "imap" {
+		if c.Proto != "imap" || c.Mechanism != "LOGIN" || c.SASL {
 			continue
 		}
 		a := &answer{frames: []int64{c.Packet, c.ReplyPacket},
@@ -22,13 +22,26 @@ func (b *builder) labLogin() *answer {
 		return a
 	}
 	for _, s := range b.ix.sessions {
-		if s.Proto == "imap" && (s.Security == "implicit-tls" || s.Security == "starttls") {
+		if isIMAP(s) && (s.Security == "implicit-tls" || s.Security == "starttls") {
 			a := &answer{frames: []int64{s.Packet, s.TLSPacket}, filters: []string{"tls.handshake.type == 1"}}
 			a.say(b, "lab.1.1.2.encrypted", "session", wire(s.ID, maxShort), "server", wire(s.Server, maxShort))
 			return a
 		}
 	}
 	return nil
+}
+
+// isIMAP reports an IMAP session, also one encrypted from its first byte
+// on the IMAPS port, which the dissectors can only call "tls".
+func isIMAP(s *record.Session) bool {
+	return s.Proto == "imap" || (s.Proto == "tls" && port(s.Server) == 993)
+}
+
+// onIMAP reports whether session id is IMAP (or unknown: a record from
+// the IMAP dissector whose session record is missing).
+func (b *builder) onIMAP(id string) bool {
+	s := b.ix.byID[id]
+	return s == nil || isIMAP(s)
 }
 
 func acceptedKey(a *bool) string {
@@ -45,7 +58,7 @@ func acceptedKey(a *bool) string {
 func (b *builder) labSelect() *answer {
 	var a *answer
 	for _, m := range b.ix.mailbox {
-		if m.Exists == nil && m.UnseenCount == nil {
+		if m.Exists == nil && m.UnseenCount == nil || !b.onIMAP(m.Session) {
 			continue
 		}
 		if a == nil {
@@ -53,8 +66,11 @@ func (b *builder) labSelect() *answer {
 		}
 		a.frames = append(a.frames, m.Packet)
 		name := wire(m.Name, maxShort)
-		if m.Exists != nil {
+		switch {
+		case m.Exists != nil && m.Recent != nil:
 			a.say(b, "lab.1.1.3.exists", "mailbox", name, "exists", num(m.Exists), "recent", num(m.Recent))
+		case m.Exists != nil:
+			a.say(b, "lab.1.1.3.exists-only", "mailbox", name, "exists", num(m.Exists))
 		}
 		if m.UnseenCount != nil {
 			a.say(b, "lab.1.1.3.count", "mailbox", name, "n", num(m.UnseenCount))

@@ -39,17 +39,39 @@ func (b *builder) labPorts() *answer {
 	if len(ports) == 0 {
 		return nil
 	}
-	var list []string
-	a := &answer{filters: []string{"tcp.port in {25 465 587}"}}
+	var nums []int
+	a := &answer{}
 	for p, f := range ports {
-		list = append(list, strconv.Itoa(int(p)))
+		nums = append(nums, int(p))
 		a.frames = append(a.frames, f)
 	}
-	sort.Strings(list)
+	sort.Ints(nums)
+	var list []string
+	filter := map[int]bool{25: true, 465: true, 587: true}
+	for _, p := range nums {
+		list = append(list, strconv.Itoa(p))
+		filter[p] = true
+	}
+	a.filters = []string{"tcp.port in {" + portList(filter) + "}"}
 	sort.Slice(a.frames, func(i, j int) bool { return a.frames[i] < a.frames[j] })
 	a.say(b, "lab.1.2.2.seen", "ports", strings.Join(list, ", "))
 	a.say(b, "lab.1.2.2.defaults")
 	return a
+}
+
+// portList writes a set of ports in increasing order, space-separated as
+// in a Wireshark set.
+func portList(set map[int]bool) string {
+	var ps []int
+	for p := range set {
+		ps = append(ps, p)
+	}
+	sort.Ints(ps)
+	var out []string
+	for _, p := range ps {
+		out = append(out, strconv.Itoa(p))
+	}
+	return strings.Join(out, " ")
 }
 
 func port(endpoint string) uint16 {
@@ -64,7 +86,7 @@ func port(endpoint string) uint16 {
 func (b *builder) labForgery() *answer {
 	var a *answer
 	for _, m := range b.ix.messages {
-		if m.Proto != "smtp" || m.Direction != "sent" {
+		if m.Proto != "smtp" || m.Direction != "sent" || !b.forged(m) {
 			continue
 		}
 		if a == nil {
@@ -84,6 +106,28 @@ func (b *builder) labForgery() *answer {
 		a.note(b, "lab.1.2.5.note")
 	}
 	return a
+}
+
+// forged reports a message whose From header is not its envelope sender,
+// or that a dissector flagged as spoofed.
+func (b *builder) forged(m *record.Message) bool {
+	for _, f := range b.ix.findingsOf[m.Session] {
+		if f.ID == "spoofed-sender" {
+			return true
+		}
+	}
+	from := strings.ToLower(addressOf(m.From))
+	return m.EnvelopeFrom != "" && from != "" && from != strings.ToLower(m.EnvelopeFrom)
+}
+
+// addressOf extracts the address of "Name <addr>" or returns s trimmed.
+func addressOf(s string) string {
+	if i := strings.LastIndexByte(s, '<'); i >= 0 {
+		if j := strings.IndexByte(s[i:], '>'); j > 0 {
+			return strings.TrimSpace(s[i+1 : i+j])
+		}
+	}
+	return strings.TrimSpace(s)
 }
 
 // labSMTPClear (1.2.6): what a capture of a cleartext SMTP session shows.
@@ -123,7 +167,7 @@ func (b *builder) labStartTLS() *answer {
 			clear := "?"
 			tlsFrame := st.TLSPacket
 			if s != nil {
-				clear = bytesText(s.ClearBytes)
+				clear = b.bytes(s.ClearBytes)
 				tlsFrame = max(tlsFrame, s.TLSPacket)
 			}
 			a := &answer{frames: []int64{st.Packet, st.ReplyPacket, tlsFrame},
@@ -138,21 +182,25 @@ func (b *builder) labStartTLS() *answer {
 	return nil
 }
 
-// starttlsSessions lists the sessions with a STARTTLS record, in order.
+// starttlsSessions lists the SMTP sessions with a STARTTLS record, in
+// order: the lab's STARTTLS questions are about SMTP.
 func (b *builder) starttlsSessions() []string {
 	var ids []string
+	seen := map[string]bool{}
 	for _, s := range b.ix.sessions {
-		if len(b.ix.starttls[s.ID]) > 0 {
+		seen[s.ID] = true
+		if len(b.ix.starttls[s.ID]) > 0 && b.ix.starttls[s.ID][0].Proto == "smtp" {
 			ids = append(ids, s.ID)
 		}
 	}
-	if len(ids) == 0 {
-		for id := range b.ix.starttls {
-			ids = append(ids, id)
+	var rest []string
+	for id, sts := range b.ix.starttls {
+		if !seen[id] && len(sts) > 0 && sts[0].Proto == "smtp" {
+			rest = append(rest, id)
 		}
-		sort.Strings(ids)
 	}
-	return ids
+	sort.Strings(rest)
+	return append(ids, rest...)
 }
 
 // labStartTLSFailure (1.2.8): a server that refused or did not offer
@@ -160,7 +208,8 @@ func (b *builder) starttlsSessions() []string {
 func (b *builder) labStartTLSFailure() *answer {
 	for _, sid := range b.starttlsSessions() {
 		for _, st := range b.ix.starttls[sid] {
-			if st.Accepted && st.TLSSeen {
+			notAsked := !st.Requested && (st.Offered == nil || *st.Offered)
+			if (st.Accepted && st.TLSSeen) || notAsked {
 				continue
 			}
 			a := &answer{frames: []int64{st.Packet, st.ReplyPacket},
@@ -185,8 +234,11 @@ func (b *builder) labStartTLSFailure() *answer {
 // starttls record explains the failure.
 func (b *builder) startTLSFindingAnswer() *answer {
 	for _, f := range b.ix.findings {
+		if s := b.ix.byID[f.Session]; s != nil && s.Proto != "smtp" {
+			continue
+		}
 		switch f.ID {
-		case "starttls-not-offered", "starttls-refused", "starttls-not-used":
+		case "starttls-not-offered", "starttls-refused":
 			a := &answer{frames: append([]int64{f.Packet}, f.Frames...),
 				filters: []string{`smtp.req.command == "EHLO" || smtp.req.command == "STARTTLS"`}}
 			a.say(b, "lab.1.2.8.finding", "title", wire(f.Title, maxLong))
@@ -210,7 +262,7 @@ func (b *builder) labGIF() *answer {
 			}
 			a.frames = append(a.frames, m.Packet, m.EndPacket)
 			a.say(b, "lab.1.2.9.image", "name", wire(dash(at.Filename), maxShort), "type", wire(at.ContentType, maxShort),
-				"encoding", wire(dash(at.TransferEncoding), maxShort), "size", bytesText(at.Size),
+				"encoding", wire(dash(at.TransferEncoding), maxShort), "size", b.bytes(at.Size),
 				"sha", wire(dash(at.SHA256), 64), "proto", strings.ToUpper(wire(m.Proto, 10)), "subject", wire(m.Subject, maxLong))
 		}
 	}

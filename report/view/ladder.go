@@ -40,7 +40,7 @@ func (b *builder) ladder(s *record.Session) Ladder {
 	}
 	l.Arrows = arrows
 	if s.EncryptedBytes > 0 {
-		l.EncryptedNote = t.T("ladder.encrypted", "bytes", bytesText(s.EncryptedBytes))
+		l.EncryptedNote = t.T("ladder.encrypted", "bytes", b.bytes(s.EncryptedBytes))
 	}
 	return l
 }

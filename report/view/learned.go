@@ -105,7 +105,7 @@ func (b *builder) messageLines(n int, m *record.Message) []Line {
 	add("message.date", wire(m.Date, maxShort), Plain)
 	add("message.user-agent", wire(m.UserAgent, maxShort), Plain)
 	if m.Size > 0 {
-		size := bytesText(m.Size)
+		size := b.bytes(m.Size)
 		if m.Truncated {
 			size += " " + t.T("message.truncated")
 		}
@@ -138,7 +138,7 @@ func (b *builder) attachmentSpans(a record.Attachment) []Span {
 		name = t.T("attachment.unnamed")
 	}
 	desc := t.T("attachment.desc", "type", wire(a.ContentType, maxShort),
-		"encoding", dash(wire(a.TransferEncoding, maxShort)), "size", bytesText(a.Size))
+		"encoding", dash(wire(a.TransferEncoding, maxShort)), "size", b.bytes(a.Size))
 	spans := []Span{{Text: t.T("message.attachment") + " "}, {Text: wire(name, maxShort), Style: Strong},
 		{Text: " " + desc}}
 	if a.SHA256 != "" {

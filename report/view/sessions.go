@@ -19,13 +19,19 @@ func (b *builder) sessions() Section {
 		t.T("col.start"), t.T("col.security"), t.T("col.bytes")}}
 	for _, s := range b.ix.sessions {
 		secText, style := b.security(s)
+		clear, enc := s.ClearBytes, s.EncryptedBytes
+		if s.Security == "implicit-tls" && enc == 0 {
+			// Some sessions encrypted from the first byte count all their
+			// bytes as clear: every one of them was TLS.
+			clear, enc = 0, s.ClearBytes
+		}
 		tab.Rows = append(tab.Rows, []Span{
 			{Text: wire(s.ID, maxShort)},
 			{Text: strings.ToUpper(wire(s.Proto, maxShort))},
 			{Text: wire(s.Client, maxShort) + " → " + wire(s.Server, maxShort)},
 			{Text: clock(s.Start)},
 			{Text: secText, Style: style},
-			{Text: t.T("sessions.bytes", "clear", bytesText(s.ClearBytes), "encrypted", bytesText(s.EncryptedBytes))},
+			{Text: t.T("sessions.bytes", "clear", b.bytes(clear), "encrypted", b.bytes(enc))},
 		})
 	}
 	sec.Blocks = []Block{{Table: tab}}

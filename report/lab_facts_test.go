@@ -1,0 +1,175 @@
+package report_test
+
+import (
+	"fmt"
+	"net/mail"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/view"
+)
+
+// expectation is what the facts of a capture say the report must answer.
+type expectation struct {
+	found    map[string]bool     // question id: answered or not
+	mentions map[string][]string // question id: texts its answer must hold
+}
+
+func expect(f *facts) expectation {
+	e := expectation{found: map[string]bool{}, mentions: map[string][]string{}}
+	if f.Snaplen > 0 && f.Snaplen < 1500 {
+		return e // payloads cut: the capture does not hold the answers
+	}
+	for _, id := range []string{"1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7",
+		"1.2.2", "1.2.5", "1.2.6", "1.2.7", "1.2.8", "1.2.9", "1.3.2.4"} {
+		e.found[id] = false
+	}
+	for _, c := range f.Conversations {
+		if c.Proto == "imap" {
+			expectIMAP(&e, c.TLS.Mode, c.Auth, c.Commands, c.MailboxesCreated, c.Expunged)
+		}
+		if c.Proto != "smtp" {
+			continue
+		}
+		e.found["1.2.2"] = true
+		e.mentions["1.2.2"] = append(e.mentions["1.2.2"], fmt.Sprint(c.Server.Port))
+		clear := c.TLS.Mode == "none"
+		if clear {
+			e.found["1.2.6"] = true
+		}
+		if st := c.StartTLS; st != nil {
+			if st.Accepted && c.TLS.Mode == "starttls" {
+				e.found["1.2.7"] = true
+			}
+			// A client that never asks (HELO, or no STARTTLS typed) does
+			// not test the server: only a refused request answers 1.2.8.
+			if st.Requested && !st.Accepted {
+				e.found["1.2.8"] = true
+				if st.Reply > 0 {
+					e.mentions["1.2.8"] = append(e.mentions["1.2.8"], fmt.Sprint(st.Reply))
+				}
+			}
+		}
+		for _, m := range c.Messages {
+			if !clear {
+				continue
+			}
+			if addr, err := mail.ParseAddress(m.HeaderFrom); err == nil && !strings.EqualFold(addr.Address, m.EnvelopeFrom) {
+				e.found["1.2.5"] = true
+				e.mentions["1.2.5"] = append(e.mentions["1.2.5"], m.EnvelopeFrom, m.Subject, addr.Address)
+			}
+			for _, a := range m.Attachments {
+				if strings.HasPrefix(a.ContentType, "image/") {
+					e.found["1.2.9"] = true
+					e.mentions["1.2.9"] = append(e.mentions["1.2.9"], a.ContentType)
+				}
+			}
+			if m.SMIME != nil && strings.Contains(*m.SMIME, "signed") {
+				e.found["1.3.2.4"] = true
+			}
+		}
+	}
+	return e
+}
+
+// expectIMAP: the IMAP questions are answered by what was typed in clear;
+// over implicit TLS, 1.1.2 says the login is hidden.
+func expectIMAP(e *expectation, mode string, auth []authFact, commands, created []string, expunged int) {
+	if mode == "implicit" || mode == "starttls" {
+		e.found["1.1.2"] = true // the report says the login is hidden
+		return
+	}
+	if mode != "none" {
+		return
+	}
+	for _, a := range auth {
+		if a.Command == "LOGIN" {
+			e.found["1.1.2"] = true
+			e.mentions["1.1.2"] = append(e.mentions["1.1.2"], a.Username)
+		}
+	}
+	has := map[string]bool{}
+	for _, c := range commands {
+		has[c] = true
+	}
+	e.found["1.1.3"] = e.found["1.1.3"] || has["SELECT"] || has["EXAMINE"]
+	e.found["1.1.4"] = e.found["1.1.4"] || has["FETCH"] || has["UID FETCH"]
+	if has["STORE"] && expunged > 0 {
+		e.found["1.1.5"] = true
+		e.mentions["1.1.5"] = append(e.mentions["1.1.5"], "EXPUNGE")
+	}
+	if has["CREATE"] || has["COPY"] || has["MOVE"] {
+		e.found["1.1.6"] = true
+		e.mentions["1.1.6"] = append(e.mentions["1.1.6"], created...)
+	}
+	e.found["1.1.7"] = e.found["1.1.7"] || has["LOGOUT"]
+}
+
+// TestLabAnswersMatchCaptureFacts checks each lab answer against what
+// the tools that made the capture really sent.
+func TestLabAnswersMatchCaptureFacts(t *testing.T) {
+	for _, path := range captureFiles(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			e := expect(readFacts(t, path))
+			c := analyse(t, path)
+			for _, a := range view.LabAnswers(c.Records, "en") {
+				want, known := e.found[a.ID]
+				if !known {
+					continue
+				}
+				if a.Found != want {
+					t.Errorf("%s: answered = %v, the capture says %v (answer: %q)", a.ID, a.Found, want, a.Lines)
+					continue
+				}
+				text := strings.Join(a.Lines, "\n")
+				for _, m := range e.mentions[a.ID] {
+					if !strings.Contains(text, m) {
+						t.Errorf("%s: answer does not mention %q: %q", a.ID, m, text)
+					}
+				}
+				if a.Found && len(a.Frames) == 0 {
+					t.Errorf("%s: answered without evidence frames", a.ID)
+				}
+			}
+		})
+	}
+}
+
+// TestCredentialFindingsMatchCaptureFacts: a login in clear must be a
+// cleartext-credentials finding, a login inside TLS must not.
+func TestCredentialFindingsMatchCaptureFacts(t *testing.T) {
+	for _, path := range captureFiles(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			f := readFacts(t, path)
+			if f.Snaplen > 0 && f.Snaplen < 1500 {
+				t.Skip("payloads cut by the snapshot length: the logins are not in the capture")
+			}
+			c := analyse(t, path)
+			flagged := map[string]bool{}
+			for _, r := range c.Records {
+				if fd, ok := r.(*record.Finding); ok && fd.ID == "cleartext-credentials" {
+					flagged[fd.Args["user"]] = true
+				}
+			}
+			for _, conv := range f.Conversations {
+				for _, a := range conv.Auth {
+					if a.Username == "" {
+						continue
+					}
+					clear := conv.TLS.Mode == "none"
+					if flagged[a.Username] != clear {
+						t.Errorf("%s login of %q (tls %s): cleartext-credentials raised = %v", a.Mechanism, a.Username,
+							conv.TLS.Mode, flagged[a.Username])
+					}
+				}
+			}
+			var out strings.Builder
+			if err := report.WriteText(&out, []report.Capture{c}, nil, report.Options{Lang: "fr"}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
