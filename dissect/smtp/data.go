@@ -140,6 +140,10 @@ func (h *handler) startChunk(p *pending, args string) {
 		return
 	}
 	p.last = len(f) == 2 && strings.EqualFold(f[1], "LAST")
+	if len(f) == 2 && !p.last {
+		// A server rejects the syntax and reads what follows as commands.
+		return
+	}
 	if h.body == nil {
 		h.body = &body{}
 	}

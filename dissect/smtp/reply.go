@@ -57,6 +57,16 @@ func (h *handler) serverLine(l lines.Line) {
 		}
 		return
 	}
+	if h.reply.code != "" && h.reply.code != code {
+		// A multi-line reply never ended: it ends where another begins.
+		h.warn(l.Frame, "", "multi-line reply %s not ended before reply %s", h.reply.code, code)
+		r := h.reply
+		h.reply = reply{}
+		h.dispatch(&r)
+		if h.mode == modeTLS {
+			return
+		}
+	}
 	if h.reply.code == "" {
 		h.reply = reply{code: code, text: clean(text, maxChallenge), frame: l.Frame}
 	} else if len(h.reply.more) < maxReplyLines {
@@ -121,11 +131,13 @@ func (h *handler) finish(p *pending, r *reply) {
 	case kindHelo:
 		h.tx = transaction{}
 	case kindMail:
-		if r.ok() {
+		// A lost reply is taken as acceptance: the envelope is what the
+		// client asked for, which is what the capture can tell.
+		if r == nil || r.ok() {
 			h.tx = transaction{from: p.addr, active: true}
 		}
 	case kindRcpt:
-		if r.ok() {
+		if r == nil || r.ok() {
 			h.tx.add(p.addr)
 		}
 	case kindRset:
