@@ -247,3 +247,13 @@ func TestUnknownClientLineIsNeverQuoted(t *testing.T) {
 		t.Errorf("warnings %v", r.s.Warnings)
 	}
 }
+
+// A server that answers LIST with one line (suricata bug 7709) must not
+// swallow the replies that follow.
+func TestListWithoutDotDoesNotSwallowReplies(t *testing.T) {
+	r := playDefault(S(greeting), C("LIST\r\n"), S("+OK 4 14971\r\n"), C("STAT\r\n"), S("+OK 4 14971\r\n"))
+	checkCommands(t, r, []cmdWant{{"LIST", "", "+OK", "4 14971", 2, 3}, {"STAT", "", "+OK", "4 14971", 4, 5}})
+	if len(r.s.Warnings) != 1 {
+		t.Errorf("warnings %v", r.s.Warnings)
+	}
+}

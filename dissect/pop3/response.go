@@ -39,6 +39,16 @@ func (r *response) line(h *handler, l lines.Line) {
 		h.finishResponse(l.Frame)
 		return
 	}
+	if r.p.kind != messageResponse {
+		if st, _ := status(text); st != "" {
+			// A listing never holds a status line: the server sent a
+			// single line where a list was due (suricata bug 7709).
+			h.s.Warn(l.Frame, "pop3: %s response without its terminating dot", r.p.verb)
+			h.finishResponse(l.Frame)
+			h.serverLine(l)
+			return
+		}
+	}
 	if r.lines == 0 {
 		r.frame = l.Frame
 	}
