@@ -60,13 +60,15 @@ class Capture:
 
     def __enter__(self):
         flt = " or ".join("port %d" % p for p in self.ports)
-        cmd = ["tcpdump", "-i", self.iface, "-n", "-U", "-s", str(self.snaplen), "-w", self.path]
+        cmd = ["tcpdump", "-i", self.iface, "-n", "-U", "--immediate-mode", "-s", str(self.snaplen), "-w", self.path]
         if self.link:
             cmd += ["-y", self.link]
         cmd.append(flt)
         self.err = open(self.path + ".log", "w+")
         self.proc = subprocess.Popen(cmd, stderr=self.err)
-        # tcpdump says "listening on" once the capture is really open.
+        # tcpdump says "listening on" once the capture is really open;
+        # immediate mode keeps packets from waiting in the kernel ring
+        # buffer, which SIGINT would otherwise throw away.
         for _ in range(100):
             self.err.seek(0)
             if "listening on" in self.err.read():
@@ -78,7 +80,7 @@ class Capture:
         return self
 
     def __exit__(self, *exc):
-        time.sleep(0.7)  # let the last FIN/ACK reach the capture
+        time.sleep(1.0)  # let the last FIN/ACK reach the capture
         self.proc.send_signal(signal.SIGINT)
         self.proc.wait(timeout=10)
         self.err.close()
