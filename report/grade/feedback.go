@@ -2,12 +2,14 @@ package grade
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/mailwire/mailwire/report"
 )
@@ -183,25 +185,45 @@ func (c *Class) WriteDir(dir, lang string) error {
 	if err := writeFile(filepath.Join(dir, "grades.json"), c.WriteJSON); err != nil {
 		return err
 	}
-	for _, s := range c.Students {
-		fb := c.feedbackOf(s, lang)
-		base := filepath.Join(dir, "feedback", fileName(s.ID))
-		if err := writeFile(base+".txt", fb.writeText); err != nil {
-			return err
-		}
-		if err := writeFile(base+".html", fb.writeHTML); err != nil {
-			return err
-		}
+	// Feedback files are written a few at a time: creating a file costs
+	// more waiting than work on many file systems.
+	errs := make([]error, len(c.Students))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, s := range c.Students {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = c.writeFeedback(dir, s, lang)
+		}()
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
+func (c *Class) writeFeedback(dir string, s *Result, lang string) error {
+	fb := c.feedbackOf(s, lang)
+	base := filepath.Join(dir, "feedback", fileName(s.ID))
+	if err := writeFile(base+".txt", fb.writeText); err != nil {
+		return err
+	}
+	return writeFile(base+".html", fb.writeHTML)
+}
+
+// writeFile writes path through a buffer: templates write in many
+// small pieces.
 func writeFile(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := write(f); err != nil {
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		f.Close()
 		return err
 	}
