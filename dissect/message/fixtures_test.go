@@ -155,3 +155,29 @@ func TestEnvelopedRecipientsAndCiphers(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestCertificatesOnlyIsNotASignature(t *testing.T) {
+	m := analyzeFile(t, "certs-only.eml")
+	if m.SMIME != "none" || m.Signer != nil {
+		t.Errorf("smime = %q signer = %+v", m.SMIME, m.Signer)
+	}
+	if len(m.Attachments) != 1 || m.Attachments[0].Filename != "smime.p7c" {
+		t.Errorf("attachments = %+v", m.Attachments)
+	}
+}
+
+func TestSignedMessageWithoutFinalBoundaryStillVerifies(t *testing.T) {
+	raw, err := os.ReadFile("testdata/smime/signed.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(raw)
+	cut := strings.LastIndex(s, "\r\n------")
+	m := Analyze([]byte(s[:cut+2]), Options{})
+	if m.Signer == nil || m.Signer.Verified == nil || !*m.Signer.Verified {
+		t.Errorf("signer = %+v", m.Signer)
+	}
+	if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], "missing final boundary") {
+		t.Errorf("warnings = %q", m.Warnings)
+	}
+}

@@ -40,7 +40,7 @@ func isPKCS7Signature(e *entity) bool {
 // multipartSigned checks a multipart/signed entity: its first part is the
 // signed content, byte for byte as it crossed the wire, its second the
 // signature. OpenPGP signatures are only recognised.
-func (wk *walker) multipartSigned(e *entity, parts [][]byte) {
+func (wk *walker) multipartSigned(e *entity, parts [][]byte, closed bool) {
 	proto := strings.ToLower(e.params["protocol"])
 	if strings.Contains(proto, "pgp") {
 		wk.pgpSigned = true
@@ -61,6 +61,9 @@ func (wk *walker) multipartSigned(e *entity, parts [][]byte) {
 	}
 	der := wk.decodeAll(sig)
 	wk.m.Signer = wk.verify(der, parts[0])
+	if s := wk.m.Signer; s != nil && !closed && s.Verified != nil && !*s.Verified {
+		s.VerifyError = "the signed message is incomplete in the capture (no final boundary): " + s.VerifyError
+	}
 }
 
 // pkcs7Mime reads an opaque S/MIME part: signed-data whose content is
@@ -72,6 +75,10 @@ func (wk *walker) pkcs7Mime(e *entity) {
 	kind := cms.ContentType(der)
 	switch kind {
 	case cms.SignedData:
+		if strings.EqualFold(e.params["smime-type"], "certs-only") {
+			wk.w.add("S/MIME certificates-only part: carries certificates, signs nothing")
+			return
+		}
 		wk.signed = true
 		p7, inner := wk.opaqueSigned(der)
 		if p7 != nil && inner != nil {

@@ -95,7 +95,7 @@ func (wk *walker) multipart(e *entity) {
 	}
 	switch e.ctype {
 	case "multipart/signed":
-		wk.multipartSigned(e, parts)
+		wk.multipartSigned(e, parts, closed)
 	case "multipart/encrypted":
 		if strings.Contains(strings.ToLower(e.params["protocol"]), "pgp") {
 			wk.pgpEncrypted = true

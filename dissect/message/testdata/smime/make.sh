@@ -88,6 +88,13 @@ openssl cms -encrypt -aes128 -keyid -in "$work/body.txt" $hdr -subject "Encrypte
 openssl cms -encrypt -aes256 -in "$work/body.txt" -out "$work/enc.txt" alice.crt
 openssl cms -sign -in "$work/enc.txt" -signer alice.crt -inkey alice.key $hdr -subject "Encrypted then signed" -out encrypted-signed.eml
 
+# A certificates-only S/MIME message: signed-data without signers.
+{
+  printf 'From: alice@example.org\nTo: bob@example.com\nSubject: My certificate\nMIME-Version: 1.0\n'
+  printf 'Content-Type: application/pkcs7-mime; smime-type=certs-only; name="smime.p7c"\nContent-Transfer-Encoding: base64\n\n'
+  openssl crl2pkcs7 -nocrl -certfile alice.crt -outform DER | base64 -w 64
+} > certs-only.eml
+
 # On the wire every line ends in CRLF; openssl writes LF around the
 # signed part. A copy in LF only is what a Unix mailbox would store.
 python3 - <<'PY'
