@@ -116,7 +116,7 @@ func (c *conv) Handle(ev *stream.Event) {
 	c.buffer(ev)
 	v := detect(c.seen[0], c.seen[1], c.s.Flow.Client.Port(), c.s.Flow.Server.Port())
 	if v != "" {
-		c.decide(v)
+		c.decide(v, ev.Frame)
 	}
 }
 
@@ -131,8 +131,9 @@ func (c *conv) buffer(ev *stream.Event) {
 	c.seen[ev.Dir] = append(c.seen[ev.Dir], ev.Data[:min(room, len(ev.Data))]...)
 }
 
-func (c *conv) decide(v verdict) {
+func (c *conv) decide(v verdict, frame int64) {
 	c.decided = true
+	c.rec.DetectFrame = frame
 	mk, ok := dissectors[v]
 	if !ok {
 		c.pending = nil
@@ -158,7 +159,7 @@ func (c *conv) Close(end time.Time, frame int64) {
 		if v == "" {
 			v = Unknown
 		}
-		c.decide(v)
+		c.decide(v, frame)
 	}
 	if c.h == nil {
 		c.a.Unknown++

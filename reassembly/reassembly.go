@@ -61,7 +61,7 @@ type Stats struct {
 	// the first of them.
 	CutPackets int64
 	CutFrame   int64
-	// Undecoded frames carried no IP/TCP/UDP we could read.
+	// Undecoded frames had a link type mailwire does not decode.
 	Undecoded int64
 	// ConnsEvicted were closed early to respect MaxConns.
 	ConnsEvicted int64
@@ -82,62 +82,99 @@ type runner struct {
 // clock for holes and idle connections.
 const flushEvery = 4096
 
-// Run reads every packet of src and feeds sink until src ends.
-func Run(src Source, sink Sink, opt Options) (Stats, error) {
+// engine decodes and reassembles the packets given to it; one runs per
+// shard when a capture is analysed on several cores.
+type engine struct {
+	r         *runner
+	asm       *gr.Assembler
+	dec       *decoder
+	slab      contextSlab
+	dg        stream.Datagram
+	seen      int64
+	lastFlush time.Time
+}
+
+func newEngine(sink Sink, opt Options) *engine {
 	r := &runner{sink: sink, opt: opt}
-	pool := gr.NewStreamPool(&factory{run: r})
-	asm := gr.NewAssembler(pool)
+	asm := gr.NewAssembler(gr.NewStreamPool(&factory{run: r}))
 	asm.MaxBufferedPagesTotal = opt.MaxPages
 	asm.MaxBufferedPagesPerConnection = opt.MaxPagesPerConn
-	dec := newDecoder()
-	var slab contextSlab
-	var dg stream.Datagram
-	var lastFlush time.Time
+	return &engine{r: r, asm: asm, dec: newDecoder()}
+}
+
+// packet handles one frame; frame is its number in the capture.
+func (e *engine) packet(data []byte, ci gopacket.CaptureInfo, lt layers.LinkType, frame int64) {
+	e.seen++
+	// Holes that timed out are closed before this packet is seen, so
+	// that events stay in capture order.
+	if e.seen%flushEvery == 0 || ci.Timestamp.Sub(e.lastFlush) > time.Second {
+		e.r.flush(e.asm, e.dec, ci.Timestamp)
+		e.lastFlush = ci.Timestamp
+	}
+	p, ok := e.dec.decode(lt, data, ci)
+	switch {
+	case !ok:
+	case p.tcp != nil:
+		e.asm.AssembleWithContext(p.netFlow, p.tcp, e.slab.next(ci, frame))
+	case p.udp != nil:
+		e.r.datagram(&e.dg, p, ci, frame)
+	}
+}
+
+func (e *engine) finish() Stats {
+	e.asm.FlushAll()
+	return e.r.stats
+}
+
+// Run reads every packet of src and feeds sink until src ends.
+func Run(src Source, sink Sink, opt Options) (Stats, error) {
+	e := newEngine(sink, opt)
+	var st Stats
 	for {
 		data, ci, lt, err := src.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			asm.FlushAll()
-			return r.stats, err
+			e.finish()
+			return st, err
 		}
-		r.count(ci)
-		// Holes that timed out are closed before this packet is seen, so
-		// that events stay in capture order.
-		if r.stats.Packets%flushEvery == 0 || ci.Timestamp.Sub(lastFlush) > time.Second {
-			r.flush(asm, dec, ci.Timestamp)
-			lastFlush = ci.Timestamp
-		}
-		p, ok := dec.decode(lt, data, ci)
-		if p.cut {
-			if r.stats.CutPackets == 0 {
-				r.stats.CutFrame = r.stats.Packets
-			}
-			r.stats.CutPackets++
-		}
-		switch {
-		case !ok:
-			r.stats.Undecoded++
-		case p.tcp != nil:
-			asm.AssembleWithContext(p.netFlow, p.tcp, slab.next(ci, r.stats.Packets))
-		case p.udp != nil:
-			r.datagram(&dg, p, ci)
-		}
+		st.count(ci, data, lt)
+		e.packet(data, ci, lt, st.Packets)
 	}
-	asm.FlushAll()
-	return r.stats, nil
+	return st.merge(e.finish()), nil
 }
 
-func (r *runner) count(ci gopacket.CaptureInfo) {
-	r.stats.Packets++
-	r.stats.Bytes += int64(ci.Length)
-	if r.stats.First.IsZero() || ci.Timestamp.Before(r.stats.First) {
-		r.stats.First = ci.Timestamp
+// count adds one frame to the reader's statistics.
+func (st *Stats) count(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType) {
+	st.Packets++
+	st.Bytes += int64(ci.Length)
+	if st.First.IsZero() || ci.Timestamp.Before(st.First) {
+		st.First = ci.Timestamp
 	}
-	if ci.Timestamp.After(r.stats.Last) {
-		r.stats.Last = ci.Timestamp
+	if ci.Timestamp.After(st.Last) {
+		st.Last = ci.Timestamp
 	}
+	if ci.CaptureLength < ci.Length {
+		if st.CutPackets == 0 {
+			st.CutFrame = st.Packets
+		}
+		st.CutPackets++
+	}
+	if _, known := firstLayer(lt, data); !known {
+		st.Undecoded++
+	}
+}
+
+// merge adds what an engine counted to what the reader counted.
+func (st Stats) merge(e Stats) Stats {
+	st.Conversations += e.Conversations
+	st.Datagrams += e.Datagrams
+	st.GapBytes += e.GapBytes
+	st.ConnsEvicted += e.ConnsEvicted
+	st.OverlapBytes += e.OverlapBytes
+	st.OverlapPackets += e.OverlapPackets
+	return st
 }
 
 // flush gives up on old holes and idle connections, by capture time, so
@@ -159,12 +196,12 @@ func (r *runner) flush(asm *gr.Assembler, dec *decoder, now time.Time) {
 	}
 }
 
-func (r *runner) datagram(dg *stream.Datagram, p packet, ci gopacket.CaptureInfo) {
+func (r *runner) datagram(dg *stream.Datagram, p packet, ci gopacket.CaptureInfo, frame int64) {
 	r.stats.Datagrams++
 	s, _ := netip.AddrFromSlice(p.netFlow.Src().Raw())
 	d, _ := netip.AddrFromSlice(p.netFlow.Dst().Raw())
 	dg.Src = netip.AddrPortFrom(s.Unmap(), uint16(p.udp.SrcPort))
 	dg.Dst = netip.AddrPortFrom(d.Unmap(), uint16(p.udp.DstPort))
-	dg.Data, dg.Time, dg.Frame = p.udp.Payload, ci.Timestamp, r.stats.Packets
+	dg.Data, dg.Time, dg.Frame = p.udp.Payload, ci.Timestamp, frame
 	r.sink.Datagram(dg)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"runtime"
 
 	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/session"
@@ -33,5 +34,6 @@ func (l *limitFlags) options() pipeline.Options {
 	o.Dissect.Limits = l.lim
 	o.Dissect.KeepRaw = l.keep
 	o.Reassembly = l.asm
+	o.Workers = runtime.NumCPU()
 	return o
 }

@@ -27,6 +27,9 @@ type Options struct {
 	OnRecord func(record.Record)
 	// BytesRead, when set, counts the bytes read from capture files.
 	BytesRead *atomic.Int64
+	// Workers is how many shards analyse one capture at once (at least
+	// one; live output uses one).
+	Workers int
 }
 
 // Result of one capture.
@@ -83,15 +86,76 @@ func run(src reassembly.Source, name string, opt Options) (*Result, error) {
 	if opt.Reassembly == (reassembly.Options{}) {
 		opt.Reassembly = reassembly.DefaultOptions()
 	}
+	workers := opt.Workers
+	if workers < 1 || opt.OnRecord != nil {
+		// Live output streams records as they come, in one shard.
+		workers = 1
+	}
 	res := &Result{}
-	an := dissect.New(opt.Dissect, func(r record.Record) { res.add(r, opt) })
-	stats, err := reassembly.Run(src, an, opt.Reassembly)
+	shards := make([][]record.Record, workers)
+	analyzers := make([]*dissect.Analyzer, workers)
+	sinks := make([]reassembly.Sink, workers)
+	for i := range analyzers {
+		emit := func(r record.Record) { res.add(r, opt) }
+		if opt.OnRecord == nil {
+			emit = func(r record.Record) {
+				record.Redact(r, opt.Reveal)
+				shards[i] = append(shards[i], r)
+			}
+		}
+		do := opt.Dissect
+		if workers > 1 {
+			// Provisional ids, unique across shards until renumber.
+			do.IDPrefix = fmt.Sprintf("%s%d.", do.IDPrefix, i)
+		}
+		analyzers[i] = dissect.New(do, emit)
+		sinks[i] = analyzers[i]
+	}
+	stats, err := reassembly.RunParallel(src, sinks, opt.Reassembly)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	an.Finish()
-	res.Stats, res.Sessions, res.Unknown = stats, an.Sessions, an.Unknown
+	for i, an := range analyzers {
+		an.Finish()
+		res.Sessions += an.Sessions
+		res.Unknown += an.Unknown
+		res.Records = append(res.Records, shards[i]...)
+	}
+	if opt.OnRecord == nil {
+		renumber(res.Records, opt.Dissect.IDPrefix)
+	}
+	res.Stats = stats
 	return res, nil
+}
+
+// renumber gives sessions the ids s1, s2… in the order their protocols
+// were recognised, so that the output is the same whatever the number of
+// shards and whatever order connections were closed in at the end.
+func renumber(recs []record.Record, prefix string) {
+	var sessions []*record.Session
+	for _, r := range recs {
+		if s, ok := r.(*record.Session); ok {
+			sessions = append(sessions, s)
+		}
+	}
+	sort.Slice(sessions, func(i, j int) bool {
+		a, b := sessions[i], sessions[j]
+		if a.DetectFrame != b.DetectFrame {
+			return a.DetectFrame < b.DetectFrame
+		}
+		return a.Packet < b.Packet
+	})
+	ids := make(map[string]string, len(sessions))
+	for i, s := range sessions {
+		ids[s.ID] = fmt.Sprintf("%ss%d", prefix, i+1)
+	}
+	for _, r := range recs {
+		if ref := record.SessionRef(r); ref != nil {
+			if id, ok := ids[*ref]; ok {
+				*ref = id
+			}
+		}
+	}
 }
 
 // add redacts a record, then keeps it or passes it on.

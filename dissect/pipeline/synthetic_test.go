@@ -1,11 +1,14 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -80,10 +83,38 @@ func BenchmarkEndToEnd(b *testing.B) {
 	b.SetBytes(st.Size())
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := File(path, Options{})
+		res, err := File(path, Options{Workers: runtime.NumCPU()})
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(res.Stats.Packets)/b.Elapsed().Seconds()*float64(i+1), "packets/s")
+	}
+}
+
+func TestOutputIsTheSameWhateverTheNumberOfWorkers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "syn.pcap")
+	if _, err := mailgen.WriteFile(path, mailgen.Options{Seed: 3, Sessions: 40, Concurrent: 10, Attachment: 2000, STARTTLS: 3}); err != nil {
+		t.Fatal(err)
+	}
+	var outputs []string
+	for _, w := range []int{1, 2, 3, 8} {
+		res, err := File(path, Options{Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, r := range res.Records {
+			line, _ := json.Marshal(r)
+			b.WriteString(r.Kind() + string(line) + "\n")
+		}
+		outputs = append(outputs, b.String())
+	}
+	for i := 1; i < len(outputs); i++ {
+		if outputs[i] != outputs[0] {
+			t.Fatalf("output with workers #%d differs from one worker", i)
+		}
+	}
+	if !strings.Contains(outputs[0], `"id":"s40"`) || strings.Contains(outputs[0], `"id":"s41"`) {
+		t.Fatal("session ids are not s1..s40")
 	}
 }

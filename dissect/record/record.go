@@ -52,6 +52,9 @@ type Session struct {
 	MidStream      bool     `json:"mid_stream,omitempty"` // no SYN seen
 	Warnings       []string `json:"warnings,omitempty"`
 	EndFrame       int64    `json:"-"`
+	// DetectFrame is the frame at which the protocol was recognised: it
+	// orders session ids the same way whatever the number of workers.
+	DetectFrame int64 `json:"-"`
 }
 
 // Command is one client command with the reply it got.
