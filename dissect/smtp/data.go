@@ -160,6 +160,14 @@ func (h *handler) startChunk(p *pending, args string) {
 	}
 }
 
+// dropChunks forgets the BDAT chunks of a transaction that RSET (or a new
+// EHLO/HELO) aborted before its LAST chunk.
+func (h *handler) dropChunks() {
+	if h.mode == modeCommand {
+		h.body = nil
+	}
+}
+
 // readChunk takes buffered bytes of the current BDAT chunk.
 func (h *handler) readChunk() bool {
 	n := h.client.Buffered()

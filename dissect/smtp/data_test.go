@@ -112,3 +112,12 @@ func TestBinaryGarbageDoesNotCrash(t *testing.T) {
 	r := run(t, []step{c(junk), s(junk), c("BDAT 99999999999999999999 LAST\r\n"), c("BDAT 5\r\n"), s(junk), c(junk + junk)})
 	_ = r.records
 }
+
+func TestRsetDropsUnfinishedChunks(t *testing.T) {
+	r := run(t, []step{s(greeting), c("MAIL FROM:<a@x.org>\r\nBDAT 3\r\nabc"), s("250 ok\r\n250 ok\r\n"), c("RSET\r\n"), s("250 ok\r\n"),
+		c("MAIL FROM:<b@x.org>\r\nBDAT 3 LAST\r\ndef"), s("250 ok\r\n250 ok\r\n")})
+	m := r.messages()
+	if len(m) != 1 || string(m[0].Raw) != "def" || m[0].EnvelopeFrom != "b@x.org" {
+		t.Fatalf("messages = %+v", m)
+	}
+}

@@ -101,7 +101,7 @@ func (h *handler) sessionFindings() {
 			Frames:   frames(append(append([]int64{}, f.offerFrames...), f.firstAuth, f.firstMail)...),
 			Lab:      "1.2.6",
 			Detail: "The server offered STARTTLS in its EHLO reply, but the client never asked for it: " +
-				"anyone on the path reads the login and the messages of this session.",
+				"anyone on the path reads " + what(f.firstAuth, f.firstMail) + " of this session.",
 		})
 	}
 	if f.refusedReply > 0 || f.refusedCmd > 0 {

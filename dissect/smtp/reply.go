@@ -128,8 +128,10 @@ func (h *handler) finish(p *pending, r *reply) {
 			h.capabilities(p, r)
 		}
 		h.tx = transaction{}
+		h.dropChunks()
 	case kindHelo:
 		h.tx = transaction{}
+		h.dropChunks()
 	case kindMail:
 		// A lost reply is taken as acceptance: the envelope is what the
 		// client asked for, which is what the capture can tell.
@@ -143,6 +145,7 @@ func (h *handler) finish(p *pending, r *reply) {
 	case kindRset:
 		if r.ok() {
 			h.tx = transaction{}
+			h.dropChunks()
 		}
 	case kindData:
 		h.dataReply(r)
