@@ -136,15 +136,16 @@ func ja4Hash(s string) string {
 	return hex.EncodeToString(sum[:])[:12]
 }
 
+// hexList writes values as 4-digit lower-case hex, comma separated.
 func hexList(vs []uint16) string {
-	var b strings.Builder
+	b := make([]byte, 0, len(vs)*5)
 	for i, v := range vs {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		fmt.Fprintf(&b, "%04x", v)
+		b = hex.AppendEncode(b, []byte{byte(v >> 8), byte(v)})
 	}
-	return b.String()
+	return string(b)
 }
 
 func withoutGREASE(vs []uint16) []uint16 {

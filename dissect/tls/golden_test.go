@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -33,6 +34,7 @@ type view struct {
 type sessionView struct {
 	ID        string `json:"id"`
 	client    string
+	server    string
 	Proto     string   `json:"proto"`
 	Security  string   `json:"security"`
 	TLSPacket int64    `json:"tls_packet,omitempty"`
@@ -55,7 +57,7 @@ func analyse(t *testing.T, path string) view {
 				v.Findings = append(v.Findings, r)
 			}
 		case *record.Session:
-			sv := sessionView{ID: r.ID, client: r.Client, Proto: r.Proto, Security: r.Security, TLSPacket: r.TLSPacket, Warnings: r.Warnings}
+			sv := sessionView{ID: r.ID, client: r.Client, server: r.Server, Proto: r.Proto, Security: r.Security, TLSPacket: r.TLSPacket, Warnings: r.Warnings}
 			v.sessions = append(v.sessions, sv)
 			if r.Security != "cleartext" {
 				v.Sessions = append(v.Sessions, sv)
@@ -92,6 +94,9 @@ func golden(t *testing.T, name string, v view) {
 	}
 }
 
+// TestGoldenCaptures runs every lab capture that shows TLS (a tls record,
+// a finding of this package, a session that is not cleartext) against its
+// golden file and its facts file.
 func TestGoldenCaptures(t *testing.T) {
 	paths, _ := filepath.Glob("../../captures/*.pcap")
 	if len(paths) == 0 {
@@ -99,11 +104,73 @@ func TestGoldenCaptures(t *testing.T) {
 	}
 	for _, p := range paths {
 		name := strings.TrimSuffix(filepath.Base(p), ".pcap")
-		if !strings.Contains(name, "tls") && !strings.Contains(name, "465") &&
-			!strings.Contains(name, "993") && !strings.Contains(name, "995") && !strings.Contains(name, "imaps") &&
-			!strings.Contains(name, "pop3s") && !strings.Contains(name, "stls") {
+		t.Run(name, func(t *testing.T) {
+			v := analyse(t, p)
+			checkFacts(t, strings.TrimSuffix(p, ".pcap")+".facts.json", v)
+			_, err := os.Stat(filepath.Join("testdata", "golden", name+".json"))
+			if len(v.TLS) == 0 && len(v.Findings) == 0 && len(v.Sessions) == 0 && os.IsNotExist(err) {
+				return // cleartext only: nothing of this package to compare
+			}
+			golden(t, name, v)
+		})
+	}
+}
+
+// facts is the part of a capture's facts file (what was really sent)
+// about TLS.
+type facts struct {
+	Conversations []struct {
+		Server struct {
+			Port int `json:"port"`
+		} `json:"server"`
+		TLS struct {
+			Mode    string `json:"mode"`    // none, implicit, starttls
+			Version string `json:"version"` // TLSv1.2, TLSv1.3
+		} `json:"tls"`
+	} `json:"conversations"`
+}
+
+// checkFacts compares the tls records with the TLS mode and version the
+// capture's client really used.
+func checkFacts(t *testing.T, path string, v view) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Logf("no facts file: %v", err)
+		return
+	}
+	var f facts
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range f.Conversations {
+		if c.TLS.Mode != "implicit" && c.TLS.Mode != "starttls" {
 			continue
 		}
-		t.Run(name, func(t *testing.T) { golden(t, name, analyse(t, p)) })
+		var r *record.TLS
+		for _, s := range v.sessions {
+			if strings.HasSuffix(s.server, ":"+strconv.Itoa(c.Server.Port)) {
+				for _, x := range v.TLS {
+					if x.Session == s.ID {
+						r = x
+					}
+				}
+			}
+		}
+		if r == nil {
+			if c.TLS.Mode == "starttls" {
+				t.Logf("port %d: no tls record; STARTTLS hand-off not wired for this protocol", c.Server.Port)
+				continue
+			}
+			t.Errorf("port %d: %s TLS in the facts but no tls record", c.Server.Port, c.TLS.Mode)
+			continue
+		}
+		want := strings.TrimPrefix(c.TLS.Version, "TLSv")
+		if want != "" && r.Version != "TLS "+want {
+			t.Errorf("port %d: version %q, the client used %s", c.Server.Port, r.Version, c.TLS.Version)
+		}
+		if !r.HandshakeCompleted {
+			t.Errorf("port %d: handshake not seen completed", c.Server.Port)
+		}
 	}
 }

@@ -125,6 +125,9 @@ func (h *handler) readHeader(sd *side, data []byte, frame int64, t time.Time) []
 		sd.stop()
 		return nil
 	}
+	if h.firstRecord == 0 {
+		h.firstRecord = sd.start
+	}
 	sd.inRec, sd.typ, sd.need, sd.sslv2 = true, hdr[0], length, false
 	sd.keep = h.readable(sd, hdr[0])
 	// A message starting the record is reported at the record's frame.
@@ -139,6 +142,9 @@ func (h *handler) readHeader(sd *side, data []byte, frame int64, t time.Time) []
 // header gives the length, and the three header bytes read past it are
 // the start of the body.
 func (h *handler) startSSLv2(sd *side, hdr []byte) {
+	if h.firstRecord == 0 {
+		h.firstRecord = sd.start
+	}
 	length := int(hdr[0]&0x7f)<<8 | int(hdr[1])
 	sd.inRec, sd.typ, sd.sslv2, sd.keep = true, typeHandshake, true, true
 	sd.need = min(length, maxSSLv2Record) - 3

@@ -50,6 +50,8 @@ type handler struct {
 	alertFrame     int64
 	notTLSSeen     bool
 	emitted        bool
+	firstRecord    int64 // frame of the first well-formed TLS record
+
 }
 
 // Handle takes one event of either direction.
@@ -153,12 +155,17 @@ func (h *handler) maybeEmit() {
 
 // emit sends the tls record and the findings it supports, once.
 func (h *handler) emit() {
-	if h.emitted || (h.client == nil && h.server == nil) {
+	// Without a hello (a capture that starts mid-session) the record
+	// still says the session was TLS, from its first record.
+	if h.emitted || (h.client == nil && h.server == nil && h.firstRecord == 0) {
 		return
 	}
 	h.emitted = true
 	if h.rec.Packet == 0 {
 		h.rec.Packet = h.rec.ServerHelloPacket
+	}
+	if h.rec.Packet == 0 {
+		h.rec.Packet = h.firstRecord
 	}
 	h.rec.Session = h.s.ID
 	rec := h.rec

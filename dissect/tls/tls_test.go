@@ -417,3 +417,20 @@ func TestSelfSignedNeedsOwnSignature(t *testing.T) {
 		t.Error("a certificate whose signature does not verify counted as self-signed")
 	}
 }
+
+func TestMidStreamSessionStillReported(t *testing.T) {
+	res := run(t, true, []chunk{
+		{dir: stream.ServerToClient, data: []byte{0x17, 3, 3, 0, 3, 1, 2, 3}},
+		{dir: stream.ClientToServer, data: []byte{0x17, 3, 3, 0, 2, 1, 2}},
+	})
+	if len(res.tls) != 1 {
+		t.Fatalf("got %d tls records, want 1", len(res.tls))
+	}
+	r := res.tls[0]
+	if r.Packet != 1 || r.Version != "" || r.JA3 != "" || r.HandshakeCompleted {
+		t.Errorf("record %+v", r)
+	}
+	if len(res.sess.Warnings) > 0 {
+		t.Errorf("warnings %v", res.sess.Warnings)
+	}
+}
