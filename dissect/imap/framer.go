@@ -28,7 +28,10 @@ type framer struct {
 	s   *session.Session
 	r   *lines.Reader
 	u   unit
-	lit *literal // literal being read, or nil when reading lines
+	// done is the unit being delivered (kept here so that delivering
+	// does not allocate).
+	done unit
+	lit  *literal // literal being read, or nil when reading lines
 	// left is what the literal being read still expects.
 	left int64
 	// resync drops lines until one starts like a command or a response:
@@ -213,10 +216,18 @@ func (f *framer) cancelLiteral(tag string, deliver func(*unit)) bool {
 	return true
 }
 
+// finish delivers the unit read. Its text buffer is then reused for the
+// next unit: what records keep of it is copied (cleaned) first, and only
+// literals, which are never reused, may be kept as they are.
 func (f *framer) finish(deliver func(*unit)) {
-	u := f.u
+	f.done = f.u
+	text := f.u.text[:0]
 	f.u = unit{}
-	deliver(&u)
+	deliver(&f.done)
+	f.done = unit{}
+	if f.u.text == nil && len(f.u.lits) == 0 {
+		f.u.text = text
+	}
 }
 
 // literalAtEnd recognises a literal marker ending a line.

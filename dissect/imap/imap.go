@@ -1,12 +1,52 @@
 // Package imap dissects IMAP4rev1/IMAP4rev2 conversations (RFC 3501,
-// RFC 9051) passively, from both directions in capture order: commands
-// and their tagged replies, credentials (LOGIN, AUTHENTICATE), STARTTLS and
-// the hand-off to TLS, COMPRESS=DEFLATE, what the server showed about each
-// mailbox, and the messages fetched or appended.
+// RFC 9051) passively, from both directions in capture order, and reports
+// what an eavesdropper learns.
 //
-// The dissector may start in the middle of a conversation, resynchronises
-// after capture gaps, bounds every buffer by session.Limits and never
-// trusts the wire.
+// Records it emits:
+//   - command: every command with its tagged reply, matched by tag
+//     (clients pipeline); verb upper case, "UID FETCH" for UID forms;
+//     args with the LOGIN password masked and SASL responses left out.
+//   - credential: LOGIN (mechanism "LOGIN", recoverable) and AUTHENTICATE
+//     through dissect/sasl, with SASL-IR, "+" continuations and "*"
+//     cancellation; accepted from the tagged reply, nil when none came.
+//   - starttls: each STARTTLS, with what the capabilities offered, the
+//     reply, whether TLS followed, and cleartext injected around it.
+//   - mailbox: one per SELECT/EXAMINE, reported when the mailbox is left
+//     (another SELECT, CLOSE, UNSELECT, LOGOUT, the end): EXISTS, RECENT,
+//     FLAGS, PERMANENTFLAGS, UIDVALIDITY, UIDNEXT as the SELECT showed
+//     them, [UNSEEN n] in unseen (the first unseen message's number),
+//     SEARCH UNSEEN / ESEARCH COUNT in unseen_count, and events: what
+//     happened to messages afterwards ("STORE 1 +FLAGS (\Deleted)",
+//     "FLAGS 1 (\Seen \Deleted)" when a STORE or the server changed flags,
+//     "EXPUNGE 1", "EXISTS 4", "COPY 1:2 Archives [COPYUID ...]",
+//     "CREATE \"Archives\""; a failed command ends with " [NO]"). STATUS
+//     results, CREATE, DELETE and RENAME are mailbox records of their own.
+//   - message: each FETCH response that carries message content. The
+//     whole message (BODY[], RFC822, BINARY[]) is analysed by
+//     dissect/message; a header alone (BODY[HEADER], HEADER.FIELDS,
+//     RFC822.HEADER) is analysed as a message without body and named in
+//     partial; other sections and byte ranges only give partial and size.
+//     ENVELOPE fills the header fields the analysis left empty and
+//     BODYSTRUCTURE, when the body was not fetched, fills mime and the
+//     attachments (their size is then the encoded size the server counts,
+//     and sha256 is empty); a response with only these has partial
+//     "ENVELOPE" and/or "BODYSTRUCTURE". APPEND messages are "appended".
+//   - finding: starttls-not-offered, starttls-refused, starttls-not-used,
+//     starttls-plaintext-injection, login-disabled-ignored, imap-preauth,
+//     and the spoofed-sender checks of dissect/message.
+//
+// It sets the session's Security (starttls when TLS followed a tagged OK
+// to STARTTLS, starttls-failed when refused, unanswered or not followed by
+// TLS) and AuthUser, and hands every byte after the STARTTLS reply to the
+// TLS dissector. After COMPRESS DEFLATE both directions are inflated.
+//
+// Literals are read by byte count, never by line: a literal holding
+// "a1 OK" lines is data. A literal over Limits.MaxLiteral is skipped by
+// count, keeping only its first Limits.MaxLine bytes (the header of a big
+// message). The dissector may start in the middle of a conversation,
+// resynchronises after capture gaps at the next line that starts a
+// command or a response (a gap inside a literal is subtracted from it),
+// bounds every buffer by session.Limits and never trusts the wire.
 package imap
 
 import (
