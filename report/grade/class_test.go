@@ -3,6 +3,7 @@ package grade
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -127,7 +128,7 @@ func rows(t *testing.T, dir string) map[string]map[string]string {
 func TestClassRows(t *testing.T) {
 	dir := gradeClass(t, "en")
 	got := rows(t, dir)
-	for _, id := range []string{"alice", "bob", "carol", "dave", "erin", "frank", "grace"} {
+	for _, id := range []string{"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"} {
 		if got[id] == nil {
 			t.Fatalf("no row for %s", id)
 		}
@@ -138,7 +139,7 @@ func TestClassRows(t *testing.T) {
 				t.Errorf("%s has %s points, alice %s", id, r["total"], got["alice"]["total"])
 			}
 		}
-		if got["alice"]["smtp-forgery"] != "2" || got["alice"]["smtp-starttls"] != "2" || got["alice"]["legal"] != "" {
+		if got["alice"]["total"] != got["alice"]["max"] || got["alice"]["legal"] != "" || got["alice"]["warnings"] != "" {
 			t.Errorf("alice: %v", got["alice"])
 		}
 	})
@@ -175,7 +176,7 @@ func TestClassRows(t *testing.T) {
 		}
 	})
 	t.Run("pcapng from any device is graded", func(t *testing.T) {
-		if e := got["erin"]; e["status"] != "graded" || e["smtp-starttls"] != "2" {
+		if e := got["erin"]; e["status"] != "graded" || e["imap-delete"] != "2" || e["imap-login"] != "1" {
 			t.Errorf("erin: %v", e)
 		}
 	})
@@ -188,4 +189,41 @@ func num2(t *testing.T, s string) float64 {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// TestNoSecretInOutput looks for every password the captures' facts say
+// was sent, and for any masked form of one, in every file grading writes.
+func TestNoSecretInOutput(t *testing.T) {
+	facts, _ := filepath.Glob("../../captures/*.facts.json")
+	if len(facts) == 0 {
+		t.Skip("captures/ is absent")
+	}
+	secrets := map[string]bool{}
+	for _, f := range facts {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v struct{ Users map[string]string }
+		if json.Unmarshal(b, &v) == nil {
+			for _, p := range v.Users {
+				if len(p) >= 4 {
+					secrets[p] = true
+				}
+			}
+		}
+	}
+	if len(secrets) == 0 {
+		t.Fatal("no password found in the facts")
+	}
+	for name, b := range outputs(t, gradeClass(t, "en")) {
+		for p := range secrets {
+			if bytes.Contains(b, []byte(p)) {
+				t.Errorf("%s shows a password", name)
+			}
+		}
+		if bytes.Contains(b, []byte("***")) {
+			t.Errorf("%s shows a masked secret", name)
+		}
+	}
 }

@@ -167,6 +167,9 @@ func fileItems(name string, fileNo int, r *pipeline.Result, order int) []*item {
 }
 
 func newItem(file string, fileNo int, rec record.Record) *item {
+	if c, ok := rec.(*record.Command); ok {
+		rec = withoutSecretArgs(c)
+	}
 	b, err := jsonl.Marshal(rec)
 	if err != nil {
 		return nil
@@ -194,4 +197,29 @@ func hasTraffic(items []*item) bool {
 		}
 	}
 	return false
+}
+
+// withoutSecretArgs returns a command whose arguments keep only what
+// names the user or the mechanism: the dissectors mask secrets, but a
+// masked password still shows its length and first and last characters,
+// which grading output has no reason to show.
+func withoutSecretArgs(c *record.Command) *record.Command {
+	keep := -1 // how many leading words of the arguments to keep
+	switch c.Verb {
+	case "LOGIN", "AUTHENTICATE", "AUTH", "APOP":
+		keep = 1
+	case "PASS":
+		keep = 0
+	}
+	if keep < 0 || c.Args == "" {
+		return c
+	}
+	cp := *c
+	words := strings.Fields(c.Args)
+	kept := words[:min(keep, len(words))]
+	if len(words) > keep {
+		kept = append(kept, "[secret hidden]")
+	}
+	cp.Args = strings.Join(kept, " ")
+	return &cp
 }

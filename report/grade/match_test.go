@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -110,5 +111,29 @@ func TestSecretsNeverMatched(t *testing.T) {
 	}
 	if it.fields["password_len"] != float64(14) {
 		t.Errorf("password_len = %v", it.fields["password_len"])
+	}
+}
+
+func TestSecretArgsHidden(t *testing.T) {
+	tests := []struct{ verb, args, want string }{
+		{"LOGIN", `alice "W***********2"`, "alice [secret hidden]"},
+		{"AUTHENTICATE", "PLAIN AGFsaWNl****", "PLAIN [secret hidden]"},
+		{"AUTH", "LOGIN", "LOGIN"},
+		{"PASS", "********", " [secret hidden]"},
+		{"APOP", "alice 0123456789abcdef", "alice [secret hidden]"},
+		{"SELECT", "INBOX", "INBOX"},
+	}
+	for _, tc := range tests {
+		c := &record.Command{Proto: "imap", Verb: tc.verb, Args: tc.args, Packet: 4}
+		it := newItem("a.pcap", 0, c)
+		if got := it.fields["args"]; got != strings.TrimSpace(tc.want) {
+			t.Errorf("%s %s: args %q, want %q", tc.verb, tc.args, got, strings.TrimSpace(tc.want))
+		}
+		if strings.Contains(it.what, "*") {
+			t.Errorf("%s: description %q shows a masked secret", tc.verb, it.what)
+		}
+		if c.Args != tc.args {
+			t.Errorf("the record itself was changed")
+		}
 	}
 }

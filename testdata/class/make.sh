@@ -20,14 +20,17 @@ need() {
 find "$HERE" -mindepth 1 -maxdepth 1 ! -name make.sh -exec rm -rf {} +
 
 # alice: the whole lab in one folder, several captures.
-ALICE=(smtp-forgery.pcap smtp-starttls-openssl.pcap smtp-starttls-swaks.pcap smtp-starttls-refused.pcap)
+ALICE=(dns-mx.pcap imap-lab.pcap smtp-forgery.pcap smtp-starttls-openssl.pcap smtp-starttls-refused.pcap
+	gif-attachment.pcap smime-signed.pcap smime-encrypted.pcap)
 need "${ALICE[@]}"
 mkdir -p "$HERE/alice"
 for f in "${ALICE[@]}"; do cp "$CAP/$f" "$HERE/alice/"; done
 
-# bob: missing steps, one capture with only an authenticated submission.
-need smtp-auth-login.pcap
-cp "$CAP/smtp-auth-login.pcap" "$HERE/bob.pcap"
+# bob: missing steps: an IMAP login and an authenticated submission, in
+# a folder, nothing else.
+need imap-auth-login.pcap smtp-auth-login.pcap
+mkdir -p "$HERE/bob"
+cp "$CAP/imap-auth-login.pcap" "$CAP/smtp-auth-login.pcap" "$HERE/bob/"
 
 # carol: sends the James Bond forgery to someone else (alice), not to
 # herself: the legal flag of the lab.
@@ -40,30 +43,14 @@ need smtp-forgery-2047.pcap
 size=$(stat -c %s "$CAP/smtp-forgery-2047.pcap")
 head -c $((size - 100)) "$CAP/smtp-forgery-2047.pcap" >"$HERE/dave.pcap"
 
-# erin: a pcapng as `tcpdump -i any` writes it (Linux cooked v2 link
-# layer), made from the STARTTLS capture by swapping each frame's
-# Ethernet header for the cooked header the any device puts there.
-need smtp-starttls-swaks.pcap
-python3 - "$CAP/smtp-starttls-swaks.pcap" "$HERE/erin.tmp.pcap" <<'PY'
-import struct, sys
-src, dst = sys.argv[1], sys.argv[2]
-data = open(src, "rb").read()
-magic, vmaj, vmin, tz, sig, snap, link = struct.unpack("<IHHiIII", data[:24])
-assert magic == 0xA1B2C3D4 and link == 1, "expected a little-endian Ethernet pcap"
-out = [struct.pack("<IHHiIII", magic, vmaj, vmin, tz, sig, snap, 276)]  # LINKTYPE_LINUX_SLL2
-off = 24
-while off + 16 <= len(data):
-    sec, usec, incl, orig = struct.unpack("<IIII", data[off:off + 16])
-    frame = data[off + 16:off + 16 + incl]
-    off += 16 + incl
-    ethertype, payload = frame[12:14], frame[14:]
-    # protocol, reserved, ifindex 1 (lo), ARPHRD_LOOPBACK, outgoing, address length 6, address
-    sll2 = ethertype + b"\0\0" + struct.pack(">IHBB", 1, 772, 4, 6) + frame[6:12] + b"\0\0"
-    out.append(struct.pack("<IIII", sec, usec, incl + 6, orig + 6) + sll2 + payload)
-open(dst, "wb").write(b"".join(out))
-PY
-editcap -F pcapng "$HERE/erin.tmp.pcap" "$HERE/erin.pcapng"
-rm "$HERE/erin.tmp.pcap"
+# erin: a pcapng from `tcpdump -i any` (Linux cooked v2 link layer): the
+# IMAP lab sequence captured on the any device, saved as pcapng.
+need imap-lab-sll2.pcap
+editcap -F pcapng "$CAP/imap-lab-sll2.pcap" "$HERE/erin.pcapng"
+
+# heidi: the whole lab in one pcapng capture.
+need lab-session-ng.pcapng
+cp "$CAP/lab-session-ng.pcapng" "$HERE/heidi.pcapng"
 
 # frank: an empty file.
 : >"$HERE/frank.pcap"
@@ -84,5 +71,6 @@ dave,alice@grenoble-inp.example
 erin,alice@grenoble-inp.example
 frank,frank@grenoble-inp.example
 grace,grace@grenoble-inp.example
+heidi,alice@grenoble-inp.example
 CSV
 echo "class written to $HERE"
