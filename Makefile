@@ -19,7 +19,7 @@ help:
 	@echo "make demo      build mailwire and analyse a bundled capture"
 	@echo "make test      install what the tests need, then lint, unit, integration and short fuzz runs"
 	@echo "make build     build $(BIN) (with live capture when libpcap headers are there)"
-	@echo "make bench     benchmarks of every stage and end to end (BENCHTIME=$(BENCHTIME))"
+	@echo "make bench     benchmarks of every stage, then end to end on a BENCH_MB (1024) MB capture vs the floor and tshark"
 	@echo "make fuzz      run every fuzz target for FUZZTIME each (default $(FUZZTIME))"
 	@echo "make captures  regenerate captures/ with real servers on loopback (root)"
 	@echo "make lint      gofmt and go vet"
@@ -68,8 +68,13 @@ fuzz:
 		done; \
 	done
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+# Go benchmarks of every stage, then the whole analysis of a synthetic
+# capture of BENCH_MB megabytes beside the floor and tshark.
+BENCH_MB ?= 1024
+
+bench: build
+	MAILWIRE_BENCH_MB=64 $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+	$(GO) run ./cmd/mailbench -mb $(BENCH_MB) -mailwire $(BIN)
 
 captures:
 	bash captures/make.sh

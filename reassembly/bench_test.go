@@ -20,7 +20,7 @@ func (discard) Close(time.Time, int64)                                          
 // BenchmarkFloor reads, decodes and reassembles a capture and throws the
 // data away: the speed no analysis can beat.
 func BenchmarkFloor(b *testing.B) {
-	path, err := mailgen.BenchFile(mailgen.BenchMB())
+	path, _, err := mailgen.BenchFile(mailgen.BenchMB())
 	if err != nil {
 		b.Fatal(err)
 	}

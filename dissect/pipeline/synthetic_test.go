@@ -68,7 +68,7 @@ func same(t *testing.T, what string, got, want []string) {
 }
 
 func benchCapture(b *testing.B) string {
-	path, err := mailgen.BenchFile(mailgen.BenchMB())
+	path, _, err := mailgen.BenchFile(mailgen.BenchMB())
 	if err != nil {
 		b.Fatal(err)
 	}

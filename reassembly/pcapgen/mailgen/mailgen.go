@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand"
@@ -271,20 +272,31 @@ func WriteFile(path string, opt Options) (*Expected, error) {
 }
 
 // BenchFile returns a synthetic capture of about mb megabytes in the
-// system's temporary folder, generating it unless a previous run did: the
-// same options always give the same bytes.
-func BenchFile(mb int) (string, error) {
+// system's temporary folder, with what it holds, generating it unless a
+// previous run did: the same options always give the same bytes.
+func BenchFile(mb int) (string, *Expected, error) {
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("mailwire-bench-%dMB.pcap", mb))
-	if _, err := os.Stat(path); err == nil {
-		return path, nil
+	expPath := path + ".expected.json"
+	var exp Expected
+	if b, err := os.ReadFile(expPath); err == nil && json.Unmarshal(b, &exp) == nil {
+		if _, err := os.Stat(path); err == nil {
+			return path, &exp, nil
+		}
 	}
-	tmp := path + ".tmp"
 	// About 450 KB per session with a 300 KB attachment.
 	opt := Options{Seed: 1, Sessions: max(mb*1000/450, 3), Concurrent: 32, Attachment: 300_000, STARTTLS: 10}
-	if _, err := WriteFile(tmp, opt); err != nil {
-		return "", err
+	got, err := WriteFile(path+".tmp", opt)
+	if err != nil {
+		return "", nil, err
 	}
-	return path, os.Rename(tmp, path)
+	b, err := json.Marshal(got)
+	if err == nil {
+		err = os.WriteFile(expPath, b, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(path+".tmp", path)
+	}
+	return path, got, err
 }
 
 // BenchMB reads the benchmark capture size from MAILWIRE_BENCH_MB
