@@ -41,7 +41,7 @@ func (b *body) add(p []byte, frame, max int64) {
 	b.buf = append(b.buf, p...)
 }
 
-func (b *body) lose(frame int64) {
+func (b *body) lose() {
 	if b != nil {
 		b.lost = true
 	}

@@ -102,6 +102,7 @@ func (h *handler) sessionFindings() {
 			Lab:      "1.2.6",
 			Detail: "The server offered STARTTLS in its EHLO reply, but the client never asked for it: " +
 				"anyone on the path reads " + what(f.firstAuth, f.firstMail) + " of this session.",
+			Args: map[string]string{"capabilities": strings.Join(f.caps, ", ")},
 		})
 	}
 	if f.refusedReply > 0 || f.refusedCmd > 0 {

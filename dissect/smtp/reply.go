@@ -85,12 +85,12 @@ func (h *handler) dispatch(r *reply) {
 	h.replies++
 	if h.mode == modeData {
 		// The server only speaks after the lone dot: it was lost.
-		h.body.lose(r.frame)
+		h.body.lose()
 		h.warn(r.frame, "", "server replied before the end of the message")
 		h.endData(0)
 	}
 	if h.replies == 1 && r.code == "220" && (len(h.pending) == 0 || h.pending[0].kind != kindStartTLS) {
-		h.greeted, h.synced = true, true
+		h.synced = true
 		return
 	}
 	if len(h.pending) == 0 {

@@ -43,8 +43,7 @@ type handler struct {
 
 	// synced is set once a client line parsed as a known command: until
 	// then (mid-stream start, or after a gap) other lines are not trusted.
-	synced  bool
-	greeted bool
+	synced bool
 	// replies counts the replies seen, to tell the greeting from a reply.
 	replies int
 	pending []*pending
@@ -154,7 +153,7 @@ func (h *handler) readServer() {
 func (h *handler) clientGap(ev *stream.Event) {
 	switch h.mode {
 	case modeData:
-		h.body.lose(ev.Frame)
+		h.body.lose()
 		h.warn(ev.Frame, "", "%d client bytes missing inside a message", ev.Gap)
 	case modeBDAT:
 		h.chunkGap(ev)
@@ -182,7 +181,7 @@ func (h *handler) serverGap(ev *stream.Event) {
 // Close flushes what is still open when the conversation ends.
 func (h *handler) Close(end time.Time, frame int64) {
 	if h.mode == modeData {
-		h.body.lose(frame)
+		h.body.lose()
 		h.warn(frame, "", "conversation ended inside a message")
 		h.endData(0)
 	}
