@@ -107,6 +107,9 @@ type facts struct {
 	Snaplen       int `json:"snaplen"`
 	Conversations []struct {
 		Proto  string `json:"proto"`
+		Client struct {
+			Port int `json:"port"`
+		} `json:"client"`
 		Server struct {
 			Port int `json:"port"`
 		} `json:"server"`

@@ -148,10 +148,19 @@ func TestCredentialFindingsMatchCaptureFacts(t *testing.T) {
 				t.Skip("payloads cut by the snapshot length: the logins are not in the capture")
 			}
 			c := analyse(t, path)
+			// A login is identified by the client port of its conversation
+			// and the user name: a capture may hold the same user in clear
+			// and over TLS.
+			clientPort := map[string]string{}
+			for _, r := range c.Records {
+				if s, ok := r.(*record.Session); ok {
+					clientPort[s.ID] = s.Client[strings.LastIndexByte(s.Client, ':')+1:]
+				}
+			}
 			flagged := map[string]bool{}
 			for _, r := range c.Records {
 				if fd, ok := r.(*record.Finding); ok && fd.ID == "cleartext-credentials" {
-					flagged[fd.Args["user"]] = true
+					flagged[clientPort[fd.Session]+" "+fd.Args["user"]] = true
 				}
 			}
 			for _, conv := range f.Conversations {
@@ -160,9 +169,9 @@ func TestCredentialFindingsMatchCaptureFacts(t *testing.T) {
 						continue
 					}
 					clear := conv.TLS.Mode == "none"
-					if flagged[a.Username] != clear {
-						t.Errorf("%s login of %q (tls %s): cleartext-credentials raised = %v", a.Mechanism, a.Username,
-							conv.TLS.Mode, flagged[a.Username])
+					if flagged[fmt.Sprint(conv.Client.Port)+" "+a.Username] != clear {
+						t.Errorf("%s login of %q from port %d (tls %s): cleartext-credentials raised = %v", a.Mechanism, a.Username,
+							conv.Client.Port, conv.TLS.Mode, !clear)
 					}
 				}
 			}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -44,6 +45,9 @@ func writers() map[string]func(*bytes.Buffer, []Capture, *record.Summary, Option
 	}
 }
 
+// liveLink is a markdown link whose closing bracket is not escaped.
+var liveLink = regexp.MustCompile(`[^\\]\]\(javascript:`)
+
 func TestWireTextComesOutInert(t *testing.T) {
 	caps := []Capture{hostileCapture()}
 	sum := &record.Summary{Captures: 1, Warnings: []string{hostile}}
@@ -67,7 +71,7 @@ func TestWireTextComesOutInert(t *testing.T) {
 				if !strings.Contains(out, "evil") {
 					t.Error("the hostile subject is not shown at all")
 				}
-				if name == "markdown" && strings.Contains(out, "](javascript:") {
+				if name == "markdown" && liveLink.MatchString(out) {
 					t.Error("markdown holds a live link")
 				}
 				if name == "html" && strings.Contains(out, "<script") {

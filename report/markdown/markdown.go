@@ -131,13 +131,15 @@ func code(s string) string {
 }
 
 // esc makes s inert markdown: every punctuation mark that could start
-// emphasis, a link, HTML or a table cell is backslash-escaped.
+// emphasis, code, a link, HTML, an entity or a table cell is
+// backslash-escaped. Parentheses and "!" need no escape once the
+// brackets of a link or image are escaped; values never start a line.
 func esc(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
 		switch r {
-		case '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '#', '+', '!', '|', '<', '>', '~', '&':
+		case '\\', '`', '*', '_', '{', '}', '[', ']', '#', '|', '<', '>', '~', '&':
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
