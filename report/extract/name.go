@@ -37,7 +37,9 @@ func SafeName(name string) string {
 		}
 		b.WriteRune(r)
 	}
-	name = strings.Trim(b.String(), ". ")
+	// Shortened first so that the checks below see the final name; one
+	// byte is left for the "_" a device name gets.
+	name = strings.Trim(shorten(b.String(), maxName-1), ". ")
 	if name == "" {
 		return "unnamed"
 	}
@@ -45,7 +47,7 @@ func SafeName(name string) string {
 	if windowsDevices[strings.ToUpper(strings.TrimRight(base, " "))] {
 		name = "_" + name
 	}
-	return shorten(name, maxName)
+	return name
 }
 
 // shorten cuts a name to at most n bytes on a rune boundary, keeping a
