@@ -113,6 +113,9 @@ func NewReader(name string, r io.Reader, closer io.Closer) (*Reader, error) {
 		c.Format = "pcapng"
 		c.ng, err = pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{SkipUnknownVersion: true})
 	default:
+		if tar, _ := br.Peek(262); len(tar) == 262 && string(tar[257:]) == "ustar" {
+			return nil, fmt.Errorf("%w: it is a tar archive; extract it first (tar xf) and read the capture inside", ErrUnknownFormat)
+		}
 		return nil, ErrUnknownFormat
 	}
 	if err != nil {
