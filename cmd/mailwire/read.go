@@ -123,6 +123,7 @@ func collect(results []pipeline.FileResult, stderr io.Writer) ([]report.Capture,
 func explain(err error) string {
 	msg := err.Error()
 	switch {
+	case strings.Contains(msg, "tar archive"):
 	case strings.Contains(msg, "unknown magic"):
 		msg += " (is it a capture? save it from Wireshark as pcap or pcapng)"
 	case strings.Contains(msg, "no such file"):
@@ -157,6 +158,9 @@ func summarize(caps []report.Capture) *record.Summary {
 
 // finish renders the report and chooses the exit code.
 func finish(caps []report.Capture, failed bool, out *outputFlags, stdout, stderr io.Writer) int {
+	if failed && len(caps) == 0 {
+		return exitUsage
+	}
 	sum := summarize(caps)
 	w := stdout
 	if out.output != "" {
