@@ -32,7 +32,7 @@ func (h *handler) startAuth(p *pending, args string) {
 		p.cmd.Args += " ="
 	default:
 		a.x.Client(decode([]byte(ir)))
-		p.cmd.Args += " " + record.Mask(ir)
+		p.cmd.Args += " " + clean([]byte(record.Mask(ir)), maxArgs)
 	}
 	p.auth = a
 	h.auth = a
