@@ -73,6 +73,9 @@ func (b *builder) findingText(f *record.Finding) (title, detail string) {
 	for k, v := range f.Args {
 		args[k] = wire(v, maxShort)
 	}
+	if s, ok := args["subject"]; ok && s == "" {
+		args["subject"] = b.tr.T("message.no-subject")
+	}
 	if d, ok := args["direction"]; ok {
 		args["direction"] = b.tr.T("direction." + directionKey(d))
 	}

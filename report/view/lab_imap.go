@@ -57,6 +57,7 @@ func acceptedKey(a *bool) string {
 // labSelect (1.1.3): how many messages, and the [UNSEEN n] trap.
 func (b *builder) labSelect() *answer {
 	var a *answer
+	noted := false
 	for _, m := range b.ix.mailbox {
 		if m.Exists == nil && m.UnseenCount == nil || !b.onIMAP(m.Session) {
 			continue
@@ -75,8 +76,10 @@ func (b *builder) labSelect() *answer {
 		if m.UnseenCount != nil {
 			a.say(b, "lab.1.1.3.count", "mailbox", name, "n", num(m.UnseenCount))
 		}
-		if m.Unseen != nil {
+		if m.Unseen != nil && !noted {
+			// Said once: the trap is the same for every mailbox.
 			a.note(b, "lab.1.1.3.first", "n", num(m.Unseen), "mailbox", name)
+			noted = true
 		}
 	}
 	return a
@@ -98,6 +101,10 @@ func (b *builder) labFetch() *answer {
 		id := wire(m.IMAPSeq, 20)
 		if m.IMAPUID != "" {
 			id += " (UID " + wire(m.IMAPUID, 20) + ")"
+		}
+		if m.Subject == "" && m.From == "" && m.Partial != "" {
+			a.say(b, "lab.1.1.4.part", "id", id, "part", wire(m.Partial, maxShort), "frame", itoa(m.Packet))
+			continue
 		}
 		a.say(b, "lab.1.1.4.message", "id", id, "subject", wire(m.Subject, maxLong),
 			"from", wire(m.From, maxShort), "frame", itoa(m.Packet))

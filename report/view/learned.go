@@ -93,6 +93,7 @@ func (b *builder) messageLines(n int, m *record.Message) []Line {
 			lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: t.T(key) + " "}, {Text: value, Style: style}}})
 		}
 	}
+	add("message.part", wire(m.Partial, maxShort), Plain)
 	add("message.subject", wire(m.Subject, maxLong), Strong)
 	add("message.from", wire(m.From, maxLong), Plain)
 	add("message.to", wire(strings.Join(m.To, ", "), maxLong), Plain)

@@ -13,20 +13,43 @@ func (b *builder) mailboxes() *Block {
 	}
 	t := b.tr
 	tab := &Table{Head: []string{t.T("col.session"), t.T("col.mailbox"), t.T("col.command"),
-		t.T("col.exists"), t.T("col.recent"), t.T("col.unseen"), t.T("col.activity"), t.T("col.frames")}}
+		t.T("col.exists"), t.T("col.recent"), t.T("col.unseen"), t.T("col.frames")}}
+	var events []Line
 	for _, m := range b.ix.mailbox {
 		tab.Rows = append(tab.Rows, []Span{
 			{Text: wire(m.Session, maxShort)},
 			{Text: wire(m.Name, maxShort), Style: Strong},
-			{Text: wire(m.Command, maxShort)},
+			{Text: dash(wire(m.Command, maxShort))},
 			{Text: num(m.Exists)},
 			{Text: num(m.Recent)},
 			{Text: b.unseenText(m)},
-			{Text: wire(strings.Join(m.Events, "; "), maxLong)},
 			{Text: frames(m.Packet)},
 		})
+		events = append(events, b.eventLines(m)...)
 	}
-	return &Block{Title: t.T("learned.mailboxes"), Table: tab}
+	return &Block{Title: t.T("learned.mailboxes"), Table: tab, Lines: events}
+}
+
+// maxEvents caps the events listed per mailbox record.
+const maxEvents = 12
+
+// eventLines lists what happened to a mailbox's messages: flags set,
+// expunged, copied, one line each.
+func (b *builder) eventLines(m *record.Mailbox) []Line {
+	if len(m.Events) == 0 {
+		return nil
+	}
+	head := b.tr.T("mailbox.events", "session", wire(m.Session, maxShort), "mailbox", wire(m.Name, maxShort),
+		"frame", itoa(m.Packet))
+	lines := []Line{{Spans: []Span{{Text: head, Style: Strong}}}}
+	for i, e := range m.Events {
+		if i == maxEvents {
+			lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: b.tr.T("lab.more", "n", strconv.Itoa(len(m.Events)-maxEvents)), Style: Dim}}})
+			break
+		}
+		lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: wire(e, maxLong)}}})
+	}
+	return lines
 }
 
 // unseenText keeps apart the two numbers students confuse: [UNSEEN n] is
