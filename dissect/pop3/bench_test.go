@@ -1,6 +1,7 @@
 package pop3
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -8,6 +9,57 @@ import (
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
+
+// segments cuts a conversation into 1460-byte events, as a real one
+// arrives.
+func segments(script []ev) []stream.Event {
+	var events []stream.Event
+	for _, e := range script {
+		dir := stream.ClientToServer
+		if e.dir == 'S' {
+			dir = stream.ServerToClient
+		}
+		for s := e.data; len(s) > 0; {
+			n := min(len(s), 1460)
+			events = append(events, stream.Event{Dir: dir, Data: []byte(s[:n]), Frame: int64(len(events) + 1)})
+			s = s[n:]
+		}
+	}
+	return events
+}
+
+func runEvents(b *testing.B, events []stream.Event) {
+	var size int64
+	for _, e := range events {
+		size += int64(len(e.Data))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(record.Record) {}, nil)
+		h := New(s)
+		for i := range events {
+			h.Handle(&events[i])
+		}
+		h.Close(events[0].Time, int64(len(events)))
+	}
+}
+
+// BenchmarkPOP3Listing measures the dissector alone, without message
+// analysis: a client that lists and checks a 5000-message maildrop.
+func BenchmarkPOP3Listing(b *testing.B) {
+	var list, uidl strings.Builder
+	for i := 1; i <= 5000; i++ {
+		fmt.Fprintf(&list, "%d %d\r\n", i, 1000+i)
+		fmt.Fprintf(&uidl, "%d 000%08dabcdef\r\n", i, i)
+	}
+	script := []ev{S(greeting), C("USER bob\r\n"), S("+OK\r\n"), C("PASS secret\r\n"), S("+OK\r\n"),
+		C("LIST\r\n"), S("+OK\r\n" + list.String() + ".\r\n"), C("UIDL\r\n"), S("+OK\r\n" + uidl.String() + ".\r\n")}
+	for i := 1; i <= 500; i++ {
+		script = append(script, C(fmt.Sprintf("LIST %d\r\n", i)), S(fmt.Sprintf("+OK %d %d\r\n", i, 1000+i)))
+	}
+	runEvents(b, segments(append(script, C("QUIT\r\n"), S("+OK\r\n"))))
+}
 
 // BenchmarkPOP3 measures a session that logs in and fetches ten messages
 // of about 100 KB in 1460-byte segments, as a real download arrives.
