@@ -8,6 +8,16 @@
 // order, and asks for the Credential when the server answers. The Exchange
 // only stores bounded copies of the messages; it decodes them when asked,
 // so a garbled exchange costs nothing until then and never panics.
+//
+// Hash, for challenge-response mechanisms, is in the form a cracker reads
+// directly:
+//
+//	CRAM-MD5  $cram_md5$base64(challenge)$base64(user digest)   hashcat 10200, John
+//	NTLMv2    user::domain:challenge:ntproofstr:blob             hashcat 5600, John netntlmv2
+//	NTLMv1    user::domain:lmresponse:ntresponse:challenge       hashcat 5500, John netntlm
+//
+// SCRAM and DIGEST-MD5 exchanges can be attacked offline too, but no common
+// tool reads them, so their Hash stays empty.
 package sasl
 
 import (
