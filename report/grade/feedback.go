@@ -98,7 +98,7 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 		it := feedbackItem{Met: o.Met, Question: clean(cr.Question), Title: clean(cr.Title.In(lang)),
 			Points: num(o.Points) + "/" + num(cr.Points)}
 		for _, e := range o.Evidence {
-			it.Proof = append(it.Proof, clean(fmt.Sprintf("%s, frame.number == %d: %s", e.File, e.Frame, e.What)))
+			it.Proof = append(it.Proof, clean(fmt.Sprintf("%s, %s frame.number == %d: %s", e.File, w["filter"], e.Frame, e.What)))
 		}
 		if !o.Met {
 			it.Hint = clean(cr.Hint.In(lang))
