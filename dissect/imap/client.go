@@ -202,10 +202,14 @@ func (h *Handler) addPending(c *command) {
 	h.pending = append(h.pending, c)
 }
 
-// takePending removes and returns the oldest command with this tag.
+// takePending removes and returns the command a tagged reply completes:
+// the latest one sent with this tag. Tags are unique when clients
+// pipeline; a tag used again (the lab types "." every time) means the
+// replies to the earlier commands were lost in the capture, and these
+// stay unanswered.
 func (h *Handler) takePending(tag string) *command {
-	for i, c := range h.pending {
-		if c.tag == tag {
+	for i := len(h.pending) - 1; i >= 0; i-- {
+		if c := h.pending[i]; c.tag == tag {
 			h.pending = append(h.pending[:i], h.pending[i+1:]...)
 			return c
 		}
@@ -217,6 +221,13 @@ func (h *Handler) takePending(tag string) *command {
 func (h *Handler) finishUnanswered(c *command) {
 	if c.cred != nil {
 		h.s.Emit(c.cred)
+	}
+	if c.view != nil {
+		// A SELECT whose reply was lost: what it showed still counts.
+		if h.selecting == c.view {
+			h.selecting = nil
+		}
+		h.emitView(c.view)
 	}
 	if c == h.idle {
 		h.idle = nil

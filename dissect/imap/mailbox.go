@@ -14,6 +14,19 @@ const maxEvents = 1000
 type mailboxView struct {
 	rec     *record.Mailbox
 	dropped int
+	emitted bool
+}
+
+// emitView reports a mailbox view once.
+func (h *Handler) emitView(v *mailboxView) {
+	if v == nil || v.emitted {
+		return
+	}
+	v.emitted = true
+	if v.dropped > 0 {
+		h.s.Warn(v.rec.Packet, "imap: %d events of mailbox %q not kept", v.dropped, v.rec.Name)
+	}
+	h.s.Emit(v.rec)
 }
 
 // startSelect prepares the view a SELECT or EXAMINE fills.
@@ -36,11 +49,11 @@ func (h *Handler) finishSelect(c *command, st status) {
 		h.selecting = nil
 	}
 	c.view.rec.Status = st.word
-	if st.word == "OK" {
+	if st.word == "OK" && !c.view.emitted {
 		h.mbox = c.view
 		return
 	}
-	h.s.Emit(c.view.rec)
+	h.emitView(c.view)
 }
 
 // closeMailbox reports the selected mailbox and deselects it.
@@ -48,10 +61,7 @@ func (h *Handler) closeMailbox() {
 	if h.mbox == nil {
 		return
 	}
-	if h.mbox.dropped > 0 {
-		h.s.Warn(h.mbox.rec.Packet, "imap: %d events of mailbox %q not kept", h.mbox.dropped, h.mbox.rec.Name)
-	}
-	h.s.Emit(h.mbox.rec)
+	h.emitView(h.mbox)
 	h.mbox = nil
 }
 
