@@ -37,7 +37,10 @@ func (wk *walker) attachment(e *entity) {
 	if out != nil {
 		dst = io.MultiWriter(sum, sniff, out)
 	}
-	n, err := io.Copy(dst, io.LimitReader(r, limit))
+	if wk.copyBuf == nil {
+		wk.copyBuf = make([]byte, 16<<10)
+	}
+	n, err := io.CopyBuffer(dst, io.LimitReader(r, limit), wk.copyBuf)
 	if out != nil {
 		if cerr := out.Close(); cerr != nil && wk.saveErr == nil {
 			wk.saveErr = cerr
@@ -47,7 +50,7 @@ func (wk *walker) attachment(e *entity) {
 		}
 	}
 	if err == nil && n == limit {
-		rest, rerr := io.Copy(io.Discard, r)
+		rest, rerr := io.CopyBuffer(io.Discard, r, wk.copyBuf)
 		if rest > 0 {
 			a.Truncated = true
 			wk.w.add("attachment %q larger than %d bytes: hashed its first %d bytes only", clip(a.Filename, 60), limit, limit)

@@ -31,9 +31,9 @@ func decoder(cte string, body []byte) (io.Reader, bool) {
 // costs a few bytes, not the attachment.
 type base64Reader struct {
 	r    io.Reader
-	in   [4096]byte
+	in   [2048]byte
 	out  []byte // decoded bytes not yet returned
-	buf  [3 * 4096 / 4]byte
+	buf  [3 * 2048 / 4]byte
 	q    uint32 // sextets of the current quantum
 	n    int    // how many sextets q holds
 	done bool

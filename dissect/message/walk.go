@@ -25,6 +25,7 @@ type walker struct {
 	previewDone             bool
 	// save, when set, receives the decoded bytes of every attachment.
 	save    func(a *record.Attachment) (io.WriteCloser, error)
+	copyBuf []byte // shared by the attachments of one message
 	saveErr error
 }
 
