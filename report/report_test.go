@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -53,4 +54,22 @@ func TestGoldenLabSequence(t *testing.T) {
 	}
 	opt := Options{Lang: "en", Width: 100, Color: true}
 	golden(t, "lab.en.color.txt", render(t, func(b *bytes.Buffer) error { return WriteText(b, caps, sum, opt) }))
+}
+
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+func TestColorOnlyAddsEscapes(t *testing.T) {
+	c := labCapture()
+	caps, sum := []Capture{c}, labSummary(c)
+	plain := render(t, func(b *bytes.Buffer) error { return WriteText(b, caps, sum, Options{Lang: "fr"}) })
+	colored := render(t, func(b *bytes.Buffer) error { return WriteText(b, caps, sum, Options{Lang: "fr", Color: true}) })
+	if bytes.Equal(plain, colored) {
+		t.Fatal("Color changed nothing")
+	}
+	if bytes.Contains(plain, []byte("\x1b")) {
+		t.Error("escape sequence without Color")
+	}
+	if got := ansi.ReplaceAll(colored, nil); !bytes.Equal(got, plain) {
+		t.Error("coloured text differs from plain text once its escapes are removed")
+	}
 }

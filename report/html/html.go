@@ -19,9 +19,7 @@ var pageTemplate string
 //go:embed style.css
 var styleSheet string
 
-var page = template.Must(template.New("page").Funcs(template.FuncMap{
-	"indent": func(n int) int { return n },
-}).Parse(pageTemplate))
+var page = template.Must(template.New("page").Parse(pageTemplate))
 
 type capturePage struct {
 	view.Capture

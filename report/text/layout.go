@@ -155,9 +155,15 @@ func words(spans []view.Span) []word {
 }
 
 // wrapped prints spans as words filled up to the width; the first line
-// starts with first, continuation lines with indent spaces.
+// starts with first, continuation lines with indent spaces. Words of one
+// style are painted as one run, so colours cost one escape pair per run.
 func (tw *writer) wrapped(indent int, first string, spans []view.Span) {
-	var b strings.Builder
+	var b, run strings.Builder
+	var style view.Style
+	flush := func() {
+		b.WriteString(tw.paint(run.String(), style))
+		run.Reset()
+	}
 	b.WriteString(first)
 	col := runeLen(first)
 	for i, w := range words(spans) {
@@ -165,14 +171,20 @@ func (tw *writer) wrapped(indent int, first string, spans []view.Span) {
 		if w.space {
 			n++
 		}
+		if w.style != style {
+			flush()
+			style = w.style
+		}
 		if i > 0 && col+n > tw.width && col > indent {
+			flush()
 			b.WriteString("\n" + strings.Repeat(" ", indent))
 			col, n = indent, runeLen(w.text)
 		} else if w.space {
-			b.WriteString(" ")
+			run.WriteString(" ")
 		}
-		b.WriteString(tw.paint(w.text, w.style))
+		run.WriteString(w.text)
 		col += n
 	}
+	flush()
 	tw.w.WriteString(b.String() + "\n")
 }

@@ -73,7 +73,7 @@ func (tw *writer) doc(d *view.Doc) {
 	if len(d.Summary) > 0 {
 		tw.heading(d.SummaryTitle, "─", view.Strong)
 		tw.facts(d.Summary)
-		tw.warnings(d.Labels["label.warnings"], d.Warnings)
+		tw.warnings(d.Warnings)
 	}
 }
 
@@ -85,7 +85,7 @@ func (tw *writer) heading(title, rule string, st view.Style) {
 func (tw *writer) capture(c view.Capture) {
 	tw.w.WriteString(tw.paint("▌ "+c.Title, view.Strong) + "\n")
 	tw.facts(c.Facts)
-	tw.warnings("Warnings", c.Warnings)
+	tw.warnings(c.Warnings)
 	tw.w.WriteString("\n")
 	for _, s := range c.Sections {
 		tw.section(s)
@@ -102,7 +102,7 @@ func (tw *writer) facts(fs []view.Fact) {
 	}
 }
 
-func (tw *writer) warnings(title string, ws []string) {
+func (tw *writer) warnings(ws []string) {
 	for _, w := range ws {
 		tw.wrapped(4, "  ! ", []view.Span{{Text: w, Style: view.Medium}})
 	}
