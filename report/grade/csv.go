@@ -7,19 +7,20 @@ import (
 	"strings"
 )
 
-// WriteCSV writes one row per student: id, email, status, one column per
-// criterion with the points earned, total, the legal flag and warnings.
+// WriteCSV writes one row per student: id, email, status, the legal flag
+// (early, where a teacher cannot miss it), one column per criterion with
+// the points earned, total, max and warnings.
 func (c *Class) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	head := []string{"id", "email", "status"}
+	head := []string{"id", "email", "status", "legal"}
 	for _, cr := range c.Rubric.Criteria {
 		head = append(head, cr.ID)
 	}
-	head = append(head, "total", "max", "legal", "warnings")
+	head = append(head, "total", "max", "warnings")
 	cw.Write(safeRow(head))
 	max := num(c.Rubric.MaxPoints())
 	for _, s := range c.Students {
-		row := []string{s.ID, s.Email, s.status()}
+		row := []string{s.ID, s.Email, s.status(), s.legalText()}
 		for _, o := range s.outcomes(c.Rubric) {
 			if s.Unreadable != "" {
 				row = append(row, "")
@@ -27,7 +28,7 @@ func (c *Class) WriteCSV(w io.Writer) error {
 				row = append(row, num(o.Points))
 			}
 		}
-		row = append(row, num(s.Total), max, s.legalText(), strings.Join(s.Warnings, "; "))
+		row = append(row, num(s.Total), max, strings.Join(s.Warnings, "; "))
 		cw.Write(safeRow(row))
 	}
 	cw.Flush()

@@ -54,7 +54,7 @@ func TestCSVFormulaInjection(t *testing.T) {
 	if rows[1][0] != "'=cmd|' /C calc'!A0" || rows[1][1] != "'+33@x.example" || rows[1][len(rows[1])-1] != "'-bad; @evil" {
 		t.Errorf("row %q", rows[1])
 	}
-	if rows[2][0] != "'@bob" || rows[2][2] != "unreadable: =1+1" || rows[2][3] != "" {
+	if rows[2][0] != "'@bob" || rows[2][2] != "unreadable: =1+1" || rows[2][3] != "" || rows[2][4] != "" {
 		t.Errorf("unreadable row %q", rows[2])
 	}
 }

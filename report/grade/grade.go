@@ -17,7 +17,7 @@ import (
 
 // Options of a grading run.
 type Options struct {
-	Rubric *Rubric
+	Rubric *Rubric // nil means the built-in TP4 rubric
 	// Emails maps student ids to their addresses (students.csv).
 	Emails map[string]string
 	// Workers is how many captures are analysed at once; 0 means every core.
@@ -71,6 +71,9 @@ func Grade(students []Student, opt Options) *Class {
 		opt.Workers = runtime.NumCPU()
 	}
 	opt.Pipeline.Reveal = false
+	if opt.Rubric == nil {
+		opt.Rubric, _ = LoadRubric("")
+	}
 	var paths []string
 	for _, s := range students {
 		paths = append(paths, s.Files...)
