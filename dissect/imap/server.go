@@ -172,6 +172,14 @@ func (h *Handler) tagged(u *unit, tag string, t *Tokenizer) {
 		if h.client.cancelLiteral(tag, h.clientUnit) {
 			c = h.takePending(tag)
 		}
+		if c == nil && h.holdFor != nil && len(h.hold) > 0 {
+			// A reply to a command held after STARTTLS or COMPRESS:
+			// the server's answer to those was lost and the client
+			// went on in clear.
+			h.s.Warn(u.frame, "imap: reply to %s lost; the client went on in clear", h.holdFor.verb)
+			h.release()
+			c = h.takePending(tag)
+		}
 		if c == nil {
 			return
 		}

@@ -141,3 +141,16 @@ func TestLoginAfterRefusedStartTLSIsNotStartTLSNotUsed(t *testing.T) {
 		t.Fatalf("%s", r.dump())
 	}
 }
+
+func TestStartTLSReplyLostClientGoesOnInClear(t *testing.T) {
+	r := runDefault(t,
+		sv("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n"),
+		c("a STARTTLS\r\n"),
+		piece{dir: 1, gap: 40},
+		c("b LOGIN bob pw\r\n"),
+		sv("b OK hi\r\n"),
+	)
+	if r.command(t, "LOGIN").Status != "OK" || len(r.creds()) != 1 || r.s.Security != session.StartTLSFailed {
+		t.Fatalf("%s", r.dump())
+	}
+}
