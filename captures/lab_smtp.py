@@ -195,8 +195,7 @@ def smtp_auth_fail(f):
     w.cmd("*")
     code, _ = w.smtp()
     assert code == 501
-    conv["auth"].append({"mechanism": "LOGIN", "username": None, "password": None,
-                         "accepted": False, "initial_response": False, "cancelled": True, "reply": code})
+    conv["auth"].append(auth_fact("LOGIN", None, None, False, False, cancelled=True, reply=code))
     conv["auth"].append(auth_login(w, user, pw))
     conv["auth_user"] = user
     m = alice_note(20)

@@ -60,7 +60,7 @@ class Capture:
 
     def __enter__(self):
         flt = " or ".join("port %d" % p for p in self.ports)
-        cmd = ["tcpdump", "-i", self.iface, "-n", "-U", "--immediate-mode", "-s", str(self.snaplen), "-w", self.path]
+        cmd = ["tcpdump", "-i", self.iface, "-n", "-U", "--immediate-mode", "-Z", "root", "-s", str(self.snaplen), "-w", self.path]
         if self.link:
             cmd += ["-y", self.link]
         cmd.append(flt)
@@ -165,6 +165,11 @@ def auth_fact(mechanism, user, password, accepted, initial_response, **more):
         "initial_response": initial_response,
     }
     a.update(more)
+    # As in the JSON contract: the IMAP LOGIN command, POP3 USER/PASS and
+    # APOP are not SASL; the password crosses the wire except in the
+    # challenge-response mechanisms.
+    a["sasl"] = a.get("command") not in ("LOGIN", "USER/PASS", "APOP")
+    a["recoverable"] = mechanism not in ("CRAM-MD5", "APOP")
     return a
 
 

@@ -5,9 +5,10 @@
 # It installs what it needs, starts a private postfix, dovecot and dnsmasq
 # on 127.0.0.1 (and dovecot also on ::1) from the files in captures/conf,
 # drives every scenario of lab.py with real clients under tcpdump, writes
-# captures/<name>.pcap and captures/<name>.facts.json, and stops everything
-# it started when it exits. Nothing outside LAB and captures/ is changed,
-# apart from installing packages.
+# captures/<name>.pcap and captures/<name>.facts.json, checks them with
+# verify.py (tshark), and stops everything it started when it exits.
+# Nothing outside LAB and captures/ is changed, apart from installing
+# packages.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -140,6 +141,8 @@ main() {
 	[ "${MAILWIRE_KEEP:-}" = 1 ] || trap stop_servers EXIT
 	start_servers
 	MAILWIRE_LAB=$LAB "$PY" "$HERE/lab.py" --out "$HERE" "$@"
+	# Read every capture back with tshark against its facts.
+	"$PY" "$HERE/verify.py" "$HERE" "$@"
 }
 
 main "$@"
