@@ -1,7 +1,6 @@
 package grade
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -237,17 +236,4 @@ func kindNames() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// String shows a condition compactly, for messages and the README.
-func (c *Cond) String() string {
-	switch {
-	case c.All != nil:
-		return "all" + fmt.Sprint(c.All)
-	case c.Any != nil:
-		return "any" + fmt.Sprint(c.Any)
-	case c.Sequence != nil:
-		return "sequence" + fmt.Sprint(c.Sequence)
-	}
-	return fmt.Sprintf("kind=%s tests=%d", c.Kind, len(c.Tests))
 }

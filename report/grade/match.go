@@ -2,6 +2,7 @@ package grade
 
 import (
 	"encoding/json"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -109,12 +110,7 @@ func sortItems(in []*item) []*item {
 			out = append(out, it)
 		}
 	}
-	// insertion sort: evidence lists are short
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].order < out[j-1].order; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	sort.Slice(out, func(i, j int) bool { return out[i].order < out[j].order })
 	return out
 }
 
