@@ -21,7 +21,11 @@ func String(s string, max int) string {
 		return s
 	}
 	var b strings.Builder
-	b.Grow(min(len(s), 4*max+4))
+	grow := len(s)
+	if max > 0 && max < len(s) {
+		grow = 4*max + 4 // a rune is at most 4 bytes, plus the marker
+	}
+	b.Grow(grow)
 	n := 0
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
