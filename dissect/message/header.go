@@ -55,19 +55,22 @@ func (h header) has(name string) bool {
 func splitHeader(b []byte, w *warnings) (header, []byte) {
 	var h header
 	var cur []byte // the field being unfolded
+	dropped := 0
 	flush := func() {
 		if cur == nil {
 			return
 		}
-		if f, ok := parseField(cur); ok {
-			if len(h) < maxFields {
-				h = append(h, f)
-			} else if len(h) == maxFields {
-				w.add("more than %d header fields; the rest are ignored", maxFields)
-				h = append(h, field{}) // mark the warning as given
-			}
-		} else {
+		f, ok := parseField(cur)
+		switch {
+		case !ok:
 			w.add("malformed header line skipped: %q", clip(string(cur), 60))
+		case len(h) < maxFields:
+			h = append(h, f)
+		default:
+			if dropped == 0 {
+				w.add("more than %d header fields; the rest are ignored", maxFields)
+			}
+			dropped++
 		}
 		cur = nil
 	}
@@ -75,30 +78,21 @@ func splitHeader(b []byte, w *warnings) (header, []byte) {
 		line, rest := cutLine(b)
 		if len(line) == 0 {
 			flush()
-			return trimMark(h), rest
+			return h, rest
 		}
-		if line[0] == ' ' || line[0] == '\t' {
-			if cur != nil {
-				cur = append(cur, line...)
-			} else {
-				w.add("header continuation line without a field: %q", clip(string(line), 60))
-			}
-		} else {
+		switch {
+		case line[0] != ' ' && line[0] != '\t':
 			flush()
 			cur = append(make([]byte, 0, len(line)), line...)
+		case cur != nil:
+			cur = append(cur, line...)
+		default:
+			w.add("header continuation line without a field: %q", clip(string(line), 60))
 		}
 		b = rest
 	}
 	flush()
-	return trimMark(h), nil
-}
-
-// trimMark drops the empty marker field left by the field-count warning.
-func trimMark(h header) header {
-	if len(h) > maxFields {
-		return h[:maxFields]
-	}
-	return h
+	return h, nil
 }
 
 // cutLine returns the first line of b without its CRLF or bare LF, and the
