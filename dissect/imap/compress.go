@@ -17,7 +17,6 @@ var syncFlush = []byte{0, 0, 0xff, 0xff}
 // Bounds of the decompression of one direction.
 const (
 	maxPendingDeflate = 1 << 20  // compressed bytes waiting for a flush
-	maxInflatePerRead = 64 << 20 // output of one flush (a bomb stops here)
 	window            = 32 << 10 // deflate's history
 )
 
@@ -74,8 +73,8 @@ func (z *inflater) inflate(frame int64, out func([]byte)) {
 			z.remember(z.buf[:n])
 			out(z.buf[:n])
 		}
-		if total > maxInflatePerRead {
-			z.h.s.Warn(frame, "imap %s: one compressed run inflates to more than %d bytes; the rest of this direction is dropped", z.dir, maxInflatePerRead)
+		if limit := z.maxRun(); total > limit {
+			z.h.s.Warn(frame, "imap %s: one compressed run inflates to more than %d bytes; the rest of this direction is dropped", z.dir, limit)
 			z.broken = true
 			break
 		}
@@ -89,6 +88,14 @@ func (z *inflater) inflate(frame int64, out func([]byte)) {
 		break
 	}
 	z.pending = z.pending[:0]
+}
+
+// maxRun bounds the text one flushed run may inflate to: the largest
+// response kept (a message and the lines around it). Beyond that it is a
+// decompression bomb, or nothing this dissector would keep anyway.
+func (z *inflater) maxRun() int64 {
+	lim := z.h.s.Limits
+	return lim.MaxMessage + 4*int64(lim.MaxLine) + 64<<10
 }
 
 // remember keeps the last window bytes of output as the next dictionary.

@@ -5,6 +5,8 @@ import (
 	"compress/flate"
 	"strings"
 	"testing"
+
+	"github.com/mailwire/mailwire/dissect/session"
 )
 
 // deflater compresses one direction the way RFC 4978 peers do: one raw
@@ -80,5 +82,19 @@ func TestCompressGarbageIsWarnedNotFatal(t *testing.T) {
 	)
 	if len(r.s.Warnings) == 0 {
 		t.Fatalf("%s", r.dump())
+	}
+}
+
+func TestCompressBombIsBounded(t *testing.T) {
+	sz := newDeflater()
+	bomb := sz.flush("* 1 FETCH (BODY[] {100000000}\r\n" + strings.Repeat("\x00", 4<<20))
+	lim := session.DefaultLimits()
+	lim.MaxMessage = 1 << 20
+	r := run(t, lim,
+		c("a COMPRESS DEFLATE\r\n"), sv("a OK on\r\n"+bomb),
+		c("b NOOP\r\n"),
+	)
+	if !strings.Contains(strings.Join(r.s.Warnings, ";"), "inflates to more than") {
+		t.Fatalf("%q", r.s.Warnings)
 	}
 }
