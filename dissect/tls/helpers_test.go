@@ -95,22 +95,31 @@ func (r recorder) Write(p []byte) (int, error) {
 	return r.Conn.Write(p)
 }
 
-// handshake runs a real crypto/tls client and server over a pipe, lets
-// them exchange one line each way, and returns the bytes they wrote in
-// order. It returns the client's view of the connection too (nil when the
-// handshake failed).
+// handshake runs a real crypto/tls client and server over a loopback TCP
+// connection (a pipe would deadlock when one side gives up while the other
+// is still writing its flight), lets them exchange one line each way, and
+// returns the bytes they wrote in order, with the client's view of the
+// connection (nil when the handshake failed).
 func handshake(t testing.TB, client, server *gotls.Config) ([]chunk, *gotls.ConnectionState) {
 	t.Helper()
-	c, s := net.Pipe()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
 	var mu sync.Mutex
 	var out []chunk
-	cc := gotls.Client(recorder{c, stream.ClientToServer, &mu, &out}, client)
-	sc := gotls.Server(recorder{s, stream.ServerToClient, &mu, &out}, server)
 	done := make(chan error, 1)
 	go func() {
+		s, err := ln.Accept()
+		if err != nil {
+			done <- err
+			return
+		}
+		defer s.Close()
+		sc := gotls.Server(recorder{s, stream.ServerToClient, &mu, &out}, server)
 		if err := sc.Handshake(); err != nil {
 			done <- err
-			s.Close()
 			return
 		}
 		buf := make([]byte, 64)
@@ -120,6 +129,12 @@ func handshake(t testing.TB, client, server *gotls.Config) ([]chunk, *gotls.Conn
 		}
 		done <- err
 	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	cc := gotls.Client(recorder{c, stream.ClientToServer, &mu, &out}, client)
 	var state *gotls.ConnectionState
 	if err := cc.Handshake(); err == nil {
 		st := cc.ConnectionState()
@@ -128,10 +143,9 @@ func handshake(t testing.TB, client, server *gotls.Config) ([]chunk, *gotls.Conn
 		buf := make([]byte, 64)
 		cc.Read(buf)
 	}
-	// Close the pipe itself: close_notify from both ends at once would
-	// block on an unbuffered pipe.
+	// Close the socket itself: no close_notify, so that the recorded
+	// bytes end with the exchange.
 	c.Close()
-	s.Close()
 	<-done
 	mu.Lock()
 	defer mu.Unlock()
@@ -249,4 +263,26 @@ func records(typ uint8, msg []byte, size int) []byte {
 func md5hex(s string) string {
 	sum := md5.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+// serverHello builds a ServerHello handshake message; selected, when not
+// zero, goes in a supported_versions extension (TLS 1.3).
+func serverHelloMsg(version, cipher, selected uint16) []byte {
+	var b cryptobyte.Builder
+	b.AddUint8(msgServerHello)
+	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
+		b.AddUint16(version)
+		b.AddBytes(make([]byte, 32))
+		b.AddUint8(0)
+		b.AddUint16(cipher)
+		b.AddUint8(0)
+		if selected == 0 {
+			return
+		}
+		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+			b.AddUint16(extSupportedVersions)
+			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddUint16(selected) })
+		})
+	})
+	return b.BytesOrPanic()
 }

@@ -69,6 +69,33 @@ func TestRealHandshakes(t *testing.T) {
 			findings:   []string{"implicit-tls", "tls-handshake-failed"},
 		},
 		{
+			name: "TLS13ClientRejectsCertificateInEncryptedAlert",
+			client: &gotls.Config{ServerName: "mail.example.test", NextProtos: []string{"imap"},
+				Time: func() time.Time { return captureTime }},
+			server:  server(valid, 0, 0),
+			version: "TLS 1.3", sni: "mail.example.test", alert: "encrypted alert from client",
+			clientVers: []string{"TLS 1.3", "TLS 1.2"},
+			findings:   []string{"implicit-tls", "tls-handshake-failed"},
+		},
+		{
+			name: "TLS12ClientRejectsCertificateInClear",
+			client: &gotls.Config{ServerName: "mail.example.test", NextProtos: []string{"imap"}, MaxVersion: gotls.VersionTLS12,
+				Time: func() time.Time { return captureTime }},
+			server:  server(valid, 0, 0),
+			version: "TLS 1.2", certificate: true, sni: "mail.example.test", sans: []string{"mail.example.test"},
+			alert: "fatal bad_certificate (42) from client", clientVers: []string{"TLS 1.2"},
+			findings: []string{"implicit-tls", "tls-self-signed-certificate", "tls-handshake-failed"},
+		},
+		{
+			name:   "TLS13HelloRetryRequest",
+			client: client(0, gotls.VersionTLS13, "mail.example.test"),
+			server: &gotls.Config{Certificates: []gotls.Certificate{valid}, NextProtos: []string{"imap"},
+				CurvePreferences: []gotls.CurveID{gotls.CurveP384}},
+			version: "TLS 1.3", completed: true, sni: "mail.example.test",
+			clientVers: []string{"TLS 1.3", "TLS 1.2"},
+			findings:   []string{"implicit-tls"},
+		},
+		{
 			name:   "TLS11ChosenIsWeak",
 			client: client(gotls.VersionTLS10, gotls.VersionTLS11, ""), server: server(valid, gotls.VersionTLS10, gotls.VersionTLS11),
 			version: "TLS 1.1", certificate: true, completed: true,
@@ -432,5 +459,71 @@ func TestMidStreamSessionStillReported(t *testing.T) {
 	}
 	if len(res.sess.Warnings) > 0 {
 		t.Errorf("warnings %v", res.sess.Warnings)
+	}
+}
+
+func TestWeakTLS(t *testing.T) {
+	cbcOnly := hello{version: 0x0303, ciphers: []uint16{0xc013, 0xc014, 0x002f, 0x00ff}}
+	old := hello{version: 0x0301, ciphers: []uint16{0x0005, 0x000a, 0x002f}}
+	tests := []struct {
+		name     string
+		client   hello
+		server   []byte
+		severity string // "" when no weak-tls finding is expected
+		title    string
+		detail   []string
+	}{
+		{
+			name: "ModernClientAndServer", client: browserHello,
+			server: serverHelloMsg(0x0303, 0x1301, 0x0304),
+		},
+		{
+			name: "ClientOffersOnlyCBC", client: cbcOnly,
+			server:   serverHelloMsg(0x0303, 0xc013, 0),
+			severity: "low", title: "Weak TLS: the client offers only CBC suites",
+		},
+		{
+			name: "ServerChoosesRC4OverTLS10", client: old,
+			server:   serverHelloMsg(0x0301, 0x0005, 0),
+			severity: "high", title: "Weak TLS: the server chose TLS_RSA_WITH_RC4_128_SHA (RC4)",
+			detail: []string{"the server chose TLS 1.0", "the client offers TLS 1.0", "the client offers RC4, 3DES suites"},
+		},
+		{
+			name: "ServerChooses3DES", client: old,
+			server:   serverHelloMsg(0x0303, 0x000a, 0),
+			severity: "medium", title: "Weak TLS: the server chose TLS_RSA_WITH_3DES_EDE_CBC_SHA (3DES)",
+		},
+		{
+			name: "ServerChoosesSSL3", client: old,
+			server:   serverHelloMsg(0x0300, 0x002f, 0),
+			severity: "high", title: "Weak TLS: the server chose SSL 3.0",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := run(t, false, []chunk{
+				{dir: stream.ClientToServer, data: records(typeHandshake, tt.client.message(), 1<<14)},
+				{dir: stream.ServerToClient, data: records(typeHandshake, tt.server, 1<<14)},
+			})
+			f := res.finding("weak-tls")
+			if tt.severity == "" {
+				if f != nil {
+					t.Errorf("unexpected finding %+v", f)
+				}
+				return
+			}
+			if f == nil {
+				t.Fatalf("no weak-tls finding")
+			}
+			if f.Severity != tt.severity || f.Title != tt.title || f.Lab != "1.2.7" ||
+				!slices.Equal(f.Frames, []int64{1, 2}) {
+				t.Errorf("finding %+v", f)
+			}
+			for _, d := range tt.detail {
+				if !strings.Contains(f.Detail, d) {
+					t.Errorf("detail %q lacks %q", f.Detail, d)
+				}
+			}
+		})
 	}
 }
