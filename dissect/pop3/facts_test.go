@@ -48,6 +48,8 @@ type facts struct {
 	} `json:"conversations"`
 }
 
+// TestProjectCaptures checks the dissection of every POP3 capture of the
+// project against the facts of what was really sent.
 func TestProjectCaptures(t *testing.T) {
 	paths, _ := filepath.Glob(filepath.Join(captures, "pop3*.pcap"))
 	gz, _ := filepath.Glob(filepath.Join(captures, "pop3*.pcap.gz"))
@@ -58,8 +60,9 @@ func TestProjectCaptures(t *testing.T) {
 	for _, path := range paths {
 		name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".gz"), ".pcap")
 		t.Run(name, func(t *testing.T) {
-			k, out := analyse(t, path)
-			golden(t, name, out)
+			// No golden file: these captures are regenerated with new
+			// timestamps and challenges; their facts say what must hold.
+			k, _ := analyse(t, path)
 			raw, err := os.ReadFile(filepath.Join(captures, name+".facts.json"))
 			if err != nil {
 				t.Skipf("no facts for %s", name)
