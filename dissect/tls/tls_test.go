@@ -334,7 +334,14 @@ func TestNotTLSAfterSTARTTLS(t *testing.T) {
 			name:    "ClientSendsCleartextCommand",
 			chunks:  []chunk{{dir: stream.ClientToServer, data: []byte("EHLO client.example\r\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n")}},
 			side:    "client",
-			excerpt: `EHLO client.example\r\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n`,
+			excerpt: `EHLO client.example\r\nAUTH PLAIN ***\r\n`,
+		},
+		{
+			name: "SecretsInTheExcerptAreMasked",
+			chunks: []chunk{{dir: stream.ClientToServer,
+				data: []byte("a1 LOGIN alice Wonderland!42\r\nUSER bob\r\nPASS hunter22\r\nAUTH LOGIN\r\nYWxpY2U=\r\n")}},
+			side:    "client",
+			excerpt: `a1 LOGIN alice ***\r\nUSER bob\r\nPASS ***\r\nAUTH LOGIN\r\n***\r\n`,
 		},
 		{
 			name:    "ServerAnswersInClearAfterHello",
