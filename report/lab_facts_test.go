@@ -24,12 +24,24 @@ func expect(f *facts) expectation {
 		return e // payloads cut: the capture does not hold the answers
 	}
 	for _, id := range []string{"1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7",
-		"1.2.2", "1.2.5", "1.2.6", "1.2.7", "1.2.8", "1.2.9", "1.3.2.4"} {
+		"1.2.2", "1.2.5", "1.2.6", "1.2.7", "1.2.8", "1.2.9", "1.3.2.4", "1.3.2.5", "1.3.2.6", "1.3.2.7"} {
 		e.found[id] = false
 	}
 	for _, c := range f.Conversations {
 		if c.Proto == "imap" {
 			expectIMAP(&e, c.TLS.Mode, c.Auth, c.Commands, c.MailboxesCreated, c.Expunged)
+		}
+		for _, m := range c.Messages {
+			if c.TLS.Mode != "none" || m.SMIME == nil || !strings.Contains(*m.SMIME, "encrypted") {
+				continue
+			}
+			if c.Proto == "smtp" {
+				e.found["1.3.2.5"] = true
+				e.mentions["1.3.2.5"] = append(e.mentions["1.3.2.5"], m.Subject)
+			}
+			if c.Proto == "imap" && hasFetch(c.Commands) {
+				e.found["1.3.2.6"], e.found["1.3.2.7"] = true, true
+			}
 		}
 		if c.Proto != "smtp" {
 			continue
@@ -73,6 +85,15 @@ func expect(f *facts) expectation {
 		}
 	}
 	return e
+}
+
+func hasFetch(commands []string) bool {
+	for _, c := range commands {
+		if strings.HasSuffix(c, "FETCH") {
+			return true
+		}
+	}
+	return false
 }
 
 // expectIMAP: the IMAP questions are answered by what was typed in clear;

@@ -12,8 +12,13 @@ func (b *builder) labSigned() *answer {
 		if !strings.Contains(m.SMIME, "signed") || strings.HasPrefix(m.SMIME, "pgp") {
 			continue
 		}
-		a := &answer{frames: []int64{m.Packet, m.EndPacket}, filters: []string{`frame contains "pkcs7-signature"`}}
-		a.say(b, "lab.1.3.2.4.type", "subject", wire(m.Subject, maxLong), "types", wire(signatureTypes(m), maxLong))
+		types := signatureTypes(m)
+		filter := `frame contains "pkcs7-signature"`
+		if !strings.Contains(types, "pkcs7-signature") {
+			filter = `frame contains "pkcs7-mime"`
+		}
+		a := &answer{frames: []int64{m.Packet, m.EndPacket}, filters: []string{filter}}
+		a.say(b, "lab.1.3.2.4.type", "subject", wire(m.Subject, maxLong), "types", wire(types, maxLong))
 		if m.Signer != nil {
 			a.say(b, "lab.1.3.2.4.signer", "subject", wire(m.Signer.Subject, maxLong),
 				"issuer", wire(m.Signer.Issuer, maxLong), "verdict", b.verdict(m.Signer))
@@ -27,9 +32,15 @@ func (b *builder) labSigned() *answer {
 func signatureTypes(m *record.Message) string {
 	var out []string
 	for _, t := range m.MIME {
-		ct := strings.ToLower(strings.TrimSpace(t))
+		full := strings.ToLower(strings.TrimSpace(t))
+		ct := full
 		if i := strings.IndexByte(ct, ';'); i >= 0 {
 			ct = ct[:i]
+		}
+		if strings.Contains(full, "smime-type=signed-data") {
+			// Opaque signing: the signature and the content travel
+			// together in one application/pkcs7-mime part.
+			ct += "; smime-type=signed-data"
 		}
 		if strings.HasPrefix(ct, "multipart/signed") || strings.Contains(ct, "pkcs7") {
 			out = append(out, ct)
