@@ -28,17 +28,30 @@ type verdict string
 // detect decides the protocol from the first bytes of each direction,
 // content first and ports only to break ties or to recognise implicit TLS.
 func detect(client, server []byte, cport, sport uint16) verdict {
-	if v := fromServer(server, sport); v != "" {
-		return v
+	v := fromServer(server, sport)
+	if v == "" || v == Unknown {
+		if c := fromClient(client, sport); c != "" && c != Unknown {
+			return c
+		} else if v == "" {
+			v = c
+		}
 	}
-	if v := fromClient(client, sport); v != "" {
-		return v
+	if v == "" && (len(client) >= detectMax || len(server) >= detectMax) {
+		v = Unknown
 	}
-	if len(client) >= detectMax || len(server) >= detectMax {
-		return Unknown
+	if v == Unknown {
+		// A capture that starts in the middle of a message or a literal
+		// shows no command or reply yet: the well-known port decides,
+		// and the dissector resynchronises at the next line it knows.
+		if p, ok := mailPorts[sport]; ok {
+			return p
+		}
 	}
-	return ""
+	return v
 }
+
+// mailPorts are the cleartext mail ports used when content cannot tell.
+var mailPorts = map[uint16]verdict{25: SMTP, 587: SMTP, 2525: SMTP, 143: IMAP, 110: POP3}
 
 func fromServer(b []byte, port uint16) verdict {
 	line, complete := firstLine(b)

@@ -86,8 +86,10 @@ type Credential struct {
 	Password       string `json:"password,omitempty"`
 	PasswordLen    int    `json:"password_len"`
 	PasswordMasked string `json:"password_masked,omitempty"`
-	// Hash is the crackable form of a challenge-response exchange
-	// (user:challenge:response); it is a secret too.
+	// Hash is the crackable form of a challenge-response exchange, in the
+	// format hashcat and john read (CRAM-MD5: $cram_md5$challenge$response,
+	// hashcat 10200; NTLMv2: hashcat 5600; NTLMv1: 5500; APOP:
+	// digest:<timestamp>, hashcat 20); it is a secret too.
 	Hash        string `json:"hash,omitempty"`
 	Recoverable bool   `json:"recoverable"`
 	Accepted    *bool  `json:"accepted"`

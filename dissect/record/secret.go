@@ -1,6 +1,10 @@
 package record
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Mask shows a secret's shape without its value: the first and last
 // characters of a long secret and one star per hidden character, so that a
@@ -14,7 +18,16 @@ func Mask(s string) string {
 	case len(r) < 8:
 		return strings.Repeat("*", len(r))
 	}
-	return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
+	return visible(r[0]) + strings.Repeat("*", len(r)-2) + visible(r[len(r)-1])
+}
+
+// visible keeps a character shown by Mask only when it is printable, so
+// that a mask never carries a control character to a terminal.
+func visible(c rune) string {
+	if !unicode.IsPrint(c) || c == utf8.RuneError {
+		return "*"
+	}
+	return string(c)
 }
 
 // Redact removes every secret from r in place, unless reveal is set. It is
