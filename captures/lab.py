@@ -12,6 +12,7 @@ import lab_smtp  # noqa: F401  (each module registers its scenarios)
 import lab_imap  # noqa: F401
 import lab_pop3  # noqa: F401
 import lab_misc  # noqa: F401
+import lab_extra  # noqa: F401
 from labkit import SCENARIOS, Capture, Facts
 
 

@@ -58,6 +58,9 @@ def expected_client_text(conv):
             want.append(("APOP %s %s" % (u, a["response"])).encode())
     for c in conv["commands"]:
         want.append(c.encode())
+    for m in conv["messages"]:
+        if m.get("appended_to"):  # IMAP APPEND: the client sends the message
+            want.append(("Message-ID: %s" % m["message_id"]).encode())
     if conv["proto"] == "smtp":
         for m in conv["messages"]:
             want.append(("MAIL FROM:<%s>" % m["envelope_from"]).encode())
@@ -68,7 +71,7 @@ def expected_client_text(conv):
 
 def expected_server_text(conv):
     if conv["proto"] in ("imap", "pop3"):
-        return [m["message_id"].encode() for m in conv["messages"]]
+        return [m["message_id"].encode() for m in conv["messages"] if not m.get("appended_to")]
     return []
 
 
