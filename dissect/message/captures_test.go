@@ -36,7 +36,10 @@ func messages(t *testing.T, path string) []*record.Message {
 // facts is the part of a captures/<name>.facts.json this package checks:
 // what the tools really sent.
 type facts struct {
-	Snaplen       int `json:"snaplen"`
+	Snaplen int `json:"snaplen"`
+	// Dropped is set on copies with frames removed: message bytes are
+	// then missing on purpose.
+	Dropped       *struct{} `json:"dropped"`
 	Conversations []struct {
 		TLS struct {
 			Mode string `json:"mode"`
@@ -101,6 +104,12 @@ func TestCapturesMatchFacts(t *testing.T) {
 						t.Errorf("message %s not reported (got %d messages)", want.MessageID, len(all))
 						continue
 					}
+					if fx.Dropped != nil {
+						if !m.Truncated && len(m.Warnings) == 0 && m.Size == want.Size {
+							t.Errorf("%s: bytes were dropped from the capture but the message looks whole", want.MessageID)
+						}
+						continue
+					}
 					checkFacts(t, m, want.HeaderFrom, want.Subject, want.Size, want.SHA256, want.SMIME)
 					for _, wa := range want.Attachments {
 						a := findAttachment(m, wa.Filename)
@@ -147,6 +156,16 @@ func checkFacts(t *testing.T, m *record.Message, from, subject string, size int6
 	}
 	if m.SMIME != want {
 		t.Errorf("%s: smime %q, want %q", m.MessageID, m.SMIME, want)
+	}
+	switch want {
+	case "signed":
+		if m.Signer == nil || m.Signer.Verified == nil || !*m.Signer.Verified || m.Signer.Subject == "" {
+			t.Errorf("%s: signer %+v, want a verified signature", m.MessageID, m.Signer)
+		}
+	case "encrypted":
+		if m.Encryption == nil || len(m.Encryption.Recipients) == 0 || m.Encryption.ContentAlg == "" {
+			t.Errorf("%s: encryption %+v, want recipients and a cipher", m.MessageID, m.Encryption)
+		}
 	}
 }
 
