@@ -96,7 +96,6 @@ type Handler struct {
 	asked     bool            // STARTTLS was requested at least once
 	found     map[string]bool // finding ids raised once per session
 	credFrame int64           // first credential sent in clear
-	lastFrame int64
 	closed    bool
 }
 
@@ -112,9 +111,6 @@ func New(s *session.Session) stream.Handler {
 
 // Handle takes the next piece of the conversation.
 func (h *Handler) Handle(ev *stream.Event) {
-	if ev.Frame > h.lastFrame {
-		h.lastFrame = ev.Frame
-	}
 	if h.tls != nil && h.tls.handler != nil {
 		h.tls.handler.Handle(ev)
 		return
