@@ -280,7 +280,7 @@ type facts struct {
 		} `json:"auth"`
 		Commands []string `json:"commands"`
 		Messages []struct {
-			MessageID string `json:"message_id"`
+			MessageID  string `json:"message_id"`
 			Subject    string `json:"subject"`
 			Size       int64  `json:"size"`
 			AppendedTo string `json:"appended_to"`
