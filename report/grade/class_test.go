@@ -19,6 +19,12 @@ const classDir = "../../testdata/class"
 // gradeClass grades the test class into a new folder and returns it.
 func gradeClass(t testing.TB, lang string) string {
 	t.Helper()
+	return gradeClassWith(t, lang, true)
+}
+
+// gradeClassWith grades the test class, with or without students.csv.
+func gradeClassWith(t testing.TB, lang string, withCSV bool) string {
+	t.Helper()
 	if _, err := os.Stat(filepath.Join(classDir, "students.csv")); err != nil {
 		t.Skip("testdata/class is absent: run testdata/class/make.sh")
 	}
@@ -26,9 +32,11 @@ func gradeClass(t testing.TB, lang string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	emails, err := LoadStudents(filepath.Join(classDir, "students.csv"))
-	if err != nil {
-		t.Fatal(err)
+	var emails map[string]string
+	if withCSV {
+		if emails, err = LoadStudents(filepath.Join(classDir, "students.csv")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	students, _, err := Collect([]string{classDir})
 	if err != nil {
@@ -225,5 +233,26 @@ func TestNoSecretInOutput(t *testing.T) {
 		if bytes.Contains(b, []byte("***")) {
 			t.Errorf("%s shows a masked secret", name)
 		}
+	}
+}
+
+// Without students.csv the student's address is guessed from what they
+// authenticated and sent as: those who only replayed the forgery, whose
+// envelope sender is 007@, are flagged; those who also logged in as the
+// recipient are not.
+func TestClassWithoutStudentsCSV(t *testing.T) {
+	got := rows(t, gradeClassWith(t, "en", false))
+	for id, r := range got {
+		flagged := r["legal"] != ""
+		want := id == "carol" || id == "dave"
+		if flagged != want {
+			t.Errorf("%s: legal %q, want flagged=%v", id, r["legal"], want)
+		}
+		if r["email"] != "" {
+			t.Errorf("%s: email %q without students.csv", id, r["email"])
+		}
+	}
+	if got["alice"]["smtp-forgery"] != "2" {
+		t.Errorf("alice's forgery to herself not recognised without students.csv: %v", got["alice"])
 	}
 }
