@@ -39,7 +39,7 @@ func detect(client, server []byte, cport, sport uint16) verdict {
 	if v == "" && (len(client) >= detectMax || len(server) >= detectMax) {
 		v = Unknown
 	}
-	if v == Unknown {
+	if v == Unknown && len(client)+len(server) > 0 {
 		// A capture that starts in the middle of a message or a literal
 		// shows no command or reply yet: the well-known port decides,
 		// and the dissector resynchronises at the next line it knows.

@@ -22,6 +22,7 @@ func TestDetect(t *testing.T) {
 		{"http is unknown", "GET / HTTP/1.1\r\n", "", 80, Unknown},
 		{"mid-message start on 110 falls back to the port", "", "Content-Type: text/plain\r\n", 110, POP3},
 		{"mid-literal start on 143 falls back to the port", "", "Subject: hello\r\n", 143, IMAP},
+		{"a connection that carried nothing is not mail", "", "", 25, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

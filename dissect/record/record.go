@@ -68,7 +68,10 @@ type Command struct {
 	Reply       string `json:"reply,omitempty"`
 	Packet      int64  `json:"packet"`
 	ReplyPacket int64  `json:"reply_packet,omitempty"`
-	Encrypted   bool   `json:"-"`
+	// Capabilities the reply announced (SMTP EHLO, IMAP CAPABILITY,
+	// POP3 CAPA): what an eavesdropper learns even before STARTTLS.
+	Capabilities []string `json:"capabilities,omitempty"`
+	Encrypted    bool     `json:"-"`
 }
 
 // Credential is one authentication attempt seen on the wire.
