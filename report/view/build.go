@@ -118,6 +118,16 @@ func styleIf(cond bool, s Style) Style {
 	return Plain
 }
 
+// framesText names frame numbers with the right word: "frame 5",
+// "frames 5, 6".
+func (b *builder) framesText(fs ...int64) string {
+	list := frames(fs...)
+	if strings.Contains(list, ",") {
+		return b.tr.T("frames.many", "list", list)
+	}
+	return b.tr.T("frames.one", "list", list)
+}
+
 // frames lists frame numbers for the reader: "5, 6".
 func frames(fs ...int64) string {
 	out := ""

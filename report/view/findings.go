@@ -53,7 +53,7 @@ func (b *builder) findingLines(f *record.Finding) []Line {
 		fr = []int64{f.Packet}
 	}
 	if len(fr) > 0 {
-		where = append(where, t.T("finding.frames", "frames", frames(fr...)))
+		where = append(where, b.framesText(fr...))
 	}
 	if f.Lab != "" {
 		where = append(where, t.T("finding.lab", "lab", wire(f.Lab, 12)))

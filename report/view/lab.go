@@ -118,8 +118,8 @@ func (b *builder) evidenceLines(a *answer) []Line {
 	t := b.tr
 	var out []Line
 	sort.Slice(a.frames, func(i, j int) bool { return a.frames[i] < a.frames[j] })
-	if f := frames(a.frames...); f != "" {
-		out = append(out, Line{Indent: 1, Spans: []Span{{Text: t.T("lab.evidence", "frames", f), Style: Dim}}})
+	if frames(a.frames...) != "" {
+		out = append(out, Line{Indent: 1, Spans: []Span{{Text: t.T("lab.evidence", "frames", b.framesText(a.frames...)), Style: Dim}}})
 	}
 	for _, f := range a.filters {
 		out = append(out, Line{Indent: 1, Spans: []Span{{Text: t.T("lab.filter") + " "}, {Text: f, Style: Code}}})

@@ -37,7 +37,7 @@ func signatureTypes(m *record.Message) string {
 		if i := strings.IndexByte(ct, ';'); i >= 0 {
 			ct = ct[:i]
 		}
-		if strings.Contains(full, "smime-type=signed-data") {
+		if strings.Contains(full, "smime-type=signed-data") || (ct == "application/pkcs7-mime" && m.SMIME == "signed") {
 			// Opaque signing: the signature and the content travel
 			// together in one application/pkcs7-mime part.
 			ct += "; smime-type=signed-data"

@@ -86,7 +86,7 @@ func (b *builder) messageLines(n int, m *record.Message) []Line {
 	t := b.tr
 	head := t.T("message.head", "n", strconv.Itoa(n), "direction", t.T("direction."+directionKey(m.Direction)),
 		"proto", strings.ToUpper(wire(m.Proto, 10)), "session", wire(m.Session, maxShort),
-		"frames", frames(m.Packet, m.EndPacket))
+		"frames", b.framesText(m.Packet, m.EndPacket))
 	lines := []Line{{Spans: []Span{{Text: head, Style: Strong}}}}
 	add := func(key, value string, style Style) {
 		if value != "" {
