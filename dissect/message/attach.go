@@ -17,7 +17,7 @@ const sniffLen = 512
 // streams into SHA-256, so a 5 MB image costs no 5 MB copy.
 func (wk *walker) attachment(e *entity) {
 	a := record.Attachment{
-		Filename:         filename(e),
+		Filename:         clip(filename(e), maxValue),
 		ContentType:      sanitize(e.ctype),
 		Disposition:      sanitize(strings.ToLower(e.disp)),
 		TransferEncoding: sanitize(strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding")))),
@@ -119,8 +119,14 @@ func (wk *walker) decoded(e *entity) io.Reader {
 }
 
 // decodeAll returns the whole decoded body of a part that is parsed again
-// (an embedded message, CMS data); it is never larger than the raw body.
+// (an embedded message, CMS data); it is never larger than the raw body,
+// and is the raw body itself when there is nothing to decode, so that
+// nested messages cost no copy per level.
 func (wk *walker) decodeAll(e *entity) []byte {
+	switch strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding"))) {
+	case "", "7bit", "8bit", "binary":
+		return e.body
+	}
 	b, err := io.ReadAll(wk.decoded(e))
 	if err != nil {
 		wk.w.add("%s part: %s after %d decoded bytes", sanitize(e.ctype), err, len(b))

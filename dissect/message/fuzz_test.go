@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzAnalyze feeds arbitrary messages to the analyser: it must never
@@ -21,6 +22,16 @@ func FuzzAnalyze(f *testing.F) {
 		m := Analyze(raw, Options{MaxAttachment: 1 << 16, KeepRaw: true})
 		if m.Attachments == nil || m.To == nil || m.SMIME == "" || m.Size != int64(len(raw)) {
 			t.Fatalf("contract fields missing: %+v", m)
+		}
+		for _, a := range m.Attachments {
+			if !utf8.ValidString(a.Filename) || !utf8.ValidString(a.ContentType) || len(a.Filename) > maxValue+3 {
+				t.Fatalf("attachment name or type not clean: %q %q", a.Filename, a.ContentType)
+			}
+		}
+		for _, s := range append([]string{m.Subject, m.From, m.BodyPreview}, m.MIME...) {
+			if !utf8.ValidString(s) {
+				t.Fatalf("invalid UTF-8 in %q", s)
+			}
 		}
 		TypeFindings(m)
 		m.EnvelopeFrom = "x@y.z"

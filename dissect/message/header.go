@@ -3,6 +3,7 @@ package message
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 )
 
 // field is one header field, its name lower-cased and its value unfolded.
@@ -124,10 +125,14 @@ func parseField(b []byte) (field, bool) {
 	return field{name: strings.ToLower(string(name)), value: strings.TrimSpace(string(b[i+1:]))}, true
 }
 
-// clip shortens s to at most n bytes for quoting in a warning.
+// clip shortens s to at most n bytes, on a character boundary, and says
+// so with "...".
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "..."
 }

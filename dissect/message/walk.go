@@ -11,6 +11,9 @@ import (
 const (
 	maxDepth = 20
 	maxParts = 1000
+	// maxValue bounds a content type or file name copied into the record;
+	// real ones are far shorter.
+	maxValue = 1024
 )
 
 // walker walks the MIME tree of one message and fills its record.
@@ -68,6 +71,7 @@ func (wk *walker) walk(h header, body []byte, depth int, defType string) {
 		}
 		e.ctype = defType
 	}
+	e.ctype = clip(e.ctype, maxValue)
 	e.disp, e.dparams = mediaType(h.get("content-disposition"))
 	wk.m.MIME = append(wk.m.MIME, strings.Repeat("  ", depth)+sanitize(e.ctype))
 	switch {
