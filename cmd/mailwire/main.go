@@ -50,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdRead(args[1:], stdout, stderr)
 	case "extract":
 		return cmdExtract(args[1:], stdout, stderr)
+	case "grade":
+		return cmdGrade(args[1:], stdout, stderr)
 	case "live":
 		return cmdLive(args[1:], stdout, stderr)
 	case "interfaces":
