@@ -36,7 +36,10 @@ func describeCert(s *record.Signer, c *x509.Certificate) {
 	for _, u := range c.UnknownExtKeyUsage {
 		s.ExtKeyUsage = append(s.ExtKeyUsage, u.String())
 	}
-	s.SelfSigned = string(c.RawIssuer) == string(c.RawSubject) && c.CheckSignatureFrom(c) == nil
+	// Self-signed: the certificate's own key made its signature, whether
+	// or not it claims to be a CA (CheckSignatureFrom would demand one).
+	s.SelfSigned = string(c.RawIssuer) == string(c.RawSubject) &&
+		c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
 }
 
 var keyUsageNames = []string{
