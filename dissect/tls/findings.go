@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
@@ -12,9 +13,10 @@ import (
 // labSTARTTLS is the lab question about STARTTLS (tp4, part 1.2, question 7).
 const labSTARTTLS = "1.2.7"
 
-// finding fills what every finding of this package shares.
-func (h *handler) finding(id, severity, title, detail string, frames ...int64) {
-	f := &record.Finding{ID: id, Severity: severity, Title: title, Detail: detail}
+// finding fills what every finding of this package shares; args fill the
+// catalogue's translated text.
+func (h *handler) finding(id, severity, title, detail string, args map[string]string, frames ...int64) {
+	f := &record.Finding{ID: id, Severity: severity, Title: title, Detail: detail, Args: args}
 	for _, fr := range frames {
 		if fr > 0 && !slices.Contains(f.Frames, fr) {
 			f.Frames = append(f.Frames, fr)
@@ -52,6 +54,7 @@ func (h *handler) implicitFinding() {
 	shown = append(shown, "the client fingerprint, the sizes and timing of every exchange")
 	h.finding("implicit-tls", "info", "Implicit TLS: the mail exchange is encrypted from the first byte",
 		"Commands, credentials and messages are hidden; an eavesdropper still sees "+strings.Join(shown, ", ")+".",
+		map[string]string{"sni": h.rec.SNI, "subject": h.rec.CertSubject, "version": h.rec.Version},
 		h.rec.Packet, h.rec.CertificatePacket)
 }
 
@@ -87,6 +90,7 @@ func (h *handler) weakFinding() {
 	h.finding("weak-tls", severity, "Weak TLS: "+worst,
 		"Obsolete protocol versions and cipher suites let an attacker decrypt or tamper with the session: "+
 			strings.Join(reasons, "; ")+".",
+		map[string]string{"reason": worst, "reasons": strings.Join(reasons, "; ")},
 		h.rec.Packet, h.rec.ServerHelloPacket)
 }
 
@@ -154,7 +158,7 @@ func (h *handler) certFindings() {
 	if h.rec.CertSelfSigned {
 		h.finding("tls-self-signed-certificate", "medium", "The server presents a self-signed certificate",
 			"Nobody vouches for "+h.rec.CertSubject+": a client that accepts it would accept an impostor's just as well, and the eavesdropper learns who the server claims to be.",
-			fr)
+			map[string]string{"subject": h.rec.CertSubject}, fr)
 	}
 	at := h.certAt
 	switch {
@@ -163,12 +167,12 @@ func (h *handler) certFindings() {
 		h.finding("tls-expired-certificate", "medium", "The server certificate had expired when the capture was made",
 			fmt.Sprintf("It was valid until %s, the handshake took place on %s: clients that carried on ignore certificate errors.",
 				c.NotAfter.UTC().Format("2006-01-02 15:04:05Z"), at.UTC().Format("2006-01-02 15:04:05Z")),
-			fr)
+			map[string]string{"subject": h.rec.CertSubject, "not_after": c.NotAfter.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
 	case at.Before(c.NotBefore):
 		h.finding("tls-expired-certificate", "medium", "The server certificate was not yet valid when the capture was made",
 			fmt.Sprintf("It is valid from %s, the handshake took place on %s: clients that carried on ignore certificate errors.",
 				c.NotBefore.UTC().Format("2006-01-02 15:04:05Z"), at.UTC().Format("2006-01-02 15:04:05Z")),
-			fr)
+			map[string]string{"subject": h.rec.CertSubject, "not_before": c.NotBefore.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
 	}
 	if sni := h.rec.SNI; sni != "" && !nameMatches(c, sni) {
 		names := strings.Join(h.rec.CertSANs, ", ")
@@ -177,7 +181,7 @@ func (h *handler) certFindings() {
 		}
 		h.finding("tls-name-mismatch", "medium", "The server certificate does not name the server the client asked for",
 			fmt.Sprintf("The client asked for %s but the certificate is for %s: either the client ignores the mismatch or it was talking to another server.", sni, names),
-			h.rec.Packet, fr)
+			map[string]string{"sni": sni, "names": names}, h.rec.Packet, fr)
 	}
 }
 
@@ -188,7 +192,7 @@ func (h *handler) failedFinding() {
 		title = "The TLS handshake probably failed: " + h.rec.Alert
 		detail = "An encrypted record the size of an alert ended the handshake (its reason is hidden); a client that then retries in clear gives everything away."
 	}
-	h.finding("tls-handshake-failed", "medium", title, detail, h.rec.Packet, h.alertFrame)
+	h.finding("tls-handshake-failed", "medium", title, detail, map[string]string{"alert": h.rec.Alert}, h.rec.Packet, h.alertFrame)
 }
 
 // notTLS handles a direction whose first bytes are not TLS. After an
