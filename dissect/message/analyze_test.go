@@ -213,3 +213,10 @@ func from(m *messageView) string    { return m.From }
 func to(m *messageView) string      { return strings.Join(m.To, "|") }
 
 type recordMessage = record.Message
+
+func TestHeaderOnlyMultipartHasNoWarning(t *testing.T) {
+	m := Analyze(crlf("From: a@b.c\nContent-Type: multipart/mixed; boundary=b\n\n"), Options{})
+	if len(m.Warnings) != 0 || strings.Join(m.MIME, "|") != "multipart/mixed" {
+		t.Errorf("warnings %q mime %q", m.Warnings, m.MIME)
+	}
+}

@@ -94,6 +94,9 @@ func (wk *walker) multipart(e *entity) {
 		wk.leaf(e)
 		return
 	}
+	if len(e.body) == 0 {
+		return // headers only (an IMAP BODY[HEADER] fetch, POP3 TOP n 0)
+	}
 	parts, closed := splitMultipart(e.body, boundary)
 	if !closed {
 		wk.w.add("%s: missing final boundary %q (message cut or malformed); %d parts read", e.ctype, clip(sanitize(boundary), 70), len(parts))
