@@ -64,7 +64,7 @@ func FuzzTLS(f *testing.F) {
 		for i, c := range decode(b) {
 			h.Handle(&stream.Event{Dir: c.dir, Data: c.data, Gap: c.gap, Frame: int64(i + 1), Time: captureTime.Add(time.Duration(i))})
 			for _, sd := range h.sides {
-				if len(sd.body) > maxSSLv2Record || len(sd.hs) > maxHandshake+4 || len(sd.marks) > maxMarks || len(sd.hsMarks) > maxMarks {
+				if len(sd.body) > maxSSLv2Record || len(sd.hs) > maxHandshake+4+maxRecord || len(sd.marks) > maxMarks || len(sd.hsMarks) > maxMarks {
 					t.Fatalf("buffers beyond their bounds: body %d hs %d marks %d/%d", len(sd.body), len(sd.hs), len(sd.marks), len(sd.hsMarks))
 				}
 			}

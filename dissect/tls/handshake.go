@@ -10,14 +10,11 @@ const (
 )
 
 // handshake appends a cleartext handshake record to the direction's
-// message buffer and handles every message made whole.
+// message buffer and handles every message made whole. What stays in the
+// buffer is at most one message not yet whole, whose announced length was
+// checked, so the buffer never exceeds maxHandshake+4 plus one record.
 func (h *handler) handshake(sd *side) {
 	base := len(sd.hs)
-	if base+len(sd.body) > maxHandshake+4 {
-		h.s.Warn(sd.start, "tls: %s handshake message larger than %d KiB; handshake parsing stopped", sd.dir, maxHandshake>>10)
-		sd.hsOff, sd.hs, sd.hsMarks = true, nil, nil
-		return
-	}
 	sd.hs = append(sd.hs, sd.body...)
 	for _, m := range sd.marks {
 		if len(sd.hsMarks) < maxMarks {

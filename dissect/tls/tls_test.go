@@ -534,3 +534,21 @@ func TestWeakTLS(t *testing.T) {
 		})
 	}
 }
+
+func TestLargeCertificateMessageFollowedByAnother(t *testing.T) {
+	// A 60 KiB Certificate message (not a valid chain) and a
+	// ServerHelloDone sharing its last record: both fit the limits.
+	cert := append([]byte{msgCertificate, 0, 0xf0, 0}, make([]byte, 0xf000)...)
+	msgs := append(serverHelloMsg(0x0303, 0xc02f, 0), cert...)
+	msgs = append(msgs, 14, 0, 0, 0)
+	res := run(t, true, []chunk{
+		{dir: stream.ClientToServer, data: records(typeHandshake, browserHello.message(), 1<<14)},
+		{dir: stream.ServerToClient, data: records(typeHandshake, msgs, 1<<14)},
+	})
+	if slices.ContainsFunc(res.sess.Warnings, func(w string) bool { return strings.Contains(w, "KiB") }) {
+		t.Errorf("size warning for messages within the limits: %v", res.sess.Warnings)
+	}
+	if len(res.tls) != 1 || res.tls[0].Cipher != "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" {
+		t.Errorf("records %+v", res.tls)
+	}
+}
