@@ -17,6 +17,8 @@ type Options struct {
 	// rest is skipped and the attachment marked truncated. 0 means no limit.
 	MaxAttachment int64
 	// KeepRaw keeps the message bytes in record.Message.Raw (extraction).
+	// Raw is the slice given to Analyze, not a copy: the caller must not
+	// reuse that buffer for the next message.
 	KeepRaw bool
 }
 

@@ -50,7 +50,8 @@ type Options struct {
 	MaxAttachment int64
 }
 
-// Writer extracts messages one at a time into a folder.
+// Writer extracts messages one at a time into a folder. It is not safe
+// for concurrent use: one goroutine adds messages, then closes it.
 type Writer struct {
 	root  *os.Root
 	opt   Options
