@@ -45,7 +45,9 @@ func SpoofFindings(m *record.Message) []*record.Finding {
 				fmt.Sprintf("The delivering server recorded the envelope sender %s in Return-Path, a different domain from the From %s (mailing lists and bounce services do this too).", rp, from))
 		}
 	}
-	if m.AuthUser != "" {
+	// Whoever fetches a message is its reader, not its author: the login
+	// is compared only for messages the user sent or appended.
+	if m.AuthUser != "" && m.Direction != "fetched" {
 		args["auth_user"] = m.AuthUser
 		if sev, differs := compareAuth(from, m.AuthUser); differs {
 			add(sev, "auth_user", fmt.Sprintf("Header From %s is not the authenticated user %s", from, m.AuthUser),

@@ -26,6 +26,7 @@ func TestSpoofFindings(t *testing.T) {
 		{"ReplyToElsewhereIsInfo", record.Message{From: "a@lab.fr", ReplyTo: "Support <help@other.org>"}, []string{"reply_to:info"}},
 		{"ReturnPathUsedWhenNoEnvelope", record.Message{From: "a@bank.com", ReturnPath: "bounce@evil.net"}, []string{"return_path:medium"}},
 		{"ReturnPathIgnoredWhenEnvelopeKnown", record.Message{From: "a@bank.com", ReturnPath: "bounce@evil.net", EnvelopeFrom: "a@bank.com"}, nil},
+		{"ReaderLoginNotComparedOnFetchedMessages", record.Message{Direction: "fetched", From: "boss@bank.com", AuthUser: "alice@lab.fr"}, nil},
 		{"NoFromNoFinding", record.Message{EnvelopeFrom: "a@b.c"}, nil},
 	}
 	for _, c := range cases {
