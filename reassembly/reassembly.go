@@ -76,6 +76,40 @@ type runner struct {
 	opt   Options
 	stats Stats
 	open  int
+	// conns finds a connection's state from a packet, to see whether the
+	// packet acknowledges bytes that were never captured.
+	conns map[connKey]*tcpConn
+}
+
+type connKey struct{ net, tcp gopacket.Flow }
+
+// ackedHoleGrace spares segments reordered in the last instants from a
+// flush triggered by an acknowledged hole.
+const ackedHoleGrace = 2 * time.Millisecond
+
+// acksLostBytes tells whether p acknowledges data of the other direction
+// beyond a hole that direction has buffered data after.
+func (r *runner) acksLostBytes(p packet) bool {
+	if !p.tcp.ACK {
+		return false
+	}
+	tf := p.tcp.TransportFlow()
+	c, d := r.conns[connKey{p.netFlow, tf}], 0
+	if c == nil {
+		if c = r.conns[connKey{p.netFlow.Reverse(), tf.Reverse()}]; c == nil {
+			return false
+		}
+		d = 1
+	}
+	other := 1 - d
+	if !c.ahead[other] || c.next[other] == -1 {
+		return false
+	}
+	if c.next[other].Difference(gr.Sequence(p.tcp.Ack)) <= 0 {
+		return false
+	}
+	c.ahead[other] = false
+	return true
 }
 
 // flushEvery is how many packets pass between two checks of the capture
@@ -95,7 +129,7 @@ type engine struct {
 }
 
 func newEngine(sink Sink, opt Options) *engine {
-	r := &runner{sink: sink, opt: opt}
+	r := &runner{sink: sink, opt: opt, conns: map[connKey]*tcpConn{}}
 	asm := gr.NewAssembler(gr.NewStreamPool(&factory{run: r}))
 	asm.MaxBufferedPagesTotal = opt.MaxPages
 	asm.MaxBufferedPagesPerConnection = opt.MaxPagesPerConn
@@ -115,6 +149,13 @@ func (e *engine) packet(data []byte, ci gopacket.CaptureInfo, lt layers.LinkType
 	switch {
 	case !ok:
 	case p.tcp != nil:
+		if e.r.acksLostBytes(p) {
+			// The peer acknowledged bytes the capture never saw: they
+			// will not come, so report the gap now rather than after
+			// the hole timeout, and keep both directions in capture
+			// order. Pages a little older than this packet go too.
+			e.asm.FlushWithOptions(gr.FlushOptions{T: ci.Timestamp.Add(-ackedHoleGrace), TC: ci.Timestamp.Add(-e.r.opt.IdleTimeout)})
+		}
 		e.asm.AssembleWithContext(p.netFlow, p.tcp, e.slab.next(ci, frame))
 	case p.udp != nil:
 		e.r.datagram(&e.dg, p, ci, frame)

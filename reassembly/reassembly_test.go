@@ -54,7 +54,10 @@ func (b *capBuilder) header() {
 
 const cISN, sISN = 1000, 5000
 
-func (b *capBuilder) add(sport uint16, s seg) {
+func (b *capBuilder) add(sport uint16, s seg) { b.addAck(sport, s, 0) }
+
+// addAck writes a segment; ack, when not zero, is its acknowledgment number.
+func (b *capBuilder) addAck(sport uint16, s seg, ack uint32) {
 	tcp := &layers.TCP{SrcPort: layers.TCPPort(b.cport), DstPort: layers.TCPPort(sport), Window: 65535}
 	src, dst := b.clientIP, b.serverIP
 	tcp.Seq, tcp.Ack = cISN+s.seq, sISN
@@ -62,6 +65,9 @@ func (b *capBuilder) add(sport uint16, s seg) {
 		tcp.SrcPort, tcp.DstPort = tcp.DstPort, tcp.SrcPort
 		src, dst = dst, src
 		tcp.Seq, tcp.Ack = sISN+s.seq, cISN
+	}
+	if ack != 0 {
+		tcp.Ack = ack
 	}
 	tcp.SYN = strings.Contains(s.flags, "S")
 	tcp.ACK = strings.Contains(s.flags, "A")
@@ -306,5 +312,25 @@ func TestUnknownFileIsRejectedWithAClearError(t *testing.T) {
 	_, err := capfile.NewReader("notes.txt", strings.NewReader("hello, this is text\n"), nil)
 	if err == nil || !strings.Contains(err.Error(), "not a pcap or pcapng") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAcknowledgedHoleIsAGapAtOnceInCaptureOrder(t *testing.T) {
+	b := newCap(t, layers.LinkTypeEthernet)
+	b.header()
+	for _, s := range handshake {
+		b.add(25, s)
+	}
+	b.add(25, seg{true, 1, "A", "MAIL FROM:<a@b>\r\n", false})
+	// "RCPT TO:<c@d>\r\n" (15 bytes at seq 18) was lost by the capture.
+	b.add(25, seg{true, 33, "A", "DATA\r\n", false})
+	// The server acknowledges all of it (ack 1+38) and answers.
+	srv := seg{false, 1, "A", "250 ok\r\n", false}
+	b.addAck(25, srv, cISN+39)
+	rec, _, _ := b.run()
+	got := strings.Join(rec.convs[0].events, "|")
+	want := "client#4:MAIL FROM:<a@b>\r\n|gap15|client#5:DATA\r\n|server#6:250 ok\r\n"
+	if got != want {
+		t.Fatalf("events\n got %q\nwant %q", got, want)
 	}
 }

@@ -68,7 +68,8 @@ func (f *factory) New(netFlow, tcpFlow gopacket.Flow, tcp *layers.TCP, ac gr.Ass
 		flow.Client, flow.Server = dst, src
 	}
 	ci := ac.GetCaptureInfo()
-	c := &tcpConn{run: f.run, flip: flip}
+	c := &tcpConn{run: f.run, flip: flip, key: connKey{netFlow, tcpFlow}, next: [2]gr.Sequence{-1, -1}}
+	f.run.conns[c.key] = c
 	c.h = f.run.sink.NewConversation(flow, mid, ci.Timestamp, frameOf(ci))
 	c.obs, _ = c.h.(stream.PacketObserver)
 	f.run.stats.Conversations++
@@ -104,6 +105,12 @@ type tcpConn struct {
 	last   time.Time
 	frame  int64
 	closed bool
+	key    connKey
+	// next is each direction's next expected sequence number (index 0:
+	// the direction of the first packet) and ahead whether data past a
+	// hole is waiting in it.
+	next  [2]gr.Sequence
+	ahead [2]bool
 }
 
 func (c *tcpConn) dir(d gr.TCPFlowDirection) stream.Direction {
@@ -115,6 +122,14 @@ func (c *tcpConn) dir(d gr.TCPFlowDirection) stream.Direction {
 
 func (c *tcpConn) Accept(tcp *layers.TCP, ci gopacket.CaptureInfo, dir gr.TCPFlowDirection, nextSeq gr.Sequence, start *bool, ac gr.AssemblerContext) bool {
 	c.last, c.frame = ci.Timestamp, frameOf(ci)
+	i := 0
+	if dir != gr.TCPDirClientToServer {
+		i = 1
+	}
+	c.next[i] = nextSeq
+	if nextSeq != -1 && len(tcp.Payload) > 0 {
+		c.ahead[i] = nextSeq.Difference(gr.Sequence(tcp.Seq)) > 0
+	}
 	if c.obs != nil {
 		c.obs.Packet(c.dir(dir), ci.Timestamp, c.frame, len(tcp.Payload))
 	}
@@ -198,5 +213,6 @@ func (c *tcpConn) close() {
 	}
 	c.closed = true
 	c.run.open--
+	delete(c.run.conns, c.key)
 	c.h.Close(c.last, c.frame)
 }
