@@ -369,6 +369,6 @@ var knownDifferences = []difference{
 		name: "pcredz/sample/literal-backslash-crlf", file: pcz + "sample.pcap",
 		peer:     credential("PLAIN", "user@example.com", "emailpass", nil),
 		mailwire: credentials(0),
-		reason: "the SMTP part is the same malformed synthetic payload as PCredz's smtp.pcap (text '\\r\\n', '\\x00')",
+		reason:   "the SMTP part is the same malformed synthetic payload as PCredz's smtp.pcap (text '\\r\\n', '\\x00')",
 	},
 }
