@@ -85,7 +85,34 @@ func (h *Handler) clientUnit(u *unit) {
 	var args argWriter
 	h.parseCommand(c, t, u, &args)
 	c.rec.Args = args.String()
+	if st, frame, ok := h.orphanReply(c); ok {
+		h.s.Warn(u.frame, "imap: reply to %s %s seen before the command (frame %d)", c.tag, c.verb, frame)
+		h.answerLate(c, st, frame)
+		return
+	}
 	h.addPending(c)
+}
+
+// answerLate completes a command whose reply came first.
+func (h *Handler) answerLate(c *command, st status, frame int64) {
+	switch strings.TrimPrefix(c.verb, "UID ") {
+	case "STARTTLS", "COMPRESS":
+		if h.holdFor == c {
+			h.holdFor = nil
+		}
+		if h.tls != nil && h.tls.cmd == c {
+			h.tls.rec.Reply = clean([]byte(st.word + " " + st.reply))
+			h.tls.rec.ReplyPacket = frame
+			h.tls.rec.Accepted = st.word == "OK"
+		}
+		c.rec.Status, c.rec.Reply, c.rec.ReplyPacket = st.word, st.reply, frame
+		h.s.Emit(&c.rec)
+		return
+	case "AUTHENTICATE":
+		h.answer(c, st, frame)
+		return
+	}
+	h.answer(c, st, frame)
 }
 
 // parseCommand reads the arguments a command's reply will need and writes

@@ -32,7 +32,7 @@ func (h *Handler) fetchResponse(u *unit, seq int64, t *Tokenizer) {
 	v, _ := t.ReadValue()
 	f := fetched{seq: seq, frame: u.frame, endFr: u.endFrame}
 	for i := 0; i+1 < len(v.List); i += 2 {
-		name := upper(v.List[i].Text)
+		name := strings.ToUpper(clean(v.List[i].Text))
 		val := v.List[i+1]
 		switch {
 		case name == "UID":

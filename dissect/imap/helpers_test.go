@@ -23,9 +23,10 @@ type result struct {
 // piece is one event of a test conversation: "C:" or "S:" then the bytes;
 // a piece with gap > 0 is a capture gap.
 type piece struct {
-	dir  stream.Direction
-	data string
-	gap  int
+	dir   stream.Direction
+	data  string
+	gap   int
+	frame int64 // the frame number, when not the piece's position
 }
 
 func c(s string) piece  { return piece{dir: stream.ClientToServer, data: s} }
@@ -49,6 +50,9 @@ func run(t testing.TB, lim session.Limits, pieces ...piece) *result {
 	h := New(s)
 	for i, p := range pieces {
 		ev := &stream.Event{Dir: p.dir, Data: []byte(p.data), Frame: int64(i + 1), Gap: p.gap}
+		if p.frame > 0 {
+			ev.Frame = p.frame
+		}
 		h.Handle(ev)
 	}
 	h.Close(time.Time{}, int64(len(pieces)))

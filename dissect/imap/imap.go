@@ -70,6 +70,7 @@ type Handler struct {
 	server *framer
 
 	pending []*command
+	orphans []orphan // tagged replies that came before their command
 	caps    caps
 	// preauth is set by a PREAUTH greeting: the session starts
 	// authenticated, where STARTTLS is no longer possible.

@@ -3,6 +3,8 @@ package imap
 import (
 	"reflect"
 	"testing"
+
+	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
 func TestLabSequenceMailboxView(t *testing.T) {
@@ -181,5 +183,31 @@ func TestUnseenCountFromSearchForms(t *testing.T) {
 				t.Fatalf("%s", r.dump())
 			}
 		})
+	}
+}
+
+func TestReplyBeforeItsCommandIsMatched(t *testing.T) {
+	// Reassembly held the client's direction back behind a lost segment:
+	// the server's replies come first.
+	r := runDefault(t,
+		c(". SELECT INBOX\r\n"), sv("* 2 EXISTS\r\n. OK done\r\n"),
+		piece{dir: stream.ServerToClient, data: ". OK [COPYUID 9 1 1] Copy completed.\r\n", frame: 4},
+		piece{dir: stream.ServerToClient, data: ". OK Logout completed.\r\n", frame: 6},
+		piece{dir: stream.ClientToServer, data: ". COPY 1 Archives\r\n", frame: 3},
+		piece{dir: stream.ClientToServer, data: ". LOGOUT\r\n", frame: 5},
+	)
+	copyCmd, logout := r.command(t, "COPY"), r.command(t, "LOGOUT")
+	if copyCmd.Status != "OK" || copyCmd.ReplyPacket != 4 || logout.Status != "OK" || logout.ReplyPacket != 6 {
+		t.Fatalf("%s", r.dump())
+	}
+}
+
+func TestReplyToCommandBeforeCaptureIsNotReused(t *testing.T) {
+	r := runDefault(t,
+		sv("a1 OK old reply\r\n"),
+		c("a1 NOOP\r\n"),
+	)
+	if cmd := r.command(t, "NOOP"); cmd.Status != "" {
+		t.Fatalf("%s", r.dump())
 	}
 }

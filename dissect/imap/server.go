@@ -181,15 +181,55 @@ func (h *Handler) tagged(u *unit, tag string, t *Tokenizer) {
 			c = h.takePending(tag)
 		}
 		if c == nil {
+			h.keepOrphan(tag, st, u.frame)
 			return
 		}
 	}
+	h.answer(c, st, u.frame)
+}
+
+// answer completes a command with its tagged reply.
+func (h *Handler) answer(c *command, st status, frame int64) {
 	c.rec.Status = st.word
 	c.rec.Reply = st.reply
-	c.rec.ReplyPacket = u.frame
-	h.responseCode(u.frame, st, c)
-	h.complete(c, st, u)
+	c.rec.ReplyPacket = frame
+	h.responseCode(frame, st, c)
+	h.complete(c, st, &unit{frame: frame})
 	h.s.Emit(&c.rec)
+}
+
+// orphan is a tagged reply that came before its command. Reassembly
+// holds one direction back while it waits for a lost segment, so the
+// server's replies can be handed over before the client's commands.
+type orphan struct {
+	tag   string
+	st    status
+	frame int64
+}
+
+// maxOrphans bounds the replies kept waiting for their command.
+const maxOrphans = 64
+
+func (h *Handler) keepOrphan(tag string, st status, frame int64) {
+	if len(h.orphans) >= maxOrphans {
+		h.orphans = h.orphans[1:]
+	}
+	h.orphans = append(h.orphans, orphan{tag: tag, st: st, frame: frame})
+}
+
+// orphanReply returns the reply that arrived before command c: the first
+// kept with its tag and a later frame (a reply to a command sent before
+// the capture started has an earlier one). STARTTLS and COMPRESS change
+// how the next bytes are read, which is too late to do: those replies only
+// complete the command record.
+func (h *Handler) orphanReply(c *command) (status, int64, bool) {
+	for i, o := range h.orphans {
+		if o.tag == c.tag && o.frame > c.rec.Packet {
+			h.orphans = append(h.orphans[:i], h.orphans[i+1:]...)
+			return o.st, o.frame, true
+		}
+	}
+	return status{}, 0, false
 }
 
 // complete applies what a command's tagged reply means.

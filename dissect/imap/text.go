@@ -15,6 +15,9 @@ func clean(b []byte) string {
 	if len(b) > maxText {
 		b = b[:maxText]
 	}
+	if plainASCII(b) {
+		return string(b)
+	}
 	var sb strings.Builder
 	sb.Grow(len(b))
 	for len(b) > 0 {
@@ -32,6 +35,17 @@ func clean(b []byte) string {
 		b = b[n:]
 	}
 	return sb.String()
+}
+
+// plainASCII reports whether b is printable ASCII only, the common case
+// that needs no rewriting.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // upper returns an atom in upper case, cleaned and bounded.
