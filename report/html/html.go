@@ -23,7 +23,13 @@ var page = template.Must(template.New("page").Parse(pageTemplate))
 
 type capturePage struct {
 	view.Capture
-	Ladders []svgLadder
+	Ladders []ladderPage
+}
+
+// ladderPage is a ladder ready for the page: its title and its SVG.
+type ladderPage struct {
+	Title string
+	SVG   template.HTML
 }
 
 type pageData struct {
@@ -38,7 +44,9 @@ func Write(w io.Writer, d *view.Doc) error {
 	for _, c := range d.Captures {
 		cp := capturePage{Capture: c}
 		for _, l := range c.Ladders {
-			cp.Ladders = append(cp.Ladders, layout(l, d.Labels))
+			s := layout(l, d.Labels)
+			cp.Ladders = append(cp.Ladders, ladderPage{Title: l.Title,
+				SVG: s.svg(d.Labels["label.client"], d.Labels["label.server"])})
 		}
 		data.Captures = append(data.Captures, cp)
 	}

@@ -128,21 +128,34 @@ func (b *builder) framesText(fs ...int64) string {
 	return b.tr.T("frames.one", "list", list)
 }
 
-// frames lists frame numbers for the reader: "5, 6".
+// maxFrames caps the frames listed as evidence: the first ones prove
+// the point, a thousand would bury it.
+const maxFrames = 20
+
+// frames lists frame numbers for the reader: "5, 6", at most maxFrames
+// of them then "… +N".
 func frames(fs ...int64) string {
-	out := ""
-	seen := map[int64]bool{}
+	var b strings.Builder
+	seen := make(map[int64]bool, len(fs))
+	n := 0
 	for _, f := range fs {
 		if f <= 0 || seen[f] {
 			continue
 		}
 		seen[f] = true
-		if out != "" {
-			out += ", "
+		n++
+		if n > maxFrames {
+			continue
 		}
-		out += strconv.FormatInt(f, 10)
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.FormatInt(f, 10))
 	}
-	return out
+	if n > maxFrames {
+		b.WriteString(", … +" + strconv.Itoa(n-maxFrames))
+	}
+	return b.String()
 }
 
 // bytes writes a size in the reader's units and decimal mark.

@@ -102,7 +102,7 @@ func (b *builder) lab() Section {
 			continue
 		}
 		found = append(found, Line{Spans: head})
-		found = append(found, a.lines...)
+		found = append(found, b.capLines(a.lines)...)
 		found = append(found, b.evidenceLines(a)...)
 	}
 	if len(found) > 0 {
@@ -112,6 +112,18 @@ func (b *builder) lab() Section {
 		sec.Blocks = append(sec.Blocks, Block{Title: t.T("lab.missing"), Lines: missing})
 	}
 	return sec
+}
+
+// maxAnswerLines caps an answer drawn from a busy capture: the first
+// sessions answer the question, the rest is counted.
+const maxAnswerLines = 12
+
+func (b *builder) capLines(lines []Line) []Line {
+	if len(lines) <= maxAnswerLines {
+		return lines
+	}
+	more := Line{Indent: 1, Spans: []Span{{Text: b.tr.T("lab.more", "n", strconv.Itoa(len(lines)-maxAnswerLines+1)), Style: Dim}}}
+	return append(lines[:maxAnswerLines-1:maxAnswerLines-1], more)
 }
 
 func (b *builder) evidenceLines(a *answer) []Line {
