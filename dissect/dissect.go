@@ -26,6 +26,10 @@ type Options struct {
 	// IDPrefix is put before session ids ("capture.pcap#") when several
 	// captures are read in one run.
 	IDPrefix string
+	// MaxSessions bounds the mail sessions dissected (0: no bound); past
+	// it sessions are counted in Skipped, so that records of a huge
+	// capture cannot fill memory.
+	MaxSessions int
 }
 
 // dissectors build the handler of each protocol.
@@ -46,6 +50,8 @@ type Analyzer struct {
 	Unknown int
 	// Sessions counts the mail sessions reported.
 	Sessions int
+	// Skipped counts mail sessions past MaxSessions, not dissected.
+	Skipped int
 }
 
 // New returns an Analyzer that sends its records to emit.
@@ -135,6 +141,10 @@ func (c *conv) decide(v verdict, frame int64) {
 	c.decided = true
 	c.rec.DetectFrame = frame
 	mk, ok := dissectors[v]
+	if ok && c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
+		c.a.Skipped++
+		ok = false
+	}
 	if !ok {
 		c.pending = nil
 		return

@@ -11,9 +11,10 @@ import (
 
 // limitFlags expose the memory bounds; each limit hit is reported.
 type limitFlags struct {
-	lim  session.Limits
-	asm  reassembly.Options
-	keep bool
+	lim         session.Limits
+	asm         reassembly.Options
+	keep        bool
+	maxSessions int
 }
 
 func registerLimits(fs *flag.FlagSet) *limitFlags {
@@ -22,6 +23,7 @@ func registerLimits(fs *flag.FlagSet) *limitFlags {
 	fs.Int64Var(&l.lim.MaxLiteral, "max-literal", l.lim.MaxLiteral, "largest IMAP literal kept, in bytes")
 	fs.Int64Var(&l.lim.MaxMessage, "max-message", l.lim.MaxMessage, "largest message kept for analysis, in bytes")
 	fs.Int64Var(&l.lim.MaxAttachment, "max-attachment", l.lim.MaxAttachment, "largest attachment decoded and hashed whole, in bytes")
+	fs.IntVar(&l.maxSessions, "max-sessions", 200000, "mail sessions analysed per capture (the rest are counted and reported)")
 	fs.IntVar(&l.asm.MaxPages, "max-buffered-pages", l.asm.MaxPages, "out-of-order TCP data buffered in total, in pages of about 2 KiB")
 	fs.IntVar(&l.asm.MaxPagesPerConn, "max-buffered-pages-per-conn", l.asm.MaxPagesPerConn, "out-of-order TCP data buffered per connection, in pages")
 	fs.IntVar(&l.asm.MaxConns, "max-conns", l.asm.MaxConns, "open TCP connections tracked at once (the idlest are closed past it)")
@@ -33,6 +35,7 @@ func (l *limitFlags) options() pipeline.Options {
 	var o pipeline.Options
 	o.Dissect.Limits = l.lim
 	o.Dissect.KeepRaw = l.keep
+	o.Dissect.MaxSessions = l.maxSessions
 	o.Reassembly = l.asm
 	o.Workers = runtime.NumCPU()
 	return o

@@ -39,8 +39,9 @@ type Result struct {
 	// that completed them.
 	Records []record.Record
 	Stats   reassembly.Stats
-	// Sessions and Unknown count mail and other TCP conversations.
-	Sessions, Unknown int
+	// Sessions and Unknown count mail and other TCP conversations;
+	// Skipped counts mail sessions past the MaxSessions bound.
+	Sessions, Unknown, Skipped int
 }
 
 // File analyses the capture at path ("-" for standard input).
@@ -60,6 +61,7 @@ func Read(src *capfile.Reader, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.Capture = captureRecord(sourceInfo{src.Name, src.Format, src.LinkType().String(), src.Truncated, src.Err}, res.Stats)
+	res.warnSkipped()
 	finish(res, src.Truncated || src.Err != nil, opt)
 	return res, nil
 }
@@ -72,8 +74,15 @@ func Live(src reassembly.Source, name, linkType string, opt Options) (*Result, e
 		return nil, err
 	}
 	res.Capture = captureRecord(sourceInfo{name: name, format: "live", linkType: linkType}, res.Stats)
+	res.warnSkipped()
 	finish(res, false, opt)
 	return res, nil
+}
+
+func (res *Result) warnSkipped() {
+	if res.Skipped > 0 {
+		res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("%d mail sessions past the --max-sessions bound were counted but not analysed", res.Skipped))
+	}
 }
 
 type sourceInfo struct {
@@ -104,6 +113,9 @@ func run(src reassembly.Source, name string, opt Options) (*Result, error) {
 			}
 		}
 		do := opt.Dissect
+		if do.MaxSessions > 0 {
+			do.MaxSessions = max(do.MaxSessions/workers, 1)
+		}
 		if workers > 1 {
 			// Provisional ids, unique across shards until renumber.
 			do.IDPrefix = fmt.Sprintf("%s%d.", do.IDPrefix, i)
@@ -119,6 +131,7 @@ func run(src reassembly.Source, name string, opt Options) (*Result, error) {
 		an.Finish()
 		res.Sessions += an.Sessions
 		res.Unknown += an.Unknown
+		res.Skipped += an.Skipped
 		res.Records = append(res.Records, shards[i]...)
 	}
 	if opt.OnRecord == nil {

@@ -118,3 +118,22 @@ func TestOutputIsTheSameWhateverTheNumberOfWorkers(t *testing.T) {
 		t.Fatal("session ids are not s1..s40")
 	}
 }
+
+func TestSessionsPastTheBoundAreCountedAndReported(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "syn.pcap")
+	if _, err := mailgen.WriteFile(path, mailgen.Options{Seed: 5, Sessions: 12, Concurrent: 3}); err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{}
+	opt.Dissect.MaxSessions = 5
+	res, err := File(path, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sessions != 5 || res.Skipped != 7 {
+		t.Fatalf("sessions %d skipped %d", res.Sessions, res.Skipped)
+	}
+	if !strings.Contains(strings.Join(res.Capture.Warnings, "\n"), "7 mail sessions past the --max-sessions bound") {
+		t.Fatalf("warnings %q", res.Capture.Warnings)
+	}
+}
