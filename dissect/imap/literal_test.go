@@ -172,3 +172,32 @@ func TestOverlongLineIsCutAndWarned(t *testing.T) {
 		t.Fatalf("%s", r.dump())
 	}
 }
+
+func TestGapInsideAppendLiteral(t *testing.T) {
+	msg := "Subject: saved\r\n\r\n" + strings.Repeat("b", 2000) + "\r\n"
+	r := runDefault(t,
+		c("a APPEND Sent "+fmt.Sprintf("{%d+}\r\n", len(msg))+msg[:500]),
+		piece{dir: stream.ClientToServer, gap: 1000},
+		c(msg[1500:]+"\r\n"),
+		sv("a OK [APPENDUID 1 1] done\r\n"),
+		c("b LOGOUT\r\n"), sv("b OK bye\r\n"),
+	)
+	m := r.messages()
+	if len(m) != 1 || m[0].Direction != "appended" || !m[0].Truncated || m[0].Subject != "saved" || m[0].Size != int64(len(msg)) {
+		t.Fatalf("%s", r.dump())
+	}
+	if r.command(t, "APPEND").Status != "OK" || r.command(t, "LOGOUT").Status != "OK" {
+		t.Fatalf("%s", r.dump())
+	}
+}
+
+func TestBinaryLiteralFetch(t *testing.T) {
+	r := runDefault(t,
+		c("a FETCH 1 BINARY.PEEK[]\r\n"),
+		sv("* 1 FETCH (BINARY[] ~{24}\r\nSubject: bin\r\n\r\n\x00\x01\x02\x03\x04\x05\x06)\r\na OK done\r\n"),
+	)
+	m := r.messages()
+	if len(m) != 1 || m[0].Subject != "bin" || m[0].Partial != "" || m[0].Size != 24 {
+		t.Fatalf("%s", r.dump())
+	}
+}
