@@ -123,7 +123,7 @@ var en = map[string]string{
 	"finding.cleartext-message.detail":            "Headers and body crossed the network readable: anyone on the path can read them, and an active attacker can change them.",
 	"finding.attachment-exposed.title":            "Attachment {files} readable on the wire",
 	"finding.attachment-exposed.detail":           "Attachments travel base64-encoded inside the message: anyone on the path decodes them back to the very file.",
-	"finding.smime-signed.title":                  "S/MIME signed message \"{subject}\" ({type})",
+	"finding.smime-signed.title":                  "S/MIME signed message \"{subject}\" ({type}; {verified})",
 	"finding.smime-signed.detail":                 "The signature proves who wrote the message and that nobody changed it; it does not hide the content.",
 	"finding.smime-encrypted.title":               "S/MIME encrypted message \"{subject}\": body protected, headers visible",
 	"finding.smime-encrypted.detail":              "Only the holder of the recipient's private key can read the body. That key lives in the mail client (Thunderbird), so a webmail cannot decrypt it. From, To and Subject stay readable.",

@@ -123,7 +123,7 @@ var fr = map[string]string{
 	"finding.cleartext-message.detail":            "En-têtes et corps ont traversé le réseau lisibles : tout le monde sur le chemin peut les lire, et un attaquant actif peut les modifier.",
 	"finding.attachment-exposed.title":            "Pièce jointe {files} lisible sur le réseau",
 	"finding.attachment-exposed.detail":           "Les pièces jointes voyagent encodées en base64 dans le message : quiconque les capture les décode et retrouve le fichier à l'identique.",
-	"finding.smime-signed.title":                  "Message signé S/MIME « {subject} » ({type})",
+	"finding.smime-signed.title":                  "Message signé S/MIME « {subject} » ({type} ; {verified})",
 	"finding.smime-signed.detail":                 "La signature prouve qui a écrit le message et que personne ne l'a modifié ; elle ne cache pas son contenu.",
 	"finding.smime-encrypted.title":               "Message chiffré S/MIME « {subject} » : corps protégé, en-têtes visibles",
 	"finding.smime-encrypted.detail":              "Seul le détenteur de la clé privée du destinataire peut lire le corps. Cette clé est dans le client de messagerie (Thunderbird) : un webmail ne peut pas le déchiffrer. De, À et Objet restent lisibles.",

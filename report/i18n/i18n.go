@@ -8,7 +8,21 @@ import "strings"
 // Langs are the languages with a catalogue.
 var Langs = []string{"en", "fr"}
 
-var catalogues = map[string]map[string]string{"en": en, "fr": fr}
+var catalogues = map[string]map[string]string{"en": en, "fr": withNoBreakSpaces(fr)}
+
+// frenchSpacing binds the space French typography puts before : ; ? ! »
+// and after « to its neighbour, so that wrapping never starts a line
+// with a colon.
+var frenchSpacing = strings.NewReplacer(" :", "\u00a0:", " ;", "\u00a0;", " ?", "\u00a0?", " !", "\u00a0!",
+	" »", "\u00a0»", "« ", "«\u00a0")
+
+func withNoBreakSpaces(cat map[string]string) map[string]string {
+	out := make(map[string]string, len(cat))
+	for k, v := range cat {
+		out[k] = frenchSpacing.Replace(v)
+	}
+	return out
+}
 
 // Tr translates message ids for one language.
 type Tr struct {

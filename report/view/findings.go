@@ -76,6 +76,12 @@ func (b *builder) findingText(f *record.Finding) (title, detail string) {
 	if s, ok := args["subject"]; ok && s == "" {
 		args["subject"] = b.tr.T("message.no-subject")
 	}
+	if v, ok := args["verified"]; ok && f.ID == "smime-signed" {
+		args["verified"] = b.tr.T("smime.unverified")
+		if v == "true" || v == "false" {
+			args["verified"] = b.tr.T("smime.verified." + v)
+		}
+	}
 	if d, ok := args["direction"]; ok {
 		args["direction"] = b.tr.T("direction." + directionKey(d))
 	}
