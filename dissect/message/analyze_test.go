@@ -2,6 +2,7 @@ package message
 
 import (
 	"github.com/mailwire/mailwire/dissect/record"
+	"io"
 	"strings"
 	"testing"
 )
@@ -89,6 +90,7 @@ func TestTransferEncodings(t *testing.T) {
 		{"Base64WithStraySpaces", "base64", " aGVs bG8s\tIHdv cmxk \n"},
 		{"QuotedPrintable", "quoted-printable", "hello,=20=\nworld"},
 		{"SevenBit", "7bit", "hello, world"},
+		{"QuotedPrintableSoftBreakWithTrailingSpace", "quoted-printable", "hello,=20=  \t\nworld"},
 		{"UpperCaseName", "BASE64", "aGVsbG8sIHdvcmxk"},
 		{"Base64ConcatenatedChunks", "base64", "aGVsbG8=\nLCB3b3JsZA=="},
 		{"Base64PaddingOnItsOwnLine", "base64", "aGVsbG8sIHdvcmxk\n==\n"},
@@ -103,6 +105,27 @@ func TestTransferEncodings(t *testing.T) {
 			a := m.Attachments[0]
 			if a.Size != 12 || a.SHA256 != helloSHA {
 				t.Errorf("size %d sha256 %s, want 12 %s (warnings %q)", a.Size, a.SHA256, helloSHA, m.Warnings)
+			}
+		})
+	}
+}
+
+func TestQuotedPrintableLeniency(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"InvalidEscapeKept", "a=ZZb", "a=ZZb"},
+		{"LowerCaseHex", "caf=e9", "caf\xe9"},
+		{"EqualsAtEnd", "abc=", "abc"},
+		{"HardBreakIsCRLF", "a\nb", "a\r\nb"},
+		{"SoftBreakJoins", "a=\r\nb", "ab"},
+		{"TrailingWhiteSpaceDropped", "a  \r\nb\t", "a\r\nb"},
+		{"LoneEqualsBeforeEnd", "a=4", "a=4"},
+		{"LongLineChunkedWithoutSplittingEscapes", strings.Repeat("=41", 3000), strings.Repeat("A", 3000)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := io.ReadAll(newQPReader([]byte(c.in)))
+			if err != nil || string(b) != c.want {
+				t.Errorf("got %q (%v), want %q", b, err, c.want)
 			}
 		})
 	}

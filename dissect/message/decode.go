@@ -3,7 +3,6 @@ package message
 import (
 	"bytes"
 	"io"
-	"mime/quotedprintable"
 	"strings"
 )
 
@@ -16,7 +15,7 @@ func decoder(cte string, body []byte) (io.Reader, bool) {
 	case "base64":
 		return newBase64Reader(r), true
 	case "quoted-printable":
-		return quotedprintable.NewReader(r), true
+		return newQPReader(body), true
 	case "", "7bit", "8bit", "binary":
 		return r, true
 	}
