@@ -1,6 +1,10 @@
 package tls
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mailwire/mailwire/dissect/session"
+)
 
 // Handshake message types read in clear.
 const (
@@ -140,6 +144,11 @@ func (h *handler) alert(sd *side, b []byte) {
 	h.rec.Alert = text
 	h.alertFatal = fatal
 	h.alertFrame = sd.start
+	// A fatal alert before the end of the handshake means the upgrade
+	// that STARTTLS promised never happened.
+	if fatal && !h.implicit && !h.rec.HandshakeCompleted {
+		h.s.Security = session.StartTLSFailed
+	}
 }
 
 // encryptedRecord watches the sizes of encrypted records to tell how far

@@ -552,3 +552,20 @@ func TestLargeCertificateMessageFollowedByAnother(t *testing.T) {
 		t.Errorf("records %+v", res.tls)
 	}
 }
+
+func TestFatalAlertAfterSTARTTLSFailsTheUpgrade(t *testing.T) {
+	res := run(t, false, []chunk{
+		{dir: stream.ClientToServer, data: records(typeHandshake, browserHello.message(), 1<<14)},
+		{dir: stream.ServerToClient, data: []byte{typeAlert, 3, 3, 0, 2, 2, 40}},
+	})
+	if res.sess.Security != session.StartTLSFailed {
+		t.Errorf("security %q, want starttls-failed", res.sess.Security)
+	}
+	if len(res.tls) != 1 || res.tls[0].Alert != "fatal handshake_failure (40) from server" || res.tls[0].HandshakeCompleted {
+		t.Fatalf("records %+v", res.tls)
+	}
+	f := res.finding("tls-handshake-failed")
+	if f == nil || f.Lab != "1.2.7" || !slices.Equal(f.Frames, []int64{1, 2}) || f.Args["alert"] != res.tls[0].Alert {
+		t.Errorf("finding %+v", f)
+	}
+}
