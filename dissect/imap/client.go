@@ -31,7 +31,6 @@ type command struct {
 	// What the reply needs to know, by verb.
 	mailbox string // SELECT, EXAMINE, CREATE, DELETE, STATUS, COPY/MOVE target
 	newName string // RENAME
-	set     string // FETCH, STORE, COPY, MOVE sequence set
 	event   string // the mailbox event the command makes, if it succeeds
 	unseen  bool   // SEARCH UNSEEN
 	results int64  // SEARCH results counted
@@ -108,9 +107,6 @@ func (h *Handler) answerLate(c *command, st status, frame int64) {
 		c.rec.Status, c.rec.Reply, c.rec.ReplyPacket = st.word, st.reply, frame
 		h.s.Emit(&c.rec)
 		return
-	case "AUTHENTICATE":
-		h.answer(c, st, frame)
-		return
 	}
 	h.answer(c, st, frame)
 }
@@ -165,9 +161,7 @@ func (h *Handler) parseMessageCommand(c *command, t *Tokenizer, args *argWriter)
 	}
 	var w argWriter
 	if base != "EXPUNGE" {
-		set := t.Next()
-		c.set = clean(set.Text)
-		w.token(set)
+		w.token(t.Next()) // the sequence set
 	}
 	if base == "COPY" || base == "MOVE" {
 		target := t.Peek()

@@ -18,7 +18,6 @@ type unit struct {
 	frame    int64 // frame of the first byte
 	endFrame int64 // frame of the last line or literal byte
 	cut      bool  // a line was over-long, or the unit over its budget
-	afterGap bool  // the unit ends where bytes were lost
 	kept     int64 // literal bytes kept, bounded by MaxMessage
 }
 
@@ -61,7 +60,6 @@ func (f *framer) gap(n int64, frame int64, deliver func(*unit)) {
 		f.s.Warn(frame, "imap %s: %d bytes missing inside a literal of %d bytes", f.dir, n, f.lit.Size)
 		f.lit.Missing += n
 		f.left -= n
-		f.u.afterGap = true
 		if f.left == 0 {
 			f.lit = nil
 		}
@@ -73,7 +71,6 @@ func (f *framer) gap(n int64, frame int64, deliver func(*unit)) {
 		f.s.Warn(frame, "imap %s: %d bytes missing, from inside a literal of %d bytes", f.dir, n, f.lit.Size)
 		f.lit.Missing += f.left
 		f.lit = nil
-		f.u.afterGap = true
 		f.finish(deliver)
 	} else {
 		f.s.Warn(frame, "imap %s: %d bytes missing; resynchronising at the next command or response", f.dir, n)

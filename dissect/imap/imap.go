@@ -272,6 +272,5 @@ func (h *Handler) flushPartial(d stream.Direction) {
 		f.lit.Missing += f.left
 		f.lit = nil
 	}
-	f.u.afterGap = true
 	f.finish(h.deliver(d))
 }
