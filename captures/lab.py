@@ -13,7 +13,7 @@ import lab_imap  # noqa: F401
 import lab_pop3  # noqa: F401
 import lab_misc  # noqa: F401
 import lab_extra  # noqa: F401
-from labkit import SCENARIOS, Capture, Facts
+from labkit import SCENARIOS, Capture, Dropped, Facts
 
 
 def run(sc, out):
@@ -28,6 +28,16 @@ def run(sc, out):
     f.write()
     if sc.after:
         sc.after(f, out)
+
+
+def run_again_if_dropped(sc, out, tries=3):
+    for i in range(tries):
+        try:
+            return run(sc, out)
+        except Dropped as e:
+            if i == tries - 1:
+                raise
+            print("  again:", e, flush=True)
 
 
 def main():
@@ -45,7 +55,7 @@ def main():
             continue
         print("capture", sc.name, flush=True)
         try:
-            run(sc, a.out)
+            run_again_if_dropped(sc, a.out)
         except Exception:
             traceback.print_exc()
             failed.append(sc.name)

@@ -9,11 +9,9 @@ import socket
 import subprocess
 import time
 
-from labkit import ALICE, BOB, Wire, auth_fact, empty_mailbox, scenario
+from labkit import ALICE, BOB, SCENARIOS, Wire, auth_fact, empty_mailbox, scenario
 from labmail import text_mail
-import lab_imap
 import lab_smtp
-from labkit import SCENARIOS
 
 
 @scenario("smtp-two-messages", [25], "SMTP 25 typed by hand: a transaction abandoned with RSET, "

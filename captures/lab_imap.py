@@ -59,7 +59,6 @@ def lab_sequence(w, conv, user, pw, tag="."):
 
 def imap_lab(f, port=143, host=HOST):
     user, pw = f.user("alice")
-    conv = None
     fetched = seed_inbox(user, 100, 4)
     src = f.port()
     w = Wire(port, src, host=host)

@@ -2,18 +2,19 @@
 sent then fetched, the DNS MX look-up, the long lab session, and the
 file-format variants (pcapng, gzip, truncated)."""
 
+import base64
 import copy
 import gzip
 import json
 import os
-import socket
 import struct
 import subprocess
 
-from labkit import ALICE, BOB, HOST, Wire, auth_fact, empty_mailbox, scenario, tool_version
+from labkit import ALICE, BOB, SCENARIOS, Wire, auth_fact, empty_mailbox, scenario, tool_version
 from labmail import Mail, file_fact, gif_file, smime_mail
 import lab_dns
 import lab_imap
+import lab_pop3
 import lab_smtp
 
 
@@ -21,7 +22,7 @@ def gif_mail(n):
     """A multipart/mixed message with the GIF, built here so its bytes are fixed."""
     path, data = gif_file()
     name = os.path.basename(path)
-    b64 = __import__("base64").encodebytes(data).decode().replace("\n", "\r\n")
+    b64 = base64.encodebytes(data).decode().replace("\n", "\r\n")
     boundary = "=_mailwire_lab_%03d" % n
     msgid = "<lab-%03d@grenoble-inp.example>" % n
     raw = (
@@ -123,7 +124,6 @@ def lab_session(f):
     gif_attachment(f)
     lab_imap.imap_lab(f)
     lab_imap.imaps_993(f)
-    import lab_pop3
     lab_pop3.pop3_user_pass(f)
 
 
@@ -131,7 +131,7 @@ def lab_session(f):
 
 def variant_facts(f, out, name, fmt, **more):
     d = copy.deepcopy(f.data)
-    d.update(capture=name + "." + fmt.replace("pcap.gz", "pcap.gz"), scenario=name,
+    d.update(capture=name + "." + fmt, scenario=name,
              derived_from=f.data["capture"], format=fmt, **more)
     with open(os.path.join(out, name + ".facts.json"), "w") as fh:
         json.dump(d, fh, indent=2, ensure_ascii=False)
@@ -188,8 +188,6 @@ def all_variants(*fns):
 
 
 # Register the variants on the scenarios they derive from.
-from labkit import SCENARIOS  # noqa: E402
-
 for sc in SCENARIOS:
     if sc.name == "smtp-forgery":
         sc.after = all_variants(to_pcapng, to_truncated)

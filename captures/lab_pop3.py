@@ -7,7 +7,7 @@ import os
 import poplib
 import subprocess
 
-from labkit import HOST, LAB, PKI, SERVER_NAME, Wire, auth_fact, client_context, connect, scenario, tool_version
+from labkit import HOST, PKI, SERVER_NAME, Wire, auth_fact, client_context, connect, scenario, tool_version
 from lab_imap import seed_inbox
 
 

@@ -3,6 +3,7 @@ line-oriented wire client, and the facts written next to each capture."""
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -60,7 +61,11 @@ class Capture:
 
     def __enter__(self):
         flt = " or ".join("port %d" % p for p in self.ports)
-        cmd = ["tcpdump", "-i", self.iface, "-n", "-U", "--immediate-mode", "-Z", "root", "-s", str(self.snaplen), "-w", self.path]
+        # A large kernel buffer (-B, KiB): in immediate mode each ring slot
+        # holds a whole snap length, so the default 2 MiB keeps only a few
+        # packets and drops some when tcpdump is slow to be scheduled.
+        cmd = ["tcpdump", "-i", self.iface, "-n", "-U", "--immediate-mode", "-B", "65536",
+               "-Z", "root", "-s", str(self.snaplen), "-w", self.path]
         if self.link:
             cmd += ["-y", self.link]
         cmd.append(flt)
@@ -83,11 +88,23 @@ class Capture:
         time.sleep(1.0)  # let the last FIN/ACK reach the capture
         self.proc.send_signal(signal.SIGINT)
         self.proc.wait(timeout=10)
+        self.err.seek(0)
+        report = self.err.read()
         self.err.close()
         os.remove(self.path + ".log")
-        if exc[0] is None and count_packets(self.path) < 4:
+        if exc[0] is not None:
+            return False
+        m = re.search(r"(\d+) packets? dropped by kernel", report)
+        if m is None or m.group(1) != "0":
+            raise Dropped("tcpdump lost packets in %s: %s" % (self.path, report.strip()))
+        if count_packets(self.path) < 4:
             raise RuntimeError("tcpdump caught almost nothing in " + self.path)
         return False
+
+
+class Dropped(RuntimeError):
+    """tcpdump lost packets: the scenario is run again."""
+
 
 
 def count_packets(path):

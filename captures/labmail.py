@@ -2,7 +2,6 @@
 the same bytes (S/MIME signatures and encryption excepted), a small GIF
 written byte by byte, and S/MIME made by openssl cms from the test PKI."""
 
-import base64
 import hashlib
 import os
 import smtplib
