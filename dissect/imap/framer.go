@@ -74,6 +74,11 @@ func (f *framer) gap(n int64, frame int64, deliver func(*unit)) {
 		f.finish(deliver)
 	} else {
 		f.s.Warn(frame, "imap %s: %d bytes missing; resynchronising at the next command or response", f.dir, n)
+		if len(f.u.lits) > 0 {
+			// Literals already read (a whole message) are worth
+			// reporting even if the end of the response is lost.
+			f.finish(deliver)
+		}
 		f.u = unit{}
 	}
 	f.r.Gap()

@@ -201,3 +201,17 @@ func TestBinaryLiteralFetch(t *testing.T) {
 		t.Fatalf("%s", r.dump())
 	}
 }
+
+func TestGapAfterLiteralKeepsTheMessage(t *testing.T) {
+	msg := "Subject: kept\r\n\r\nbody\r\n"
+	r := runDefault(t,
+		c("a FETCH 1 (BODY[] FLAGS)\r\n"),
+		sv("* 1 FETCH (BODY[] "+lit(msg)+" FLAGS (\\Se"),
+		piece{dir: stream.ServerToClient, gap: 30},
+		sv("a OK done\r\n"),
+	)
+	m := r.messages()
+	if len(m) != 1 || m[0].Subject != "kept" || m[0].Truncated {
+		t.Fatalf("%s", r.dump())
+	}
+}
