@@ -9,8 +9,9 @@ import socket
 import subprocess
 import time
 
-from labkit import ALICE, BOB, SCENARIOS, Wire, auth_fact, empty_mailbox, scenario
+from labkit import ALICE, BOB, SCENARIOS, Wire, auth_fact, empty_mailbox, scenario, tool_version
 from labmail import text_mail
+import lab_imap
 import lab_smtp
 
 
@@ -146,3 +147,34 @@ for sc in SCENARIOS:
         sc.after = to_lost_segment
     elif sc.name == "imap-lab":
         sc.after = to_midstream
+
+
+@scenario("imap-curl", [143], "IMAP 143 in clear: curl fetches message UID 1 with "
+          "AUTHENTICATE PLAIN and SASL-IR (--login-options AUTH=PLAIN --sasl-ir).")
+def imap_curl(f):
+    user, pw = f.user("alice")
+    mails = lab_imap.seed_inbox(user, 260, 1)
+    src = f.port()
+    cmd = ["curl", "-sS", "--local-port", str(src), "--login-options", "AUTH=PLAIN", "--sasl-ir",
+           "-u", "%s:%s" % (user, pw), "imap://127.0.0.1:143/INBOX;UID=1"]
+    out = subprocess.run(cmd, capture_output=True, check=True, timeout=60).stdout
+    assert mails[0]["message_id"].encode() in out
+    conv = f.conversation("imap", 143, src, tool_version(["curl", "--version"]))
+    conv["commands"] = ["CAPABILITY", "AUTHENTICATE", "SELECT", "UID", "LOGOUT"]
+    conv["auth"].append(auth_fact("PLAIN", user, pw, True, True, command="AUTHENTICATE"))
+    conv["auth_user"] = user
+    conv["messages"] = mails
+
+
+@scenario("smtp-auth-swaks", [587], "Submission 587 in clear: swaks --auth LOGIN, then a message "
+          "from alice to bob.")
+def smtp_auth_swaks(f):
+    user, pw = f.user("alice")
+    m = text_mail(37, ALICE, BOB, "Alice <%s>" % ALICE, "Bob <%s>" % BOB, "Envoyé par swaks",
+                  "Authentifié par AUTH LOGIN.\r\n")
+    src = lab_smtp.swaks(f, 587, m, ["--auth", "LOGIN", "--auth-user", user, "--auth-password", pw])
+    conv = f.conversation("smtp", 587, src, tool_version(["swaks", "--version"]))
+    conv["starttls"] = {"offered": True, "requested": False, "accepted": False}
+    conv["auth"].append(auth_fact("LOGIN", user, pw, True, False))
+    conv["auth_user"] = user
+    conv["messages"].append(m.fact())

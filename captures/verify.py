@@ -137,6 +137,13 @@ def main():
         if names and os.path.basename(p)[: -len(".facts.json")] not in names:
             continue
         check(p, problems)
+    described = set()
+    for p in files:
+        with open(p) as f:
+            described.add(json.load(f)["capture"])
+    for p in sorted(glob.glob(os.path.join(d, "*.pcap*"))):
+        if os.path.basename(p) not in described:
+            problems.append(os.path.basename(p) + ": no facts file")
     for p in problems:
         print("verify:", p)
     print("verify: %d facts files, %d problems" % (len(files), len(problems)))
