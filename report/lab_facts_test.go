@@ -89,7 +89,7 @@ func expect(f *facts) expectation {
 
 func hasFetch(commands []string) bool {
 	for _, c := range commands {
-		if strings.HasSuffix(c, "FETCH") {
+		if strings.HasSuffix(c, "FETCH") || c == "UID" {
 			return true
 		}
 	}
@@ -117,7 +117,8 @@ func expectIMAP(e *expectation, mode string, auth []authFact, commands, created 
 		has[c] = true
 	}
 	e.found["1.1.3"] = e.found["1.1.3"] || has["SELECT"] || has["EXAMINE"]
-	e.found["1.1.4"] = e.found["1.1.4"] || has["FETCH"] || has["UID FETCH"]
+	// The facts name a UID command by its first word only.
+	e.found["1.1.4"] = e.found["1.1.4"] || has["FETCH"] || has["UID FETCH"] || has["UID"]
 	if has["STORE"] && expunged > 0 {
 		e.found["1.1.5"] = true
 		e.mentions["1.1.5"] = append(e.mentions["1.1.5"], "EXPUNGE")
