@@ -39,7 +39,9 @@ func TestPeerCapturesRenderInert(t *testing.T) {
 			name  string
 			write func(*bytes.Buffer) error
 		}{
-			{"text", func(b *bytes.Buffer) error { return report.WriteText(b, caps, &record.Summary{}, report.Options{Lang: "fr"}) }},
+			{"text", func(b *bytes.Buffer) error {
+				return report.WriteText(b, caps, &record.Summary{}, report.Options{Lang: "fr"})
+			}},
 			{"markdown", func(b *bytes.Buffer) error { return report.WriteMarkdown(b, caps, nil, report.Options{Lang: "en"}) }},
 			{"html", func(b *bytes.Buffer) error { return report.WriteHTML(b, caps, nil, report.Options{Lang: "fr"}) }},
 		} {
