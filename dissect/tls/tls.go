@@ -102,7 +102,10 @@ func (h *handler) setClientHello(ch *clientHello, frame int64, sd *side) {
 		}
 	}
 	h.rec.ClientCiphers += ch.sslv2Ciphers
-	h.rec.ALPN = ch.alpn
+	h.rec.ALPN = nil
+	for _, p := range ch.alpn {
+		h.rec.ALPN = append(h.rec.ALPN, printable([]byte(p), 255))
+	}
 	h.rec.Groups = groupNames16(ch.groups)
 	if len(h.rec.Groups) == 0 {
 		h.rec.Groups = groupNames16(ch.keyShares)
