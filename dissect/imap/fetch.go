@@ -1,6 +1,7 @@
 package imap
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -137,6 +138,11 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 		packet = tokenFrame(whole.tok, packet)
 	case header != nil:
 		m = h.analyze(header.tok.Text)
+		if !hasField(header.tok.Text, "content-type") {
+			// The type analysis assumes for a missing field is not
+			// something the capture showed.
+			m.MIME = nil
+		}
 		truncated = !complete(header.tok)
 		m.Size = partSize + tokenSize(header.tok)
 		packet = tokenFrame(header.tok, packet)
@@ -206,4 +212,20 @@ func tokenFrame(t Token, def int64) int64 {
 		return t.Lit.Frame
 	}
 	return def
+}
+
+// hasField reports whether a header block has a field of this name.
+func hasField(header []byte, name string) bool {
+	for len(header) > 0 {
+		line := header
+		if i := bytes.IndexByte(header, '\n'); i >= 0 {
+			line, header = header[:i], header[i+1:]
+		} else {
+			header = nil
+		}
+		if len(line) > len(name) && line[len(name)] == ':' && strings.EqualFold(string(line[:len(name)]), name) {
+			return true
+		}
+	}
+	return false
 }

@@ -69,6 +69,9 @@ func TestFetchPartialSections(t *testing.T) {
 			if len(m) != 1 || m[0].Partial != tt.partial || m[0].Subject != tt.subject || m[0].Size != tt.size {
 				t.Fatalf("%s", r.dump())
 			}
+			if strings.Contains(tt.partial, "HEADER") && len(m[0].MIME) != 0 {
+				t.Fatalf("a type the header did not show: %q", m[0].MIME)
+			}
 		})
 	}
 }
