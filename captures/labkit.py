@@ -61,9 +61,11 @@ class Capture:
 
     def __enter__(self):
         flt = " or ".join("port %d" % p for p in self.ports)
-        # A large kernel buffer (-B, KiB): in immediate mode each ring slot
-        # holds a whole snap length, so the default 2 MiB keeps only a few
-        # packets and drops some when tcpdump is slow to be scheduled.
+        # Immediate mode: packets must not wait in the kernel ring buffer,
+        # where SIGINT would throw them away. A large buffer (-B, KiB): in
+        # immediate mode each ring slot holds a whole snap length, so the
+        # default 2 MiB keeps only a few packets and drops some when
+        # tcpdump is slow to be scheduled.
         cmd = ["tcpdump", "-i", self.iface, "-n", "-U", "--immediate-mode", "-B", "65536",
                "-Z", "root", "-s", str(self.snaplen), "-w", self.path]
         if self.link:
@@ -71,9 +73,7 @@ class Capture:
         cmd.append(flt)
         self.err = open(self.path + ".log", "w+")
         self.proc = subprocess.Popen(cmd, stderr=self.err)
-        # tcpdump says "listening on" once the capture is really open;
-        # immediate mode keeps packets from waiting in the kernel ring
-        # buffer, which SIGINT would otherwise throw away.
+        # tcpdump says "listening on" once the capture is really open.
         for _ in range(100):
             self.err.seek(0)
             if "listening on" in self.err.read():
@@ -104,7 +104,6 @@ class Capture:
 
 class Dropped(RuntimeError):
     """tcpdump lost packets: the scenario is run again."""
-
 
 
 def count_packets(path):
