@@ -26,7 +26,7 @@ func (b *builder) ladders() []Ladder {
 func (b *builder) ladder(s *record.Session) Ladder {
 	t := b.tr
 	l := Ladder{Session: wire(s.ID, maxShort), Client: wire(s.Client, maxShort), Server: wire(s.Server, maxShort),
-		Title:    wire(s.ID, maxShort) + " · " + strings.ToUpper(wire(s.Proto, 10)),
+		Title:    wire(s.ID, maxShort) + " · " + protoName(s),
 		TLSFrame: s.TLSPacket, Implicit: s.Security == "implicit-tls"}
 	arrows := b.commandArrows(s)
 	arrows = append(arrows, b.tlsArrows(s)...)

@@ -27,7 +27,7 @@ func (b *builder) sessions() Section {
 		}
 		tab.Rows = append(tab.Rows, []Span{
 			{Text: wire(s.ID, maxShort)},
-			{Text: strings.ToUpper(wire(s.Proto, maxShort))},
+			{Text: protoName(s)},
 			{Text: wire(s.Client, maxShort) + " → " + wire(s.Server, maxShort)},
 			{Text: clock(s.Start)},
 			{Text: secText, Style: style},
@@ -77,4 +77,23 @@ func clock(t time.Time) string {
 		return "–"
 	}
 	return t.UTC().Format("15:04:05")
+}
+
+// protoName names a session's protocol; a session encrypted from its
+// first byte is named after the well-known port it used, since only the
+// port tells which mail protocol TLS carries.
+func protoName(s *record.Session) string {
+	name := strings.ToUpper(wire(s.Proto, maxShort))
+	if s.Proto != "tls" {
+		return name
+	}
+	switch port(s.Server) {
+	case 993:
+		return "IMAP/TLS"
+	case 465:
+		return "SMTP/TLS"
+	case 995:
+		return "POP3/TLS"
+	}
+	return name
 }
