@@ -12,7 +12,7 @@ import (
 func cleartextCredentials(ix *index) []*record.Finding {
 	var out []*record.Finding
 	for _, c := range ix.creds {
-		if !ix.exposed(c.Session, c.Packet) {
+		if !ix.exposed(c.Session, c.Packet) || nothingSent(c) {
 			continue
 		}
 		lab := ""
@@ -33,6 +33,23 @@ func cleartextCredentials(ix *index) []*record.Finding {
 				"recoverable": strconv.FormatBool(c.Recoverable)}))
 	}
 	return out
+}
+
+// ChallengeResponse reports the mechanisms where the password never
+// crosses the wire, only a proof of it that can be cracked offline.
+func ChallengeResponse(mechanism string) bool {
+	m := strings.ToUpper(mechanism)
+	switch {
+	case m == "CRAM-MD5", m == "DIGEST-MD5", m == "APOP", m == "NTLM", strings.HasPrefix(m, "SCRAM-"):
+		return true
+	}
+	return false
+}
+
+// nothingSent reports an exchange abandoned before the client said who
+// it was or gave a secret: there is nothing to leak.
+func nothingSent(c *record.Credential) bool {
+	return c.Username == "" && c.PasswordLen == 0 && c.Hash == "" && !ChallengeResponse(c.Mechanism)
 }
 
 // cleartextMessages: a message whose headers and body crossed in clear.

@@ -54,6 +54,21 @@ func TestDerive(t *testing.T) {
 			},
 		},
 		{
+			name: "abandoned login without user or secret is not raised",
+			recs: []record.Record{
+				&record.Session{ID: "s1", Proto: "smtp", Security: "cleartext"},
+				&record.Credential{Session: "s1", Proto: "smtp", Mechanism: "LOGIN", SASL: true, Packet: 12},
+			},
+		},
+		{
+			name: "cram-md5 without revealed hash is still raised",
+			recs: []record.Record{
+				&record.Session{ID: "s1", Proto: "smtp", Security: "cleartext"},
+				&record.Credential{Session: "s1", Proto: "smtp", Mechanism: "CRAM-MD5", SASL: true, Username: "alice", Packet: 9},
+			},
+			want: []record.Finding{{ID: CleartextCredentials, Severity: "high", Session: "s1", Lab: "1.2.6", Frames: []int64{9}}},
+		},
+		{
 			name: "finding already raised is not duplicated",
 			recs: []record.Record{
 				&record.Session{ID: "s1", Proto: "imap", Security: "cleartext"},

@@ -63,6 +63,8 @@ var en = map[string]string{
 	"learned.tls":         "TLS handshakes (readable metadata)",
 
 	"secret.masked":    "{masked} ({len} characters)",
+	"secret.none":      "no password sent",
+	"user.unknown":     "(unknown user)",
 	"secret.challenge": "challenge-response (crackable offline)",
 	"accepted.yes":     "yes",
 	"accepted.no":      "no",

@@ -63,6 +63,8 @@ var fr = map[string]string{
 	"learned.tls":         "Poignées de main TLS (métadonnées lisibles)",
 
 	"secret.masked":    "{masked} ({len} caractères)",
+	"secret.none":      "aucun mot de passe envoyé",
+	"user.unknown":     "(utilisateur inconnu)",
 	"secret.challenge": "défi-réponse (cassable hors ligne)",
 	"accepted.yes":     "oui",
 	"accepted.no":      "non",

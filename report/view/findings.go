@@ -73,6 +73,9 @@ func (b *builder) findingText(f *record.Finding) (title, detail string) {
 	for k, v := range f.Args {
 		args[k] = wire(v, maxShort)
 	}
+	if u, ok := args["user"]; ok && u == "" {
+		args["user"] = b.tr.T("user.unknown")
+	}
 	if s, ok := args["subject"]; ok && s == "" {
 		args["subject"] = b.tr.T("message.no-subject")
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/findings"
 )
 
 // learned is "what an eavesdropper learned": every fact that crossed the
@@ -31,7 +32,7 @@ func (b *builder) credentials() *Block {
 		tab.Rows = append(tab.Rows, []Span{
 			{Text: wire(c.Session, maxShort)},
 			{Text: strings.ToUpper(wire(c.Proto, 10)) + " " + wire(c.Mechanism, maxShort)},
-			{Text: wire(c.Username, maxShort), Style: Strong},
+			{Text: dash(wire(c.Username, maxShort)), Style: Strong},
 			{Text: b.secret(c), Style: Secret},
 			b.accepted(c.Accepted),
 			{Text: frames(c.Packet, c.ReplyPacket)},
@@ -50,8 +51,11 @@ func (b *builder) secret(c *record.Credential) string {
 	if b.opt.Reveal && c.Hash != "" {
 		return wire(c.Hash, maxLong)
 	}
-	if !c.Recoverable && c.PasswordLen == 0 {
+	if c.PasswordLen == 0 && findings.ChallengeResponse(c.Mechanism) {
 		return t.T("secret.challenge")
+	}
+	if c.PasswordLen == 0 && c.PasswordMasked == "" {
+		return t.T("secret.none")
 	}
 	masked := c.PasswordMasked
 	if masked == "" {
