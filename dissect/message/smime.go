@@ -97,7 +97,7 @@ func (wk *walker) pkcs7Mime(e *entity) {
 
 // opaqueSigned verifies signed-data that carries its own content.
 func (wk *walker) opaqueSigned(der []byte) (*pkcs7.PKCS7, []byte) {
-	p7, err := pkcs7.Parse(der)
+	p7, err := parsePKCS7(der)
 	if err != nil {
 		wk.w.add("S/MIME signed data does not parse: %s", err)
 		return nil, nil
@@ -108,7 +108,7 @@ func (wk *walker) opaqueSigned(der []byte) (*pkcs7.PKCS7, []byte) {
 
 // verify checks a detached signature over the signed part's bytes.
 func (wk *walker) verify(der, content []byte) *record.Signer {
-	p7, err := pkcs7.Parse(der)
+	p7, err := parsePKCS7(der)
 	if err != nil {
 		wk.w.add("S/MIME signature does not parse: %s", err)
 		return nil
@@ -138,18 +138,39 @@ func (wk *walker) check(p7 *pkcs7.PKCS7, content []byte) *record.Signer {
 	} else {
 		wk.w.add("S/MIME signature without the signer's certificate")
 	}
-	p7.Content = content
-	err := p7.Verify()
+	err := verifyPKCS7(p7, content)
 	var mismatch *pkcs7.MessageDigestMismatchError
 	if errors.As(err, &mismatch) && bytes.Contains(content, []byte("\n")) && !bytes.Contains(content, []byte("\r\n")) {
-		p7.Content = bytes.ReplaceAll(content, []byte("\n"), []byte("\r\n"))
-		err = p7.Verify()
+		err = verifyPKCS7(p7, bytes.ReplaceAll(content, []byte("\n"), []byte("\r\n")))
 	}
 	s.Verified = record.Bool(err == nil)
 	if err != nil {
 		s.VerifyError = verifyReason(err)
 	}
 	return s
+}
+
+// parsePKCS7 parses signed data; the library parses hostile BER, so a
+// panic in it becomes an error rather than the end of the analysis.
+func parsePKCS7(der []byte) (p7 *pkcs7.PKCS7, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p7, err = nil, fmt.Errorf("malformed signed data (%v)", r)
+		}
+	}()
+	return pkcs7.Parse(der)
+}
+
+// verifyPKCS7 checks the signature of p7 over content, a panic in the
+// library being an error too.
+func verifyPKCS7(p7 *pkcs7.PKCS7, content []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed signature (%v)", r)
+		}
+	}()
+	p7.Content = content
+	return p7.Verify()
 }
 
 // verifyReason says in plain words why a signature does not verify.
