@@ -13,41 +13,50 @@ import (
 // sniffLen is how many decoded bytes content sniffing looks at.
 const sniffLen = 512
 
-// attachment decodes, measures and hashes one attachment. The decoder
-// streams into SHA-256, so a 5 MB image costs no 5 MB copy.
+// attachment decodes, measures and hashes one attachment and lists it.
 func (wk *walker) attachment(e *entity) {
+	a := describe(e)
+	wk.hash(e, &a)
+	wk.m.Attachments = append(wk.m.Attachments, a)
+}
+
+// describe is what the part's header says about an attachment.
+func describe(e *entity) record.Attachment {
 	a := record.Attachment{
 		Filename:         clip(filename(e), maxValue),
 		ContentType:      sanitize(e.ctype),
-		Disposition:      sanitize(strings.ToLower(e.disp)),
-		TransferEncoding: sanitize(strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding")))),
+		Disposition:      sanitize(clip(strings.ToLower(e.disp), maxValue)),
+		TransferEncoding: sanitize(clip(strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding"))), maxValue)),
 	}
 	if a.TransferEncoding == "" {
 		a.TransferEncoding = "7bit"
 	}
+	return a
+}
+
+// hash streams the decoded body into SHA-256 (and into the extraction's
+// file, if any) up to MaxAttachment, counts the rest, and sniffs the
+// content's type from its first bytes. Nothing is held whole, so a 5 MB
+// image costs no 5 MB copy.
+func (wk *walker) hash(e *entity, a *record.Attachment) {
 	r := wk.decoded(e)
 	sum := sha256.New()
 	sniff := &prefix{max: sniffLen}
-	limit := wk.opt.MaxAttachment
-	if limit <= 0 {
-		limit = 1<<63 - 1
-	}
 	dst := io.MultiWriter(sum, sniff)
-	out := wk.output(&a)
+	out := wk.output(a)
 	if out != nil {
 		dst = io.MultiWriter(sum, sniff, out)
 	}
 	if wk.copyBuf == nil {
 		wk.copyBuf = make([]byte, 16<<10)
 	}
+	limit := wk.opt.MaxAttachment
+	if limit <= 0 {
+		limit = 1<<63 - 1
+	}
 	n, err := io.CopyBuffer(dst, io.LimitReader(r, limit), wk.copyBuf)
 	if out != nil {
-		if cerr := out.Close(); cerr != nil && wk.saveErr == nil {
-			wk.saveErr = cerr
-		}
-		if err != nil && isWriteError(err) {
-			wk.saveErr, err = err, nil
-		}
+		err = wk.closeOutput(out, err)
 	}
 	if err == nil && n == limit {
 		rest, rerr := io.CopyBuffer(io.Discard, r, wk.copyBuf)
@@ -55,8 +64,7 @@ func (wk *walker) attachment(e *entity) {
 			a.Truncated = true
 			wk.w.add("attachment %q larger than %d bytes: hashed its first %d bytes only", clip(a.Filename, 60), limit, limit)
 		}
-		n += rest
-		err = rerr
+		n, err = n+rest, rerr
 	}
 	if err != nil {
 		wk.w.add("attachment %q: %s after %d decoded bytes", clip(a.Filename, 60), err, n)
@@ -66,7 +74,21 @@ func (wk *walker) attachment(e *entity) {
 	if len(sniff.b) > 0 {
 		a.SniffedType = sniffType(sniff.b)
 	}
-	wk.m.Attachments = append(wk.m.Attachments, a)
+}
+
+// closeOutput closes the extraction's file and keeps its error apart from
+// the decoding error it returns.
+func (wk *walker) closeOutput(out io.WriteCloser, err error) error {
+	if cerr := out.Close(); cerr != nil && wk.saveErr == nil {
+		wk.saveErr = cerr
+	}
+	if err != nil && isWriteError(err) {
+		if wk.saveErr == nil {
+			wk.saveErr = err
+		}
+		return nil
+	}
+	return err
 }
 
 // output opens the file an extraction writes the attachment to.
