@@ -63,17 +63,8 @@ func (wk *walker) walk(h header, body []byte, depth int, defType string) {
 		wk.w.add("MIME parts nested deeper than %d levels are not analysed", maxDepth)
 		return
 	}
-	e := &entity{h: h, body: body, depth: depth}
-	e.ctype, e.params = mediaType(h.get("content-type"))
-	if e.ctype == "" || !strings.Contains(e.ctype, "/") {
-		if e.ctype != "" {
-			wk.w.add("malformed Content-Type %q read as %s", clip(sanitize(h.get("content-type")), 60), defType)
-		}
-		e.ctype = defType
-	}
-	e.ctype = clip(e.ctype, maxValue)
-	e.disp, e.dparams = mediaType(h.get("content-disposition"))
-	wk.m.MIME = append(wk.m.MIME, strings.Repeat("  ", depth)+sanitize(e.ctype))
+	e := wk.newEntity(h, body, depth, defType)
+	wk.m.MIME = append(wk.m.MIME, strings.Repeat("  ", depth)+e.ctype)
 	switch {
 	case strings.HasPrefix(e.ctype, "multipart/"):
 		wk.multipart(e)
@@ -84,6 +75,21 @@ func (wk *walker) walk(h header, body []byte, depth int, defType string) {
 	default:
 		wk.leaf(e)
 	}
+}
+
+// newEntity reads the types of a part from its header.
+func (wk *walker) newEntity(h header, body []byte, depth int, defType string) *entity {
+	e := &entity{h: h, body: body, depth: depth}
+	e.ctype, e.params = mediaType(h.get("content-type"))
+	if e.ctype == "" || !strings.Contains(e.ctype, "/") {
+		if e.ctype != "" {
+			wk.w.add("malformed Content-Type %q read as %s", clip(sanitize(h.get("content-type")), 60), defType)
+		}
+		e.ctype = defType
+	}
+	e.ctype = sanitize(clip(e.ctype, maxValue))
+	e.disp, e.dparams = mediaType(h.get("content-disposition"))
+	return e
 }
 
 // multipart visits the parts of a multipart entity.
