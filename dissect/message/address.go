@@ -14,7 +14,10 @@ func addressList(value string, name string, w *warnings) []string {
 		return nil
 	}
 	list, err := mail.ParseAddressList(value)
-	if err != nil || len(list) == 0 {
+	if err == nil && len(list) == 0 {
+		return nil // an empty group: "undisclosed-recipients:;"
+	}
+	if err != nil {
 		w.add("%s header does not parse as addresses: %q", name, clip(decodeText(value), 80))
 		return []string{decodeText(value)}
 	}

@@ -29,6 +29,7 @@ func TestHeaders(t *testing.T) {
 		{name: "FromBareAddress", raw: "From: bob@example.com\n\n", field: from, want: "bob@example.com"},
 		{name: "FromUnparsableKeptAsText", raw: "From: not an address\n\n", field: from, want: "not an address"},
 		{name: "ToListAndRepeatedField", raw: "To: a@x.org, \"B\" <b@x.org>\nTo: c@x.org\n\n", field: to, want: "a@x.org|B <b@x.org>|c@x.org"},
+		{name: "ToEmptyGroupIsEmptyList", raw: "To: undisclosed-recipients:;\n\n", field: to, want: ""},
 		{name: "ToAbsentIsEmptyList", raw: "Subject: x\n\n", field: to, want: ""},
 		{name: "ReturnPathBracketsRemoved", raw: "Return-Path: <bounce@x.org>\n\n", field: func(m *messageView) string { return m.ReturnPath }, want: "bounce@x.org"},
 		{name: "UserAgentFromXMailer", raw: "X-Mailer: Zimbra 9.0\n\n", field: func(m *messageView) string { return m.UserAgent }, want: "Zimbra 9.0"},
