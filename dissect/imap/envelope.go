@@ -74,14 +74,44 @@ func addresses(v Value) []string {
 	return out
 }
 
-// fillBodystructure lists the MIME tree and the attachments a
-// BODYSTRUCTURE shows, without the bodies: an attachment's size is then
-// the encoded size the server counts and its hash is unknown.
-func fillBodystructure(m *record.Message, v Value) {
-	walkBody(m, v, 0)
+// bodyPart is one leaf of a BODYSTRUCTURE, with its section number, so
+// that a later BODY[n] fetch of it can be decoded.
+type bodyPart struct {
+	section  string // "1", "2.1"
+	typ      string // "image/gif"
+	enc      string // "base64"
+	filename string
+	disp     string
+	size     int64 // encoded size as the server counts it
 }
 
-func walkBody(m *record.Message, v Value, depth int) {
+// fillBodystructure lists the MIME tree and the attachments a
+// BODYSTRUCTURE shows, without the bodies: an attachment's size is then
+// the encoded size the server counts and its hash is unknown. It returns
+// the leaf parts.
+func fillBodystructure(m *record.Message, v Value) []bodyPart {
+	var parts []bodyPart
+	walkBody(m, v, 0, "", true, &parts)
+	for _, p := range parts {
+		if p.filename == "" && p.disp != "attachment" || len(m.Attachments) >= 100 {
+			continue
+		}
+		m.Attachments = append(m.Attachments, record.Attachment{
+			Filename:         p.filename,
+			ContentType:      p.typ,
+			Disposition:      p.disp,
+			TransferEncoding: p.enc,
+			Size:             p.size,
+		})
+	}
+	return parts
+}
+
+// walkBody reads one body of a BODYSTRUCTURE. Sections are numbered as
+// RFC 9051 §6.4.5 says: the parts of a multipart 1, 2...; a message that
+// is not multipart has its body in section 1; the body of an attached
+// message continues its parent's number (2.1).
+func walkBody(m *record.Message, v Value, depth int, prefix string, top bool, parts *[]bodyPart) {
 	if !v.IsList || depth > maxDepth || len(m.MIME) >= 200 {
 		return
 	}
@@ -94,44 +124,48 @@ func walkBody(m *record.Message, v Value, depth int) {
 		}
 		sub := strings.ToLower(v.Item(i).String())
 		m.MIME = append(m.MIME, indent+"multipart/"+clean([]byte(sub)))
-		for _, part := range v.List[:i] {
-			walkBody(m, part, depth+1)
+		for n, part := range v.List[:i] {
+			walkBody(m, part, depth+1, sectionJoin(prefix, n+1), false, parts)
 		}
 		return
+	}
+	section := prefix
+	if top {
+		section = sectionJoin(prefix, 1)
 	}
 	typ := strings.ToLower(clean(v.Item(0).Text) + "/" + clean(v.Item(1).Text))
 	m.MIME = append(m.MIME, indent+typ)
 	params := paramMap(v.Item(2))
-	enc := strings.ToLower(clean(v.Item(5).Text))
-	size := atoi(v.Item(6).String())
 	ext := 7
 	switch {
 	case strings.HasPrefix(typ, "text/"):
 		ext = 8
 	case typ == "message/rfc822" || typ == "message/global":
-		walkBody(m, v.Item(8), depth+1)
+		walkBody(m, v.Item(8), depth+1, section, true, parts)
 		ext = 10
 	}
 	disp := v.Item(ext + 1)
-	dispType := strings.ToLower(disp.Item(0).String())
-	dparams := paramMap(disp.Item(1))
-	name := dparams["filename"]
+	name := paramMap(disp.Item(1))["filename"]
 	if name == "" {
 		name = params["name"]
 	}
-	if name == "" && dispType != "attachment" {
-		return
+	if len(*parts) < 200 {
+		*parts = append(*parts, bodyPart{
+			section:  section,
+			typ:      typ,
+			enc:      strings.ToLower(clean(v.Item(5).Text)),
+			filename: decodeWords(name),
+			disp:     strings.ToLower(disp.Item(0).String()),
+			size:     atoi(v.Item(6).String()),
+		})
 	}
-	if len(m.Attachments) >= 100 {
-		return
+}
+
+func sectionJoin(prefix string, n int) string {
+	if prefix == "" {
+		return itoa(int64(n))
 	}
-	m.Attachments = append(m.Attachments, record.Attachment{
-		Filename:         decodeWords(name),
-		ContentType:      typ,
-		Disposition:      dispType,
-		TransferEncoding: enc,
-		Size:             size,
-	})
+	return prefix + "." + itoa(int64(n))
 }
 
 // paramMap reads a body parameter list ("name" "value" ...), keys lower

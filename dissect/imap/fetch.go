@@ -58,6 +58,10 @@ func (h *Handler) fetchResponse(u *unit, seq int64, t *Tokenizer) {
 		}
 		h.event(u.frame, e+" "+f.flags)
 	}
+	if f.bodystruct != nil {
+		var scratch record.Message
+		h.rememberParts(seq, fillBodystructure(&scratch, *f.bodystruct))
+	}
 	if m := h.fetchedMessage(&f); m != nil {
 		h.s.Emit(m)
 		for _, sf := range message.SpoofFindings(m) {
@@ -109,6 +113,7 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 	var whole, header *section
 	var parts []string
 	var partSize int64
+	var files []record.Attachment // parts a BODYSTRUCTURE named as files
 	packet := f.frame
 	for i := range f.sections {
 		sec := &f.sections[i]
@@ -125,6 +130,11 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 		default:
 			parts = append(parts, sec.name)
 			partSize += tokenSize(sec.tok)
+			if p, ok := h.partOf(f.seq, sec.name); ok {
+				if a, ok := h.partAttachment(p, sec.name, sec.tok.Text, complete(sec.tok)); ok {
+					files = append(files, a)
+				}
+			}
 		}
 	}
 	var m *record.Message
@@ -164,6 +174,9 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 	if f.bodystruct != nil && whole == nil {
 		fillBodystructure(m, *f.bodystruct)
 		parts = append(parts, "BODYSTRUCTURE")
+	}
+	if whole == nil && len(files) > 0 {
+		m.Attachments = append(m.Attachments[:0], files...)
 	}
 	m.Session = h.s.ID
 	m.Proto = Proto

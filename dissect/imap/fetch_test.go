@@ -145,3 +145,38 @@ func TestMultiAppendReportsEachMessage(t *testing.T) {
 		t.Fatalf("%s", r.dump())
 	}
 }
+
+func TestFetchOnePartDecodedWithItsBodystructure(t *testing.T) {
+	gif := "GIF89a\x01\x00\x01\x00\x00\x00\x00;"
+	sum := sha256.Sum256([]byte(gif))
+	b64part := base64.StdEncoding.EncodeToString([]byte(gif)) + "\r\n"
+	bs := `(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 14 1 NIL NIL NIL NIL)` +
+		`("IMAGE" "GIF" ("NAME" "tp4.gif") NIL NIL "BASE64" ` + itoa(int64(len(b64part))) + ` NIL ("ATTACHMENT" ("FILENAME" "tp4.gif")) NIL NIL) "MIXED" ("BOUNDARY" "b1") NIL NIL NIL)`
+	r := runDefault(t,
+		c("a SELECT INBOX\r\n"), sv("* 1 EXISTS\r\na OK done\r\n"),
+		c("b FETCH 1 BODYSTRUCTURE\r\n"), sv("* 1 FETCH (BODYSTRUCTURE "+bs+")\r\nb OK done\r\n"),
+		c("c FETCH 1 BODY[2]\r\n"), sv("* 1 FETCH (BODY[2] "+lit(b64part)+")\r\nc OK done\r\n"),
+		c("d FETCH 1 BODY[1]\r\n"), sv("* 1 FETCH (BODY[1] {5}\r\nhello)\r\nd OK done\r\n"),
+	)
+	m := r.messages()
+	if len(m) != 3 || m[1].Partial != "BODY[2]" || len(m[1].Attachments) != 1 || len(m[2].Attachments) != 0 {
+		t.Fatalf("%s", r.dump())
+	}
+	a := m[1].Attachments[0]
+	if a.Filename != "tp4.gif" || a.ContentType != "image/gif" || a.Size != int64(len(gif)) || a.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Fatalf("%+v", a)
+	}
+}
+
+func TestPartsForgottenAfterExpunge(t *testing.T) {
+	bs := `("IMAGE" "GIF" NIL NIL NIL "BASE64" 8 NIL ("ATTACHMENT" ("FILENAME" "x.gif")) NIL NIL)`
+	r := runDefault(t,
+		c("b FETCH 2 BODYSTRUCTURE\r\n"), sv("* 2 FETCH (BODYSTRUCTURE "+bs+")\r\nb OK done\r\n"),
+		c("c EXPUNGE\r\n"), sv("* 1 EXPUNGE\r\nc OK done\r\n"),
+		c("d FETCH 2 BODY[1]\r\n"), sv("* 2 FETCH (BODY[1] {8}\r\nR0lGODlh)\r\nd OK done\r\n"),
+	)
+	m := r.messages()
+	if len(m) != 2 || len(m[1].Attachments) != 0 {
+		t.Fatalf("%s", r.dump())
+	}
+}

@@ -30,7 +30,10 @@
 //     BODYSTRUCTURE, when the body was not fetched, fills mime and the
 //     attachments (their size is then the encoded size the server counts,
 //     and sha256 is empty); a response with only these has partial
-//     "ENVELOPE" and/or "BODYSTRUCTURE". APPEND messages are "appended".
+//     "ENVELOPE" and/or "BODYSTRUCTURE". A part fetched alone (BODY[2])
+//     that an earlier BODYSTRUCTURE of the message named as a file or an
+//     image is decoded: its attachment gets its real size and sha256.
+//     APPEND messages are "appended".
 //   - finding: starttls-not-offered, starttls-refused, starttls-not-used,
 //     starttls-plaintext-injection, login-disabled-ignored, imap-preauth,
 //     and the spoofed-sender checks of dissect/message.
@@ -90,6 +93,9 @@ type Handler struct {
 
 	auth *authState // AUTHENTICATE waiting for its tagged reply
 	idle *command   // IDLE waiting for DONE
+
+	// structures are the BODYSTRUCTURE parts seen, by sequence number.
+	structures map[int64][]bodyPart
 
 	mbox      *mailboxView // selected mailbox
 	selecting *mailboxView // SELECT/EXAMINE waiting for its tagged reply

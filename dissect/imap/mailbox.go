@@ -45,6 +45,7 @@ func (h *Handler) startSelect(c *command) {
 // previous mailbox is closed whatever the outcome (RFC 9051 §6.3.2).
 func (h *Handler) finishSelect(c *command, st status) {
 	h.closeMailbox()
+	h.structures = nil
 	if h.selecting == c.view {
 		h.selecting = nil
 	}

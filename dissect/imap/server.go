@@ -149,6 +149,7 @@ func (h *Handler) numbered(u *unit, n int64, what string, t *Tokenizer) {
 		}
 	case "EXPUNGE":
 		h.event(u.frame, "EXPUNGE "+strconv.FormatInt(n, 10))
+		h.structures = nil // sequence numbers moved
 	case "FETCH":
 		h.fetchResponse(u, n, t)
 	}
