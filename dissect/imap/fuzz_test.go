@@ -87,6 +87,11 @@ func FuzzIMAP(f *testing.F) {
 		c("d COMPRESS DEFLATE\r\n"), sv("d OK on\r\n\x02\x00\x00\xff\xff"),
 	}, []piece{
 		c("a LOGIN {5}\r\n"), sv("a NO nope\r\n"), sv("* 1 FETCH (BODY[] {4294967295}\r\nSubject: x\r\n"),
+	}, []piece{
+		c("b FETCH 1 (BODYSTRUCTURE ENVELOPE)\r\n"),
+		sv(`* 1 FETCH (BODYSTRUCTURE (("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1 NIL NIL NIL NIL)("IMAGE" "GIF" ("NAME" "a.gif") NIL NIL "BASE64" 8 NIL ("ATTACHMENT" ("FILENAME*" "utf-8''%C3%A9.gif")) NIL NIL) "MIXED" NIL NIL NIL NIL) ENVELOPE (NIL "=?utf-8?q?s?=" (("A" NIL "a" "b")) NIL NIL NIL NIL NIL NIL NIL))` + "\r\nb OK done\r\n"),
+		c("c FETCH 1 BODY[2]\r\n"), sv("* 1 FETCH (BODY[2] {8}\r\nR0lGODlh)\r\nc OK done\r\n"),
+		c("d STATUS x (MESSAGES 1)\r\ne SEARCH RETURN (COUNT) UNSEEN\r\n"), sv("* STATUS x (MESSAGES 3)\r\n* ESEARCH (TAG \"e\") COUNT 2\r\nd OK\r\ne OK\r\n"),
 	})
 	for i, s := range seeds {
 		f.Add(joinSide(s, stream.ClientToServer), joinSide(s, stream.ServerToClient), uint8(i*37))
