@@ -56,6 +56,25 @@ func TestMalformedHeaderLineIsAWarning(t *testing.T) {
 	}
 }
 
+func TestBrokenHeaderLayouts(t *testing.T) {
+	cases := []struct{ name, raw, preview, mime, warning string }{
+		{"NoHeaderAtAllIsBody", "This is a test\nsecond line\n", "This is a test second line", "text/plain", "no header before the text"},
+		{"UnindentedParameterLineJoined", "Content-Type: text/html;\ncharset=\"utf-8\"\nContent-Transfer-Encoding: base64\n\nPGI+aGk8L2I+\n", "hi", "text/html", "without indentation joined"},
+		{"MboxSeparatorSkipped", "From alice@lab.fr Fri Nov 27 10:00:00 2026\nSubject: s\n\nbody\n", "body", "text/plain", "mbox separator line skipped"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := Analyze(crlf(c.raw), Options{})
+			if m.BodyPreview != c.preview || strings.Join(m.MIME, "|") != c.mime {
+				t.Errorf("preview %q mime %q, want %q %q", m.BodyPreview, m.MIME, c.preview, c.mime)
+			}
+			if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], c.warning) {
+				t.Errorf("warnings = %q, want one with %q", m.Warnings, c.warning)
+			}
+		})
+	}
+}
+
 func TestAttachmentFilenames(t *testing.T) {
 	part := func(headers string) string {
 		return "Content-Type: multipart/mixed; boundary=b\n\n--b\n" + headers + "\nContent-Transfer-Encoding: base64\n\nR0lGODlh\n--b--\n"

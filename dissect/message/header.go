@@ -52,8 +52,16 @@ func (h header) has(name string) bool {
 // splitHeader reads the header of an entity and returns it with the body
 // that follows the blank line. Unlike textproto readers it never stops at
 // a malformed line: the line is skipped with a warning so that the fields
-// after it are still shown. A header without a blank line has no body.
+// after it are still shown. A header without a blank line has no body; an
+// entity whose first line is no field has no header (its text is body).
 func splitHeader(b []byte, w *warnings) (header, []byte) {
+	b = skipMboxLine(b, w)
+	if first, _ := cutLine(b); len(first) > 0 && first[0] != ' ' && first[0] != '\t' {
+		if _, ok := parseField(first); !ok {
+			w.add("no header before the text %q: read as body", clip(string(first), 40))
+			return nil, b
+		}
+	}
 	var h header
 	var cur []byte // the field being unfolded
 	dropped := 0
@@ -82,18 +90,45 @@ func splitHeader(b []byte, w *warnings) (header, []byte) {
 			return h, rest
 		}
 		switch {
-		case line[0] != ' ' && line[0] != '\t':
+		case line[0] == ' ' || line[0] == '\t':
+			if cur != nil {
+				cur = append(cur, line...)
+			} else {
+				w.add("header continuation line without a field: %q", clip(string(line), 60))
+			}
+		case unindented(cur, line):
+			w.add("header line %q without indentation joined to the field before it", clip(string(line), 40))
+			cur = append(append(cur, ' '), line...)
+		default:
 			flush()
 			cur = append(make([]byte, 0, len(line)), line...)
-		case cur != nil:
-			cur = append(cur, line...)
-		default:
-			w.add("header continuation line without a field: %q", clip(string(line), 60))
 		}
 		b = rest
 	}
 	flush()
 	return h, nil
+}
+
+// unindented tells whether line is the rest of a parameter list that a
+// broken client folded without indentation ("Content-Type: text/html;"
+// then "charset=utf-8" on its own line).
+func unindented(cur, line []byte) bool {
+	if cur == nil || !bytes.HasSuffix(bytes.TrimRight(cur, " \t"), []byte(";")) {
+		return false
+	}
+	_, ok := parseField(line)
+	return !ok
+}
+
+// skipMboxLine drops the "From sender date" line that starts a message
+// stored in an mbox file.
+func skipMboxLine(b []byte, w *warnings) []byte {
+	if !bytes.HasPrefix(b, []byte("From ")) {
+		return b
+	}
+	line, rest := cutLine(b)
+	w.add("mbox separator line skipped: %q", clip(string(line), 60))
+	return rest
 }
 
 // cutLine returns the first line of b without its CRLF or bare LF, and the

@@ -60,7 +60,7 @@ func TestLimits(t *testing.T) {
 }
 
 func TestWarningsAreBounded(t *testing.T) {
-	m := Analyze(crlf(strings.Repeat("broken\n", 500)+"\n"), Options{})
+	m := Analyze(crlf("Subject: x\n"+strings.Repeat("broken\n", 500)+"\n"), Options{})
 	if len(m.Warnings) != maxWarnings+1 || !strings.Contains(m.Warnings[maxWarnings], "450 more warnings") {
 		t.Errorf("%d warnings, last %q", len(m.Warnings), m.Warnings[len(m.Warnings)-1])
 	}
