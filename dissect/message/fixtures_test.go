@@ -181,3 +181,37 @@ func TestSignedMessageWithoutFinalBoundaryStillVerifies(t *testing.T) {
 		t.Errorf("warnings = %q", m.Warnings)
 	}
 }
+
+// TestLabGIFCarriage answers lab question 1.2.9 on messages shaped like
+// the webmail's and the mail client's: the image travels as an image/gif
+// part in base64, whose decoded bytes are the file that was attached.
+func TestLabGIFCarriage(t *testing.T) {
+	want, err := os.ReadFile("testdata/mime/expected.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := strings.Fields(string(want))[2]
+	cases := []struct{ file, container, filename string }{
+		{"zimbra-gif.eml", "multipart/mixed", "pixel.gif"},
+		{"inline-gif.eml", "multipart/related", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			raw, err := os.ReadFile("testdata/mime/" + c.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := Analyze(raw, Options{})
+			if len(m.MIME) == 0 || m.MIME[0] != c.container || len(m.Attachments) != 1 {
+				t.Fatalf("mime %q attachments %+v", m.MIME, m.Attachments)
+			}
+			a := m.Attachments[0]
+			if a.ContentType != "image/gif" || a.TransferEncoding != "base64" || a.SHA256 != sum || a.Filename != c.filename || a.SniffedType != "image/gif" {
+				t.Errorf("attachment = %+v", a)
+			}
+			if len(m.Warnings) != 0 {
+				t.Errorf("warnings = %q", m.Warnings)
+			}
+		})
+	}
+}
