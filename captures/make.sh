@@ -2,6 +2,8 @@
 # Rebuild the capture corpus from real mail software on loopback.
 #
 # Run as root on Debian 12: bash captures/make.sh [scenario ...]
+# (bash captures/make.sh --serve starts the servers and leaves them running;
+# --stop stops them; both honour MAILWIRE_LAB.)
 # It installs what it needs, starts a private postfix, dovecot and dnsmasq
 # on 127.0.0.1 (and dovecot also on ::1) from the files in captures/conf,
 # drives every scenario of lab.py with real clients under tcpdump, writes
@@ -134,6 +136,22 @@ main() {
 		echo "make.sh: run as root (servers bind ports below 1024, tcpdump needs capture rights)" >&2
 		exit 1
 	fi
+	case "${1:-}" in
+	--serve)
+		# Start the lab servers and leave them running (the live-capture
+		# test drives them; run it inside a network namespace of its own
+		# to keep the ports free).
+		install_packages
+		make_pki
+		prepare_lab
+		start_servers
+		return
+		;;
+	--stop)
+		stop_servers
+		return
+		;;
+	esac
 	install_packages
 	make_pki
 	prepare_lab

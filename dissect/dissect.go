@@ -37,7 +37,7 @@ var dissectors = map[verdict]func(*session.Session) stream.Handler{
 	SMTP: smtp.New,
 	IMAP: imap.New,
 	POP3: pop3.New,
-	TLS:  func(s *session.Session) stream.Handler { return tls.New(s, true) },
+	TLS:  func(s *session.Session) stream.Handler { return s.Encrypted(tls.New(s, true)) },
 }
 
 // Analyzer is the reassembly.Sink that dissects one capture.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 
 	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
@@ -186,7 +187,7 @@ func finish(caps []report.Capture, failed bool, out *outputFlags, stdout, stderr
 }
 
 func render(w io.Writer, caps []report.Capture, sum *record.Summary, out *outputFlags) error {
-	opt := report.Options{Lang: out.lang, Reveal: out.reveal, Color: useColor(out.color, w)}
+	opt := report.Options{Lang: out.lang, Reveal: out.reveal, Color: useColor(out.color, w), Width: width(w)}
 	switch out.format {
 	case "json":
 		return writeJSON(w, caps, sum)
@@ -234,6 +235,18 @@ func useColor(mode string, w io.Writer) bool {
 		return false
 	}
 	return isTerminal(w)
+}
+
+// width is the terminal's width, or 0 (the report's default) elsewhere.
+func width(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !isatty.IsTerminal(f.Fd()) {
+		return 0
+	}
+	if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols >= 60 {
+		return min(cols, 160)
+	}
+	return 0
 }
 
 func isTerminal(w io.Writer) bool {

@@ -114,6 +114,10 @@ func (s *Session) TLS(frame int64) stream.Handler {
 	return countingTLS{s, s.newTLS(s)}
 }
 
+// Encrypted wraps the handler of a conversation that is TLS from its
+// first byte (implicit TLS) so that its bytes count as encrypted.
+func (s *Session) Encrypted(h stream.Handler) stream.Handler { return countingTLS{s, h} }
+
 type counter struct{ s *Session }
 
 func (c counter) Handle(ev *stream.Event) { c.s.EncryptedBytes += int64(len(ev.Data)) }
