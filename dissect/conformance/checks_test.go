@@ -367,3 +367,29 @@ func mxAnswers(name string, exchanges ...string) check {
 		return fmt.Errorf("no MX answer for %s", name)
 	}
 }
+
+// commandTotal: exactly n commands in all.
+func commandTotal(n int) check {
+	return func(a *analysis) error {
+		if len(a.commands) != n {
+			return fmt.Errorf("want %d commands, got %d", n, len(a.commands))
+		}
+		return nil
+	}
+}
+
+// credentialReply: the server answered user's login with this text.
+func credentialReply(user, reply string) check {
+	return func(a *analysis) error {
+		var seen []string
+		for _, c := range a.creds {
+			if c.Username == user {
+				if c.Reply == reply {
+					return nil
+				}
+				seen = append(seen, c.Reply)
+			}
+		}
+		return fmt.Errorf("no reply %q to %s's login; got %q", reply, user, seen)
+	}
+}

@@ -85,6 +85,15 @@ func TestPeerCapturesReadCleanly(t *testing.T) {
 	if len(files) < 100 {
 		t.Fatalf("only %d captures found under %s", len(files), root)
 	}
+	onDisk := map[string]bool{}
+	for _, rel := range files {
+		onDisk[rel] = true
+	}
+	for rel := range listed {
+		if !onDisk[rel] {
+			t.Errorf("MANIFEST.md describes %s, which is not in the corpus", rel)
+		}
+	}
 	for _, rel := range files {
 		if !listed[rel] {
 			t.Errorf("%s is not described in MANIFEST.md: add its facts", rel)
