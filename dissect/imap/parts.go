@@ -13,7 +13,7 @@ import (
 )
 
 // maxStructures bounds the BODYSTRUCTUREs remembered per session.
-const maxStructures = 1024
+const maxStructures = 256
 
 // rememberParts keeps the leaf parts of a message's BODYSTRUCTURE, so
 // that a later fetch of one part (BODY[2], the lab's GIF) can be decoded.
