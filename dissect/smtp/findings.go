@@ -64,7 +64,6 @@ func (h *handler) capabilities(p *pending, r *reply) {
 	}
 	h.facts.offered = record.Bool(offered)
 	h.facts.caps = r.more
-	p.cmd.Capabilities = append([]string(nil), r.more...)
 	if offered {
 		h.facts.offerFrames = []int64{p.cmd.Packet, r.frame}
 		return

@@ -120,7 +120,11 @@ func (h *handler) finish(p *pending, r *reply) {
 		p.cmd.Status = r.code
 		p.cmd.Reply = cut(r.text, maxReply)
 		p.cmd.ReplyPacket = r.frame
+		if p.kind == kindEhlo && r.ok() {
+			p.cmd.Capabilities = append([]string(nil), r.more...)
+		}
 	}
+	// Emitted records are final: live output prints them at once.
 	h.emit(&p.cmd)
 	switch p.kind {
 	case kindEhlo:

@@ -131,7 +131,10 @@ func (c *Capture) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) 
 		}
 		c.n++
 		if c.w != nil {
-			if err := c.w.WritePacket(ci, data); err != nil {
+			// The file has one interface, whatever the kernel's index.
+			wci := ci
+			wci.InterfaceIndex = 0
+			if err := c.w.WritePacket(wci, data); err != nil {
 				return nil, ci, 0, fmt.Errorf("writing %s: %w", c.opt.Write, err)
 			}
 		}

@@ -1,0 +1,215 @@
+//go:build cgo && linux
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestLiveCaptureOnRealServers starts the lab's postfix and dovecot in a
+// network namespace of its own (so that its ports are free and nothing
+// else is captured), runs `mailwire live -i lo` there while swaks logs in,
+// sends a message and upgrades with STARTTLS, and checks the records; then
+// it checks that the pcapng written during the capture reads back to the
+// same records. It needs root; in CI it fails rather than skip.
+func TestLiveCaptureOnRealServers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts real mail servers")
+	}
+	if reason := liveUnavailable(); reason != "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the live-capture test cannot run in CI: %s", reason)
+		}
+		t.Skip(reason)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "mailwire")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	ns := fmt.Sprintf("mailwire-live-%d", os.Getpid())
+	netns(t, ns)
+	// The servers run as their own users: their folder must be reachable,
+	// which a test's private temporary folder is not.
+	lab, err := os.MkdirTemp("", "mailwire-live-lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(lab, 0o755)
+	t.Cleanup(func() { os.RemoveAll(lab) })
+	serve(t, ns, lab)
+
+	pcapng := filepath.Join(dir, "live.pcapng")
+	live := exec.Command("ip", "netns", "exec", ns, bin, "live", "-i", "lo", "--json", "--write", pcapng)
+	var stdout, stderr bytes.Buffer
+	live.Stdout, live.Stderr = &stdout, &stderr
+	if err := live.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, &stderr, "capturing on lo")
+	swaks(t, ns, "--port", "587", "--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "Wonderland!42",
+		"--from", "alice@grenoble-inp.example", "--to", "alice@grenoble-inp.example",
+		"--header", "Subject: live capture test", "--body", "Sent while mailwire was watching.")
+	swaks(t, ns, "--port", "25", "-tls", "--from", "bob@grenoble-inp.example", "--to", "alice@grenoble-inp.example",
+		"--header", "Subject: over TLS")
+	time.Sleep(500 * time.Millisecond)
+	live.Process.Signal(syscall.SIGINT)
+	if err := live.Wait(); err != nil {
+		t.Fatalf("mailwire live: %v\n%s", err, stderr.String())
+	}
+
+	recs := parseLines(t, stdout.String())
+	checkLiveRecords(t, recs)
+	back, err := exec.Command(bin, "read", "--json", "--progress", "never", pcapng).Output()
+	if err != nil {
+		t.Fatalf("reading the written capture back: %v", err)
+	}
+	if onlyLive, onlyBack := differ(comparable(recs), comparable(parseLines(t, string(back)))); len(onlyLive)+len(onlyBack) > 0 {
+		t.Fatalf("live records and the written capture's differ:\nonly live:\n%s\nonly read back:\n%s", strings.Join(onlyLive, "\n"), strings.Join(onlyBack, "\n"))
+	}
+}
+
+func liveUnavailable() string {
+	if os.Geteuid() != 0 {
+		return "needs root (network namespace, lab servers, capture)"
+	}
+	for _, c := range []string{"ip", "swaks", "postfix", "dovecot"} {
+		if _, err := exec.LookPath(c); err != nil {
+			if _, err := os.Stat("/usr/sbin/" + c); err != nil {
+				return c + " is not installed (make test installs it)"
+			}
+		}
+	}
+	return ""
+}
+
+func netns(t *testing.T, ns string) {
+	if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add: %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("ip", "netns", "delete", ns).Run() })
+	if out, err := exec.Command("ip", "-n", ns, "link", "set", "lo", "up").CombinedOutput(); err != nil {
+		t.Fatalf("ip link set lo up: %v: %s", err, out)
+	}
+}
+
+// serve starts the lab servers of captures/ in the namespace. Their output
+// goes to a file: the daemons keep it open, a pipe would never close.
+func serve(t *testing.T, ns, lab string) {
+	log, err := os.CreateTemp("", "mailwire-live-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(log.Name())
+	defer log.Close()
+	script, _ := filepath.Abs("../../captures/make.sh")
+	cmd := exec.Command("ip", "netns", "exec", ns, "env", "MAILWIRE_LAB="+lab, "bash", script, "--serve")
+	cmd.Stdout, cmd.Stderr = log, log
+	stop := func() {
+		c := exec.Command("ip", "netns", "exec", ns, "env", "MAILWIRE_LAB="+lab, "bash", script, "--stop")
+		c.Run()
+	}
+	t.Cleanup(stop)
+	if err := cmd.Run(); err != nil {
+		out, _ := os.ReadFile(log.Name())
+		t.Fatalf("the lab servers did not start: %v\n%s", err, out)
+	}
+}
+
+func swaks(t *testing.T, ns string, args ...string) {
+	full := append([]string{"netns", "exec", ns, "swaks", "--server", "127.0.0.1", "--silent", "2"}, args...)
+	if out, err := exec.Command("ip", full...).CombinedOutput(); err != nil {
+		t.Fatalf("swaks %v: %v\n%s", args, err, out)
+	}
+}
+
+func waitFor(t *testing.T, buf *bytes.Buffer, what string) {
+	for i := 0; i < 100; i++ {
+		if strings.Contains(buf.String(), what) {
+			time.Sleep(300 * time.Millisecond) // the handle is active; let the filter settle
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("mailwire live did not start: %s", buf.String())
+}
+
+func parseLines(t *testing.T, out string) []map[string]any {
+	var recs []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("bad JSON line %q: %v", sc.Text(), err)
+		}
+		recs = append(recs, m)
+	}
+	return recs
+}
+
+func checkLiveRecords(t *testing.T, recs []map[string]any) {
+	var cred, msg, tls bool
+	for _, r := range recs {
+		switch r["kind"] {
+		case "credential":
+			cred = cred || (r["username"] == "alice" && r["mechanism"] == "PLAIN" && r["accepted"] == true && r["password"] == nil)
+		case "message":
+			msg = msg || (r["subject"] == "live capture test" && r["envelope_from"] == "alice@grenoble-inp.example")
+		case "starttls":
+			tls = tls || (r["accepted"] == true && r["tls_seen"] == true)
+		}
+	}
+	if !cred || !msg || !tls {
+		t.Fatalf("credential %v, message %v, starttls %v in:\n%v", cred, msg, tls, recs)
+	}
+}
+
+// comparable keeps the records both runs must agree on, one JSON line
+// each, sorted: the capture and summary records name the source, and live
+// output comes in the order records complete.
+func comparable(recs []map[string]any) []string {
+	var out []string
+	for _, r := range recs {
+		if r["kind"] == "capture" || r["kind"] == "summary" {
+			continue
+		}
+		b, _ := json.Marshal(r)
+		out = append(out, string(b))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// differ returns the lines of two sorted lists that the other lacks.
+func differ(a, b []string) (onlyA, onlyB []string) {
+	count := map[string]int{}
+	for _, l := range a {
+		count[l]++
+	}
+	for _, l := range b {
+		count[l]--
+	}
+	for l, n := range count {
+		for ; n > 0; n-- {
+			onlyA = append(onlyA, l)
+		}
+		for ; n < 0; n++ {
+			onlyB = append(onlyB, l)
+		}
+	}
+	sort.Strings(onlyA)
+	sort.Strings(onlyB)
+	return onlyA, onlyB
+}
