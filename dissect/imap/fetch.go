@@ -64,7 +64,7 @@ func (h *Handler) fetchResponse(u *unit, seq int64, t *Tokenizer) {
 	}
 	if m := h.fetchedMessage(&f); m != nil {
 		h.s.Emit(m)
-		for _, sf := range message.SpoofFindings(m) {
+		for _, sf := range message.Findings(m) {
 			h.s.Finding(sf)
 		}
 	}

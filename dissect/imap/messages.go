@@ -23,7 +23,7 @@ func (h *Handler) appendedMessage(c *command, tok Token, end int64) {
 	m.Truncated = m.Truncated || !complete(tok)
 	m.AuthUser = h.s.AuthUser
 	h.s.Emit(m)
-	for _, f := range message.SpoofFindings(m) {
+	for _, f := range message.Findings(m) {
 		h.s.Finding(f)
 	}
 }

@@ -138,3 +138,10 @@ func addressInName(name string) string {
 	}
 	return ""
 }
+
+// Findings returns what a message shows on its own: a forged sender
+// (SpoofFindings) and attachments whose content is not what they claim
+// (TypeFindings).
+func Findings(m *record.Message) []*record.Finding {
+	return append(SpoofFindings(m), TypeFindings(m)...)
+}

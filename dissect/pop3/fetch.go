@@ -32,7 +32,7 @@ func (h *handler) fetched(r *response, end int64) {
 	// only what the message says of itself is checked for spoofing.
 	check := *m
 	check.AuthUser = ""
-	for _, f := range message.SpoofFindings(&check) {
+	for _, f := range message.Findings(&check) {
 		h.s.Finding(f)
 	}
 }

@@ -39,7 +39,7 @@ func (h *handler) sent(p *pending, r *reply) {
 	}
 	h.tx = transaction{}
 	h.emit(m)
-	for _, f := range message.SpoofFindings(m) {
+	for _, f := range message.Findings(m) {
 		if f.ID == "spoofed-sender" {
 			forgedTo(f, m)
 		}
