@@ -14,6 +14,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/extract"
+	"github.com/mailwire/mailwire/report/findings"
 )
 
 // readTimeout bounds the analysis of one capture: the largest peer capture
@@ -31,6 +32,7 @@ type analysis struct {
 	starttls []*record.StartTLS
 	tls      []*record.TLS
 	dns      []*record.DNS
+	findings []*record.Finding
 
 	// files are the extracted messages and attachments, made on first use.
 	filesOnce sync.Once
@@ -106,8 +108,13 @@ func index(path string, res *pipeline.Result) *analysis {
 			a.tls = append(a.tls, r)
 		case *record.DNS:
 			a.dns = append(a.dns, r)
+		case *record.Finding:
+			a.findings = append(a.findings, r)
 		}
 	}
+	// The findings that need several records are derived by the report
+	// stage, as `mailwire read` does.
+	a.findings = append(a.findings, findings.Derive(res.Records)...)
 	return a
 }
 

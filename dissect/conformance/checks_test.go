@@ -393,3 +393,73 @@ func credentialReply(user, reply string) check {
 		return fmt.Errorf("no reply %q to %s's login; got %q", reply, user, seen)
 	}
 }
+
+// tlsCert: the TLS handshake of the session with this SNI shows this cipher
+// and certificate. subject and issuer are given as a peer prints them: each
+// of their comma-separated parts must appear in mailwire's (peers print
+// fewer attributes, or cut long values); sans must be the first names.
+func tlsCert(sni, cipher, subject, issuer string, sans ...string) check {
+	return func(a *analysis) error {
+		var seen []string
+		for _, r := range a.tls {
+			if r.SNI != sni {
+				continue
+			}
+			if r.Cipher == cipher && holdsParts(r.CertSubject, subject) && holdsParts(r.CertIssuer, issuer) &&
+				len(r.CertSANs) >= len(sans) && slices.Equal(r.CertSANs[:len(sans)], sans) {
+				return nil
+			}
+			seen = append(seen, fmt.Sprintf("cipher %s subject %q issuer %q sans %q", r.Cipher, r.CertSubject, r.CertIssuer, r.CertSANs))
+		}
+		return fmt.Errorf("no TLS with sni %q cipher %s subject %q issuer %q sans %q; got %v", sni, cipher, subject, issuer, sans, seen)
+	}
+}
+
+func holdsParts(got, want string) bool {
+	for _, p := range strings.Split(want, ", ") {
+		if p != "" && !strings.Contains(got, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// finding: a finding with this id about the session between these
+// endpoints.
+func finding(id, client, server string) check {
+	return func(a *analysis) error {
+		var ids []string
+		for _, f := range sessionFindings(a, client, server) {
+			if f.ID == id {
+				return nil
+			}
+			ids = append(ids, f.ID)
+		}
+		return fmt.Errorf("no %s finding on %s -> %s; findings there: %v", id, client, server, ids)
+	}
+}
+
+// noFinding: the opposite of finding, for what a peer does not flag.
+func noFinding(id, client, server string) check {
+	return func(a *analysis) error {
+		if finding(id, client, server)(a) == nil {
+			return fmt.Errorf("%s finding on %s -> %s", id, client, server)
+		}
+		return nil
+	}
+}
+
+func sessionFindings(a *analysis, client, server string) []*record.Finding {
+	var out []*record.Finding
+	for _, s := range a.sessions {
+		if s.Client != client || s.Server != server {
+			continue
+		}
+		for _, f := range a.findings {
+			if f.Session == s.ID {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
