@@ -463,3 +463,15 @@ func sessionFindings(a *analysis, client, server string) []*record.Finding {
 	}
 	return out
 }
+
+// captureStats: the capture holds this many packets and bytes (suricata's
+// decoder.pkts and decoder.bytes).
+func captureStats(packets, bytes int64) check {
+	return func(a *analysis) error {
+		c := a.res.Capture
+		if c.Packets != packets || c.Bytes != bytes {
+			return fmt.Errorf("want %d packets of %d bytes, got %d of %d", packets, bytes, c.Packets, c.Bytes)
+		}
+		return nil
+	}
+}

@@ -28,6 +28,7 @@ var peerFacts = append(mimeDecFacts(), []fact{
 		check: helo("bug.client")},
 	{name: "suricata/bug-3616/envelope", file: sv + "bug-3616-smtp/input.pcap",
 		check: envelope("<gurpartap@patriots.in>", "<raj_deol2002in@yahoo.co.in>")},
+	{name: "suricata/bug-3616/decoder-stats", file: sv + "bug-3616-smtp/input.pcap", check: captureStats(60, 26866)},
 	{name: "suricata/bug-3616/helo", file: sv + "bug-3616-smtp/input.pcap", check: helo("GP")},
 	{name: "suricata/bug-3616/header-from-to", file: sv + "bug-3616-smtp/input.pcap",
 		check: all(headerFrom(`"Gurpartap Singh" <gurpartap@patriots.in>`), headerTo("<raj_deol2002in@yahoo.co.in>"))},
