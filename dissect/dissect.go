@@ -184,6 +184,7 @@ func (c *conv) Close(end time.Time, frame int64) {
 	c.rec.ClearBytes = c.rec.BytesClient + c.rec.BytesServer - c.s.EncryptedBytes
 	c.rec.TLSPacket = c.s.TLSFrame
 	c.rec.Warnings = c.s.Warnings
+	c.rec.AuthUser = c.s.AuthUser
 	c.rec.Proto = c.s.Proto
 	c.a.emit(&c.rec)
 }

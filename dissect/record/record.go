@@ -50,6 +50,7 @@ type Session struct {
 	TLSPacket      int64    `json:"tls_packet,omitempty"` // first TLS record
 	GapBytes       int64    `json:"gap_bytes"`
 	MidStream      bool     `json:"mid_stream,omitempty"` // no SYN seen
+	AuthUser       string   `json:"auth_user,omitempty"`  // last login the server accepted
 	Warnings       []string `json:"warnings,omitempty"`
 	EndFrame       int64    `json:"-"`
 	// DetectFrame is the frame at which the protocol was recognised: it
