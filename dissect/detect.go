@@ -96,6 +96,12 @@ func fromClient(b []byte, port uint16) verdict {
 		return SMTP
 	case "USER", "APOP", "STLS", "CAPA", "RETR", "UIDL", "STAT":
 		return POP3
+	case "AUTH":
+		// SMTP and POP3 share AUTH; an IMAP client would need a tag first.
+		if mailPorts[port] == POP3 {
+			return POP3
+		}
+		return SMTP
 	}
 	if imapCommand(line) {
 		return IMAP

@@ -15,6 +15,8 @@ func TestDetect(t *testing.T) {
 		{"imap tagged command first", "a1 CAPABILITY\r\n", "", 9999, IMAP},
 		{"smtp mid-stream client", "MAIL FROM:<a@b>\r\n", "", 9999, SMTP},
 		{"pop3 mid-stream client", "RETR 1\r\n", "", 9999, POP3},
+		{"AUTH first is SMTP, not an IMAP tag", "AUTH LOGIN\r\n", "", 25, SMTP},
+		{"AUTH first on 110 is POP3", "AUTH PLAIN\r\n", "", 110, POP3},
 		{"waits for a whole line", "", "220 mx", 25, ""},
 		{"ftp is not smtp", "", "220 ProFTPD\r\n", 21, Unknown},
 		{"implicit tls on a mail port", "\x16\x03\x01\x02\x00\x01", "", 993, TLS},

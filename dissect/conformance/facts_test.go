@@ -179,9 +179,7 @@ var peerFacts = append(mimeDecFacts(), []fact{
 	{name: "suricata/smtp-raw-extraction/raw-message", file: sv + "smtp-raw-extraction/input.pcap",
 		check: extractedSHA256("message", "", "018e4f86e830d85dc21cb54ee6554f01ac0b2a73a24f83c64b6acb489e8f4f3d")},
 	{name: "suricata/smtp-rejected-ehlo-preserves-envelope/envelope", file: sv + "smtp-rejected-ehlo-preserves-envelope/input.pcap",
-		check: all(helo("client.example.com"), envelope("<alice@example.com>", "<bob@example.com>")),
-		bug: "a refused EHLO (501 Syntax: EHLO hostname) clears the envelope: RFC 5321 4.1.4 resets the transaction only " +
-			"for an EHLO that succeeds, so the message must keep MAIL FROM:<alice@example.com> (envelope_from is empty) (dissect/smtp)"},
+		check: all(helo("client.example.com"), envelope("<alice@example.com>", "<bob@example.com>"))},
 	{name: "suricata/smtp-rfc2231/attachment", file: sv + "smtp-rfc2231/input.pcap",
 		check: attachment("smtptest-2021-02-25T13-54-22Z-aefb2fc1308d62f4b6c74769f69b13ddf80e995fd98ae442f3be499ea", -1, "")},
 	{name: "suricata/smtp-startssl/helo-and-starttls", file: sv + "smtp-startssl/input.pcap",
@@ -268,9 +266,7 @@ var peerFacts = append(mimeDecFacts(), []fact{
 
 	// PcapPlusPlus: single SMTP packets, no reassembly.
 	{name: "pcapplusplus/smtpCommand/smtp-on-port-25", file: ppp + "derived/smtpCommand.pcap",
-		check: all(sessions(1), session("10.10.1.4:1470", "74.53.140.153:25", "smtp", "cleartext")),
-		bug: "a lone client packet 'AUTH LOGIN' to port 25 (no handshake, no banner) is detected as IMAP (tag AUTH, " +
-			"command LOGIN) although the port is SMTP's and LOGIN takes arguments in IMAP (dissect/detect.go)"},
+		check: all(sessions(1), session("10.10.1.4:1470", "74.53.140.153:25", "smtp", "cleartext"))},
 	{name: "pcapplusplus/smtpIpv6/smtp-session", file: ppp + "derived/smtpIpv6.pcap",
 		check: session("[2001:470:e5bf:dead:4957:2174:e82c:4887]:63943", "[2607:f8b0:400c:c03::1a]:25", "smtp", "cleartext")},
 	{name: "pcapplusplus/smtpUser/no-credential-from-a-lone-line", file: ppp + "derived/smtpUser.pcap",

@@ -127,13 +127,15 @@ func (h *handler) finish(p *pending, r *reply) {
 	// Emitted records are final: live output prints them at once.
 	h.emit(&p.cmd)
 	switch p.kind {
-	case kindEhlo:
-		if r.ok() {
+	case kindEhlo, kindHelo:
+		// Only an accepted greeting resets the transaction (RFC 5321
+		// 4.1.4); a lost reply is taken as acceptance, as for MAIL.
+		if r != nil && !r.ok() {
+			break
+		}
+		if p.kind == kindEhlo && r.ok() {
 			h.capabilities(p, r)
 		}
-		h.tx = transaction{}
-		h.dropChunks()
-	case kindHelo:
 		h.tx = transaction{}
 		h.dropChunks()
 	case kindMail:
