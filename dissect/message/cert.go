@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 
+	"github.com/mailwire/mailwire/dissect/certinfo"
 	"github.com/mailwire/mailwire/dissect/message/cms"
 	"github.com/mailwire/mailwire/dissect/record"
 )
@@ -20,6 +21,7 @@ func describeCert(s *record.Signer, c *x509.Certificate) {
 	s.Serial = c.SerialNumber.Text(16)
 	s.NotBefore = c.NotBefore.UTC()
 	s.NotAfter = c.NotAfter.UTC()
+	s.KeyAlg = certinfo.KeyDescription(c)
 	if len(c.EmailAddresses) > 0 {
 		s.Email = sanitize(c.EmailAddresses[0])
 	} else {

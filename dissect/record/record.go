@@ -176,6 +176,7 @@ type Signer struct {
 	KeyUsage    []string  `json:"key_usage,omitempty"`
 	ExtKeyUsage []string  `json:"ext_key_usage,omitempty"`
 	SelfSigned  bool      `json:"self_signed,omitempty"`
+	KeyAlg      string    `json:"key_algorithm,omitempty"` // "RSA 2048"
 	DigestAlg   string    `json:"digest_algorithm,omitempty"`
 	SigAlg      string    `json:"signature_algorithm,omitempty"`
 	// Verified is nil when it could not be checked.

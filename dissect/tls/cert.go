@@ -2,16 +2,13 @@ package tls
 
 import (
 	"bytes"
-	"crypto/dsa"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/rsa"
 	"crypto/x509"
-	"fmt"
 	"net"
 	"strings"
 
 	"golang.org/x/crypto/cryptobyte"
+
+	"github.com/mailwire/mailwire/dissect/certinfo"
 )
 
 // certificateMessage reads the first (leaf) certificate of a TLS 1.2 or
@@ -43,7 +40,7 @@ func (h *handler) certificateMessage(body []byte, frame int64, sd *side) {
 	h.rec.CertSubject = dnString(cert.Subject)
 	h.rec.CertIssuer = dnString(cert.Issuer)
 	h.rec.CertSANs = certNames(cert)
-	h.rec.CertKey = keyDescription(cert)
+	h.rec.CertKey = certinfo.KeyDescription(cert)
 	h.rec.CertSelfSigned = selfSigned(cert)
 	h.rec.NotBefore = cert.NotBefore.UTC()
 	h.rec.NotAfter = cert.NotAfter.UTC()
@@ -59,22 +56,6 @@ func certNames(c *x509.Certificate) []string {
 	}
 	out = append(out, c.EmailAddresses...)
 	return out
-}
-
-// keyDescription names the public key type and size: "RSA 2048",
-// "ECDSA P-256", "Ed25519".
-func keyDescription(c *x509.Certificate) string {
-	switch k := c.PublicKey.(type) {
-	case *rsa.PublicKey:
-		return fmt.Sprintf("RSA %d", k.N.BitLen())
-	case *ecdsa.PublicKey:
-		return "ECDSA " + k.Curve.Params().Name
-	case ed25519.PublicKey:
-		return "Ed25519"
-	case *dsa.PublicKey:
-		return fmt.Sprintf("DSA %d", k.P.BitLen())
-	}
-	return c.PublicKeyAlgorithm.String()
 }
 
 // selfSigned reports a certificate issued by its own subject and signed
