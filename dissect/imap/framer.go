@@ -189,7 +189,10 @@ func (f *framer) readLiteral() bool {
 		}
 	} else {
 		if f.lit.Data == nil {
-			f.lit.Data = make([]byte, 0, min(f.lit.Size, 64<<10))
+			// The size is declared: one allocation for the common
+			// message, capped so that a declared size never reserves
+			// memory the wire has not sent.
+			f.lit.Data = make([]byte, 0, min(f.lit.Size, 1<<20))
 		}
 		f.lit.Data = append(f.lit.Data, b...)
 		f.u.kept += int64(len(b))
