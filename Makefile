@@ -13,13 +13,14 @@ BENCHTIME ?= 1x
 BUILD_PKGS := gcc libpcap-dev
 TEST_PKGS  := $(BUILD_PKGS) tshark tcpdump postfix dovecot-imapd dovecot-pop3d swaks openssl python3 curl
 
-.PHONY: help deps-build deps-test build demo test unit lint fuzz bench captures clean
+.PHONY: help deps-build deps-test build demo test unit lint fuzz bench bench-live captures clean
 
 help:
 	@echo "make demo      build mailwire and analyse a bundled capture"
 	@echo "make test      install what the tests need, then lint, unit, integration and short fuzz runs"
 	@echo "make build     build $(BIN) (with live capture when libpcap headers are there)"
 	@echo "make bench     benchmarks of every stage, then end to end on a BENCH_MB (1024) MB capture vs the floor and tshark"
+	@echo "make bench-live  live capture under tcpreplay at rising rates (root)"
 	@echo "make fuzz      run every fuzz target for FUZZTIME each (default $(FUZZTIME))"
 	@echo "make captures  regenerate captures/ with real servers on loopback (root)"
 	@echo "make lint      gofmt and go vet"
@@ -75,6 +76,10 @@ BENCH_MB ?= 1024
 bench: build
 	MAILWIRE_BENCH_MB=64 $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 	$(GO) run ./cmd/mailbench -mb $(BENCH_MB) -mailwire $(BIN)
+
+# Live capture under load (root): kernel drops at rising replay rates.
+bench-live: build
+	bash cmd/mailbench/live.sh $(BIN)
 
 captures:
 	bash captures/make.sh

@@ -32,6 +32,7 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&lo.Write, "write", "", "also save the packets to this pcapng file (open it in Wireshark later)")
 	fs.DurationVar(&lo.Duration, "duration", 0, "stop after this long (e.g. 30s); default: at Ctrl-C")
 	fs.Int64Var(&lo.Count, "count", 0, "stop after this many packets")
+	fs.IntVar(&lo.Buffer, "buffer", 64<<20, "kernel capture buffer in bytes (a larger one absorbs bursts)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: mailwire live -i IFACE [flags]\n\nWatches mail traffic as it happens; Ctrl-C prints the full report.\n\nFlags:")
 		fs.PrintDefaults()

@@ -28,6 +28,7 @@ type Options struct {
 	Write    string
 	Count    int64
 	Duration time.Duration
+	Buffer   int
 }
 
 // Capture is unavailable in this build.
