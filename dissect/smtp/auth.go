@@ -87,8 +87,14 @@ func (h *handler) authReply(p *pending, r *reply) {
 // sent so that the mechanism decoder can still judge it.
 func decode(b []byte) []byte {
 	d, err := sasl.DecodeBase64(b)
-	if err != nil {
-		return append([]byte(nil), b...)
+	if err == nil {
+		return d
 	}
-	return d
+	// Hand-typed exchanges echo the prompt: "User: Z2FsdW50".
+	if i := bytes.Index(b, []byte(": ")); i > 0 && i < 16 {
+		if d, err := sasl.DecodeBase64(b[i+2:]); err == nil {
+			return d
+		}
+	}
+	return append([]byte(nil), b...)
 }

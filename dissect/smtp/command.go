@@ -53,6 +53,14 @@ func (h *handler) command(l lines.Line) {
 		return
 	}
 	verb, args := splitCommand(l.Text)
+	if known[verb] && h.reply.code != "" && h.reply.frame < l.Frame {
+		// A client does not speak in the middle of a multi-line reply:
+		// the server ended it without a final line (a lone "250-").
+		h.warn(h.reply.frame, "", "multi-line reply %s never ended before the next command", h.reply.code)
+		r := h.reply
+		h.reply = reply{}
+		h.dispatch(&r)
+	}
 	if !known[verb] {
 		if !h.synced || l.AfterGap {
 			h.warn(l.Frame, "unsynced", "client line skipped until a command is recognised")

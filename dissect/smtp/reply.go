@@ -97,6 +97,7 @@ func (h *handler) dispatch(r *reply) {
 		h.warn(r.frame, "unmatched", "reply %s without a command (the capture missed it)", r.code)
 		return
 	}
+	h.skipUnanswered(r)
 	p := h.pending[0]
 	if p.kind == kindAuth && r.code == "334" {
 		h.authChallenge(p, r)
@@ -175,4 +176,30 @@ func cut(s string, max int) string {
 		max--
 	}
 	return s[:max]
+}
+
+// answers names the only command a reply code can answer: a 354 answers
+// DATA, a 334 or 235 AUTH.
+var answers = map[string]kind{"354": kindData, "334": kindAuth, "235": kindAuth}
+
+// skipUnanswered resynchronises when a reply can only answer a command
+// queued behind the oldest one: the commands before it lost their replies
+// (or the server sent a reply nobody asked for, such as a late greeting).
+func (h *handler) skipUnanswered(r *reply) {
+	want, ok := answers[r.code]
+	if !ok || h.pending[0].kind == want {
+		return
+	}
+	for i := 1; i < len(h.pending); i++ {
+		if h.pending[i].kind != want {
+			continue
+		}
+		h.warn(r.frame, "", "reply %s answers a later command: %d earlier commands lost their replies", r.code, i)
+		skipped := h.pending[:i]
+		h.pending = h.pending[i:]
+		for _, p := range skipped {
+			h.finish(p, nil)
+		}
+		return
+	}
 }
