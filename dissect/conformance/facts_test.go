@@ -93,10 +93,7 @@ var peerFacts = append(mimeDecFacts(), []fact{
 	{name: "suricata/mime-quoted-printable/attachment", file: sv + "mime/mime-quoted-printable/input.pcap",
 		check: attachment("related.patch", 34224, "359641873610597882317aee0f72104ed54fe8aa82d6fa323a5418e4529bd3b9")},
 	{name: "suricata/mime-encap-8649-combined/inner-attachment", file: sv + "mime/smtp-mime-encap-8649-combined/input.pcap",
-		check: attachment("malware.exe", -1, ""),
-		bug: "a message/rfc822 part declared base64 whose body is plain text (an inner message with the attachment " +
-			"malware.exe) is reported as a 115-byte attachment innocent.txt of decoded garbage; the inner message and its " +
-			"attachment are never seen (dissect/message)"},
+		check: attachment("malware.exe", -1, "")},
 	{name: "suricata/pop3-02-bug-7709/pass-refused-then-accepted", file: sv + "pop3-02-bug-7709/input.pcap",
 		check: all(sessions(2), credential("USER", "test@tt.com", "123456", no), credential("USER", "test", "123456", yes),
 			credentialReply("test@tt.com", "the password incorrect"), command("LIST", ""), command("UIDL", ""), commands("QUIT", "", 2))},

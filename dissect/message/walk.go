@@ -1,6 +1,7 @@
 package message
 
 import (
+	"bytes"
 	"io"
 	"strings"
 
@@ -132,6 +133,14 @@ func (wk *walker) embedded(e *entity) {
 		wk.attachment(e)
 	}
 	inner := wk.decodeAll(e)
+	if looksLikeHeader(e.body) && !looksLikeHeader(inner) {
+		// RFC 2046 allows only 7bit, 8bit or binary here: a message
+		// that declares another encoding but is plain text hides its
+		// parts from readers that trust the declaration. Read it as it
+		// is, as mail clients do.
+		wk.w.add("%s part declares a transfer encoding but is not encoded: read as it is", sanitize(e.ctype))
+		inner = e.body
+	}
 	ih, ib := splitHeader(inner, wk.w)
 	wk.walk(ih, ib, e.depth+1, "text/plain")
 }
@@ -186,4 +195,19 @@ func (wk *walker) protection() string {
 		return "pgp-signed"
 	}
 	return "none"
+}
+
+// looksLikeHeader tells whether b starts with a header field ("Name: ").
+func looksLikeHeader(b []byte) bool {
+	b = bytes.TrimLeft(b, "\r\n")
+	i := bytes.IndexByte(b, ':')
+	if i <= 0 || i > 76 {
+		return false
+	}
+	for _, c := range b[:i] {
+		if c <= ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
 }
