@@ -40,7 +40,10 @@ deps-build:
 	@command -v $(GO) >/dev/null || { echo "installing Go from Debian (it fetches the toolchain go.mod asks for)"; \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) -E apt-get install -y -qq golang-go >/dev/null; }
 
+# postfix is told not to configure (nor start) a system instance: the tests
+# start their own, on loopback or in a namespace of their own.
 deps-test: deps-build
+	@dpkg -s postfix >/dev/null 2>&1 || echo "postfix postfix/main_mailer_type select No configuration" | $(SUDO) debconf-set-selections
 	$(call apt_install,$(TEST_PKGS))
 
 build: deps-build
