@@ -31,14 +31,14 @@ define apt_install
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) -E apt-get install -y -qq $$missing >/dev/null; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 endef
 
 deps-build:
 	$(call apt_install,$(BUILD_PKGS))
 	@command -v $(GO) >/dev/null || { echo "installing Go from Debian (it fetches the toolchain go.mod asks for)"; \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) -E apt-get install -y -qq golang-go >/dev/null; }
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null; }
 
 # postfix is told not to configure (nor start) a system instance: the tests
 # start their own, on loopback or in a namespace of their own.
