@@ -56,8 +56,8 @@ func analyse(t *testing.T, path string) report.Capture {
 // This test guards the rendering, not the dissectors: a golden file
 // records the sha256 of the capture and of the records it was made from,
 // and when either changed (the capture was made again, a dissector
-// improved) the comparison is skipped until the goldens are refreshed
-// with -update-captures and reviewed.
+// improved) the test fails until the goldens are refreshed with
+// -update-captures and the diff reviewed.
 func TestGoldenCaptureReports(t *testing.T) {
 	for _, path := range captureFiles(t) {
 		name := filepath.Base(path)
@@ -70,7 +70,7 @@ func TestGoldenCaptureReports(t *testing.T) {
 				os.MkdirAll(dir, 0o755)
 				os.WriteFile(stamp, []byte(sum+"\n"), 0o644)
 			} else if old, err := os.ReadFile(stamp); err != nil || strings.TrimSpace(string(old)) != sum {
-				t.Skipf("%s or its records changed since its golden report; run go test -update-captures and review", name)
+				t.Fatalf("%s or its records changed since its golden report; run go test ./report -update-captures and review the diff", name)
 			}
 			for _, lang := range []string{"en", "fr"} {
 				var b bytes.Buffer
