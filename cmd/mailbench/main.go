@@ -20,7 +20,6 @@ import (
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
-	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
 func main() {
@@ -91,13 +90,6 @@ func count(n int) string {
 	return fmt.Sprint(n)
 }
 
-type discard struct{}
-
-func (discard) NewConversation(stream.Flow, bool, time.Time, int64) stream.Handler { return discard{} }
-func (discard) Datagram(*stream.Datagram)                                          {}
-func (discard) Handle(*stream.Event)                                               {}
-func (discard) Close(time.Time, int64)                                             {}
-
 func measureFloor(path string) (run, int64, error) {
 	start := time.Now()
 	cpu0 := cpuTime()
@@ -106,7 +98,7 @@ func measureFloor(path string) (run, int64, error) {
 		return run{}, 0, err
 	}
 	defer src.Close()
-	st, err := reassembly.Run(src, discard{}, reassembly.DefaultOptions())
+	st, err := reassembly.Run(src, reassembly.Discard, reassembly.DefaultOptions())
 	return run{name: "floor (read+decode+reassembly)", wall: time.Since(start), cpu: cpuTime() - cpu0, found: -1, messages: -1,
 		note: "discards the data"}, st.Packets, err
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
@@ -36,7 +37,7 @@ func cmdExtract(args []string, stdout, stderr io.Writer) int {
 	for _, path := range fs.Args() {
 		opt := lim.options()
 		if fs.NArg() > 1 {
-			opt.Dissect.IDPrefix = baseName(path) + "#"
+			opt.Dissect.IDPrefix = filepath.Base(path) + "#"
 		}
 		// Messages are written as they are found, so only one is held
 		// in memory at a time.

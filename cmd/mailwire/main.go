@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 )
 
@@ -83,7 +82,3 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 var version = "0.1.0"
-
-func baseName(path string) string {
-	return filepath.Base(path)
-}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"sort"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/jsonl"
 )
@@ -124,12 +127,11 @@ func collect(results []pipeline.FileResult, stderr io.Writer) ([]report.Capture,
 func explain(err error) string {
 	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "tar archive"):
-	case strings.Contains(msg, "unknown magic"):
+	case errors.Is(err, capfile.ErrUnknownFormat) && !strings.Contains(msg, "tar archive"):
 		msg += " (is it a capture? save it from Wireshark as pcap or pcapng)"
-	case strings.Contains(msg, "no such file"):
+	case errors.Is(err, fs.ErrNotExist):
 		msg += " (check the path)"
-	case strings.Contains(msg, "permission denied"):
+	case errors.Is(err, fs.ErrPermission):
 		msg += " (check the file's permissions)"
 	}
 	return msg
