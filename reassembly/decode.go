@@ -26,6 +26,8 @@ type decoder struct {
 	payload gopacket.Payload
 
 	parsers map[gopacket.LayerType]*gopacket.DecodingLayerParser
+	// ipOnly stop at the IP layer: enough to pick a packet's shard.
+	ipOnly  map[gopacket.LayerType]*gopacket.DecodingLayerParser
 	decoded []gopacket.LayerType
 
 	defrag4 *ip4defrag.IPv4Defragmenter
@@ -44,17 +46,21 @@ type packet struct {
 func newDecoder() *decoder {
 	d := &decoder{
 		parsers: map[gopacket.LayerType]*gopacket.DecodingLayerParser{},
+		ipOnly:  map[gopacket.LayerType]*gopacket.DecodingLayerParser{},
 		defrag4: ip4defrag.NewIPv4Defragmenter(),
 		defrag6: ip6defrag.NewIPv6Defragmenter(),
 	}
-	all := []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.lo,
-		&d.ip4, &d.ip6, &d.ip6frag, &d.ip6ext, &d.tcp, &d.udp, &d.payload}
+	link := []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.lo, &d.ip4, &d.ip6}
+	all := append(link[:len(link):len(link)], &d.ip6frag, &d.ip6ext, &d.tcp, &d.udp, &d.payload)
 	for _, first := range []gopacket.LayerType{layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL,
 		layers.LayerTypeLinuxSLL2, layers.LayerTypeLoopback, layers.LayerTypeIPv4, layers.LayerTypeIPv6,
 		layers.LayerTypeTCP, layers.LayerTypeUDP} {
 		p := gopacket.NewDecodingLayerParser(first, all...)
 		p.IgnoreUnsupported = true
 		d.parsers[first] = p
+		ip := gopacket.NewDecodingLayerParser(first, link...)
+		ip.IgnoreUnsupported = true
+		d.ipOnly[first] = ip
 	}
 	d.decoded = make([]gopacket.LayerType, 0, 16)
 	return d

@@ -115,7 +115,7 @@ func shardOf(dec *decoder, lt layers.LinkType, data []byte, n int) int {
 		return 0
 	}
 	dec.decoded = dec.decoded[:0]
-	_ = dec.parsers[first].DecodeLayers(data, &dec.decoded)
+	_ = dec.ipOnly[first].DecodeLayers(data, &dec.decoded)
 	for _, t := range dec.decoded {
 		switch t {
 		case layers.LayerTypeIPv4:

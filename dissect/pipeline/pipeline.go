@@ -101,17 +101,12 @@ func run(src reassembly.Source, name string, opt Options) (*Result, error) {
 		workers = 1
 	}
 	res := &Result{}
-	shards := make([][]record.Record, workers)
+	// Each shard keeps its own records, merged once all are done.
+	shards := make([]Result, workers)
 	analyzers := make([]*dissect.Analyzer, workers)
 	sinks := make([]reassembly.Sink, workers)
 	for i := range analyzers {
-		emit := func(r record.Record) { res.add(r, opt) }
-		if opt.OnRecord == nil {
-			emit = func(r record.Record) {
-				record.Redact(r, opt.Reveal)
-				shards[i] = append(shards[i], r)
-			}
-		}
+		emit := func(r record.Record) { shards[i].add(r, opt) }
 		do := opt.Dissect
 		if do.MaxSessions > 0 {
 			do.MaxSessions = max(do.MaxSessions/workers, 1)
@@ -132,7 +127,7 @@ func run(src reassembly.Source, name string, opt Options) (*Result, error) {
 		res.Sessions += an.Sessions
 		res.Unknown += an.Unknown
 		res.Skipped += an.Skipped
-		res.Records = append(res.Records, shards[i]...)
+		res.Records = append(res.Records, shards[i].Records...)
 	}
 	if opt.OnRecord == nil {
 		renumber(res.Records, opt.Dissect.IDPrefix)
