@@ -1,42 +1,70 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"io"
 	"path/filepath"
+
+	"github.com/spf13/cobra"
 
 	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/extract"
 )
 
-func cmdExtract(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("out", "", "folder to write messages (.eml), attachments and index.json to")
-	lim := registerLimits(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: mailwire extract --out DIR CAPTURE...\n\nWrites every message seen in the captures as an .eml file and each attachment as a file, with an index.json mapping files to sessions and frames. Names from the wire are made safe: nothing is written outside DIR and nothing is overwritten.\n\nFlags:")
-		fs.PrintDefaults()
+const extractLong = `Writes every message seen in the captures as an .eml file and each attachment
+as a file, with an index.json mapping files to sessions and frames. Names from
+the wire are made safe: nothing is written outside DIR. Extracting again into
+the same folder replaces what mailwire wrote there before (the files its
+index.json lists) and leaves every other file alone. A folder given as a
+capture stands for the capture files directly inside it.`
+
+const extractExample = `  mailwire extract --out mails capture.pcap
+  mailwire extract capture.pcap day2.pcapng --out mails`
+
+func newExtractCmd(a *app) *cobra.Command {
+	var out string
+	an := newAnalysisFlags()
+	cmd := &cobra.Command{
+		Use:     "extract --out DIR CAPTURE...",
+		Short:   "Write every message (.eml) and attachment to DIR",
+		Long:    extractLong,
+		Example: extractExample,
+		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
+			if out == "" || len(args) == 0 {
+				fmt.Fprintln(a.stderr, "mailwire extract: give a folder and captures, e.g. mailwire extract --out mails capture.pcap")
+				return exitUsage
+			}
+			files, ok := captureFiles(args, a.stderr)
+			an.lim.keep = true
+			opt, err := an.options()
+			if err != nil {
+				fmt.Fprintln(a.stderr, "mailwire extract:", err)
+				return exitUsage
+			}
+			code := extractFiles(files, out, opt, an.lim.lim.MaxAttachment, a)
+			if !ok {
+				code = exitUsage
+			}
+			return code
+		}),
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if *out == "" || fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "mailwire extract: give a folder and captures, e.g. mailwire extract --out mails capture.pcap")
-		return exitUsage
-	}
-	w, err := extract.Create(*out, extract.Options{MaxAttachment: lim.lim.MaxAttachment})
+	cmd.Flags().StringVar(&out, "out", "", "folder to write messages (.eml), attachments and index.json to")
+	cmd.MarkFlagDirname("out")
+	an.addFlags(cmd.Flags())
+	completeChoices(cmd)
+	return cmd
+}
+
+func extractFiles(files []string, out string, base pipeline.Options, maxAttachment int64, a *app) int {
+	w, err := extract.Create(out, extract.Options{MaxAttachment: maxAttachment})
 	if err != nil {
-		fmt.Fprintf(stderr, "mailwire extract: %v\n", err)
+		fmt.Fprintf(a.stderr, "mailwire extract: %v\n", err)
 		return exitUsage
 	}
-	lim.keep = true
 	code := exitOK
-	for _, path := range fs.Args() {
-		opt := lim.options()
-		if fs.NArg() > 1 {
+	for _, path := range files {
+		opt := base
+		if len(files) > 1 {
 			opt.Dissect.IDPrefix = filepath.Base(path) + "#"
 		}
 		// Messages are written as they are found, so only one is held
@@ -47,19 +75,19 @@ func cmdExtract(args []string, stdout, stderr io.Writer) int {
 				return
 			}
 			if err := w.Add(m); err != nil {
-				fmt.Fprintf(stderr, "mailwire extract: %s: %v\n", path, err)
+				fmt.Fprintf(a.stderr, "mailwire extract: %s: %v\n", path, err)
 				code = exitUsage
 			}
 			m.Raw = nil
 		}
 		if _, err := pipeline.File(path, opt); err != nil {
-			fmt.Fprintf(stderr, "mailwire: %v\n", explain(err))
+			fmt.Fprintf(a.stderr, "mailwire: %v\n", explain(err))
 			code = exitUsage
 		}
 	}
 	idx, err := w.Close()
 	if err != nil {
-		fmt.Fprintf(stderr, "mailwire extract: %v\n", err)
+		fmt.Fprintf(a.stderr, "mailwire extract: %v\n", err)
 		return exitUsage
 	}
 	msgs, atts := 0, 0
@@ -70,6 +98,6 @@ func cmdExtract(args []string, stdout, stderr io.Writer) int {
 			atts++
 		}
 	}
-	fmt.Fprintf(stdout, "%d messages and %d attachments written to %s (index: %s)\n", msgs, atts, *out, idx.Path)
+	fmt.Fprintf(a.stdout, "%d messages and %d attachments written to %s (index: %s)\n", msgs, atts, out, idx.Path)
 	return code
 }

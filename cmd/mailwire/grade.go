@@ -1,80 +1,102 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"io"
-	"runtime"
 
-	"github.com/mailwire/mailwire/report"
+	"github.com/spf13/cobra"
+
 	"github.com/mailwire/mailwire/report/grade"
 )
 
-// cmdGrade grades a class's captures against a rubric and writes grades
-// and per-student feedback. Secrets are always masked: there is no
-// --reveal-secrets here.
-func cmdGrade(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("grade", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	rubricPath := fs.String("rubric", "", "rubric file (YAML); default: the built-in TP4 rubric")
-	printRubric := fs.Bool("print-rubric", false, "print the built-in rubric, to copy and edit, and exit")
-	studentsPath := fs.String("students", "", "CSV of id,email used to check that mail was sent to the student themself")
-	lang := fs.String("lang", "", "feedback language: en or fr (default from LANG/LC_ALL)")
-	out := fs.String("out", "", "folder for grades.csv, grades.json and feedback/")
-	workers := fs.Int("workers", runtime.NumCPU(), "captures analysed at the same time")
-	lim := registerLimits(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: mailwire grade [flags] --out DIR DIR_OR_FILES...\n\nGrades each student's captures: one student per capture file, or per sub-folder\n(several captures in a folder are one student). Writes DIR/grades.csv,\nDIR/grades.json and DIR/feedback/<id>.txt and .html.\n\nFlags:")
-		fs.PrintDefaults()
+const gradeLong = `Grades each student's captures against a rubric: one student per capture file,
+or per sub-folder (several captures in a folder are one student). Writes
+DIR/grades.csv, DIR/grades.json and DIR/feedback/<id>.txt and .html. Secrets
+are always masked. A capture that cannot be read is reported, the rest of
+the class is still graded, and the exit status is 2.`
+
+const gradeExample = `  mailwire grade --out grades class/
+  mailwire grade class/ --out grades --students students.csv --lang fr
+  mailwire grade --print-rubric > rubric.yaml
+  mailwire grade --rubric rubric.yaml --out grades class/alice.pcapng class/bob/`
+
+// newGradeCmd grades a class's captures against a rubric and writes
+// grades and per-student feedback. There is no --reveal-secrets here.
+func newGradeCmd(a *app) *cobra.Command {
+	var rubricPath, studentsPath, lang, out string
+	var printRubric bool
+	var workers int
+	an := newAnalysisFlags()
+	cmd := &cobra.Command{
+		Use:     "grade [flags] --out DIR DIR_OR_FILES...",
+		Short:   "Grade a class's captures",
+		Long:    gradeLong,
+		Example: gradeExample,
+		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
+			if printRubric {
+				a.stdout.Write(grade.BuiltinRubric())
+				return exitOK
+			}
+			if out == "" || len(args) == 0 {
+				fmt.Fprintln(a.stderr, "mailwire grade: give --out DIR and the class's captures or folders; try: mailwire grade --out grades class/")
+				return exitUsage
+			}
+			rubric, err := grade.LoadRubric(rubricPath)
+			if err != nil {
+				fmt.Fprintln(a.stderr, "mailwire grade: rubric:", err)
+				return exitUsage
+			}
+			popt, err := an.options()
+			if err != nil {
+				fmt.Fprintln(a.stderr, "mailwire grade:", err)
+				return exitUsage
+			}
+			opt := grade.Options{Rubric: rubric, Workers: workers, Pipeline: popt}
+			if studentsPath != "" {
+				if opt.Emails, err = grade.LoadStudents(studentsPath); err != nil {
+					fmt.Fprintln(a.stderr, "mailwire grade: students:", err)
+					return exitUsage
+				}
+			}
+			return gradeClass(args, opt, resolveLang(lang), out, a)
+		}),
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if *printRubric {
-		stdout.Write(grade.BuiltinRubric())
-		return exitOK
-	}
-	if *lang == "" {
-		*lang = report.LangFromEnv()
-	}
-	if *lang != "en" && *lang != "fr" {
-		fmt.Fprintf(stderr, "mailwire grade: --lang %q: use en or fr\n", *lang)
-		return exitUsage
-	}
-	if *out == "" || fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "mailwire grade: give --out DIR and the class's captures or folders; try: mailwire grade --out grades class/")
-		return exitUsage
-	}
-	rubric, err := grade.LoadRubric(*rubricPath)
+	fs := cmd.Flags()
+	fs.StringVar(&rubricPath, "rubric", "", "rubric file (YAML); default: the built-in TP4 rubric")
+	fs.BoolVar(&printRubric, "print-rubric", false, "print the built-in rubric, to copy and edit, and exit")
+	fs.StringVar(&studentsPath, "students", "", "CSV of id,email used to check that mail was sent to the student themself")
+	langFlag(fs, &lang, "feedback")
+	fs.StringVar(&out, "out", "", "folder for grades.csv, grades.json and feedback/")
+	cmd.MarkFlagDirname("out")
+	workersFlag(fs, &workers)
+	an.addFlags(fs)
+	completeChoices(cmd)
+	return cmd
+}
+
+func gradeClass(args []string, opt grade.Options, lang, out string, a *app) int {
+	students, skipped, err := grade.Collect(args)
 	if err != nil {
-		fmt.Fprintln(stderr, "mailwire grade: rubric:", err)
-		return exitUsage
-	}
-	opt := grade.Options{Rubric: rubric, Workers: *workers, Pipeline: lim.options()}
-	if *studentsPath != "" {
-		if opt.Emails, err = grade.LoadStudents(*studentsPath); err != nil {
-			fmt.Fprintln(stderr, "mailwire grade: students:", err)
-			return exitUsage
-		}
-	}
-	students, skipped, err := grade.Collect(fs.Args())
-	if err != nil {
-		fmt.Fprintln(stderr, "mailwire grade:", err)
+		fmt.Fprintln(a.stderr, "mailwire grade:", err)
 		return exitUsage
 	}
 	for _, s := range skipped {
-		fmt.Fprintf(stderr, "mailwire grade: skipped %s (not a capture file)\n", s)
+		fmt.Fprintf(a.stderr, "mailwire grade: skipped %s (not a capture file)\n", s)
 	}
 	class := grade.Grade(students, opt)
-	if err := class.WriteDir(*out, *lang); err != nil {
-		fmt.Fprintln(stderr, "mailwire grade: writing the grades:", err)
+	if err := class.WriteDir(out, lang); err != nil {
+		fmt.Fprintln(a.stderr, "mailwire grade: writing the grades:", err)
 		return exitUsage
 	}
+	code := exitOK
 	for _, s := range class.Students {
 		if len(s.Legal) > 0 {
-			fmt.Fprintf(stderr, "mailwire grade: LEGAL WARNING: %s sent a forged mail to someone else (see %s/feedback)\n", s.ID, *out)
+			fmt.Fprintf(a.stderr, "mailwire grade: LEGAL WARNING: %s sent a forged mail to someone else (see %s/feedback)\n", s.ID, out)
+		}
+		for _, why := range s.ReadErrors {
+			fmt.Fprintf(a.stderr, "mailwire grade: %s: cannot read %s\n", s.ID, why)
+			code = exitUsage
 		}
 	}
-	fmt.Fprintf(stdout, "graded %d students into %s\n", len(class.Students), *out)
-	return exitOK
+	fmt.Fprintf(a.stdout, "graded %d students into %s\n", len(class.Students), out)
+	return code
 }

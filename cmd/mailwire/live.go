@@ -1,15 +1,19 @@
 package main
 
 import (
-	"flag"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"sort"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
@@ -18,56 +22,112 @@ import (
 	"github.com/mailwire/mailwire/report/jsonl"
 )
 
-func cmdLive(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("live", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var out outputFlags
-	out.register(fs)
-	lim := registerLimits(fs)
-	var lo livecap.Options
-	fs.StringVar(&lo.Iface, "i", "", "interface to capture on (see 'mailwire interfaces'; \"any\" for all)")
+const liveLong = `Watches mail traffic as it happens, printing each record as it completes;
+Ctrl-C (or --duration, --count) stops and prints the full report.
+
+Capturing needs root, or these capabilities on the binary:
+  sudo setcap cap_net_raw,cap_net_admin=eip "$(command -v mailwire)"`
+
+const liveExample = `  sudo mailwire live -i lo
+  sudo mailwire live -i any --write lab.pcapng
+  mailwire live -i eth0 --json --duration 30s --filter "tcp port 25"`
+
+// liveOptions are the capture's own flags.
+type liveOptions struct{ livecap.Options }
+
+func (lo *liveOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&lo.Iface, "interface", "i", "", "interface to capture on (see 'mailwire interfaces'; \"any\" for all)")
 	fs.BoolVar(&lo.Promisc, "promisc", false, "promiscuous mode (see traffic not addressed to this machine)")
-	fs.IntVar(&lo.Snaplen, "snaplen", 0, "bytes kept per packet (0: whole packets)")
+	fs.IntVar(&lo.Snaplen, "snaplen", 0, "bytes kept per packet (default: whole packets)")
 	fs.StringVar(&lo.Filter, "filter", livecap.DefaultFilter, "capture filter, in tcpdump's syntax")
 	fs.StringVar(&lo.Write, "write", "", "also save the packets to this pcapng file (open it in Wireshark later)")
-	fs.DurationVar(&lo.Duration, "duration", 0, "stop after this long (e.g. 30s); default: at Ctrl-C")
-	fs.Int64Var(&lo.Count, "count", 0, "stop after this many packets")
+	fs.DurationVar(&lo.Duration, "duration", 0, "stop after this long, e.g. 30s (default: at Ctrl-C)")
+	fs.Int64Var(&lo.Count, "count", 0, "stop after this many packets (default: at Ctrl-C)")
 	fs.IntVar(&lo.Buffer, "buffer", 64<<20, "kernel capture buffer in bytes (a larger one absorbs bursts)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: mailwire live -i IFACE [flags]\n\nWatches mail traffic as it happens; Ctrl-C prints the full report.\n\nFlags:")
-		fs.PrintDefaults()
+	for _, name := range []string{"snaplen", "duration", "count", "buffer"} {
+		limit(fs, name)
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+}
+
+func newLiveCmd(a *app) *cobra.Command {
+	var out outputOptions
+	var lo liveOptions
+	an := newAnalysisFlags()
+	cmd := &cobra.Command{
+		Use:     "live -i IFACE [flags]",
+		Short:   "Analyse traffic as it happens",
+		Long:    liveLong,
+		Example: liveExample,
+		Args:    cobra.NoArgs,
+		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
+			out.resolve()
+			if lo.Iface == "" {
+				fmt.Fprintln(a.stderr, "mailwire live: say which interface with -i (see 'mailwire interfaces'), e.g. mailwire live -i lo")
+				return exitUsage
+			}
+			if err := livecap.CheckFilter(lo.Filter); err != nil {
+				fmt.Fprintf(a.stderr, "mailwire live: %v\n", err)
+				return exitUsage
+			}
+			opt, err := an.options()
+			if err != nil {
+				fmt.Fprintln(a.stderr, "mailwire live:", err)
+				return exitUsage
+			}
+			c, err := livecap.Open(lo.Options)
+			if err != nil {
+				fmt.Fprintf(a.stderr, "mailwire live: %s: %s\n", lo.Iface, withCapabilityHint(err))
+				return exitUsage
+			}
+			sig := make(chan os.Signal, 1)
+			signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+			go func() { <-sig; c.Stop() }()
+			defer signal.Stop(sig)
+			return live(c, lo.Options, opt, &out, a.stdout, a.stderr)
+		}),
 	}
-	if err := out.check(); err != nil {
-		fmt.Fprintln(stderr, "mailwire live:", err)
-		return exitUsage
-	}
-	if lo.Iface == "" {
-		fmt.Fprintln(stderr, "mailwire live: say which interface with -i (see 'mailwire interfaces'), e.g. mailwire live -i lo")
-		return exitUsage
-	}
-	if err := livecap.CheckFilter(lo.Filter); err != nil {
-		fmt.Fprintf(stderr, "mailwire live: %v\n", err)
-		return exitUsage
-	}
-	c, err := livecap.Open(lo)
+	out.addFlags(cmd.Flags())
+	lo.addFlags(cmd.Flags())
+	an.addFlags(cmd.Flags())
+	completeChoices(cmd)
+	cmd.RegisterFlagCompletionFunc("interface", completeInterfaces)
+	return cmd
+}
+
+// setcapLine is what gives a normal user's mailwire the right to capture.
+func setcapLine() string {
+	exe, err := os.Executable()
 	if err != nil {
-		fmt.Fprintf(stderr, "mailwire live: %s: %v\n", lo.Iface, err)
-		return exitUsage
+		exe = "$(command -v mailwire)"
 	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	go func() { <-sig; c.Stop() }()
-	defer signal.Stop(sig)
-	return live(c, lo, lim, &out, stdout, stderr)
+	return "sudo setcap cap_net_raw,cap_net_admin=eip " + exe
+}
+
+// withCapabilityHint adds the setcap line to a refused capture: libpcap
+// says "Permission Denied" or "Operation not permitted" depending on
+// where the kernel refused.
+func withCapabilityHint(err error) string {
+	msg := err.Error()
+	low := strings.ToLower(msg)
+	denied := errors.Is(err, fs.ErrPermission) || strings.Contains(low, "permission") || strings.Contains(low, "not permitted")
+	if !denied || strings.Contains(msg, "setcap") {
+		return msg
+	}
+	return msg + "\ncapturing needs root, or these capabilities on mailwire:\n  " + setcapLine()
+}
+
+func completeInterfaces(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	ifs, _ := livecap.Interfaces()
+	var names []string
+	for _, i := range ifs {
+		names = append(names, i.Name)
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
 // live analyses until the capture stops, printing records as they come,
 // then prints the full report with the capture's statistics.
-func live(c *livecap.Capture, lo livecap.Options, lim *limitFlags, out *outputFlags, stdout, stderr io.Writer) int {
-	opt := lim.options()
+func live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options, out *outputOptions, stdout, stderr io.Writer) int {
 	opt.Reveal = out.reveal
 	var recs []record.Record
 	jw := jsonl.NewWriter(stdout)
@@ -140,14 +200,26 @@ func liveLine(r record.Record) string {
 
 func stamp(t time.Time) string { return t.Format("15:04:05") }
 
-func cmdInterfaces(args []string, stdout, stderr io.Writer) int {
+func newInterfacesCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:     "interfaces",
+		Short:   "List the interfaces live capture can use",
+		Example: "  mailwire interfaces",
+		Args:    cobra.NoArgs,
+		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
+			return listInterfaces(a.stdout, a.stderr)
+		}),
+	}
+}
+
+func listInterfaces(stdout, stderr io.Writer) int {
 	ifs, err := livecap.Interfaces()
 	if err != nil {
-		fmt.Fprintf(stderr, "mailwire interfaces: %v\n", err)
+		fmt.Fprintf(stderr, "mailwire interfaces: %s\n", withCapabilityHint(err))
 		return exitUsage
 	}
 	if len(ifs) == 0 {
-		fmt.Fprintln(stderr, "mailwire interfaces: none found; capturing needs root or: sudo setcap cap_net_raw,cap_net_admin=eip $(command -v mailwire)")
+		fmt.Fprintln(stderr, "mailwire interfaces: none found; capturing needs root or: "+setcapLine())
 		return exitUsage
 	}
 	for _, i := range ifs {

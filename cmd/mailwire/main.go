@@ -2,39 +2,53 @@
 // it reads captures (or watches an interface), reassembles TCP, dissects
 // SMTP, IMAP, POP3, TLS and DNS, and reports credentials, STARTTLS,
 // messages and findings as text, JSON Lines, markdown or HTML.
+//
+// The command line is built with cobra: each command is one newXxxCmd
+// function (read.go, extract.go, grade.go, live.go), each concern's flags
+// one options type with an addFlags method (flags.go), and every flag value
+// is checked in one place, checkFlags, before any command runs.
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
+
+	"github.com/spf13/cobra"
 )
 
-// Exit codes, documented in the usage text and the README.
+// Exit codes, documented in the root command's help and the README.
 const (
 	exitOK       = 0
 	exitFindings = 1
 	exitUsage    = 2
 )
 
-const usage = `mailwire: what an eavesdropper learns from mail traffic
+var version = "0.1.0"
 
-Usage:
-  mailwire read [flags] CAPTURE...      analyse pcap/pcapng files (gzip too; - for standard input)
-  mailwire extract --out DIR CAPTURE... write every message (.eml) and attachment to DIR
-  mailwire grade [flags] --out DIR DIR_OR_FILES...  grade a class's captures
-  mailwire live -i IFACE [flags]        analyse traffic as it happens
-  mailwire interfaces                   list the interfaces live capture can use
-  mailwire version
+const rootLong = `mailwire reads mail traffic (pcap and pcapng files, or a live interface)
+and says, with evidence, what an eavesdropper learns: cleartext credentials,
+STARTTLS offers and upgrades, messages and attachments, S/MIME, forged
+senders, DNS MX look-ups and TLS metadata.
 
-Run 'mailwire COMMAND -h' for a command's flags.
+Flags may come before or after the captures; --flag=value and --flag value
+are the same. Limits (--max-*, --hole-timeout, --workers, --count, --buffer...)
+take positive values only: 0 and negative values are refused; leave a flag
+out to keep its default.
 
 Exit codes:
   0  the analysis ran
   1  findings at or above the --fail-on severity were found
-  2  usage error, or an input could not be read
-`
+  2  usage error, or an input could not be read (the other inputs are still reported)`
+
+const rootExample = `  mailwire read capture.pcapng
+  mailwire read capture.pcap --json --lang fr
+  mailwire extract --out mails capture.pcap
+  mailwire grade --out grades class/
+  sudo mailwire live -i lo
+  mailwire help read`
 
 func main() {
 	tuneGC()
@@ -54,31 +68,96 @@ func tuneGC() {
 	}
 }
 
+// app carries what every command writes to and the exit code the command
+// chose; cobra only knows about errors, which all mean exitUsage.
+type app struct {
+	stdout, stderr io.Writer
+	code           int
+}
+
+// commands lists the subcommands in the order help shows them. Adding a
+// command is one newXxxCmd function in its own file and one entry here.
+var commands = []func(*app) *cobra.Command{
+	newReadCmd,
+	newExtractCmd,
+	newGradeCmd,
+	newLiveCmd,
+	newInterfacesCmd,
+	newVersionCmd,
+	newManCmd,
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitUsage
+	a := &app{stdout: stdout, stderr: stderr}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteC()
+	if err == nil {
+		return a.code
 	}
-	switch args[0] {
-	case "read":
-		return cmdRead(args[1:], stdout, stderr)
-	case "extract":
-		return cmdExtract(args[1:], stdout, stderr)
-	case "grade":
-		return cmdGrade(args[1:], stdout, stderr)
-	case "live":
-		return cmdLive(args[1:], stdout, stderr)
-	case "interfaces":
-		return cmdInterfaces(args[1:], stdout, stderr)
-	case "version", "--version":
-		fmt.Fprintln(stdout, "mailwire", version)
-		return exitOK
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return exitOK
+	var u usageError
+	if !errors.As(err, &u) {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), err)
+		if cmd.Runnable() || cmd.HasSubCommands() {
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
 	}
-	fmt.Fprintf(stderr, "mailwire: unknown command %q\n\n%s", args[0], usage)
 	return exitUsage
 }
 
-var version = "0.1.0"
+// usageError is returned by a command that has already told the user
+// what went wrong: run only turns it into exitUsage.
+type usageError struct{}
+
+func (usageError) Error() string { return "usage error" }
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:     "mailwire",
+		Short:   "What an eavesdropper learns from mail traffic",
+		Long:    rootLong,
+		Example: rootExample,
+		Version: version,
+		// With no command, the usage goes to standard error with
+		// exitUsage, as for any other usage error.
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cmd.SetOut(a.stderr)
+			cmd.Usage()
+			return usageError{}
+		},
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return checkFlags(cmd)
+		},
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		DisableAutoGenTag: true,
+	}
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate("mailwire {{.Version}}\n")
+	for _, newCmd := range commands {
+		root.AddCommand(newCmd(a))
+	}
+	return root
+}
+
+// runs adapts a command body that returns an exit code to cobra.
+func (a *app) runs(body func(cmd *cobra.Command, args []string) int) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		a.code = body(cmd, args)
+		return nil
+	}
+}
+
+func newVersionCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print mailwire's version",
+		Args:  cobra.NoArgs,
+		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
+			fmt.Fprintln(a.stdout, "mailwire", version)
+			return exitOK
+		}),
+	}
+}

@@ -2,16 +2,16 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"runtime"
 	"sort"
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/mailwire/mailwire/dissect/pipeline"
@@ -21,8 +21,8 @@ import (
 	"github.com/mailwire/mailwire/report/jsonl"
 )
 
-// outputFlags are shared by the commands that print a report.
-type outputFlags struct {
+// outputOptions are the flags of the commands that print a report.
+type outputOptions struct {
 	json     bool
 	format   string
 	output   string
@@ -33,73 +33,77 @@ type outputFlags struct {
 	progress string
 }
 
-func (o *outputFlags) register(fs *flag.FlagSet) {
+func (o *outputOptions) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.json, "json", false, "write JSON Lines (same as --format json)")
 	fs.StringVar(&o.format, "format", "text", "output format: text, json, markdown or html")
+	choices(fs, "format", "text", "json", "markdown", "html")
 	fs.StringVar(&o.output, "output", "", "write the report to this file instead of standard output")
 	fs.StringVar(&o.color, "color", "auto", "colour the text report: auto, always or never (NO_COLOR is honoured)")
-	fs.StringVar(&o.lang, "lang", "", "report language: en or fr (default from LANG/LC_ALL)")
+	choices(fs, "color", "auto", "always", "never")
+	langFlag(fs, &o.lang, "report")
 	fs.BoolVar(&o.reveal, "reveal-secrets", false, "show passwords, tokens and hashes instead of masking them")
 	fs.StringVar(&o.failOn, "fail-on", "", "exit with status 1 when a finding of this severity or higher is found: info, low, medium or high")
+	choices(fs, "fail-on", "info", "low", "medium", "high")
 	fs.StringVar(&o.progress, "progress", "auto", "progress bar on standard error: auto (when a terminal), always or never")
+	choices(fs, "progress", "auto", "always", "never")
 }
 
-func (o *outputFlags) check() error {
+// resolve settles what the flags leave open once they are checked.
+func (o *outputOptions) resolve() {
 	if o.json {
 		o.format = "json"
 	}
-	switch o.format {
-	case "text", "json", "markdown", "html":
-	default:
-		return fmt.Errorf("--format %q: use text, json, markdown or html", o.format)
-	}
-	switch o.color {
-	case "auto", "always", "never":
-	default:
-		return fmt.Errorf("--color %q: use auto, always or never", o.color)
-	}
-	if o.lang == "" {
-		o.lang = report.LangFromEnv()
-	}
-	if o.lang != "en" && o.lang != "fr" {
-		return fmt.Errorf("--lang %q: use en or fr", o.lang)
-	}
-	if o.failOn != "" && record.SeverityRank(o.failOn) < 0 {
-		return fmt.Errorf("--fail-on %q: use info, low, medium or high", o.failOn)
-	}
-	return nil
+	o.lang = resolveLang(o.lang)
 }
 
-func cmdRead(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("read", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var out outputFlags
-	out.register(fs)
-	lim := registerLimits(fs)
-	workers := fs.Int("workers", runtime.NumCPU(), "captures analysed at the same time")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: mailwire read [flags] CAPTURE...\n\nReads pcap and pcapng files (gzip-compressed too; - reads standard input) and reports what their mail traffic reveals.\n\nFlags:")
-		fs.PrintDefaults()
+const readLong = `Reads pcap and pcapng files (gzip-compressed too; - reads standard input) and
+reports what their mail traffic reveals. A folder stands for the capture files
+directly inside it (.pcap, .pcapng, .cap, .dmp, .ntar, each maybe .gz).`
+
+const readExample = `  mailwire read capture.pcapng
+  mailwire read capture.pcap --lang fr
+  mailwire read --json a.pcap b.pcap.gz
+  tcpdump -i lo -w - | mailwire read -
+  mailwire read --format html --output report.html capture.pcap
+  mailwire read captures/ --fail-on high`
+
+func newReadCmd(a *app) *cobra.Command {
+	var out outputOptions
+	an := newAnalysisFlags()
+	var workers int
+	cmd := &cobra.Command{
+		Use:     "read [flags] CAPTURE...",
+		Short:   "Analyse pcap/pcapng files (gzip too; - for standard input)",
+		Long:    readLong,
+		Example: readExample,
+		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
+			out.resolve()
+			if len(args) == 0 {
+				fmt.Fprintln(a.stderr, "mailwire read: no capture given; try: mailwire read capture.pcap")
+				return exitUsage
+			}
+			files, ok := captureFiles(args, a.stderr)
+			if len(files) == 0 {
+				return exitUsage
+			}
+			opt, err := an.options()
+			if err != nil {
+				fmt.Fprintln(a.stderr, "mailwire read:", err)
+				return exitUsage
+			}
+			opt.Reveal = out.reveal
+			stop := startProgress(files, &opt, out.progress, a.stderr)
+			results := pipeline.Files(files, opt, workers)
+			stop()
+			caps, failed := collect(results, a.stderr)
+			return finish(caps, failed || !ok, &out, a.stdout, a.stderr)
+		}),
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if err := out.check(); err != nil {
-		fmt.Fprintln(stderr, "mailwire read:", err)
-		return exitUsage
-	}
-	files := fs.Args()
-	if len(files) == 0 {
-		fmt.Fprintln(stderr, "mailwire read: no capture given; try: mailwire read capture.pcap")
-		return exitUsage
-	}
-	opt := lim.options()
-	opt.Reveal = out.reveal
-	stop := startProgress(files, &opt, out.progress, stderr)
-	results := pipeline.Files(files, opt, *workers)
-	stop()
-	caps, failed := collect(results, stderr)
-	return finish(caps, failed, &out, stdout, stderr)
+	out.addFlags(cmd.Flags())
+	an.addFlags(cmd.Flags())
+	workersFlag(cmd.Flags(), &workers)
+	completeChoices(cmd)
+	return cmd
 }
 
 // collect turns results into report captures with derived findings, and
@@ -160,7 +164,7 @@ func summarize(caps []report.Capture) *record.Summary {
 }
 
 // finish renders the report and chooses the exit code.
-func finish(caps []report.Capture, failed bool, out *outputFlags, stdout, stderr io.Writer) int {
+func finish(caps []report.Capture, failed bool, out *outputOptions, stdout, stderr io.Writer) int {
 	if failed && len(caps) == 0 {
 		return exitUsage
 	}
@@ -188,7 +192,7 @@ func finish(caps []report.Capture, failed bool, out *outputFlags, stdout, stderr
 	return exitOK
 }
 
-func render(w io.Writer, caps []report.Capture, sum *record.Summary, out *outputFlags) error {
+func render(w io.Writer, caps []report.Capture, sum *record.Summary, out *outputOptions) error {
 	opt := report.Options{Lang: out.lang, Reveal: out.reveal, Color: useColor(out.color, w), Width: width(w)}
 	switch out.format {
 	case "json":

@@ -40,6 +40,8 @@ type Result struct {
 	// Unreadable says why none of the student's captures could be read;
 	// the student then has no grade.
 	Unreadable string
+	// ReadErrors says why each unreadable capture could not be read.
+	ReadErrors []string
 	Outcomes   []*Outcome
 	Total      float64
 	Warnings   []string
@@ -98,6 +100,7 @@ func gradeStudent(s Student, results []pipeline.FileResult, opt Options) *Result
 		if fr.Err != nil {
 			why := fmt.Sprintf("%s: %s", name, explain(fr.Err, fr.Path))
 			unreadable = append(unreadable, why)
+			res.ReadErrors = append(res.ReadErrors, why)
 			res.Warnings = append(res.Warnings, "unreadable: "+why)
 			continue
 		}

@@ -33,6 +33,13 @@ func studentID(name string) (string, bool) {
 	return "", false
 }
 
+// IsCapture says whether a file's name is a capture's (.pcap, .pcapng,
+// .cap, .dmp, .ntar, each maybe followed by .gz).
+func IsCapture(name string) bool {
+	_, ok := studentID(name)
+	return ok
+}
+
 // Collect finds the students in args: a capture file is one student
 // named after it; a folder's capture files are one student each, and
 // each of its sub-folders is one student holding every capture inside.
