@@ -60,15 +60,27 @@ func build(caps []Capture, sum *record.Summary, opt Options) *view.Doc {
 	return view.Build(in, sum, view.Options{Lang: opt.Lang, Reveal: opt.Reveal})
 }
 
-// LangFromEnv picks the report language from the locale variables in the
-// order POSIX gives them precedence: "fr" for a French locale, else "en".
+// LangFromEnv picks the report language as gettext does: LANGUAGE, a
+// list such as "fr:en" whose first language we have wins (English when it
+// names none), unless the locale is explicitly C or POSIX; otherwise the
+// locale of LC_ALL, LC_MESSAGES or LANG, the first one set. "fr" for
+// French, else "en".
 func LangFromEnv() string {
+	locale := ""
 	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if s := os.Getenv(v); s != "" {
-			return langOf(s)
+		if locale = os.Getenv(v); locale != "" {
+			break
 		}
 	}
-	return "en"
+	if list := os.Getenv("LANGUAGE"); list != "" && locale != "C" && locale != "POSIX" {
+		for _, l := range strings.Split(list, ":") {
+			if lang := strings.ToLower(l); strings.HasPrefix(lang, "fr") || strings.HasPrefix(lang, "en") {
+				return langOf(lang)
+			}
+		}
+		return "en"
+	}
+	return langOf(locale)
 }
 
 func langOf(locale string) string {

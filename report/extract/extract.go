@@ -3,7 +3,9 @@
 // each attachment decoded, and an index.json that ties every file to its
 // session, its frames and its SHA-256. Names come from the wire, so every
 // file is created inside the folder through os.Root, never following a
-// link and never overwriting anything.
+// link and never overwriting anything but what an earlier extraction into
+// the same folder wrote (the files its index.json lists), which is
+// replaced.
 package extract
 
 import (
@@ -15,6 +17,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/mailwire/mailwire/dissect/message"
 	"github.com/mailwire/mailwire/dissect/record"
@@ -70,7 +73,48 @@ func Create(dir string, opt Options) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Writer{root: root, opt: opt, index: Index{Files: []File{}}}, nil
+	w := &Writer{root: root, opt: opt, index: Index{Files: []File{}}}
+	if err := w.removePrevious(); err != nil {
+		root.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// maxIndex bounds the index.json of an earlier extraction that is read.
+const maxIndex = 64 << 20
+
+// removePrevious deletes what an earlier extraction into the folder wrote,
+// as its index.json lists it, so that extracting again gives the same
+// files instead of "-2" copies. Files the index does not list are left
+// alone; an index.json that is not an extraction index is left alone too.
+func (w *Writer) removePrevious() error {
+	f, err := w.root.Open("index.json")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var prev Index
+	err = json.NewDecoder(io.LimitReader(f, maxIndex)).Decode(&prev)
+	f.Close()
+	if err != nil || prev.Files == nil {
+		return nil
+	}
+	for _, file := range append(prev.Files, File{Path: "index.json"}) {
+		p := file.Path
+		if p == "" || p != filepath.Base(p) || p == "." || p == ".." {
+			continue
+		}
+		if fi, err := w.root.Lstat(p); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if err := w.root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("replacing the earlier extraction: %w", err)
+		}
+	}
+	return nil
 }
 
 // Write extracts msgs into dir and writes its index.json.
