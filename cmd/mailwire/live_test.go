@@ -213,3 +213,36 @@ func differ(a, b []string) (onlyA, onlyB []string) {
 	sort.Strings(onlyB)
 	return onlyA, onlyB
 }
+
+// TestLiveAsNormalUserPrintsSetcap runs `mailwire live` as a user who may
+// not capture (this one, or nobody when the tests run as root) and checks
+// that the refusal says how to allow it.
+func TestLiveAsNormalUserPrintsSetcap(t *testing.T) {
+	dir, err := os.MkdirTemp("", "mailwire-user")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755) // nobody must reach the binary
+	bin := filepath.Join(dir, "mailwire")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "live", "-i", "lo", "--duration", "1s")
+	if os.Geteuid() == 0 {
+		setpriv, err := exec.LookPath("setpriv")
+		if err != nil {
+			t.Skip("running as root without setpriv (util-linux) to become a normal user")
+		}
+		cmd = exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", bin, "live", "-i", "lo", "--duration", "1s")
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); code != exitUsage {
+		t.Fatalf("exit %d (%v), want %d: %s", code, err, exitUsage, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "setcap cap_net_raw,cap_net_admin=eip "+bin) {
+		t.Fatalf("no setcap line for %s in: %s", bin, stderr.String())
+	}
+}
