@@ -102,7 +102,7 @@ func TestManPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(string(b), `.TH "MAILWIRE"`) || !strings.Contains(string(b), ".SH EXAMPLE") {
+		if !strings.Contains(string(b), `.TH "MAILWIRE`) || !strings.Contains(string(b), ".SH EXAMPLE") {
 			t.Errorf("%s: not a manual page with examples:\n%.300s", page, b)
 		}
 	}

@@ -22,7 +22,7 @@ func newManCmd(a *app) *cobra.Command {
 				fmt.Fprintln(a.stderr, "mailwire man:", err)
 				return exitUsage
 			}
-			header := &doc.GenManHeader{Title: "MAILWIRE", Section: "1", Source: "mailwire " + version, Manual: "mailwire manual"}
+			header := &doc.GenManHeader{Section: "1", Source: "mailwire " + version, Manual: "mailwire manual"}
 			if err := doc.GenManTree(cmd.Root(), header, args[0]); err != nil {
 				fmt.Fprintln(a.stderr, "mailwire man:", err)
 				return exitUsage
