@@ -4,7 +4,7 @@ import (
 	"flag"
 	"runtime"
 
-	"github.com/mailwire/mailwire/dissect/pipeline"
+	"github.com/mailwire/mailwire/report/pipeline"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly"
 )

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/mailwire/mailwire/dissect/pipeline"
+	"github.com/mailwire/mailwire/report/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/livecap"
 	"github.com/mailwire/mailwire/report"

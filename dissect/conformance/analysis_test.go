@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect"
-	"github.com/mailwire/mailwire/dissect/pipeline"
+	"github.com/mailwire/mailwire/report/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/extract"
 	"github.com/mailwire/mailwire/report/findings"

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect"
-	"github.com/mailwire/mailwire/dissect/pipeline"
+	"github.com/mailwire/mailwire/report/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 )

@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/mailwire/mailwire/dissect/pipeline"
+	"github.com/mailwire/mailwire/report/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 )
 

@@ -41,7 +41,7 @@ func TestGoldenCaptures(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (run go test ./dissect/pipeline -run TestGoldenCaptures -update)", err)
+				t.Fatalf("%v (run go test ./report/pipeline -run TestGoldenCaptures -update)", err)
 			}
 			if !bytes.Equal(got, want) {
 				t.Errorf("output differs from %s:\n%s", golden, firstDiff(string(want), string(got)))
