@@ -6,9 +6,9 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/mailwire/mailwire/report/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/extract"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 func cmdExtract(args []string, stdout, stderr io.Writer) int {

@@ -6,16 +6,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/mailwire/mailwire/report/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/livecap"
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/jsonl"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 func cmdLive(args []string, stdout, stderr io.Writer) int {
@@ -92,16 +91,8 @@ func live(c *livecap.Capture, lo livecap.Options, lim *limitFlags, out *outputFl
 	}
 	res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("capture statistics: %d packets received, %d dropped by the kernel, %d dropped by the interface",
 		stats.Received, stats.DroppedKernel, stats.DroppedInterface))
-	derived := report.Derive(recs)
-	for _, f := range derived {
-		recs = append(recs, f)
-	}
-	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Frame() < recs[j].Frame() })
 	caps := []report.Capture{{Info: res.Capture, Records: recs}}
 	if out.format == "json" {
-		for _, f := range derived {
-			jw.Write(f)
-		}
 		jw.Write(res.Capture)
 		jw.Write(summarize(caps))
 		jw.Flush()

@@ -7,18 +7,18 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 
 	"github.com/mattn/go-isatty"
 	"golang.org/x/term"
 
-	"github.com/mailwire/mailwire/report/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/jsonl"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 // outputFlags are shared by the commands that print a report.
@@ -96,10 +96,72 @@ func cmdRead(args []string, stdout, stderr io.Writer) int {
 	opt := lim.options()
 	opt.Reveal = out.reveal
 	stop := startProgress(files, &opt, out.progress, stderr)
+	if out.format == "json" {
+		defer stop()
+		return streamJSON(files, opt, &out, stdout, stderr)
+	}
 	results := pipeline.Files(files, opt, *workers)
 	stop()
 	caps, failed := collect(results, stderr)
 	return finish(caps, failed, &out, stdout, stderr)
+}
+
+// streamJSON writes each capture's records as the pipeline lets them go,
+// in capture order, then the capture record (it holds the totals), and
+// the summary last: memory does not grow with the capture.
+func streamJSON(files []string, opt pipeline.Options, out *outputFlags, stdout, stderr io.Writer) int {
+	w := stdout
+	if out.output != "" {
+		f, err := os.Create(out.output)
+		if err != nil {
+			fmt.Fprintf(stderr, "mailwire: cannot write the report: %v\n", err)
+			return exitUsage
+		}
+		defer f.Close()
+		w = f
+	}
+	jw := jsonl.NewWriter(w)
+	sum := &record.Summary{Warnings: []string{}}
+	rank, failed := -1, false
+	for _, path := range files {
+		o := opt
+		if len(files) > 1 {
+			o.Dissect.IDPrefix = filepath.Base(path) + "#"
+		}
+		o.OnRecord = func(r record.Record) {
+			count(sum, r)
+			if f, ok := r.(*record.Finding); ok {
+				rank = max(rank, record.SeverityRank(f.Severity))
+			}
+			jw.Write(r)
+		}
+		res, err := pipeline.File(path, o)
+		if err != nil {
+			fmt.Fprintf(stderr, "mailwire: %v\n", explain(err))
+			failed = true
+			continue
+		}
+		sum.Captures++
+		for _, wn := range res.Capture.Warnings {
+			sum.Warnings = append(sum.Warnings, res.Capture.File+": "+wn)
+		}
+		jw.Write(res.Capture)
+	}
+	if failed && sum.Captures == 0 {
+		return exitUsage
+	}
+	jw.Write(sum)
+	if err := jw.Flush(); err != nil {
+		fmt.Fprintf(stderr, "mailwire: writing the report: %v\n", err)
+		return exitUsage
+	}
+	switch {
+	case failed:
+		return exitUsage
+	case out.failOn != "" && rank >= record.SeverityRank(out.failOn):
+		return exitFindings
+	}
+	return exitOK
 }
 
 // collect turns results into report captures with derived findings, and
@@ -113,12 +175,7 @@ func collect(results []pipeline.FileResult, stderr io.Writer) ([]report.Capture,
 			failed = true
 			continue
 		}
-		recs := r.Result.Records
-		for _, f := range report.Derive(recs) {
-			recs = append(recs, f)
-		}
-		sort.SliceStable(recs, func(i, j int) bool { return recs[i].Frame() < recs[j].Frame() })
-		caps = append(caps, report.Capture{Info: r.Result.Capture, Records: recs})
+		caps = append(caps, report.Capture{Info: r.Result.Capture, Records: r.Result.Records})
 	}
 	return caps, failed
 }
@@ -144,19 +201,23 @@ func summarize(caps []report.Capture) *record.Summary {
 			s.Warnings = append(s.Warnings, c.Info.File+": "+w)
 		}
 		for _, r := range c.Records {
-			switch r.(type) {
-			case *record.Session:
-				s.Sessions++
-			case *record.Credential:
-				s.Credentials++
-			case *record.Message:
-				s.Messages++
-			case *record.Finding:
-				s.Findings++
-			}
+			count(s, r)
 		}
 	}
 	return s
+}
+
+func count(s *record.Summary, r record.Record) {
+	switch r.(type) {
+	case *record.Session:
+		s.Sessions++
+	case *record.Credential:
+		s.Credentials++
+	case *record.Message:
+		s.Messages++
+	case *record.Finding:
+		s.Findings++
+	}
 }
 
 // finish renders the report and chooses the exit code.

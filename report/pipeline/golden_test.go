@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/jsonl"
 )
 
@@ -50,20 +51,25 @@ func TestGoldenCaptures(t *testing.T) {
 	}
 }
 
-// goldenJSON is the capture's JSON Lines, secrets revealed (they are the
-// lab's test passwords) so that credentials are checked whole.
+// goldenJSON is the capture's JSON Lines as `mailwire read --json` streams
+// them (records in capture order, then the capture record), secrets
+// revealed (they are the lab's test passwords) so that credentials are
+// checked whole.
 func goldenJSON(t *testing.T, path string) []byte {
-	res, err := File(path, Options{Reveal: true, Workers: 2})
+	return streamJSON(t, path, Options{Reveal: true, Workers: 2})
+}
+
+func streamJSON(t *testing.T, path string, opt Options) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := jsonl.NewWriter(&buf)
+	opt.OnRecord = func(r record.Record) { w.Write(r) }
+	res, err := File(path, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	w := jsonl.NewWriter(&buf)
 	res.Capture.File = filepath.Base(res.Capture.File)
 	w.Write(res.Capture)
-	for _, r := range res.Records {
-		w.Write(r)
-	}
 	w.Flush()
 	return buf.Bytes()
 }

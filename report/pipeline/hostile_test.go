@@ -43,7 +43,7 @@ func newPcap(t *testing.T) (*pcapgen.Writer, *bytes.Buffer) {
 	return w, &buf
 }
 
-func findings(res *Result) map[string]*record.Finding {
+func findingsByID(res *Result) map[string]*record.Finding {
 	m := map[string]*record.Finding{}
 	for _, r := range res.Records {
 		if f, ok := r.(*record.Finding); ok {
@@ -67,7 +67,7 @@ func TestRandomBytesAfterAValidHeaderAreAWarningNotACrash(t *testing.T) {
 	if !res.Capture.Truncated && len(res.Capture.Warnings) == 0 {
 		t.Fatalf("no warning for the junk: %+v", res.Capture)
 	}
-	if findings(res)["capture-truncated"] == nil {
+	if findingsByID(res)["capture-truncated"] == nil {
 		t.Fatal("no capture-truncated finding")
 	}
 }

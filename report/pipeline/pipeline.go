@@ -1,11 +1,26 @@
-// Package pipeline runs one capture through the whole analysis: capture
-// file, reassembly, dissectors, and returns its records in output order.
+// Package pipeline runs a capture through the whole analysis, one stage
+// after the other, and hands on its records in capture order:
+//
+//  1. capture: reassembly/capfile (or reassembly/livecap) reads packets;
+//  2. reassembly spreads them over shards by address pair and rebuilds
+//     each TCP conversation;
+//  3. dissect recognises each conversation's protocol and turns it into
+//     records (shard.go);
+//  4. report/findings derives, when a session closes, the findings that
+//     need several of its records (shard.go);
+//  5. the merger (merge.go) orders the records of every shard by frame,
+//     numbers sessions, and lets each record go as soon as no shard can
+//     still produce an earlier one, so memory does not grow with the
+//     capture; the capture's own record and findings come last.
+//
+// It lives under report because it is the report's source: it needs both
+// the dissectors and the derived findings, and neither dissect nor
+// reassembly should know about what comes after them.
 package pipeline
 
 import (
 	"fmt"
 	"path/filepath"
-	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -22,8 +37,9 @@ type Options struct {
 	// Reveal keeps secrets in the records; without it they are removed
 	// here, before anything else sees them.
 	Reveal bool
-	// OnRecord, when set, receives every record as soon as it is known
-	// (live output); Result.Records then stays empty.
+	// OnRecord, when set, receives every record in capture order as soon
+	// as no earlier frame can still produce one (Live: as soon as it is
+	// known); Result.Records then stays empty.
 	OnRecord func(record.Record)
 	// BytesRead, when set, counts the bytes read from capture files.
 	BytesRead *atomic.Int64
@@ -35,8 +51,9 @@ type Options struct {
 // Result of one capture.
 type Result struct {
 	Capture *record.Capture
-	// Records are every record but the capture's, ordered by the frame
-	// that completed them.
+	// Records are every record but the capture's, derived findings
+	// included, ordered by the frame that completed them; the capture's
+	// own findings come last.
 	Records []record.Record
 	Stats   reassembly.Stats
 	// Sessions and Unknown count mail and other TCP conversations;
@@ -56,7 +73,7 @@ func File(path string, opt Options) (*Result, error) {
 
 // Read analyses an opened capture file.
 func Read(src *capfile.Reader, opt Options) (*Result, error) {
-	res, err := run(src, src.Name, opt)
+	res, err := run(src, src.Name, opt, false)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +86,7 @@ func Read(src *capfile.Reader, opt Options) (*Result, error) {
 // Live analyses packets from a live source until it ends (io.EOF);
 // records go to opt.OnRecord as soon as they are known.
 func Live(src reassembly.Source, name, linkType string, opt Options) (*Result, error) {
-	res, err := run(src, name, opt)
+	res, err := run(src, name, opt, true)
 	if err != nil {
 		return nil, err
 	}
@@ -91,101 +108,78 @@ type sourceInfo struct {
 	err                    error
 }
 
-func run(src reassembly.Source, name string, opt Options) (*Result, error) {
+func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Result, error) {
 	if opt.Reassembly == (reassembly.Options{}) {
 		opt.Reassembly = reassembly.DefaultOptions()
 	}
-	workers := opt.Workers
-	if workers < 1 || opt.OnRecord != nil {
-		// Live output streams records as they come, in one shard.
+	workers := max(opt.Workers, 1)
+	if passThrough {
 		workers = 1
 	}
 	res := &Result{}
-	// Each shard keeps its own records, merged once all are done.
-	shards := make([]Result, workers)
-	analyzers := make([]*dissect.Analyzer, workers)
+	out := opt.OnRecord
+	if out == nil {
+		out = func(r record.Record) { res.Records = append(res.Records, r) }
+	}
+	m := newMerger(workers, opt.Dissect.IDPrefix, opt.Dissect.MaxSessions, passThrough, out)
+	reports := make(chan shardReport, 2*workers)
+	merged := make(chan struct{})
+	go func() {
+		defer close(merged)
+		for left := workers; left > 0; {
+			rep := <-reports
+			m.add(rep)
+			if rep.done {
+				left--
+			}
+		}
+	}()
+	shards := make([]*shard, workers)
 	sinks := make([]reassembly.Sink, workers)
-	for i := range analyzers {
-		emit := func(r record.Record) { shards[i].add(r, opt) }
+	for i := range shards {
 		do := opt.Dissect
-		if do.MaxSessions > 0 {
-			do.MaxSessions = max(do.MaxSessions/workers, 1)
+		if !passThrough {
+			// The merger numbers sessions and applies the bound over
+			// every shard; these ids only need to be unique.
+			do.MaxSessions = 0
+			do.IDPrefix = fmt.Sprintf("~%d.", i)
 		}
-		if workers > 1 {
-			// Provisional ids, unique across shards until renumber.
-			do.IDPrefix = fmt.Sprintf("%s%d.", do.IDPrefix, i)
-		}
-		analyzers[i] = dissect.New(do, emit)
-		sinks[i] = analyzers[i]
+		sh := &shard{id: i, reveal: opt.Reveal, immediate: passThrough,
+			bySession: map[string][]record.Record{}, send: func(r shardReport) { reports <- r }}
+		sh.an = dissect.New(do, sh.emit)
+		sh.dns = sh.an
+		shards[i], sinks[i] = sh, sh
 	}
 	stats, err := reassembly.RunParallel(src, sinks, opt.Reassembly)
+	<-merged
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	for i, an := range analyzers {
-		an.Finish()
-		res.Sessions += an.Sessions
-		res.Unknown += an.Unknown
-		res.Skipped += an.Skipped
-		res.Records = append(res.Records, shards[i].Records...)
+	for _, sh := range shards {
+		res.Unknown += sh.an.Unknown
+		if passThrough {
+			res.Sessions += sh.an.Sessions
+			res.Skipped += sh.an.Skipped
+		}
 	}
-	if opt.OnRecord == nil {
-		renumber(res.Records, opt.Dissect.IDPrefix)
+	if !passThrough {
+		res.Sessions, res.Skipped = m.sessions, m.skipped
 	}
 	res.Stats = stats
 	return res, nil
 }
 
-// renumber gives sessions the ids s1, s2… in the order their protocols
-// were recognised, so that the output is the same whatever the number of
-// shards and whatever order connections were closed in at the end.
-func renumber(recs []record.Record, prefix string) {
-	var sessions []*record.Session
-	for _, r := range recs {
-		if s, ok := r.(*record.Session); ok {
-			sessions = append(sessions, s)
-		}
-	}
-	sort.Slice(sessions, func(i, j int) bool {
-		a, b := sessions[i], sessions[j]
-		if a.DetectFrame != b.DetectFrame {
-			return a.DetectFrame < b.DetectFrame
-		}
-		return a.Packet < b.Packet
-	})
-	ids := make(map[string]string, len(sessions))
-	for i, s := range sessions {
-		ids[s.ID] = fmt.Sprintf("%ss%d", prefix, i+1)
-	}
-	for _, r := range recs {
-		if ref := record.SessionRef(r); ref != nil {
-			if id, ok := ids[*ref]; ok {
-				*ref = id
-			}
-		}
-	}
-}
-
-// add redacts a record, then keeps it or passes it on.
-func (res *Result) add(r record.Record, opt Options) {
-	record.Redact(r, opt.Reveal)
-	if opt.OnRecord != nil {
-		opt.OnRecord(r)
-		return
-	}
-	res.Records = append(res.Records, r)
-}
-
-// finish adds the capture's own findings and orders the records.
+// finish passes on the capture's own findings: they need the whole
+// capture, so they come after its other records.
 func finish(res *Result, damaged bool, opt Options) {
 	for _, f := range captureFindings(damaged, res.Stats) {
-		res.add(f, opt)
+		record.Redact(f, opt.Reveal)
+		if opt.OnRecord != nil {
+			opt.OnRecord(f)
+		} else {
+			res.Records = append(res.Records, f)
+		}
 	}
-	// Records are completed in capture order but emitted when their
-	// conversation closes: order them by the frame that completed them.
-	sort.SliceStable(res.Records, func(i, j int) bool {
-		return res.Records[i].Frame() < res.Records[j].Frame()
-	})
 }
 
 func captureRecord(src sourceInfo, st reassembly.Stats) *record.Capture {
