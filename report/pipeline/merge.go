@@ -26,6 +26,8 @@ type merger struct {
 
 	waiting itemHeap
 	seq     int64
+	// held is the most records waiting at once.
+	held int
 
 	// Sessions closed but not numbered yet, by detection frame.
 	unnumbered sessionHeap
@@ -93,6 +95,7 @@ func (m *merger) add(rep shardReport) {
 		m.recent[s] = append(m.recent[s], c)
 		m.watch[c] = unnumbered
 	}
+	m.held = max(m.held, m.waiting.Len())
 	w := m.watermark()
 	m.number(w)
 	m.settleHolds()

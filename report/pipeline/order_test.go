@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
 )
 
@@ -83,5 +84,32 @@ func TestMaxSessionsIsExactWhateverTheWorkers(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRecordsLeaveAsTheCaptureGoesOn checks that what the pipeline holds
+// to order records does not grow with the capture: ten times the sessions,
+// about the same records held at once.
+func TestRecordsLeaveAsTheCaptureGoesOn(t *testing.T) {
+	held := func(sessions int) (int, int) {
+		path := filepath.Join(t.TempDir(), "many.pcap")
+		if _, err := mailgen.WriteFile(path, mailgen.Options{Seed: 5, Sessions: sessions, Concurrent: 10}); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		res, err := File(path, Options{Workers: 4, OnRecord: func(record.Record) { n++ }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Sessions != sessions {
+			t.Fatalf("%d sessions reported, want %d", res.Sessions, sessions)
+		}
+		return res.Held, n
+	}
+	small, _ := held(600)
+	big, records := held(6000)
+	t.Logf("held at most %d records of %d (%d for a tenth of the capture)", big, records, small)
+	if big > 2*small+100 || big > records/10 {
+		t.Fatalf("held %d records at once for 6000 sessions (%d records), %d for 600", big, records, small)
 	}
 }

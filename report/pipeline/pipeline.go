@@ -59,6 +59,9 @@ type Result struct {
 	// Sessions and Unknown count mail and other TCP conversations;
 	// Skipped counts mail sessions past the MaxSessions bound.
 	Sessions, Unknown, Skipped int
+	// Held is the most records the pipeline held at once to put them in
+	// capture order: it stays small whatever the capture's size.
+	Held int
 }
 
 // File analyses the capture at path ("-" for standard input).
@@ -166,6 +169,7 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 		res.Sessions, res.Skipped = m.sessions, m.skipped
 	}
 	res.Stats = stats
+	res.Held = m.held
 	return res, nil
 }
 

@@ -22,9 +22,8 @@ type shard struct {
 	immediate bool
 	upTo      int64
 	time      time.Time
-	// open holds the conversations not yet closed, in the order they
-	// started (so in frame order): the first one still open bounds what
-	// the shard can still emit.
+	// open holds the conversations not yet closed: the first data each
+	// of them carried bounds what the shard can still emit.
 	open      []*openConv
 	bySession map[string][]record.Record
 	out       []item
@@ -35,8 +34,11 @@ type shard struct {
 // lowFrame is the DNS tracker's lowest pending query frame.
 type lowFrame interface{ Low() int64 }
 
+// openConv is what the shard knows of an open conversation: the frame of
+// its first packet with data (0 while none came; a record only ever cites
+// frames of its conversation's data, or the frame that closed it).
 type openConv struct {
-	start  int64
+	first  int64
 	closed bool
 }
 
@@ -154,13 +156,11 @@ func hasAlert(recs []record.Record) bool {
 
 // NewConversation notes the conversation as open until it closes.
 func (s *shard) NewConversation(flow stream.Flow, mid bool, start time.Time, frame int64) stream.Handler {
-	oc := &openConv{start: frame}
+	oc := &openConv{}
 	s.open = append(s.open, oc)
 	h := s.an.NewConversation(flow, mid, start, frame)
-	if obs, ok := h.(stream.PacketObserver); ok {
-		return &observedConv{tracked{h, oc}, obs}
-	}
-	return &tracked{h, oc}
+	obs, _ := h.(stream.PacketObserver)
+	return &tracked{h, obs, oc}
 }
 
 func (s *shard) Datagram(d *stream.Datagram) { s.an.Datagram(d) }
@@ -183,14 +183,19 @@ func (s *shard) Checkpoint(upTo int64, t time.Time, done bool) {
 // first packet of its oldest open conversation, its oldest unanswered DNS
 // query, or the next packet it will see.
 func (s *shard) low(upTo int64) int64 {
-	for len(s.open) > 0 && s.open[0].closed {
-		s.open[0] = nil
-		s.open = s.open[1:]
-	}
 	low := upTo + 1
-	if len(s.open) > 0 {
-		low = min(low, s.open[0].start)
+	kept := s.open[:0]
+	for _, oc := range s.open {
+		if oc.closed {
+			continue
+		}
+		kept = append(kept, oc)
+		if oc.first > 0 {
+			low = min(low, oc.first)
+		}
 	}
+	clear(s.open[len(kept):])
+	s.open = kept
 	if s.dns != nil {
 		if f := s.dns.Low(); f > 0 {
 			low = min(low, f)
@@ -199,22 +204,23 @@ func (s *shard) low(upTo int64) int64 {
 	return low
 }
 
-// tracked marks its conversation closed once the dissector closed it.
+// tracked notes its conversation's first data and when it closes.
 type tracked struct {
 	stream.Handler
-	oc *openConv
+	obs stream.PacketObserver
+	oc  *openConv
+}
+
+func (t *tracked) Packet(dir stream.Direction, ts time.Time, frame int64, payload int) {
+	if payload > 0 && t.oc.first == 0 {
+		t.oc.first = frame
+	}
+	if t.obs != nil {
+		t.obs.Packet(dir, ts, frame, payload)
+	}
 }
 
 func (t *tracked) Close(end time.Time, frame int64) {
 	t.Handler.Close(end, frame)
 	t.oc.closed = true
-}
-
-type observedConv struct {
-	tracked
-	obs stream.PacketObserver
-}
-
-func (o *observedConv) Packet(dir stream.Direction, t time.Time, frame int64, payload int) {
-	o.obs.Packet(dir, t, frame, payload)
 }
