@@ -84,6 +84,10 @@ func (a *Analyzer) Datagram(d *stream.Datagram) {
 	}
 }
 
+// Low is the frame of the oldest DNS query still waiting for its answer,
+// or 0: TCP conversations aside, no later record can carry an earlier one.
+func (a *Analyzer) Low() int64 { return a.dns.Low() }
+
 // Finish reports what is still pending at the end of the capture.
 func (a *Analyzer) Finish() { a.dns.Finish() }
 

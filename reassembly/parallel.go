@@ -29,6 +29,9 @@ type queued struct {
 type batch struct {
 	arena []byte
 	pkts  []queued
+	// upTo, when set, is a checkpoint: every packet of the shard up to
+	// that frame is in this batch or an earlier one.
+	upTo int64
 }
 
 func (b *batch) full() bool { return len(b.pkts) == batchPackets || len(b.arena) >= batchBytes }
@@ -46,6 +49,9 @@ func RunParallel(src Source, sinks []Sink, opt Options) (Stats, error) {
 		free <- &batch{arena: make([]byte, 0, batchBytes+65536), pkts: make([]queued, 0, batchPackets)}
 	}
 	results := make([]Stats, n)
+	// total is the number of frames read, known to the shards once their
+	// work channels are closed.
+	var total int64
 	var wg sync.WaitGroup
 	for i := range sinks {
 		work[i] = make(chan *batch, batchesQueue)
@@ -57,13 +63,17 @@ func RunParallel(src Source, sinks []Sink, opt Options) (Stats, error) {
 				for _, q := range b.pkts {
 					e.packet(b.arena[q.off:q.off+q.n], q.ci, q.lt, q.frame)
 				}
-				b.arena, b.pkts = b.arena[:0], b.pkts[:0]
+				if b.upTo > 0 {
+					e.checkpoint(b.upTo)
+				}
+				b.arena, b.pkts, b.upTo = b.arena[:0], b.pkts[:0], 0
 				free <- b
 			}
-			results[i] = e.finish()
+			results[i] = e.finish(total)
 		}(i)
 	}
 	st, err := spread(src, work, free)
+	total = st.Packets
 	for _, w := range work {
 		close(w)
 	}
@@ -105,6 +115,24 @@ func spread(src Source, work []chan *batch, free chan *batch) (Stats, error) {
 			work[i] <- b
 			pending[i] = nil
 		}
+		if st.Packets%checkpointEvery == 0 {
+			checkpoint(work, free, pending, st.Packets)
+		}
+	}
+}
+
+// checkpoint sends every shard its pending packets, or an empty batch,
+// marked with the frame read so far: shards that see few packets still
+// learn that the capture moved on.
+func checkpoint(work []chan *batch, free chan *batch, pending []*batch, upTo int64) {
+	for i := range work {
+		b := pending[i]
+		if b == nil {
+			b = <-free
+		}
+		b.upTo = upTo
+		work[i] <- b
+		pending[i] = nil
 	}
 }
 

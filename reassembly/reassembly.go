@@ -24,6 +24,19 @@ type Sink interface {
 	Datagram(d *stream.Datagram)
 }
 
+// Checkpointer is a Sink told, now and then, that every packet of the
+// capture up to frame upTo that belongs to it has been handled (t is the
+// capture time of its latest packet), so that it can pass on what can no
+// longer change. done is set once, at the end, after every conversation was
+// closed.
+type Checkpointer interface {
+	Checkpoint(upTo int64, t time.Time, done bool)
+}
+
+// checkpointEvery is how many packets of the capture pass between two
+// checkpoints.
+const checkpointEvery = 4096
+
 // Source yields packets with their link type, as capfile.Reader does.
 type Source interface {
 	Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error)
@@ -126,6 +139,8 @@ type engine struct {
 	dg        stream.Datagram
 	seen      int64
 	lastFlush time.Time
+	now       time.Time
+	cp        Checkpointer
 }
 
 func newEngine(sink Sink, opt Options) *engine {
@@ -133,12 +148,16 @@ func newEngine(sink Sink, opt Options) *engine {
 	asm := gr.NewAssembler(gr.NewStreamPool(&factory{run: r}))
 	asm.MaxBufferedPagesTotal = opt.MaxPages
 	asm.MaxBufferedPagesPerConnection = opt.MaxPagesPerConn
-	return &engine{r: r, asm: asm, dec: newDecoder()}
+	cp, _ := sink.(Checkpointer)
+	return &engine{r: r, asm: asm, dec: newDecoder(), cp: cp}
 }
 
 // packet handles one frame; frame is its number in the capture.
 func (e *engine) packet(data []byte, ci gopacket.CaptureInfo, lt layers.LinkType, frame int64) {
 	e.seen++
+	if ci.Timestamp.After(e.now) {
+		e.now = ci.Timestamp
+	}
 	// Holes that timed out are closed before this packet is seen, so
 	// that events stay in capture order.
 	if e.seen%flushEvery == 0 || ci.Timestamp.Sub(e.lastFlush) > time.Second {
@@ -162,8 +181,18 @@ func (e *engine) packet(data []byte, ci gopacket.CaptureInfo, lt layers.LinkType
 	}
 }
 
-func (e *engine) finish() Stats {
+// checkpoint tells the sink that every packet up to frame upTo is handled.
+func (e *engine) checkpoint(upTo int64) {
+	if e.cp != nil {
+		e.cp.Checkpoint(upTo, e.now, false)
+	}
+}
+
+func (e *engine) finish(upTo int64) Stats {
 	e.asm.FlushAll()
+	if e.cp != nil {
+		e.cp.Checkpoint(upTo, e.now, true)
+	}
 	return e.r.stats
 }
 
@@ -177,13 +206,16 @@ func Run(src Source, sink Sink, opt Options) (Stats, error) {
 			break
 		}
 		if err != nil {
-			e.finish()
+			e.finish(st.Packets)
 			return st, err
 		}
 		st.count(ci, data, lt)
 		e.packet(data, ci, lt, st.Packets)
+		if st.Packets%checkpointEvery == 0 {
+			e.checkpoint(st.Packets)
+		}
 	}
-	return st.merge(e.finish()), nil
+	return st.merge(e.finish(st.Packets)), nil
 }
 
 // count adds one frame to the reader's statistics.

@@ -13,10 +13,10 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect"
-	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 var updateCaptures = flag.Bool("update-captures", false, "rewrite the golden reports of the real captures")

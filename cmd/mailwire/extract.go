@@ -6,9 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/extract"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 const extractLong = `Writes every message seen in the captures as an .eml file and each attachment

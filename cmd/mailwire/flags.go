@@ -11,10 +11,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 // Flags are checked in one place, checkFlags, from what their definition
@@ -130,7 +130,7 @@ type limitOptions struct {
 }
 
 func newLimitOptions() *limitOptions {
-	return &limitOptions{lim: session.DefaultLimits(), asm: reassembly.DefaultOptions(), maxSessions: 10000}
+	return &limitOptions{lim: session.DefaultLimits(), asm: reassembly.DefaultOptions()}
 }
 
 func (l *limitOptions) addFlags(fs *pflag.FlagSet) {
@@ -138,7 +138,7 @@ func (l *limitOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Int64Var(&l.lim.MaxLiteral, "max-literal", l.lim.MaxLiteral, "largest IMAP literal kept, in bytes")
 	fs.Int64Var(&l.lim.MaxMessage, "max-message", l.lim.MaxMessage, "largest message kept for analysis, in bytes")
 	fs.Int64Var(&l.lim.MaxAttachment, "max-attachment", l.lim.MaxAttachment, "largest attachment decoded and hashed whole, in bytes")
-	fs.IntVar(&l.maxSessions, "max-sessions", l.maxSessions, "mail sessions analysed per capture (the rest are counted and reported; their records are what grows with a capture)")
+	fs.IntVar(&l.maxSessions, "max-sessions", l.maxSessions, "report only the first N mail sessions of each capture, in the order they were recognised (default: all; the rest are counted)")
 	fs.IntVar(&l.asm.MaxPages, "max-buffered-pages", l.asm.MaxPages, "out-of-order TCP data buffered in total, in pages of about 2 KiB")
 	fs.IntVar(&l.asm.MaxPagesPerConn, "max-buffered-pages-per-conn", l.asm.MaxPagesPerConn, "out-of-order TCP data buffered per connection, in pages")
 	fs.IntVar(&l.asm.MaxConns, "max-conns", l.asm.MaxConns, "open TCP connections tracked at once (the idlest are closed past it)")

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -15,11 +14,11 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/livecap"
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/jsonl"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 const liveLong = `Watches mail traffic as it happens, printing each record as it completes;
@@ -152,16 +151,8 @@ func live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options, out *out
 	}
 	res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("capture statistics: %d packets received, %d dropped by the kernel, %d dropped by the interface",
 		stats.Received, stats.DroppedKernel, stats.DroppedInterface))
-	derived := report.Derive(recs)
-	for _, f := range derived {
-		recs = append(recs, f)
-	}
-	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Frame() < recs[j].Frame() })
 	caps := []report.Capture{{Info: res.Capture, Records: recs}}
 	if out.format == "json" {
-		for _, f := range derived {
-			jw.Write(f)
-		}
 		jw.Write(res.Capture)
 		jw.Write(summarize(caps))
 		jw.Flush()

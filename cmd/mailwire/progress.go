@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mailwire/mailwire/dissect/pipeline"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 // progressMin is the input size below which no progress bar is drawn.

@@ -6,7 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"sort"
+	"path/filepath"
 	"strings"
 
 	"github.com/mattn/go-isatty"
@@ -14,11 +14,11 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/jsonl"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 // outputOptions are the flags of the commands that print a report.
@@ -93,6 +93,10 @@ func newReadCmd(a *app) *cobra.Command {
 			}
 			opt.Reveal = out.reveal
 			stop := startProgress(files, &opt, out.progress, a.stderr)
+			if out.format == "json" {
+				defer stop()
+				return streamJSON(files, opt, &out, ok, a.stdout, a.stderr)
+			}
 			results := pipeline.Files(files, opt, workers)
 			stop()
 			caps, failed := collect(results, a.stderr)
@@ -117,12 +121,7 @@ func collect(results []pipeline.FileResult, stderr io.Writer) ([]report.Capture,
 			failed = true
 			continue
 		}
-		recs := r.Result.Records
-		for _, f := range report.Derive(recs) {
-			recs = append(recs, f)
-		}
-		sort.SliceStable(recs, func(i, j int) bool { return recs[i].Frame() < recs[j].Frame() })
-		caps = append(caps, report.Capture{Info: r.Result.Capture, Records: recs})
+		caps = append(caps, report.Capture{Info: r.Result.Capture, Records: r.Result.Records})
 	}
 	return caps, failed
 }
@@ -148,19 +147,23 @@ func summarize(caps []report.Capture) *record.Summary {
 			s.Warnings = append(s.Warnings, c.Info.File+": "+w)
 		}
 		for _, r := range c.Records {
-			switch r.(type) {
-			case *record.Session:
-				s.Sessions++
-			case *record.Credential:
-				s.Credentials++
-			case *record.Message:
-				s.Messages++
-			case *record.Finding:
-				s.Findings++
-			}
+			count(s, r)
 		}
 	}
 	return s
+}
+
+func count(s *record.Summary, r record.Record) {
+	switch r.(type) {
+	case *record.Session:
+		s.Sessions++
+	case *record.Credential:
+		s.Credentials++
+	case *record.Message:
+		s.Messages++
+	case *record.Finding:
+		s.Findings++
+	}
 }
 
 // finish renders the report and chooses the exit code.
@@ -258,4 +261,62 @@ func width(w io.Writer) int {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && isatty.IsTerminal(f.Fd())
+}
+
+// streamJSON writes each capture's records as the pipeline lets them go,
+// in capture order, then the capture record (it holds the totals), and
+// the summary last: memory does not grow with the capture.
+func streamJSON(files []string, opt pipeline.Options, out *outputOptions, allRead bool, stdout, stderr io.Writer) int {
+	w := stdout
+	if out.output != "" {
+		f, err := os.Create(out.output)
+		if err != nil {
+			fmt.Fprintf(stderr, "mailwire: cannot write the report: %v\n", err)
+			return exitUsage
+		}
+		defer f.Close()
+		w = f
+	}
+	jw := jsonl.NewWriter(w)
+	sum := &record.Summary{Warnings: []string{}}
+	rank, failed := -1, !allRead
+	for _, path := range files {
+		o := opt
+		if len(files) > 1 {
+			o.Dissect.IDPrefix = filepath.Base(path) + "#"
+		}
+		o.OnRecord = func(r record.Record) {
+			count(sum, r)
+			if f, ok := r.(*record.Finding); ok {
+				rank = max(rank, record.SeverityRank(f.Severity))
+			}
+			jw.Write(r)
+		}
+		res, err := pipeline.File(path, o)
+		if err != nil {
+			fmt.Fprintf(stderr, "mailwire: %v\n", explain(err))
+			failed = true
+			continue
+		}
+		sum.Captures++
+		for _, wn := range res.Capture.Warnings {
+			sum.Warnings = append(sum.Warnings, res.Capture.File+": "+wn)
+		}
+		jw.Write(res.Capture)
+	}
+	if failed && sum.Captures == 0 {
+		return exitUsage
+	}
+	jw.Write(sum)
+	if err := jw.Flush(); err != nil {
+		fmt.Fprintf(stderr, "mailwire: writing the report: %v\n", err)
+		return exitUsage
+	}
+	switch {
+	case failed:
+		return exitUsage
+	case out.failOn != "" && rank >= record.SeverityRank(out.failOn):
+		return exitFindings
+	}
+	return exitOK
 }

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect"
-	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/extract"
 	"github.com/mailwire/mailwire/report/findings"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 // readTimeout bounds the analysis of one capture: the largest peer capture

@@ -101,6 +101,18 @@ func (t *Tracker) compact() {
 	t.order = kept
 }
 
+// Low is the frame of the oldest query still waiting for its answer, or 0:
+// no record the tracker emits later can carry an earlier frame.
+func (t *Tracker) Low() int64 {
+	var low int64
+	for _, r := range t.pending {
+		if low == 0 || r.Packet < low {
+			low = r.Packet
+		}
+	}
+	return low
+}
+
 // Finish reports the queries never answered.
 func (t *Tracker) Finish() {
 	for _, k := range t.order {

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")

@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect"
-	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 // messages runs a capture through the whole pipeline, bytes kept, and

@@ -4,8 +4,8 @@ import (
 	"os"
 	"testing"
 
-	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 // TestThroughPipeline checks what the SMTP dissector gives the rest of

@@ -6,13 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 
-	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/jsonl"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 // Options of a grading run.
@@ -154,12 +152,7 @@ func explain(err error, path string) string {
 // fileItems turns one capture's records, with the findings derived from
 // them, into items in capture order.
 func fileItems(name string, fileNo int, r *pipeline.Result, order int) []*item {
-	recs := append([]record.Record{}, r.Records...)
-	for _, f := range report.Derive(recs) {
-		recs = append(recs, f)
-	}
-	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Frame() < recs[j].Frame() })
-	recs = append([]record.Record{r.Capture}, recs...)
+	recs := append([]record.Record{r.Capture}, r.Records...)
 	var out []*item
 	for _, rec := range recs {
 		it := newItem(name, fileNo, rec)

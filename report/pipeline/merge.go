@@ -1,0 +1,297 @@
+package pipeline
+
+import (
+	"container/heap"
+	"fmt"
+	"time"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/findings"
+)
+
+// never is a frame no record reaches.
+const never = int64(1) << 62
+
+// merger puts the records of every shard in capture order and lets each
+// one go as soon as no shard can still produce an earlier one (the
+// watermark: the lowest frame any shard could still emit). It numbers
+// sessions in the order they were recognised once no shard can still
+// recognise an earlier one, so ids do not depend on the number of shards,
+// and it drops the records of sessions past MaxSessions.
+type merger struct {
+	lows  []int64
+	upTo  []int64
+	times []time.Time
+	done  []bool
+
+	waiting itemHeap
+	seq     int64
+	// held is the most records waiting at once.
+	held int
+
+	// Sessions closed but not numbered yet, by detection frame.
+	unnumbered sessionHeap
+	ids        map[string]string // provisional id -> final id ("" past MaxSessions)
+	forget     endHeap           // when a provisional id is no longer needed
+	next       int
+	prefix     string
+	max        int
+	sessions   int
+	skipped    int
+
+	// passThrough (live output) hands records on as they come, with the
+	// dissectors' own ids.
+	passThrough bool
+
+	holds  []*hold
+	recent [][]*record.Session // closed cleartext sessions, per shard
+	watch  map[*record.Session]string
+
+	out func(record.Record)
+}
+
+// hold keeps a session whose TLS failed, and everything from the frame of
+// the failure on, until it is known whether the client retried in clear.
+type hold struct {
+	probe
+	shard    int
+	deadline time.Time
+	cut      int64 // frame past which no retry can start; -1 until known
+}
+
+const unnumbered = "?"
+
+func newMerger(shards int, prefix string, maxSessions int, passThrough bool, out func(record.Record)) *merger {
+	m := &merger{lows: make([]int64, shards), upTo: make([]int64, shards), times: make([]time.Time, shards),
+		done: make([]bool, shards), ids: map[string]string{}, prefix: prefix, max: maxSessions,
+		passThrough: passThrough, recent: make([][]*record.Session, shards), watch: map[*record.Session]string{}, out: out}
+	return m
+}
+
+// add takes one shard report and lets go what it can.
+func (m *merger) add(rep shardReport) {
+	s := rep.shard
+	m.lows[s], m.upTo[s], m.times[s], m.done[s] = rep.low, rep.upTo, rep.time, rep.done
+	if rep.done {
+		m.lows[s] = never
+	}
+	for _, it := range rep.items {
+		m.seq++
+		it.seq = m.seq
+		heap.Push(&m.waiting, it)
+		if sess, ok := it.rec.(*record.Session); ok && !m.passThrough {
+			heap.Push(&m.unnumbered, sess)
+		}
+	}
+	for _, p := range rep.probes {
+		end := p.session.End
+		if end.IsZero() {
+			end = p.session.Start
+		}
+		m.holds = append(m.holds, &hold{probe: p, shard: s, deadline: end.Add(findings.RetryWindow), cut: -1})
+		m.watch[p.session] = unnumbered
+	}
+	for _, c := range rep.cleartext {
+		m.recent[s] = append(m.recent[s], c)
+		m.watch[c] = unnumbered
+	}
+	m.held = max(m.held, m.waiting.Len())
+	w := m.watermark()
+	m.number(w)
+	m.settleHolds()
+	m.release(w)
+}
+
+func (m *merger) watermark() int64 {
+	w := never
+	for _, l := range m.lows {
+		w = min(w, l)
+	}
+	return w
+}
+
+// number gives final ids to the sessions recognised before w: every
+// shard is past w, so no session recognised earlier can still appear.
+func (m *merger) number(w int64) {
+	for m.unnumbered.Len() > 0 && m.unnumbered[0].DetectFrame < w {
+		sess := heap.Pop(&m.unnumbered).(*record.Session)
+		m.next++
+		id := fmt.Sprintf("%ss%d", m.prefix, m.next)
+		if m.max > 0 && m.next > m.max {
+			id = ""
+			m.skipped++
+		} else {
+			m.sessions++
+		}
+		m.ids[sess.ID] = id
+		heap.Push(&m.forget, forgetAt{sess.EndFrame, sess.ID})
+		if _, ok := m.watch[sess]; ok {
+			m.watch[sess] = id
+		}
+	}
+}
+
+// final returns the final id of a provisional one; ok is false while it
+// is not known yet.
+func (m *merger) final(prov string) (string, bool) {
+	if m.passThrough {
+		return prov, true
+	}
+	id, ok := m.ids[prov]
+	return id, ok
+}
+
+// release hands on, in order, the records before the watermark and
+// before any hold.
+func (m *merger) release(w int64) {
+	limit := w
+	if m.passThrough {
+		limit = never + 1
+	}
+	for _, h := range m.holds {
+		if !m.passThrough {
+			limit = min(limit, h.failFrame)
+		}
+	}
+	for m.waiting.Len() > 0 && m.waiting[0].frame < limit {
+		it := m.waiting[0]
+		if ref := record.SessionRef(it.rec); ref != nil && *ref != "" && !it.final {
+			id, ok := m.final(*ref)
+			if !ok {
+				// Its session is not numbered yet: wait, in order.
+				break
+			}
+			heap.Pop(&m.waiting)
+			if id == "" {
+				continue // a session past MaxSessions
+			}
+			*ref = id
+		} else {
+			heap.Pop(&m.waiting)
+		}
+		m.out(it.rec)
+	}
+	done := limit
+	if m.waiting.Len() > 0 {
+		done = min(done, m.waiting[0].frame)
+	}
+	for m.forget.Len() > 0 && m.forget[0].frame < done {
+		delete(m.ids, heap.Pop(&m.forget).(forgetAt).id)
+	}
+}
+
+// settleHolds decides the retries that can be decided: once the shard's
+// clock is past the retry window, and every conversation that started
+// before that point has closed, the retry rule sees every candidate.
+func (m *merger) settleHolds() {
+	kept := m.holds[:0]
+	for _, h := range m.holds {
+		s := h.shard
+		if h.cut < 0 && (m.times[s].After(h.deadline) || m.done[s]) {
+			h.cut = m.upTo[s]
+		}
+		if h.cut < 0 || (m.lows[s] <= h.cut && !m.done[s]) || !m.retry(h) {
+			kept = append(kept, h)
+			continue
+		}
+		delete(m.watch, h.session)
+	}
+	m.holds = kept
+	m.prune()
+}
+
+// retry raises the retry finding of h when there is one; it returns false
+// while a session involved has no final id yet.
+func (m *merger) retry(h *hold) bool {
+	aID, ok := m.watchedID(h.session)
+	if !ok {
+		return false
+	}
+	if aID == "" {
+		return true // past MaxSessions: its records are not reported
+	}
+	var cands []*record.Session
+	for _, b := range m.recent[h.shard] {
+		if !b.Start.After(h.session.Start) || b.Start.After(h.deadline) {
+			continue
+		}
+		id, ok := m.watchedID(b)
+		if !ok {
+			return false
+		}
+		if id != "" {
+			cp := *b
+			cp.ID = id
+			cands = append(cands, &cp)
+		}
+	}
+	if len(cands) == 0 {
+		return true
+	}
+	// The rule takes the first retry in output order.
+	sortByEnd(cands)
+	a := *h.session
+	a.ID = aID
+	in := make([]record.Record, 0, len(h.tls)+1+len(cands))
+	for _, t := range h.tls {
+		in = append(in, withSession(t, aID))
+	}
+	in = append(in, &a)
+	for _, b := range cands {
+		in = append(in, b)
+	}
+	for _, f := range findings.Derive(in) {
+		if f.ID == findings.TLSDowngradeRetry {
+			m.seq++
+			heap.Push(&m.waiting, item{rec: f, frame: f.Frame(), derived: true, final: true, seq: m.seq})
+		}
+	}
+	return true
+}
+
+func (m *merger) watchedID(s *record.Session) (string, bool) {
+	if m.passThrough {
+		return s.ID, true
+	}
+	id := m.watch[s]
+	return id, id != unnumbered
+}
+
+// prune forgets the cleartext sessions no retry can involve any more:
+// they started before every conversation still open in their shard, and
+// no hold of that shard is waiting.
+func (m *merger) prune() {
+	for s, list := range m.recent {
+		bound := m.lows[s]
+		for _, h := range m.holds {
+			if h.shard == s {
+				bound = min(bound, h.session.Packet)
+			}
+		}
+		kept := list[:0]
+		for _, b := range list {
+			if b.Packet >= bound || m.watch[b] == unnumbered {
+				kept = append(kept, b)
+			} else {
+				delete(m.watch, b)
+			}
+		}
+		clear(list[len(kept):])
+		m.recent[s] = kept
+	}
+}
+
+// withSession is a copy of a TLS or STARTTLS record with the final id.
+func withSession(r record.Record, id string) record.Record {
+	switch r := r.(type) {
+	case *record.TLS:
+		c := *r
+		c.Session = id
+		return &c
+	case *record.StartTLS:
+		c := *r
+		c.Session = id
+		return &c
+	}
+	return r
+}

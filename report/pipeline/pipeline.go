@@ -1,0 +1,266 @@
+// Package pipeline runs a capture through the whole analysis, one stage
+// after the other, and hands on its records in capture order:
+//
+//  1. capture: reassembly/capfile (or reassembly/livecap) reads packets;
+//  2. reassembly spreads them over shards by address pair and rebuilds
+//     each TCP conversation;
+//  3. dissect recognises each conversation's protocol and turns it into
+//     records (shard.go);
+//  4. report/findings derives, when a session closes, the findings that
+//     need several of its records (shard.go);
+//  5. the merger (merge.go) orders the records of every shard by frame,
+//     numbers sessions, and lets each record go as soon as no shard can
+//     still produce an earlier one, so memory does not grow with the
+//     capture; the capture's own record and findings come last.
+//
+// It lives under report because it is the report's source: it needs both
+// the dissectors and the derived findings, and neither dissect nor
+// reassembly should know about what comes after them.
+package pipeline
+
+import (
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mailwire/mailwire/dissect"
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/reassembly"
+	"github.com/mailwire/mailwire/reassembly/capfile"
+)
+
+// Options of one analysis.
+type Options struct {
+	Dissect    dissect.Options
+	Reassembly reassembly.Options
+	// Reveal keeps secrets in the records; without it they are removed
+	// here, before anything else sees them.
+	Reveal bool
+	// OnRecord, when set, receives every record in capture order as soon
+	// as no earlier frame can still produce one (Live: as soon as it is
+	// known); Result.Records then stays empty.
+	OnRecord func(record.Record)
+	// BytesRead, when set, counts the bytes read from capture files.
+	BytesRead *atomic.Int64
+	// Workers is how many shards analyse one capture at once (at least
+	// one; live output uses one).
+	Workers int
+}
+
+// Result of one capture.
+type Result struct {
+	Capture *record.Capture
+	// Records are every record but the capture's, derived findings
+	// included, ordered by the frame that completed them; the capture's
+	// own findings come last.
+	Records []record.Record
+	Stats   reassembly.Stats
+	// Sessions and Unknown count mail and other TCP conversations;
+	// Skipped counts mail sessions past the MaxSessions bound.
+	Sessions, Unknown, Skipped int
+	// Held is the most records the pipeline held at once to put them in
+	// capture order: it stays small whatever the capture's size.
+	Held int
+}
+
+// File analyses the capture at path ("-" for standard input).
+func File(path string, opt Options) (*Result, error) {
+	src, err := capfile.OpenCounting(path, opt.BytesRead)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer src.Close()
+	return Read(src, opt)
+}
+
+// Read analyses an opened capture file.
+func Read(src *capfile.Reader, opt Options) (*Result, error) {
+	res, err := run(src, src.Name, opt, false)
+	if err != nil {
+		return nil, err
+	}
+	res.Capture = captureRecord(sourceInfo{src.Name, src.Format, src.LinkType().String(), src.Truncated, src.Err}, res.Stats)
+	res.warnSkipped()
+	finish(res, src.Truncated || src.Err != nil, opt)
+	return res, nil
+}
+
+// Live analyses packets from a live source until it ends (io.EOF);
+// records go to opt.OnRecord as soon as they are known.
+func Live(src reassembly.Source, name, linkType string, opt Options) (*Result, error) {
+	res, err := run(src, name, opt, true)
+	if err != nil {
+		return nil, err
+	}
+	res.Capture = captureRecord(sourceInfo{name: name, format: "live", linkType: linkType}, res.Stats)
+	res.warnSkipped()
+	finish(res, false, opt)
+	return res, nil
+}
+
+func (res *Result) warnSkipped() {
+	if res.Skipped > 0 {
+		res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("%d mail sessions past the --max-sessions bound were counted but not analysed", res.Skipped))
+	}
+}
+
+type sourceInfo struct {
+	name, format, linkType string
+	truncated              bool
+	err                    error
+}
+
+func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Result, error) {
+	if opt.Reassembly == (reassembly.Options{}) {
+		opt.Reassembly = reassembly.DefaultOptions()
+	}
+	workers := max(opt.Workers, 1)
+	if passThrough {
+		workers = 1
+	}
+	res := &Result{}
+	out := opt.OnRecord
+	if out == nil {
+		out = func(r record.Record) { res.Records = append(res.Records, r) }
+	}
+	m := newMerger(workers, opt.Dissect.IDPrefix, opt.Dissect.MaxSessions, passThrough, out)
+	reports := make(chan shardReport, 2*workers)
+	merged := make(chan struct{})
+	go func() {
+		defer close(merged)
+		for left := workers; left > 0; {
+			rep := <-reports
+			m.add(rep)
+			if rep.done {
+				left--
+			}
+		}
+	}()
+	shards := make([]*shard, workers)
+	sinks := make([]reassembly.Sink, workers)
+	for i := range shards {
+		do := opt.Dissect
+		if !passThrough {
+			// The merger numbers sessions and applies the bound over
+			// every shard; these ids only need to be unique.
+			do.MaxSessions = 0
+			do.IDPrefix = fmt.Sprintf("~%d.", i)
+		}
+		sh := &shard{id: i, reveal: opt.Reveal, immediate: passThrough,
+			bySession: map[string][]record.Record{}, send: func(r shardReport) { reports <- r }}
+		sh.an = dissect.New(do, sh.emit)
+		sh.dns = sh.an
+		shards[i], sinks[i] = sh, sh
+	}
+	stats, err := reassembly.RunParallel(src, sinks, opt.Reassembly)
+	<-merged
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, sh := range shards {
+		res.Unknown += sh.an.Unknown
+		if passThrough {
+			res.Sessions += sh.an.Sessions
+			res.Skipped += sh.an.Skipped
+		}
+	}
+	if !passThrough {
+		res.Sessions, res.Skipped = m.sessions, m.skipped
+	}
+	res.Stats = stats
+	res.Held = m.held
+	return res, nil
+}
+
+// finish passes on the capture's own findings: they need the whole
+// capture, so they come after its other records.
+func finish(res *Result, damaged bool, opt Options) {
+	for _, f := range captureFindings(damaged, res.Stats) {
+		record.Redact(f, opt.Reveal)
+		if opt.OnRecord != nil {
+			opt.OnRecord(f)
+		} else {
+			res.Records = append(res.Records, f)
+		}
+	}
+}
+
+func captureRecord(src sourceInfo, st reassembly.Stats) *record.Capture {
+	c := &record.Capture{File: src.name, Schema: record.Schema, Format: src.format,
+		LinkType: src.linkType, Packets: st.Packets, Bytes: st.Bytes,
+		First: st.First.UTC(), Last: st.Last.UTC(), Truncated: src.truncated}
+	if src.truncated {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("the file ends in the middle of a packet after frame %d: it was cut short (copy interrupted or capture killed)", st.Packets))
+	}
+	if src.err != nil {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("the file is damaged and was read only up to frame %d: %v", st.Packets, src.err))
+	}
+	if st.CutPackets > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d packets were cut by the capture's snap length, the first at frame %d: their payload is incomplete (capture again with -s 0)", st.CutPackets, st.CutFrame))
+	}
+	if st.GapBytes > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d bytes of TCP data were never captured (gaps in streams)", st.GapBytes))
+	}
+	if st.OverlapBytes > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d bytes in %d segments overlapped data already received (retransmissions or conflicting overlaps): the first copy was kept", st.OverlapBytes, st.OverlapPackets))
+	}
+	if st.ConnsEvicted > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d connections were closed early to bound memory", st.ConnsEvicted))
+	}
+	return c
+}
+
+func captureFindings(damaged bool, st reassembly.Stats) []*record.Finding {
+	var out []*record.Finding
+	if damaged {
+		out = append(out, &record.Finding{ID: "capture-truncated", Severity: "low", Packet: st.Packets,
+			Title:  "The capture file is cut short or damaged",
+			Detail: "The file ends before its last packet does; what it held before that point was analysed, anything after is missing."})
+	}
+	if st.CutPackets > 0 {
+		out = append(out, &record.Finding{ID: "payload-truncated", Severity: "low", Packet: st.CutFrame,
+			Frames: []int64{st.CutFrame},
+			Title:  "Packets were cut by the snap length",
+			Detail: fmt.Sprintf("%d packets were captured only in part, so their contents are incomplete; capture with a snap length of 0 (whole packets) to see everything.", st.CutPackets)})
+	}
+	return out
+}
+
+// FileResult is the outcome of one of several files.
+type FileResult struct {
+	Path   string
+	Result *Result
+	Err    error
+}
+
+// Files analyses several captures on up to workers goroutines and returns
+// their results in the order of paths, whatever order they finish in.
+func Files(paths []string, opt Options, workers int) []FileResult {
+	out := make([]FileResult, len(paths))
+	if workers < 1 {
+		workers = 1
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, len(paths)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				o := opt
+				if len(paths) > 1 {
+					o.Dissect.IDPrefix = filepath.Base(paths[i]) + "#"
+				}
+				res, err := File(paths[i], o)
+				out[i] = FileResult{Path: paths[i], Result: res, Err: err}
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}

@@ -1,0 +1,226 @@
+package pipeline
+
+import (
+	"time"
+
+	"github.com/mailwire/mailwire/dissect"
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/reassembly/stream"
+	"github.com/mailwire/mailwire/report/findings"
+)
+
+// shard wraps the dissectors of one reassembly shard. It knows which of
+// its conversations are still open, derives each session's findings when
+// the session closes, and passes its records on at every checkpoint with
+// the lowest frame it could still produce a record for.
+type shard struct {
+	id     int
+	an     *dissect.Analyzer
+	dns    lowFrame // the analyzer's DNS tracker
+	reveal bool
+	// immediate passes each record on at once (live output).
+	immediate bool
+	upTo      int64
+	time      time.Time
+	// open holds the conversations not yet closed: the first data each
+	// of them carried bounds what the shard can still emit.
+	open      []*openConv
+	bySession map[string][]record.Record
+	out       []item
+	pending   shardReport
+	send      func(shardReport)
+}
+
+// lowFrame is the DNS tracker's lowest pending query frame.
+type lowFrame interface{ Low() int64 }
+
+// openConv is what the shard knows of an open conversation: the frame of
+// its first packet with data (0 while none came; a record only ever cites
+// frames of its conversation's data, or the frame that closed it).
+type openConv struct {
+	first  int64
+	closed bool
+}
+
+// shardReport is what a shard passes to the merger at a checkpoint.
+type shardReport struct {
+	shard int
+	items []item
+	// low is the lowest frame the shard could still emit a record for.
+	low  int64
+	upTo int64
+	time time.Time
+	done bool
+	// probes are the sessions closed since the last report whose TLS
+	// failed, with what the retry rule needs of them.
+	probes []probe
+	// cleartext are the cleartext sessions closed since the last report.
+	cleartext []*record.Session
+}
+
+// probe is a closed session whose TLS failed: a cleartext session from the
+// same client to the same server soon after is a downgrade retry.
+type probe struct {
+	session   *record.Session
+	failFrame int64
+	tls       []record.Record
+}
+
+// item is one record waiting in the merger. derived findings come after
+// the records of their frame, as they were appended after them.
+type item struct {
+	rec     record.Record
+	frame   int64
+	derived bool
+	final   bool // session ids are final already
+	seq     int64
+}
+
+func (s *shard) emit(r record.Record) {
+	record.Redact(r, s.reveal)
+	s.out = append(s.out, item{rec: r, frame: r.Frame()})
+	switch r := r.(type) {
+	case *record.Session:
+		s.closeSession(r)
+	case *record.DNS:
+		s.derive([]record.Record{r})
+	default:
+		if ref := record.SessionRef(r); ref != nil && *ref != "" {
+			s.bySession[*ref] = append(s.bySession[*ref], r)
+		}
+	}
+	if s.immediate {
+		s.Checkpoint(s.upTo, s.time, false)
+	}
+}
+
+// closeSession derives the findings of a session that just closed: all
+// of its records are known.
+func (s *shard) closeSession(sess *record.Session) {
+	recs := append(s.bySession[sess.ID], sess)
+	delete(s.bySession, sess.ID)
+	s.derive(recs)
+	if p, ok := retryProbe(sess, recs); ok {
+		s.pending.probes = append(s.pending.probes, p)
+	}
+	if sess.Security == "cleartext" {
+		s.pending.cleartext = append(s.pending.cleartext, sess)
+	}
+}
+
+func (s *shard) derive(recs []record.Record) {
+	for _, f := range findings.Derive(recs) {
+		if f.ID == findings.TLSDowngradeRetry {
+			continue // across sessions: the merger's job
+		}
+		s.out = append(s.out, item{rec: f, frame: f.Frame(), derived: true})
+	}
+}
+
+// retryProbe tells whether sess's TLS failed, and at which frame, by
+// asking the retry rule about a made-up cleartext retry of it: the rule
+// stays in one place, package findings.
+func retryProbe(sess *record.Session, recs []record.Record) (probe, bool) {
+	if sess.Security != "starttls-failed" && !hasAlert(recs) {
+		return probe{}, false
+	}
+	var tls []record.Record
+	for _, r := range recs {
+		switch r.(type) {
+		case *record.TLS, *record.StartTLS:
+			tls = append(tls, r)
+		}
+	}
+	retry := *sess
+	retry.ID = sess.ID + "~retry"
+	retry.Security = "cleartext"
+	retry.Start = sess.Start.Add(time.Nanosecond)
+	retry.Packet = 1 << 62
+	in := append(append([]record.Record{}, tls...), sess, &retry)
+	for _, f := range findings.Derive(in) {
+		if f.ID == findings.TLSDowngradeRetry {
+			return probe{session: sess, failFrame: f.Packet, tls: tls}, true
+		}
+	}
+	return probe{}, false
+}
+
+func hasAlert(recs []record.Record) bool {
+	for _, r := range recs {
+		if t, ok := r.(*record.TLS); ok && t.Alert != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// NewConversation notes the conversation as open until it closes.
+func (s *shard) NewConversation(flow stream.Flow, mid bool, start time.Time, frame int64) stream.Handler {
+	oc := &openConv{}
+	s.open = append(s.open, oc)
+	h := s.an.NewConversation(flow, mid, start, frame)
+	obs, _ := h.(stream.PacketObserver)
+	return &tracked{h, obs, oc}
+}
+
+func (s *shard) Datagram(d *stream.Datagram) { s.an.Datagram(d) }
+
+// Checkpoint passes on the records emitted since the last one.
+func (s *shard) Checkpoint(upTo int64, t time.Time, done bool) {
+	if done {
+		s.an.Finish()
+	}
+	s.upTo, s.time = upTo, t
+	rep := s.pending
+	s.pending = shardReport{}
+	rep.shard, rep.items, rep.upTo, rep.time, rep.done = s.id, s.out, upTo, t, done
+	rep.low = s.low(upTo)
+	s.out = nil
+	s.send(rep)
+}
+
+// low is the lowest frame a record of this shard could still carry: the
+// first packet of its oldest open conversation, its oldest unanswered DNS
+// query, or the next packet it will see.
+func (s *shard) low(upTo int64) int64 {
+	low := upTo + 1
+	kept := s.open[:0]
+	for _, oc := range s.open {
+		if oc.closed {
+			continue
+		}
+		kept = append(kept, oc)
+		if oc.first > 0 {
+			low = min(low, oc.first)
+		}
+	}
+	clear(s.open[len(kept):])
+	s.open = kept
+	if s.dns != nil {
+		if f := s.dns.Low(); f > 0 {
+			low = min(low, f)
+		}
+	}
+	return low
+}
+
+// tracked notes its conversation's first data and when it closes.
+type tracked struct {
+	stream.Handler
+	obs stream.PacketObserver
+	oc  *openConv
+}
+
+func (t *tracked) Packet(dir stream.Direction, ts time.Time, frame int64, payload int) {
+	if payload > 0 && t.oc.first == 0 {
+		t.oc.first = frame
+	}
+	if t.obs != nil {
+		t.obs.Packet(dir, ts, frame, payload)
+	}
+}
+
+func (t *tracked) Close(end time.Time, frame int64) {
+	t.Handler.Close(end, frame)
+	t.oc.closed = true
+}
