@@ -22,8 +22,8 @@ func TestLoadFile(t *testing.T) {
 	os.WriteFile(lone, key, 0o600)
 	tests := []struct {
 		name, file, pass, email string
-		wantPassErr         bool
-		wantErr             bool
+		wantPassErr             bool
+		wantErr                 bool
 	}{
 		{"modern p12", filepath.Join(pki, "bob.p12"), "trousseau-bob", "bob@grenoble-inp.example", false, false},
 		{"legacy p12", filepath.Join(pki, "alice-legacy.p12"), "trousseau-alice", "alice@grenoble-inp.example", false, false},
