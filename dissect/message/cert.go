@@ -3,6 +3,7 @@ package message
 import (
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/mailwire/mailwire/dissect/certinfo"
@@ -22,6 +23,7 @@ func describeCert(s *record.Signer, c *x509.Certificate) {
 	s.NotBefore = c.NotBefore.UTC()
 	s.NotAfter = c.NotAfter.UTC()
 	s.KeyAlg = certinfo.KeyDescription(c)
+	s.SubjectKeyID = hex.EncodeToString(c.SubjectKeyId)
 	if len(c.EmailAddresses) > 0 {
 		s.Email = sanitize(c.EmailAddresses[0])
 	} else {
