@@ -16,6 +16,7 @@ func cmdExtract(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "folder to write messages (.eml), attachments and index.json to")
 	lim := registerLimits(fs)
+	keys := registerSMIME(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: mailwire extract --out DIR CAPTURE...\n\nWrites every message seen in the captures as an .eml file and each attachment as a file, with an index.json mapping files to sessions and frames. Names from the wire are made safe: nothing is written outside DIR and nothing is overwritten.\n\nFlags:")
 		fs.PrintDefaults()
@@ -36,6 +37,9 @@ func cmdExtract(args []string, stdout, stderr io.Writer) int {
 	code := exitOK
 	for _, path := range fs.Args() {
 		opt := lim.options()
+		if code := keys.apply(&opt, stderr); code != exitOK {
+			return code
+		}
 		if fs.NArg() > 1 {
 			opt.Dissect.IDPrefix = filepath.Base(path) + "#"
 		}

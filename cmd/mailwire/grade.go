@@ -23,6 +23,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "folder for grades.csv, grades.json and feedback/")
 	workers := fs.Int("workers", runtime.NumCPU(), "captures analysed at the same time")
 	lim := registerLimits(fs)
+	keys := registerSMIME(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: mailwire grade [flags] --out DIR DIR_OR_FILES...\n\nGrades each student's captures: one student per capture file, or per sub-folder\n(several captures in a folder are one student). Writes DIR/grades.csv,\nDIR/grades.json and DIR/feedback/<id>.txt and .html.\n\nFlags:")
 		fs.PrintDefaults()
@@ -51,6 +52,9 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opt := grade.Options{Rubric: rubric, Workers: *workers, Pipeline: lim.options()}
+	if code := keys.apply(&opt.Pipeline, stderr); code != exitOK {
+		return code
+	}
 	if *studentsPath != "" {
 		if opt.Emails, err = grade.LoadStudents(*studentsPath); err != nil {
 			fmt.Fprintln(stderr, "mailwire grade: students:", err)

@@ -76,6 +76,7 @@ func cmdRead(args []string, stdout, stderr io.Writer) int {
 	var out outputFlags
 	out.register(fs)
 	lim := registerLimits(fs)
+	keys := registerSMIME(fs)
 	workers := fs.Int("workers", runtime.NumCPU(), "captures analysed at the same time")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: mailwire read [flags] CAPTURE...\n\nReads pcap and pcapng files (gzip-compressed too; - reads standard input) and reports what their mail traffic reveals.\n\nFlags:")
@@ -95,6 +96,9 @@ func cmdRead(args []string, stdout, stderr io.Writer) int {
 	}
 	opt := lim.options()
 	opt.Reveal = out.reveal
+	if code := keys.apply(&opt, stderr); code != exitOK {
+		return code
+	}
 	stop := startProgress(files, &opt, out.progress, stderr)
 	results := pipeline.Files(files, opt, *workers)
 	stop()

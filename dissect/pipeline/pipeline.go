@@ -25,6 +25,10 @@ type Options struct {
 	// OnRecord, when set, receives every record as soon as it is known
 	// (live output); Result.Records then stays empty.
 	OnRecord func(record.Record)
+	// Transform, when set, sees every record before it is redacted and
+	// kept (S/MIME decryption with the keys given). Shards call it at
+	// the same time.
+	Transform func(record.Record)
 	// BytesRead, when set, counts the bytes read from capture files.
 	BytesRead *atomic.Int64
 	// Workers is how many shards analyse one capture at once (at least
@@ -168,6 +172,9 @@ func renumber(recs []record.Record, prefix string) {
 
 // add redacts a record, then keeps it or passes it on.
 func (res *Result) add(r record.Record, opt Options) {
+	if opt.Transform != nil {
+		opt.Transform(r)
+	}
 	record.Redact(r, opt.Reveal)
 	if opt.OnRecord != nil {
 		opt.OnRecord(r)
