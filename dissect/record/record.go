@@ -151,6 +151,16 @@ type TLS struct {
 	CertificatePacket  int64     `json:"certificate_packet,omitempty"`
 	Alert              string    `json:"alert,omitempty"`
 	HandshakeCompleted bool      `json:"handshake_completed,omitempty"`
+	// CertID names the server certificate for matching S/MIME recipients.
+	CertID *CertID `json:"-"`
+}
+
+// CertID identifies a certificate the way S/MIME recipients point at it.
+type CertID struct {
+	Issuer       string // DN, most specific first
+	Serial       string // hex
+	SubjectKeyID string // hex
+	Name         string // e-mail address, else subject DN
 }
 
 // Attachment is one leaf part of a message that carries a file or an image.

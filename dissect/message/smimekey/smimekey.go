@@ -17,6 +17,7 @@ import (
 
 	"software.sslmate.com/src/go-pkcs12"
 
+	"github.com/mailwire/mailwire/dissect/certinfo"
 	"github.com/mailwire/mailwire/dissect/message/cms"
 )
 
@@ -43,21 +44,8 @@ func CertName(c *x509.Certificate) string {
 	return cms.DN(c.RawSubject)
 }
 
-// Email is the first e-mail address of a certificate: a subjectAltName
-// rfc822Name, else the emailAddress attribute of old-style subjects.
-func Email(c *x509.Certificate) string {
-	if len(c.EmailAddresses) > 0 {
-		return c.EmailAddresses[0]
-	}
-	for _, n := range c.Subject.Names {
-		if n.Type.String() == "1.2.840.113549.1.9.1" {
-			if s, ok := n.Value.(string); ok {
-				return s
-			}
-		}
-	}
-	return ""
-}
+// Email is the first e-mail address of a certificate.
+func Email(c *x509.Certificate) string { return certinfo.Email(c) }
 
 // ErrPassword is matched (errors.Is) by every wrong-password error.
 var ErrPassword = errors.New("wrong password")
