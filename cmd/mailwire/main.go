@@ -25,6 +25,7 @@ Usage:
   mailwire extract --out DIR CAPTURE... write every message (.eml) and attachment to DIR
   mailwire grade [flags] --out DIR DIR_OR_FILES...  grade a class's captures
   mailwire live -i IFACE [flags]        analyse traffic as it happens
+  mailwire cert [--json] [--pass P] FILE...  describe certificates (PEM, DER, .p12, .p7s/.p7m)
   mailwire interfaces                   list the interfaces live capture can use
   mailwire version
 
@@ -68,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdGrade(args[1:], stdout, stderr)
 	case "live":
 		return cmdLive(args[1:], stdout, stderr)
+	case "cert":
+		return cmdCert(args[1:], stdout, stderr)
 	case "interfaces":
 		return cmdInterfaces(args[1:], stdout, stderr)
 	case "version", "--version":

@@ -58,9 +58,9 @@ type PasswordError struct {
 
 func (e *PasswordError) Error() string {
 	if e.Empty {
-		return fmt.Sprintf("%s: the PKCS#12 file needs a password: give it with --smime-pass or MAILWIRE_SMIME_PASS", e.File)
+		return fmt.Sprintf("%s: the PKCS#12 file needs a password: give it with --smime-pass (--pass for mailwire cert) or MAILWIRE_SMIME_PASS", e.File)
 	}
-	return fmt.Sprintf("%s: wrong password for the PKCS#12 file (check --smime-pass or MAILWIRE_SMIME_PASS)", e.File)
+	return fmt.Sprintf("%s: wrong password for the PKCS#12 file (check --smime-pass, --pass for mailwire cert, or MAILWIRE_SMIME_PASS)", e.File)
 }
 
 func (e *PasswordError) Is(target error) bool { return target == ErrPassword }
