@@ -213,8 +213,6 @@ def smime_exchange_mail(n, sender, recipients, subject, entity, sign, cipher):
     head = "From: %s <%s>\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: %s\r\n" % (
         sender.capitalize(), addr(sender), to, subject, DATE % (n % 60), msgid)
     m = Mail(addr(sender), rcpts, "%s <%s>" % (sender.capitalize(), addr(sender)), to, subject, msgid, head.encode() + crlf(part))
-    if recipients:
-        m.smime = "signed+encrypted" if sign else "encrypted"
-    else:
-        m.smime = "signed"
+    # What the wire shows: a signature inside the encryption is hidden.
+    m.smime = "encrypted" if recipients else "signed"
     return m

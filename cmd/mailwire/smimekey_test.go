@@ -93,3 +93,46 @@ func TestExtractWritesDecryptedMessage(t *testing.T) {
 		t.Errorf("decrypted file holds %q", b)
 	}
 }
+
+// The capture shows bob's certificate in his signed message; alice's
+// encrypted messages name him by it, without any key given.
+func TestRecipientsNamedFromCaptureCertificates(t *testing.T) {
+	var bobFrame float64
+	var named []map[string]any
+	for _, line := range records(t, "../../captures/smime-exchange.pcap") {
+		var m map[string]any
+		json.Unmarshal([]byte(line), &m)
+		if m["kind"] != "message" {
+			continue
+		}
+		if s, ok := m["signer"].(map[string]any); ok && s["email"] == "bob@grenoble-inp.example" && bobFrame == 0 {
+			bobFrame = m["packet"].(float64)
+		}
+		if enc, ok := m["encryption"].(map[string]any); ok {
+			for _, r := range enc["recipients"].([]any) {
+				named = append(named, r.(map[string]any))
+			}
+		}
+	}
+	if bobFrame == 0 || len(named) == 0 {
+		t.Fatalf("bob's signed message at %v, %d recipients", bobFrame, len(named))
+	}
+	bob := 0
+	for _, r := range named {
+		if r["email"] == "bob@grenoble-inp.example" {
+			bob++
+			if r["cert_frame"] != bobFrame || r["cert_source"] != "smime" {
+				t.Errorf("bob named from frame %v (%v), his certificate crossed in %v", r["cert_frame"], r["cert_source"], bobFrame)
+			}
+		} else if r["email"] != nil {
+			t.Errorf("recipient %v named without its certificate in the capture", r)
+		}
+	}
+	if bob != 4 {
+		t.Errorf("bob named in %d recipient infos, want 4 (two messages, sent and fetched)", bob)
+	}
+	code, out, _ := runCmd("read", "--lang", "en", "../../captures/smime-exchange.pcap")
+	if code != exitOK || !strings.Contains(strings.Join(strings.Fields(out), " "), "encrypted for bob@grenoble-inp.example (certificate seen in frame") {
+		t.Errorf("the report does not name bob by his certificate's frame (exit %d)", code)
+	}
+}

@@ -83,20 +83,40 @@ func (b *builder) encryptedMessage(direction string) *record.Message {
 	return first
 }
 
-// labEncryptedSent (1.3.2 item 5): the encrypted message on its way.
+// labEncryptedSent (1.3.2 item 5): each encrypted message on its way.
 func (b *builder) labEncryptedSent() *answer {
-	m := b.encryptedMessage("sent")
-	if m == nil {
-		return nil
+	var a *answer
+	for _, m := range b.ix.messages {
+		if !strings.Contains(m.SMIME, "encrypted") || strings.HasPrefix(m.SMIME, "pgp") || m.Direction != "sent" {
+			continue
+		}
+		if a == nil {
+			a = &answer{filters: []string{`frame contains "pkcs7-mime"`}}
+		}
+		a.frames = append(a.frames, m.Packet, m.EndPacket)
+		alg := ""
+		if m.Encryption != nil {
+			alg = m.Encryption.ContentAlg
+		}
+		a.say(b, "lab.1.3.2.5.sent", "subject", wire(m.Subject, maxLong), "from", wire(m.From, maxShort),
+			"to", wire(strings.Join(m.To, ", "), maxShort), "alg", wire(dash(alg), maxShort))
 	}
-	a := &answer{frames: []int64{m.Packet, m.EndPacket}, filters: []string{`frame contains "pkcs7-mime"`}}
-	alg := ""
-	if m.Encryption != nil {
-		alg = m.Encryption.ContentAlg
+	if a == nil {
+		// Only fetched: the message still crossed encrypted.
+		if m := b.encryptedMessage(""); m != nil {
+			a = &answer{frames: []int64{m.Packet, m.EndPacket}, filters: []string{`frame contains "pkcs7-mime"`}}
+			a.say(b, "lab.1.3.2.5.sent", "subject", wire(m.Subject, maxLong), "from", wire(m.From, maxShort),
+				"to", wire(strings.Join(m.To, ", "), maxShort), "alg", wire(dash(encAlg(m)), maxShort))
+		}
 	}
-	a.say(b, "lab.1.3.2.5.sent", "subject", wire(m.Subject, maxLong), "from", wire(m.From, maxShort),
-		"to", wire(strings.Join(m.To, ", "), maxShort), "alg", wire(dash(alg), maxShort))
 	return a
+}
+
+func encAlg(m *record.Message) string {
+	if m.Encryption != nil {
+		return m.Encryption.ContentAlg
+	}
+	return ""
 }
 
 // labClientReads (1.3.2 item 6): the mail client holds the private key.
