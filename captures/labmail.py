@@ -2,6 +2,7 @@
 the same bytes (S/MIME signatures and encryption excepted), a small GIF
 written byte by byte, and S/MIME made by openssl cms from the test PKI."""
 
+import base64
 import hashlib
 import os
 import smtplib
@@ -152,3 +153,66 @@ def lmtp_deliver(user, mails):
     with smtplib.LMTP(os.path.join(LAB, "run", "dovecot", "lmtp")) as l:
         for m in mails:
             l.sendmail(m.env_from, [user], m.raw)
+
+
+# Passwords of the .p12 key stores ("trousseaux") of the test users.
+P12_PASSWORDS = {"alice": "trousseau-alice", "bob": "trousseau-bob"}
+
+
+def make_p12(user):
+    """Export user's key and certificate, with the CA, as the lab's
+    trousseau.p12: modern (AES-256, PBKDF2) and -legacy (RC2/3DES) forms.
+    Kept in captures/pki like the rest of the test PKI; made once."""
+    out = {}
+    for form, extra in (("p12", []), ("legacy_p12", ["-legacy"])):
+        name = user + (".p12" if form == "p12" else "-legacy.p12")
+        path = os.path.join(PKI, name)
+        cmd = ["openssl", "pkcs12", "-export"] + extra + [
+            "-inkey", os.path.join(PKI, user + ".key"), "-in", os.path.join(PKI, user + ".crt"),
+            "-certfile", os.path.join(PKI, "ca.crt"), "-name", user,
+            "-passout", "pass:" + P12_PASSWORDS[user], "-out", path]
+        if not os.path.exists(path):
+            subprocess.run(cmd, check=True, capture_output=True)
+        out[form] = name
+    out["password"] = P12_PASSWORDS[user]
+    out["command"] = "openssl pkcs12 -export [-legacy] -inkey %s.key -in %s.crt -certfile ca.crt -name %s -passout pass:%s" % (
+        user, user, user, P12_PASSWORDS[user])
+    return out
+
+
+def smime_entity(body, attachment=None):
+    """The MIME entity a mail client signs or encrypts: text, and a file
+    when attachment is (name, content type, bytes)."""
+    if attachment is None:
+        return crlf(("Content-Type: text/plain; charset=utf-8\r\n\r\n" + body).encode())
+    name, ctype, data = attachment
+    b64 = base64.encodebytes(data).decode()
+    return crlf(((
+        "Content-Type: multipart/mixed; boundary=\"=_inner\"\r\n\r\n"
+        "--=_inner\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n"
+        "--=_inner\r\nContent-Type: %s; name=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n"
+        "Content-Disposition: attachment; filename=\"%s\"\r\n\r\n%s\r\n--=_inner--\r\n"
+    ) % (body, ctype, name, name, b64.rstrip("\n"))).encode())
+
+
+def smime_exchange_mail(n, sender, recipients, subject, entity, sign, cipher):
+    """sender signs entity (detached, as Thunderbird does) when sign, then
+    encrypts it for recipients with cipher when recipients is not empty."""
+    cert = lambda u: os.path.join(PKI, u + ".crt")
+    key = lambda u: os.path.join(PKI, u + ".key")
+    part = entity
+    if sign:
+        part = crlf(openssl_cms(["-sign", "-signer", cert(sender), "-inkey", key(sender),
+                                 "-certfile", os.path.join(PKI, "ca.crt")], entity))
+    if recipients:
+        part = openssl_cms(["-encrypt", "-" + cipher] + [cert(u) for u in recipients], part)
+    addr = lambda u: "%s@grenoble-inp.example" % u
+    to = ", ".join("%s <%s>" % (u.capitalize(), addr(u)) for u in recipients or ["alice" if sender == "bob" else "bob"])
+    rcpts = [addr(u) for u in recipients] or ["alice@grenoble-inp.example" if sender == "bob" else "bob@grenoble-inp.example"]
+    msgid = "<lab-%03d@grenoble-inp.example>" % n
+    head = "From: %s <%s>\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: %s\r\n" % (
+        sender.capitalize(), addr(sender), to, subject, DATE % (n % 60), msgid)
+    m = Mail(addr(sender), rcpts, "%s <%s>" % (sender.capitalize(), addr(sender)), to, subject, msgid, head.encode() + crlf(part))
+    # What the wire shows: a signature inside the encryption is hidden.
+    m.smime = "encrypted" if recipients else "signed"
+    return m

@@ -82,6 +82,7 @@ var commands = []func(*app) *cobra.Command{
 	newExtractCmd,
 	newGradeCmd,
 	newLiveCmd,
+	newCertCmd,
 	newInterfacesCmd,
 	newVersionCmd,
 	newManCmd,

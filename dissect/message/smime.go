@@ -210,6 +210,10 @@ func (wk *walker) enveloped(der []byte) {
 		return
 	}
 	enc := &record.Encryption{ContentType: env.ContentType, ContentAlg: env.ContentAlg, WeakAlgorithm: env.Weak}
+	if wk.opt.KeepRaw {
+		// Kept with the message bytes, for decryption with a key given.
+		enc.DER = der
+	}
 	for _, r := range env.Recipients {
 		enc.Recipients = append(enc.Recipients, record.Recipient{
 			Issuer: sanitize(r.Issuer), Serial: r.Serial, SubjectKeyID: r.SubjectKeyID, KeyAlg: r.KeyAlg,

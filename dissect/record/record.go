@@ -151,6 +151,16 @@ type TLS struct {
 	CertificatePacket  int64     `json:"certificate_packet,omitempty"`
 	Alert              string    `json:"alert,omitempty"`
 	HandshakeCompleted bool      `json:"handshake_completed,omitempty"`
+	// CertID names the server certificate for matching S/MIME recipients.
+	CertID *CertID `json:"-"`
+}
+
+// CertID identifies a certificate the way S/MIME recipients point at it.
+type CertID struct {
+	Issuer       string // DN, most specific first
+	Serial       string // hex
+	SubjectKeyID string // hex
+	Name         string // e-mail address, else subject DN
 }
 
 // Attachment is one leaf part of a message that carries a file or an image.
@@ -182,6 +192,8 @@ type Signer struct {
 	// Verified is nil when it could not be checked.
 	Verified    *bool  `json:"verified"`
 	VerifyError string `json:"verify_error,omitempty"`
+	// SubjectKeyID (hex) names recipients identified by key id.
+	SubjectKeyID string `json:"-"`
 }
 
 // Recipient is one recipient of an S/MIME enveloped message.
@@ -190,6 +202,12 @@ type Recipient struct {
 	Serial       string `json:"serial,omitempty"`
 	SubjectKeyID string `json:"subject_key_id,omitempty"`
 	KeyAlg       string `json:"key_algorithm,omitempty"`
+	// Email names the recipient when a known certificate matches its
+	// issuer and serial (or key id): a key given to mailwire ("key"), an
+	// S/MIME signer ("smime") or a TLS server ("tls") seen in CertFrame.
+	Email      string `json:"email,omitempty"`
+	CertSource string `json:"cert_source,omitempty"`
+	CertFrame  int64  `json:"cert_frame,omitempty"`
 }
 
 // Encryption describes an S/MIME enveloped message.
@@ -198,6 +216,29 @@ type Encryption struct {
 	ContentAlg    string      `json:"content_algorithm,omitempty"`
 	WeakAlgorithm bool        `json:"weak_algorithm,omitempty"`
 	Recipients    []Recipient `json:"recipients,omitempty"`
+	// Decryption is what became of the keys given (--smime-key):
+	// "decrypted", "not-for-key" (none is a recipient's), "unsupported"
+	// (an algorithm mailwire cannot open) or "failed".
+	Decryption    string `json:"decryption,omitempty"`
+	DecryptedWith string `json:"decrypted_with,omitempty"` // the key's owner
+	// DER is the enveloped data, kept with the message bytes only.
+	DER []byte `json:"-"`
+}
+
+// Decrypted is the inner message of an S/MIME encrypted message, opened
+// with a key given to mailwire and analysed like any message.
+type Decrypted struct {
+	Size        int64        `json:"size"`
+	Subject     string       `json:"subject,omitempty"`
+	MIME        []string     `json:"mime,omitempty"`
+	Attachments []Attachment `json:"attachments"`
+	SMIME       string       `json:"smime"`
+	Signer      *Signer      `json:"signer,omitempty"`
+	Encryption  *Encryption  `json:"encryption,omitempty"`
+	BodyPreview string       `json:"body_preview,omitempty"`
+	Warnings    []string     `json:"warnings,omitempty"`
+	// Raw is the decrypted MIME entity, kept for extraction only.
+	Raw []byte `json:"-"`
 }
 
 // Message is one e-mail message that crossed the wire.
@@ -227,6 +268,7 @@ type Message struct {
 	SMIME        string       `json:"smime"`
 	Signer       *Signer      `json:"signer,omitempty"`
 	Encryption   *Encryption  `json:"encryption,omitempty"`
+	Decrypted    *Decrypted   `json:"decrypted,omitempty"`
 	BodyPreview  string       `json:"body_preview,omitempty"`
 	IMAPUID      string       `json:"imap_uid,omitempty"`
 	IMAPSeq      string       `json:"imap_seq,omitempty"`

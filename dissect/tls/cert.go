@@ -42,6 +42,7 @@ func (h *handler) certificateMessage(body []byte, frame int64, sd *side) {
 	h.rec.CertSANs = certNames(cert)
 	h.rec.CertKey = certinfo.KeyDescription(cert)
 	h.rec.CertSelfSigned = selfSigned(cert)
+	h.rec.CertID = certinfo.ID(cert)
 	h.rec.NotBefore = cert.NotBefore.UTC()
 	h.rec.NotAfter = cert.NotAfter.UTC()
 }

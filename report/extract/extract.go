@@ -26,7 +26,7 @@ import (
 // File is one extracted file in the index.
 type File struct {
 	Path        string `json:"path"` // relative to the folder
-	Kind        string `json:"kind"` // message or attachment
+	Kind        string `json:"kind"` // message, decrypted or attachment
 	Session     string `json:"session"`
 	Packet      int64  `json:"packet"`
 	EndPacket   int64  `json:"end_packet,omitempty"`
@@ -153,8 +153,32 @@ func (w *Writer) Add(m *record.Message) error {
 		Path: emlName, Kind: "message", Session: m.Session, Packet: m.Packet, EndPacket: m.EndPacket,
 		ContentType: "message/rfc822", Size: int64(len(m.Raw)), SHA256: hex.EncodeToString(sum[:]), Truncated: m.Truncated,
 	})
+	err = w.attachments(m, m.Raw, prefix, emlName)
+	if d := m.Decrypted; d != nil && len(d.Raw) > 0 && err == nil {
+		err = w.decrypted(m, d.Raw, prefix, emlName)
+	}
+	return err
+}
+
+// decrypted writes the inner message of an S/MIME encrypted message,
+// opened with a key given, next to the encrypted one.
+func (w *Writer) decrypted(m *record.Message, raw []byte, prefix, emlName string) error {
+	name, err := w.writeFile(prefix+"-decrypted.eml", raw)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(raw)
+	w.index.Files = append(w.index.Files, File{
+		Path: name, Kind: "decrypted", Session: m.Session, Packet: m.Packet, EndPacket: m.EndPacket,
+		Message: emlName, ContentType: "message/rfc822", Size: int64(len(raw)), SHA256: hex.EncodeToString(sum[:]),
+	})
+	return w.attachments(m, raw, prefix+"-decrypted", name)
+}
+
+// attachments writes the attachments of raw, the bytes of emlName.
+func (w *Writer) attachments(m *record.Message, raw []byte, prefix, emlName string) error {
 	var opened []string
-	ext, err := message.Extract(m.Raw, message.Options{MaxAttachment: w.opt.MaxAttachment}, func(a *record.Attachment) (io.WriteCloser, error) {
+	ext, err := message.Extract(raw, message.Options{MaxAttachment: w.opt.MaxAttachment}, func(a *record.Attachment) (io.WriteCloser, error) {
 		name := a.Filename
 		if name == "" {
 			name = "attachment"

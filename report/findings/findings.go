@@ -28,6 +28,7 @@ const (
 // ordered by frame. Findings already present in recs are not raised again.
 func Derive(recs []record.Record) []*record.Finding {
 	ix := newIndex(recs)
+	nameRecipients(ix)
 	var out []*record.Finding
 	for _, rule := range rules {
 		for _, f := range rule(ix) {

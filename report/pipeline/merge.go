@@ -47,6 +47,10 @@ type merger struct {
 	recent [][]*record.Session // closed cleartext sessions, per shard
 	watch  map[*record.Session]string
 
+	// certs names encrypted messages' recipients from the certificates
+	// that crossed before them.
+	certs findings.CertBook
+
 	out func(record.Record)
 }
 
@@ -169,6 +173,7 @@ func (m *merger) release(w int64) {
 		} else {
 			heap.Pop(&m.waiting)
 		}
+		m.certs.Pass(it.rec)
 		m.out(it.rec)
 	}
 	done := limit

@@ -41,6 +41,10 @@ type Options struct {
 	// as no earlier frame can still produce one (Live: as soon as it is
 	// known); Result.Records then stays empty.
 	OnRecord func(record.Record)
+	// Transform, when set, sees every record before it is redacted and
+	// kept (S/MIME decryption with the keys given). Shards call it at
+	// the same time.
+	Transform func(record.Record)
 	// BytesRead, when set, counts the bytes read from capture files.
 	BytesRead *atomic.Int64
 	// Workers is how many shards analyse one capture at once (at least
@@ -147,7 +151,7 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 			do.MaxSessions = 0
 			do.IDPrefix = fmt.Sprintf("~%d.", i)
 		}
-		sh := &shard{id: i, reveal: opt.Reveal, immediate: passThrough,
+		sh := &shard{id: i, reveal: opt.Reveal, transform: opt.Transform, immediate: passThrough,
 			bySession: map[string][]record.Record{}, send: func(r shardReport) { reports <- r }}
 		sh.an = dissect.New(do, sh.emit)
 		sh.dns = sh.an

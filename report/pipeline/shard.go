@@ -18,6 +18,9 @@ type shard struct {
 	an     *dissect.Analyzer
 	dns    lowFrame // the analyzer's DNS tracker
 	reveal bool
+	// transform sees each record before it is redacted (S/MIME
+	// decryption with the keys given).
+	transform func(record.Record)
 	// immediate passes each record on at once (live output).
 	immediate bool
 	upTo      int64
@@ -77,6 +80,9 @@ type item struct {
 }
 
 func (s *shard) emit(r record.Record) {
+	if s.transform != nil {
+		s.transform(r)
+	}
 	record.Redact(r, s.reveal)
 	s.out = append(s.out, item{rec: r, frame: r.Frame()})
 	switch r := r.(type) {

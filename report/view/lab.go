@@ -39,6 +39,7 @@ var questions = []question{
 	{"1.2.7", (*builder).labStartTLS},
 	{"1.2.8", (*builder).labStartTLSFailure},
 	{"1.2.9", (*builder).labGIF},
+	{"1.3.1.5", (*builder).labCertificate},
 	{"1.3.2.4", (*builder).labSigned},
 	{"1.3.2.5", (*builder).labEncryptedSent},
 	{"1.3.2.6", (*builder).labClientReads},

@@ -1,9 +1,12 @@
 package view
 
 import (
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/certreport"
 )
 
 // labSigned (1.3.2 item 4): the MIME type of the signature.
@@ -80,20 +83,40 @@ func (b *builder) encryptedMessage(direction string) *record.Message {
 	return first
 }
 
-// labEncryptedSent (1.3.2 item 5): the encrypted message on its way.
+// labEncryptedSent (1.3.2 item 5): each encrypted message on its way.
 func (b *builder) labEncryptedSent() *answer {
-	m := b.encryptedMessage("sent")
-	if m == nil {
-		return nil
+	var a *answer
+	for _, m := range b.ix.messages {
+		if !strings.Contains(m.SMIME, "encrypted") || strings.HasPrefix(m.SMIME, "pgp") || m.Direction != "sent" {
+			continue
+		}
+		if a == nil {
+			a = &answer{filters: []string{`frame contains "pkcs7-mime"`}}
+		}
+		a.frames = append(a.frames, m.Packet, m.EndPacket)
+		alg := ""
+		if m.Encryption != nil {
+			alg = m.Encryption.ContentAlg
+		}
+		a.say(b, "lab.1.3.2.5.sent", "subject", wire(m.Subject, maxLong), "from", wire(m.From, maxShort),
+			"to", wire(strings.Join(m.To, ", "), maxShort), "alg", wire(dash(alg), maxShort))
 	}
-	a := &answer{frames: []int64{m.Packet, m.EndPacket}, filters: []string{`frame contains "pkcs7-mime"`}}
-	alg := ""
-	if m.Encryption != nil {
-		alg = m.Encryption.ContentAlg
+	if a == nil {
+		// Only fetched: the message still crossed encrypted.
+		if m := b.encryptedMessage(""); m != nil {
+			a = &answer{frames: []int64{m.Packet, m.EndPacket}, filters: []string{`frame contains "pkcs7-mime"`}}
+			a.say(b, "lab.1.3.2.5.sent", "subject", wire(m.Subject, maxLong), "from", wire(m.From, maxShort),
+				"to", wire(strings.Join(m.To, ", "), maxShort), "alg", wire(dash(encAlg(m)), maxShort))
+		}
 	}
-	a.say(b, "lab.1.3.2.5.sent", "subject", wire(m.Subject, maxLong), "from", wire(m.From, maxShort),
-		"to", wire(strings.Join(m.To, ", "), maxShort), "alg", wire(dash(alg), maxShort))
 	return a
+}
+
+func encAlg(m *record.Message) string {
+	if m.Encryption != nil {
+		return m.Encryption.ContentAlg
+	}
+	return ""
 }
 
 // labClientReads (1.3.2 item 6): the mail client holds the private key.
@@ -104,6 +127,7 @@ func (b *builder) labClientReads() *answer {
 	}
 	a := &answer{frames: []int64{m.Packet, m.EndPacket}, filters: []string{`frame contains "pkcs7-mime"`}}
 	a.say(b, "lab.1.3.2.6.client", "subject", wire(m.Subject, maxLong), "recipients", b.recipients(m))
+	b.decryptedLines(a, m)
 	return a
 }
 
@@ -119,7 +143,9 @@ func (b *builder) labWebmail() *answer {
 	return a
 }
 
-// recipients names the certificates the message was encrypted for.
+// recipients names the certificates the message was encrypted for: by
+// e-mail address when a known certificate matches, with the frame it
+// crossed in, else by issuer and serial number.
 func (b *builder) recipients(m *record.Message) string {
 	if m.Encryption == nil || len(m.Encryption.Recipients) == 0 {
 		return "–"
@@ -133,7 +159,87 @@ func (b *builder) recipients(m *record.Message) string {
 		if who == "" {
 			who = r.SubjectKeyID
 		}
-		out = append(out, wire(who, maxShort))
+		switch {
+		case r.Email != "" && r.CertFrame > 0:
+			who = b.tr.T("smime.recipient.seen", "who", wire(r.Email, maxShort), "frame", itoa(r.CertFrame))
+		case r.Email != "":
+			who = b.tr.T("smime.recipient.key", "who", wire(r.Email, maxShort))
+		default:
+			who = wire(who, maxShort)
+		}
+		out = append(out, who)
 	}
 	return strings.Join(out, "; ")
+}
+
+// decryption says what the keys given did with an encrypted message.
+func (b *builder) decryption(m *record.Message) string {
+	if m.Encryption == nil || m.Encryption.Decryption == "" {
+		return ""
+	}
+	return b.tr.T("smime."+m.Encryption.Decryption, "who", wire(m.Encryption.DecryptedWith, maxShort))
+}
+
+// decryptedLines tell, for lab 1.3.2 item 6, what mailwire read with the
+// key given, as Thunderbird would.
+func (b *builder) decryptedLines(a *answer, m *record.Message) {
+	if m.Encryption != nil && m.Encryption.Decryption == "not-for-key" {
+		a.note(b, "lab.1.3.2.6.not-for-key")
+	}
+	d := m.Decrypted
+	if d == nil {
+		return
+	}
+	mime := strings.TrimSpace(strings.Join(d.MIME, ", "))
+	a.say(b, "lab.1.3.2.6.decrypted", "who", wire(m.Encryption.DecryptedWith, maxShort),
+		"mime", wire(dash(mime), maxLong), "preview", wire(d.BodyPreview, maxLong))
+	if d.Signer != nil {
+		who := d.Signer.Email
+		if who == "" {
+			who = d.Signer.Subject
+		}
+		a.say(b, "lab.1.3.2.6.inner-signed", "signer", wire(who, maxShort), "verdict", b.verdict(d.Signer))
+	}
+}
+
+// labCertificate (1.3.1 item 5): type, usages and validity of the signer
+// certificate a signed message carried.
+func (b *builder) labCertificate() *answer {
+	for _, m := range b.ix.messages {
+		s := m.Signer
+		if s == nil && m.Decrypted != nil {
+			s = m.Decrypted.Signer
+		}
+		if s == nil || s.NotAfter.IsZero() {
+			continue
+		}
+		who := s.Email
+		if who == "" {
+			who = s.Subject
+		}
+		today := "lab.1.3.1.5.today.invalid"
+		if at := b.captureTime(m); !at.IsZero() && !at.Before(s.NotBefore) && !at.After(s.NotAfter) {
+			today = "lab.1.3.1.5.today.valid"
+		}
+		a := &answer{frames: []int64{m.Packet, m.EndPacket}, filters: []string{`frame contains "pkcs7"`}}
+		a.say(b, "lab.1.3.1.5.cert", "subject", wire(m.Subject, maxLong), "who", wire(who, maxShort),
+			"issuer", wire(s.Issuer, maxLong), "from", s.NotBefore.Format("2006-01-02"), "to", s.NotAfter.Format("2006-01-02"),
+			"days", strconv.Itoa(certreport.Days(s.NotBefore, s.NotAfter)), "today", b.tr.T(today))
+		a.say(b, "cert.key-usage", "v", wire(strings.Join(s.KeyUsage, ", "), maxLong))
+		a.say(b, "cert.ext-key-usage", "v", wire(strings.Join(s.ExtKeyUsage, ", "), maxLong))
+		a.lines = append(a.lines, Line{Indent: 1, Spans: []Span{{Text: certreport.UsesSentence(b.tr, s.KeyUsage, s.ExtKeyUsage, false)}}})
+		return a
+	}
+	return nil
+}
+
+// captureTime is when the session of m started, the day the lab asks
+// validity about.
+func (b *builder) captureTime(m *record.Message) time.Time {
+	for _, s := range b.ix.sessions {
+		if s.ID == m.Session {
+			return s.Start
+		}
+	}
+	return time.Time{}
 }

@@ -175,6 +175,9 @@ func (b *builder) smimeText(m *record.Message) string {
 	if m.Encryption != nil && m.Encryption.ContentAlg != "" {
 		s += " — " + wire(m.Encryption.ContentAlg, maxShort)
 	}
+	if d := b.decryption(m); d != "" {
+		s += " — " + d
+	}
 	return s
 }
 

@@ -1,0 +1,87 @@
+package smimekey
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const pki = "../../../captures/pki"
+
+func TestLoadFile(t *testing.T) {
+	dir := t.TempDir()
+	both := filepath.Join(dir, "bob-both.pem")
+	key, _ := os.ReadFile(filepath.Join(pki, "bob.key"))
+	crt, _ := os.ReadFile(filepath.Join(pki, "bob.crt"))
+	if err := os.WriteFile(both, append(append(crt, '\n'), key...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lone := filepath.Join(dir, "lone.key")
+	os.WriteFile(lone, key, 0o600)
+	tests := []struct {
+		name, file, pass, email string
+		wantPassErr             bool
+		wantErr                 bool
+	}{
+		{"modern p12", filepath.Join(pki, "bob.p12"), "trousseau-bob", "bob@grenoble-inp.example", false, false},
+		{"legacy p12", filepath.Join(pki, "alice-legacy.p12"), "trousseau-alice", "alice@grenoble-inp.example", false, false},
+		{"wrong password", filepath.Join(pki, "bob.p12"), "nope", "", true, true},
+		{"no password", filepath.Join(pki, "bob-legacy.p12"), "", "", true, true},
+		{"pem key with .crt next to it", filepath.Join(pki, "bob.key"), "", "bob@grenoble-inp.example", false, false},
+		{"pem key and cert in one file", both, "", "bob@grenoble-inp.example", false, false},
+		{"pem key alone", lone, "", "", false, true},
+		{"certificate only", filepath.Join(pki, "ca.crt"), "", "", false, true},
+		{"missing file", filepath.Join(pki, "nobody.p12"), "", "", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k, err := LoadFile(tt.file, tt.pass)
+			if tt.wantErr != (err != nil) {
+				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if got := errors.Is(err, ErrPassword); got != tt.wantPassErr {
+				t.Fatalf("errors.Is(err, ErrPassword) = %v (%v), want %v", got, err, tt.wantPassErr)
+			}
+			if err != nil {
+				return
+			}
+			if k.Name() != tt.email {
+				t.Errorf("Name() = %q, want %q", k.Name(), tt.email)
+			}
+			if k.Priv == nil || k.Cert == nil {
+				t.Fatal("key or certificate missing")
+			}
+		})
+	}
+}
+
+func TestPasswordErrorSaysPassword(t *testing.T) {
+	_, err := LoadFile(filepath.Join(pki, "bob.p12"), "nope")
+	var pe *PasswordError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "wrong password") {
+		t.Fatalf("error %v does not say it is the password", err)
+	}
+}
+
+func TestCertificates(t *testing.T) {
+	tests := []struct {
+		file, pass, enc string
+		n               int
+	}{
+		{"ca.crt", "", "PEM", 1},
+		{"bob.p12", "trousseau-bob", "DER", 2},
+		{"alice-legacy.p12", "trousseau-alice", "DER", 2},
+	}
+	for _, tt := range tests {
+		data, err := os.ReadFile(filepath.Join(pki, tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs, enc, err := Certificates(tt.file, data, tt.pass)
+		if err != nil || enc != tt.enc || len(cs) != tt.n {
+			t.Errorf("%s: %d certificates, %s, %v; want %d, %s", tt.file, len(cs), enc, err, tt.n, tt.enc)
+		}
+	}
+}
