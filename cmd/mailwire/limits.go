@@ -15,6 +15,7 @@ type limitFlags struct {
 	asm         reassembly.Options
 	keep        bool
 	maxSessions int
+	keys        *keylogFlag
 }
 
 func registerLimits(fs *flag.FlagSet) *limitFlags {
@@ -28,6 +29,7 @@ func registerLimits(fs *flag.FlagSet) *limitFlags {
 	fs.IntVar(&l.asm.MaxPagesPerConn, "max-buffered-pages-per-conn", l.asm.MaxPagesPerConn, "out-of-order TCP data buffered per connection, in pages")
 	fs.IntVar(&l.asm.MaxConns, "max-conns", l.asm.MaxConns, "open TCP connections tracked at once (the idlest are closed past it)")
 	fs.DurationVar(&l.asm.HoleTimeout, "hole-timeout", l.asm.HoleTimeout, "capture time to wait for missing TCP data before reporting a gap")
+	l.keys = registerKeylog(fs)
 	return l
 }
 
@@ -38,5 +40,6 @@ func (l *limitFlags) options() pipeline.Options {
 	o.Dissect.MaxSessions = l.maxSessions
 	o.Reassembly = l.asm
 	o.Workers = runtime.NumCPU()
+	l.keys.apply(&o)
 	return o
 }

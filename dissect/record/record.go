@@ -56,6 +56,8 @@ type Session struct {
 	// DetectFrame is the frame at which the protocol was recognised: it
 	// orders session ids the same way whatever the number of workers.
 	DetectFrame int64 `json:"-"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // Command is one client command with the reply it got.
@@ -73,6 +75,8 @@ type Command struct {
 	// POP3 CAPA): what an eavesdropper learns even before STARTTLS.
 	Capabilities []string `json:"capabilities,omitempty"`
 	Encrypted    bool     `json:"-"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // Credential is one authentication attempt seen on the wire.
@@ -100,6 +104,8 @@ type Credential struct {
 	Reply       string `json:"reply,omitempty"`
 	Packet      int64  `json:"packet"`
 	ReplyPacket int64  `json:"reply_packet,omitempty"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // SetPassword fills the secret and the fields that describe it without
@@ -151,6 +157,8 @@ type TLS struct {
 	CertificatePacket  int64     `json:"certificate_packet,omitempty"`
 	Alert              string    `json:"alert,omitempty"`
 	HandshakeCompleted bool      `json:"handshake_completed,omitempty"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // Attachment is one leaf part of a message that carries a file or an image.
@@ -236,6 +244,8 @@ type Message struct {
 	// Raw is the message as it crossed the wire (dot-unstuffed), kept
 	// only when the caller asks (extraction); never in JSON.
 	Raw []byte `json:"-"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // Mailbox is what an IMAP session showed about one mailbox.
@@ -257,6 +267,8 @@ type Mailbox struct {
 	// "EXPUNGE 1", "COPY 1:2 Archives".
 	Events []string `json:"events,omitempty"`
 	Status string   `json:"status,omitempty"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // DNSAnswer is one answer of a DNS response.
@@ -295,6 +307,8 @@ type Finding struct {
 	Detail   string  `json:"detail,omitempty"`
 	// Args fill the catalogue's translated text for this finding.
 	Args map[string]string `json:"args,omitempty"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // Summary closes a run.
