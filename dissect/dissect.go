@@ -15,6 +15,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/dissect/smtp"
 	"github.com/mailwire/mailwire/dissect/tls"
+	"github.com/mailwire/mailwire/dissect/tls/keylog"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -30,6 +31,9 @@ type Options struct {
 	// it sessions are counted in Skipped, so that records of a huge
 	// capture cannot fill memory.
 	MaxSessions int
+	// Keys, when set, is the TLS key log: the sessions it opens are
+	// decrypted and their plaintext dissected like cleartext.
+	Keys *keylog.Log
 }
 
 // dissectors build the handler of each protocol.
@@ -67,7 +71,7 @@ func (a *Analyzer) NewConversation(flow stream.Flow, mid bool, start time.Time, 
 	if flow.Server.Port() == 53 || flow.Client.Port() == 53 {
 		return a.dns.Conversation(flow)
 	}
-	s := session.New("", flow, a.opt.Limits, a.emit, newTLS)
+	s := session.New("", flow, a.opt.Limits, a.emit, a.newTLS)
 	s.KeepRaw = a.opt.KeepRaw
 	c := &conv{a: a, s: s}
 	c.rec = record.Session{Client: flow.Client.String(), Server: flow.Server.String(),
@@ -75,7 +79,12 @@ func (a *Analyzer) NewConversation(flow stream.Flow, mid bool, start time.Time, 
 	return c
 }
 
-func newTLS(s *session.Session) stream.Handler { return tls.New(s, false) }
+func (a *Analyzer) newTLS(s *session.Session) stream.Handler {
+	if a.opt.Keys == nil {
+		return tls.New(s, false)
+	}
+	return tls.NewDecrypting(s, false, tls.Decryption{Keys: a.opt.Keys, Inner: plaintextDissector})
+}
 
 // Datagram handles UDP: DNS only.
 func (a *Analyzer) Datagram(d *stream.Datagram) {
@@ -161,6 +170,9 @@ func (c *conv) decide(v verdict, frame int64) {
 	c.rec.Proto = string(v)
 	c.s.Proto = string(v)
 	c.h = mk(c.s)
+	if v == TLS && c.a.opt.Keys != nil {
+		c.h = c.s.Encrypted(tls.NewDecrypting(c.s, true, tls.Decryption{Keys: c.a.opt.Keys, Inner: plaintextDissector}))
+	}
 	for i := range c.pending {
 		c.h.Handle(&c.pending[i])
 	}
@@ -190,5 +202,6 @@ func (c *conv) Close(end time.Time, frame int64) {
 	c.rec.Warnings = c.s.Warnings
 	c.rec.AuthUser = c.s.AuthUser
 	c.rec.Proto = c.s.Proto
+	c.rec.Decrypted = c.s.Decrypted
 	c.a.emit(&c.rec)
 }

@@ -85,7 +85,8 @@ func findingIDs() []string {
 	return []string{findings.CleartextCredentials, findings.CleartextMessage, findings.AttachmentExposed,
 		findings.SMIMESigned, findings.SMIMEEncrypted, findings.TLSDowngradeRetry, findings.MXLookup,
 		findings.DeletedNotExpunged, "starttls-not-offered", "starttls-refused", "starttls-not-used",
-		"starttls-plaintext-injection", "spoofed-sender", "implicit-tls", "weak-tls", "capture-truncated", "payload-truncated"}
+		"starttls-plaintext-injection", "spoofed-sender", "implicit-tls", "weak-tls", "capture-truncated", "payload-truncated",
+		findings.KeylogCredentials}
 }
 
 func set(keys []string) map[string]bool {

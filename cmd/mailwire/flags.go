@@ -101,7 +101,7 @@ type analysisFlags struct {
 // in this list.
 func newAnalysisFlags() *analysisFlags {
 	lim := newLimitOptions()
-	return &analysisFlags{lim: lim, groups: []flagGroup{lim, &smimeFlags{}}}
+	return &analysisFlags{lim: lim, groups: []flagGroup{lim, &keylogFlags{}, &smimeFlags{}}}
 }
 
 func (a *analysisFlags) addFlags(fs *pflag.FlagSet) {

@@ -51,7 +51,7 @@ func TestSMIMEKeyOnRead(t *testing.T) {
 				if enc["decryption"] != tt.outcome {
 					t.Fatalf("decryption %v, want %s", enc["decryption"], tt.outcome)
 				}
-				d, _ := m["decrypted"].(map[string]any)
+				d, _ := m["smime_decrypted"].(map[string]any)
 				if (d != nil) != (tt.outcome == "decrypted") {
 					t.Fatalf("decrypted object %v", d)
 				}

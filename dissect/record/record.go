@@ -56,6 +56,8 @@ type Session struct {
 	// DetectFrame is the frame at which the protocol was recognised: it
 	// orders session ids the same way whatever the number of workers.
 	DetectFrame int64 `json:"-"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // Command is one client command with the reply it got.
@@ -73,6 +75,8 @@ type Command struct {
 	// POP3 CAPA): what an eavesdropper learns even before STARTTLS.
 	Capabilities []string `json:"capabilities,omitempty"`
 	Encrypted    bool     `json:"-"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // Credential is one authentication attempt seen on the wire.
@@ -100,6 +104,8 @@ type Credential struct {
 	Reply       string `json:"reply,omitempty"`
 	Packet      int64  `json:"packet"`
 	ReplyPacket int64  `json:"reply_packet,omitempty"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // SetPassword fills the secret and the fields that describe it without
@@ -151,6 +157,8 @@ type TLS struct {
 	CertificatePacket  int64     `json:"certificate_packet,omitempty"`
 	Alert              string    `json:"alert,omitempty"`
 	HandshakeCompleted bool      `json:"handshake_completed,omitempty"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 	// CertID names the server certificate for matching S/MIME recipients.
 	CertID *CertID `json:"-"`
 }
@@ -268,7 +276,10 @@ type Message struct {
 	SMIME        string       `json:"smime"`
 	Signer       *Signer      `json:"signer,omitempty"`
 	Encryption   *Encryption  `json:"encryption,omitempty"`
-	Decrypted    *Decrypted   `json:"decrypted,omitempty"`
+	// SMIMEDecrypted is the inner message of an S/MIME encrypted one,
+	// opened with a key given (not named "decrypted": that flag says a
+	// record was read from bytes a TLS key log opened).
+	SMIMEDecrypted *Decrypted `json:"smime_decrypted,omitempty"`
 	BodyPreview  string       `json:"body_preview,omitempty"`
 	IMAPUID      string       `json:"imap_uid,omitempty"`
 	IMAPSeq      string       `json:"imap_seq,omitempty"`
@@ -278,6 +289,8 @@ type Message struct {
 	// Raw is the message as it crossed the wire (dot-unstuffed), kept
 	// only when the caller asks (extraction); never in JSON.
 	Raw []byte `json:"-"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // Mailbox is what an IMAP session showed about one mailbox.
@@ -299,6 +312,8 @@ type Mailbox struct {
 	// "EXPUNGE 1", "COPY 1:2 Archives".
 	Events []string `json:"events,omitempty"`
 	Status string   `json:"status,omitempty"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // DNSAnswer is one answer of a DNS response.
@@ -337,6 +352,8 @@ type Finding struct {
 	Detail   string  `json:"detail,omitempty"`
 	// Args fill the catalogue's translated text for this finding.
 	Args map[string]string `json:"args,omitempty"`
+	// Decrypted: read from bytes that only the key log opened.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // Summary closes a run.

@@ -58,11 +58,16 @@ type Session struct {
 	EncryptedBytes int64
 	// AuthUser is the last user whose login the server accepted.
 	AuthUser string
-	Warnings []string
+	// Decrypted is set once a key log opened a record of the session.
+	Decrypted bool
+	Warnings  []string
 
 	emit func(record.Record)
 	// newTLS builds the handler that takes over once TLS starts.
 	newTLS func(*Session) stream.Handler
+	// parent is the session whose TLS bytes this one's were decrypted
+	// from (see Plaintext); warnings go to it.
+	parent *Session
 }
 
 // New returns a session that sends its records to emit; newTLS (may be
@@ -77,6 +82,10 @@ func (s *Session) Emit(r record.Record) { s.emit(r) }
 // Warn records a problem with the capture or the traffic of this session,
 // citing the frame where it was seen.
 func (s *Session) Warn(frame int64, format string, args ...any) {
+	if s.parent != nil {
+		s.parent.Warn(frame, format, args...)
+		return
+	}
 	if s.Limits.MaxWarnings > 0 && len(s.Warnings) >= s.Limits.MaxWarnings {
 		return
 	}

@@ -11,6 +11,8 @@ const (
 	msgClientHello = 1
 	msgServerHello = 2
 	msgCertificate = 11
+	msgFinished    = 20
+	msgKeyUpdate   = 24
 )
 
 // handshake appends a cleartext handshake record to the direction's
@@ -77,6 +79,12 @@ func (h *handler) message(sd *side, typ uint8, body []byte, frame int64) {
 	case msgCertificate:
 		if !h.tls13() {
 			h.certificateMessage(body, frame, sd)
+		} else if h.dec != nil {
+			h.certificate13(body, frame, sd)
+		}
+	case msgFinished, msgKeyUpdate:
+		if h.dec != nil {
+			h.keyChange(sd, typ, frame)
 		}
 	}
 }

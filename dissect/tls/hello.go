@@ -15,6 +15,7 @@ const (
 	extALPN                = 16
 	extSupportedVersions   = 43
 	extKeyShare            = 51
+	extEncryptThenMAC      = 22
 )
 
 var errMalformed = errors.New("malformed")
@@ -25,6 +26,7 @@ type clientHello struct {
 	sslv2        bool // SSLv2-compatible format (no extensions)
 	sslv2Ciphers int  // SSLv2-only cipher kinds offered
 	version      uint16
+	random       []byte // read for the key log
 	ciphers      []uint16
 	extensions   []uint16
 	sni          string
@@ -44,11 +46,12 @@ func parseClientHello(b []byte) (*clientHello, error) {
 	s := cryptobyte.String(b)
 	ch := &clientHello{}
 	var sessionID, ciphers, compression cryptobyte.String
-	if !s.ReadUint16(&ch.version) || !s.Skip(32) ||
+	if !s.ReadUint16(&ch.version) || !s.ReadBytes(&ch.random, 32) ||
 		!s.ReadUint8LengthPrefixed(&sessionID) ||
 		!s.ReadUint16LengthPrefixed(&ciphers) {
 		return nil, errMalformed
 	}
+	ch.random = append([]byte(nil), ch.random...) // b is a reused buffer
 	for !ciphers.Empty() {
 		var c uint16
 		if !ciphers.ReadUint16(&c) {
@@ -177,6 +180,8 @@ type serverHello struct {
 	retry   bool // a HelloRetryRequest (TLS 1.3)
 	group   uint16
 	alpn    string
+	random  []byte
+	etm     bool // encrypt_then_mac accepted (RFC 7366)
 }
 
 // helloRetryRandom is the fixed random of a HelloRetryRequest (RFC 8446
@@ -199,6 +204,7 @@ func parseServerHello(b []byte) (*serverHello, error) {
 		return nil, errMalformed
 	}
 	sh.retry = string(random) == string(helloRetryRandom)
+	sh.random = append([]byte(nil), random...) // b is a reused buffer
 	if s.Empty() {
 		return sh, nil
 	}
@@ -228,6 +234,8 @@ func (sh *serverHello) readExtension(typ uint16, b cryptobyte.String) {
 		}
 	case extKeyShare:
 		b.ReadUint16(&sh.group)
+	case extEncryptThenMAC:
+		sh.etm = true
 	case extALPN:
 		var list, p cryptobyte.String
 		if b.ReadUint16LengthPrefixed(&list) && list.ReadUint8LengthPrefixed(&p) {

@@ -50,11 +50,15 @@ type side struct {
 	typ   uint8
 	need  int  // body bytes still to come
 	keep  bool // the body is read (cleartext), not just skipped
+	open  bool // the body is kept to be decrypted with the key log
 	sslv2 bool // the record is an SSLv2-compatible ClientHello
 	body  []byte
 	marks []mark // frames of body bytes
 	start int64  // frame of the record's first byte
 	time  time.Time
+	// end and endTime are the frame and time of the record's last byte.
+	end     int64
+	endTime time.Time
 
 	// Handshake messages may span records: hs holds the bytes of
 	// messages not yet whole, hsMarks their frames.
@@ -76,13 +80,14 @@ func (h *handler) feed(sd *side, data []byte, frame int64, t time.Time) {
 			continue
 		}
 		n := min(sd.need, len(data))
-		if sd.keep {
+		if sd.keep || sd.open {
 			sd.addMark(len(sd.body), frame)
 			sd.body = append(sd.body, data[:n]...)
 		}
 		sd.need -= n
 		data = data[n:]
 		if sd.need == 0 {
+			sd.end, sd.endTime = frame, t
 			h.endRecord(sd)
 		}
 	}
@@ -130,9 +135,11 @@ func (h *handler) readHeader(sd *side, data []byte, frame int64, t time.Time) []
 	}
 	sd.inRec, sd.typ, sd.need, sd.sslv2 = true, hdr[0], length, false
 	sd.keep = h.readable(sd, hdr[0])
+	sd.open = !sd.keep && h.decrypts(sd, hdr[0])
 	// A message starting the record is reported at the record's frame.
 	sd.body, sd.marks = sd.body[:0], append(sd.marks[:0], mark{0, sd.start})
 	if length == 0 {
+		sd.end, sd.endTime = frame, t
 		h.endRecord(sd)
 	}
 	return rest
@@ -173,6 +180,9 @@ func (h *handler) readable(sd *side, typ uint8) bool {
 func (h *handler) endRecord(sd *side) {
 	sd.inRec = false
 	sd.records++
+	if sd.open {
+		h.openRecord(sd)
+	}
 	length := int(sd.hdr[3])<<8 | int(sd.hdr[4])
 	switch {
 	case sd.sslv2:

@@ -52,6 +52,7 @@ type handler struct {
 	emitted        bool
 	firstRecord    int64 // frame of the first well-formed TLS record
 
+	dec *decryption // nil without a key log
 }
 
 // Handle takes one event of either direction.
@@ -63,7 +64,10 @@ func (h *handler) Handle(ev *stream.Event) {
 	if ev.Dir == stream.ServerToClient {
 		sd = &h.sides[1]
 	}
-	if ev.Gap > 0 && !sd.stopped {
+	if ev.Gap > 0 && !sd.stopped && h.decryptGap(sd, ev) {
+		sd.stop()
+		h.maybeEmit()
+	} else if ev.Gap > 0 && !sd.stopped {
 		h.s.Warn(ev.Frame, "tls: %d %s bytes missing; only counting that direction from here", ev.Gap, sd.dir)
 		sd.stop()
 		h.maybeEmit()
@@ -74,6 +78,7 @@ func (h *handler) Handle(ev *stream.Event) {
 // Close emits what is known if it was not emitted yet.
 func (h *handler) Close(end time.Time, frame int64) {
 	h.emit()
+	h.closeDecryption(end, frame)
 }
 
 // tls13 reports a conversation whose ServerHello chose TLS 1.3.

@@ -33,6 +33,8 @@ type Reader struct {
 	closer io.Closer
 	pcap   *pcapgo.Reader
 	ng     *pcapgo.NgReader
+	// secrets watches pcapng input for TLS Decryption Secrets Blocks.
+	secrets *secretsTap
 }
 
 // maxSnaplen is the largest packet Wireshark accepts in a pcap file.
@@ -111,7 +113,8 @@ func NewReader(name string, r io.Reader, closer io.Closer) (*Reader, error) {
 		}
 	case 0x0a0d0d0a:
 		c.Format = "pcapng"
-		c.ng, err = pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{SkipUnknownVersion: true})
+		c.secrets = &secretsTap{r: br}
+		c.ng, err = pcapgo.NewNgReader(c.secrets, pcapgo.NgReaderOptions{SkipUnknownVersion: true})
 	default:
 		if tar, _ := br.Peek(262); len(tar) == 262 && string(tar[257:]) == "ustar" {
 			return nil, fmt.Errorf("%w: it is a tar archive; extract it first (tar xf) and read the capture inside", ErrUnknownFormat)

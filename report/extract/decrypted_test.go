@@ -12,7 +12,7 @@ func TestDecryptedWrittenNextToEncrypted(t *testing.T) {
 	dir := t.TempDir()
 	inner := rawMessage("plan.gif")
 	m := &record.Message{Session: "s1", Packet: 7, Raw: []byte("Subject: secret\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n\r\nMIIB\r\n"),
-		Decrypted: &record.Decrypted{Raw: inner}}
+		SMIMEDecrypted: &record.Decrypted{Raw: inner}}
 	idx, err := Write(dir, []*record.Message{m}, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -154,7 +154,7 @@ func (w *Writer) Add(m *record.Message) error {
 		ContentType: "message/rfc822", Size: int64(len(m.Raw)), SHA256: hex.EncodeToString(sum[:]), Truncated: m.Truncated,
 	})
 	err = w.attachments(m, m.Raw, prefix, emlName)
-	if d := m.Decrypted; d != nil && len(d.Raw) > 0 && err == nil {
+	if d := m.SMIMEDecrypted; d != nil && len(d.Raw) > 0 && err == nil {
 		err = w.decrypted(m, d.Raw, prefix, emlName)
 	}
 	return err

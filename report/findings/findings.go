@@ -21,6 +21,7 @@ const (
 	TLSDowngradeRetry    = "tls-downgrade-retry"
 	MXLookup             = "mx-lookup"
 	DeletedNotExpunged   = "imap-deleted-not-expunged"
+	KeylogCredentials    = "keylog-credentials"
 )
 
 // Derive returns the findings of recs (one capture's records, or several
@@ -58,6 +59,7 @@ var rules = []func(*index) []*record.Finding{
 	downgradeRetries,
 	mxLookups,
 	deletedNotExpunged,
+	keylogCredentials,
 }
 
 // newFinding fills the fields every finding has; Packet is the first

@@ -54,6 +54,22 @@ func TestDerive(t *testing.T) {
 			},
 		},
 		{
+			name: "login decrypted with the key log is visible only with it, not cleartext",
+			recs: []record.Record{
+				&record.Session{ID: "s1", Proto: "imap", Security: "implicit-tls", TLSPacket: 4, EncryptedBytes: 3344, Decrypted: true},
+				&record.Credential{Session: "s1", Proto: "imap", Mechanism: "LOGIN", Username: "alice", Packet: 13, ReplyPacket: 15, Recoverable: true, Decrypted: true},
+			},
+			want: []record.Finding{{ID: KeylogCredentials, Severity: "info", Session: "s1", Frames: []int64{13, 15}}},
+		},
+		{
+			name: "login decrypted after STARTTLS is visible only with the key log",
+			recs: []record.Record{
+				&record.Session{ID: "s1", Proto: "smtp", Security: "starttls", TLSPacket: 20, Decrypted: true},
+				&record.Credential{Session: "s1", Proto: "smtp", Mechanism: "PLAIN", SASL: true, Username: "bob", Packet: 25, Decrypted: true},
+			},
+			want: []record.Finding{{ID: KeylogCredentials, Severity: "info", Session: "s1", Frames: []int64{25}}},
+		},
+		{
 			name: "abandoned login without user or secret is not raised",
 			recs: []record.Record{
 				&record.Session{ID: "s1", Proto: "smtp", Security: "cleartext"},

@@ -30,8 +30,8 @@ func nameRecipients(ix *index) {
 	}
 	for _, m := range ix.messages {
 		addSigner(m.Signer, m.Packet)
-		if m.Decrypted != nil {
-			addSigner(m.Decrypted.Signer, m.Packet)
+		if m.SMIMEDecrypted != nil {
+			addSigner(m.SMIMEDecrypted.Signer, m.Packet)
 		}
 	}
 	for _, list := range ix.tls {
@@ -46,8 +46,8 @@ func nameRecipients(ix *index) {
 	}
 	for _, m := range ix.messages {
 		nameIn(m.Encryption, certs)
-		if m.Decrypted != nil {
-			nameIn(m.Decrypted.Encryption, certs)
+		if m.SMIMEDecrypted != nil {
+			nameIn(m.SMIMEDecrypted.Encryption, certs)
 		}
 	}
 }
@@ -108,15 +108,15 @@ func (b *CertBook) Pass(r record.Record) {
 		}
 	case *record.Message:
 		b.addSigner(v.Signer, v.Packet)
-		if v.Decrypted != nil {
-			b.addSigner(v.Decrypted.Signer, v.Packet)
+		if v.SMIMEDecrypted != nil {
+			b.addSigner(v.SMIMEDecrypted.Signer, v.Packet)
 		}
 		if len(b.certs) == 0 {
 			return
 		}
 		nameIn(v.Encryption, b.certs)
-		if v.Decrypted != nil {
-			nameIn(v.Decrypted.Encryption, b.certs)
+		if v.SMIMEDecrypted != nil {
+			nameIn(v.SMIMEDecrypted.Encryption, b.certs)
 		}
 	}
 }

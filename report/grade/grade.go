@@ -1,6 +1,8 @@
 package grade
 
 import (
+	"github.com/mailwire/mailwire/dissect/tls/keylog"
+
 	"encoding/json"
 	"fmt"
 	"os"
@@ -78,6 +80,7 @@ func Grade(students []Student, opt Options) *Class {
 	for _, s := range students {
 		paths = append(paths, s.Files...)
 	}
+	opt.Pipeline.Dissect.Keys = addKeyLogs(opt.Pipeline.Dissect.Keys, students)
 	results := pipeline.Files(paths, opt.Pipeline, opt.Workers)
 	class := &Class{Rubric: opt.Rubric}
 	i := 0
@@ -221,4 +224,20 @@ func withoutSecretArgs(c *record.Command) *record.Command {
 	}
 	cp.Args = strings.Join(kept, " ")
 	return &cp
+}
+
+// addKeyLogs adds the students' key logs to keys (creating it if needed).
+// One log serves every capture: secrets are found by their session's
+// client random, so a student's key log opens only that student's
+// sessions. Unreadable lines are skipped.
+func addKeyLogs(keys *keylog.Log, students []Student) *keylog.Log {
+	for _, s := range students {
+		for _, f := range s.KeyLogs {
+			if keys == nil {
+				keys = keylog.New()
+			}
+			keys.ReadFile(f)
+		}
+	}
+	return keys
 }

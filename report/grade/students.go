@@ -15,6 +15,9 @@ import (
 type Student struct {
 	ID    string
 	Files []string
+	// KeyLogs are the TLS key logs found with the captures: in the
+	// student's folder, or named after a capture next to it.
+	KeyLogs []string
 }
 
 // captureExts are the names of capture files; ".gz" may follow them.
@@ -55,6 +58,10 @@ func Collect(args []string) (students []Student, skipped []string, err error) {
 		}
 		s.Files = append(s.Files, files...)
 	}
+	addKeys := func(id, path string) {
+		add(id)
+		byID[id].KeyLogs = append(byID[id].KeyLogs, path)
+	}
 	for _, arg := range args {
 		fi, err := os.Stat(arg)
 		if err != nil {
@@ -66,23 +73,31 @@ func Collect(args []string) (students []Student, skipped []string, err error) {
 				id = filepath.Base(arg)
 			}
 			add(id, arg)
+			if k := keyLogBeside(arg); k != "" {
+				addKeys(id, k)
+			}
 			continue
 		}
-		sk, err := collectDir(arg, add)
+		sk, err := collectDir(arg, add, addKeys)
 		if err != nil {
 			return nil, nil, err
 		}
 		skipped = append(skipped, sk...)
 	}
 	for _, s := range byID {
+		if len(s.Files) == 0 && len(s.KeyLogs) > 0 {
+			skipped = append(skipped, s.KeyLogs...) // a key log with no capture
+			continue
+		}
 		sort.Strings(s.Files)
+		sort.Strings(s.KeyLogs)
 		students = append(students, *s)
 	}
 	sort.Slice(students, func(i, j int) bool { return students[i].ID < students[j].ID })
 	return students, skipped, nil
 }
 
-func collectDir(dir string, add func(string, ...string)) (skipped []string, err error) {
+func collectDir(dir string, add func(string, ...string), addKeys func(id, path string)) (skipped []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -98,16 +113,58 @@ func collectDir(dir string, add func(string, ...string)) (skipped []string, err 
 				return nil, err
 			}
 			add(name, files...)
+			sk = keyLogsOf(name, sk, addKeys)
 			skipped = append(skipped, sk...)
 		default:
 			if id, ok := studentID(name); ok {
 				add(id, path)
+			} else if id, ok := keyLogID(name); ok && id != "" {
+				addKeys(id, path)
 			} else {
 				skipped = append(skipped, path)
 			}
 		}
 	}
 	return skipped, nil
+}
+
+// keyLogID tells a TLS key log by its name (*.keys, *.keylog,
+// sslkeylog*.txt) and returns the capture base name it is named after, ""
+// for sslkeylog*.txt.
+func keyLogID(name string) (string, bool) {
+	lower := strings.ToLower(name)
+	for _, ext := range []string{".keys", ".keylog"} {
+		if strings.HasSuffix(lower, ext) {
+			return name[:len(name)-len(ext)], true
+		}
+	}
+	return "", strings.HasPrefix(lower, "sslkeylog") && strings.HasSuffix(lower, ".txt")
+}
+
+// keyLogBeside returns the key log named after a capture next to it
+// (capture.keys or capture.keylog), or "".
+func keyLogBeside(capture string) string {
+	base := strings.TrimSuffix(capture, ".gz")
+	base = strings.TrimSuffix(base, filepath.Ext(base))
+	for _, ext := range []string{".keys", ".keylog"} {
+		if fi, err := os.Stat(base + ext); err == nil && fi.Mode().IsRegular() {
+			return base + ext
+		}
+	}
+	return ""
+}
+
+// keyLogsOf takes the key logs out of the files of a student's folder
+// that are not captures.
+func keyLogsOf(id string, files []string, addKeys func(id, path string)) (rest []string) {
+	for _, f := range files {
+		if _, ok := keyLogID(filepath.Base(f)); ok {
+			addKeys(id, f)
+		} else {
+			rest = append(rest, f)
+		}
+	}
+	return rest
 }
 
 // capturesUnder lists the capture files anywhere under dir.

@@ -93,3 +93,42 @@ func TestReadStudents(t *testing.T) {
 		}
 	}
 }
+
+func TestCollectKeyLogs(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"zoe.pcap", "zoe.keys", "orphan.keylog", "alice/a.pcapng", "alice/sslkeylog.txt",
+		"alice/tb.keylog", "alice/notes.txt", "bob/b.pcap", "lone/x.pcap"} {
+		p := filepath.Join(dir, f)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	single := filepath.Join(dir, "lone", "x.pcap")
+	os.WriteFile(filepath.Join(dir, "lone", "x.keys"), nil, 0o644)
+	students, skipped, err := Collect([]string{dir, single})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, s := range students {
+		var rel []string
+		for _, k := range s.KeyLogs {
+			r, _ := filepath.Rel(dir, k)
+			rel = append(rel, filepath.ToSlash(r))
+		}
+		got[s.ID] = strings.Join(rel, ",")
+	}
+	want := map[string]string{"alice": "alice/sslkeylog.txt,alice/tb.keylog", "bob": "", "lone": "lone/x.keys", "x": "lone/x.keys", "zoe": "zoe.keys"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("key logs\n got %q\nwant %q", got, want)
+	}
+	var rel []string
+	for _, s := range skipped {
+		r, _ := filepath.Rel(dir, s)
+		rel = append(rel, filepath.ToSlash(r))
+	}
+	if strings.Join(rel, ",") != "alice/notes.txt,orphan.keylog" {
+		t.Errorf("skipped %q", rel)
+	}
+}

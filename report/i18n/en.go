@@ -121,6 +121,8 @@ var en = map[string]string{
 
 	"finding.cleartext-credentials.title":         "{proto} login of {user} readable on the wire ({mechanism})",
 	"finding.cleartext-credentials.detail":        "Anyone on the network path reads the login and can sign in as this user. Use implicit TLS (993, 465) or STARTTLS before logging in.",
+	"finding.keylog-credentials.title":            "{proto} login of {user} visible only with your key log ({mechanism})",
+	"finding.keylog-credentials.detail":           "Visible only with your key log: an eavesdropper saw {bytes} encrypted bytes on this session, not the login.",
 	"finding.cleartext-message.title":             "Message \"{subject}\" {direction} in clear over {proto}",
 	"finding.cleartext-message.detail":            "Headers and body crossed the network readable: anyone on the path can read them, and an active attacker can change them.",
 	"finding.attachment-exposed.title":            "Attachment {files} readable on the wire",

@@ -121,6 +121,8 @@ var fr = map[string]string{
 
 	"finding.cleartext-credentials.title":         "Identifiant {proto} de {user} lisible sur le réseau ({mechanism})",
 	"finding.cleartext-credentials.detail":        "Quiconque se trouve sur le chemin lit l'identifiant et peut se connecter à la place de cet utilisateur. Utilisez TLS implicite (993, 465) ou STARTTLS avant de vous identifier.",
+	"finding.keylog-credentials.title":            "Identifiant {proto} de {user} visible seulement grâce à votre fichier de clés ({mechanism})",
+	"finding.keylog-credentials.detail":           "Visible seulement grâce à votre fichier de clés TLS : un espion n'a vu que {bytes} octets chiffrés sur cette session, pas l'identifiant.",
 	"finding.cleartext-message.title":             "Message « {subject} » {direction} en clair par {proto}",
 	"finding.cleartext-message.detail":            "En-têtes et corps ont traversé le réseau lisibles : tout le monde sur le chemin peut les lire, et un attaquant actif peut les modifier.",
 	"finding.attachment-exposed.title":            "Pièce jointe {files} lisible sur le réseau",

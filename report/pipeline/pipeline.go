@@ -26,6 +26,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/tls/keylog"
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
 )
@@ -80,11 +81,13 @@ func File(path string, opt Options) (*Result, error) {
 
 // Read analyses an opened capture file.
 func Read(src *capfile.Reader, opt Options) (*Result, error) {
+	keyWarnings := useEmbeddedKeys(src, &opt)
 	res, err := run(src, src.Name, opt, false)
 	if err != nil {
 		return nil, err
 	}
 	res.Capture = captureRecord(sourceInfo{src.Name, src.Format, src.LinkType().String(), src.Truncated, src.Err}, res.Stats)
+	res.Capture.Warnings = append(res.Capture.Warnings, *keyWarnings...)
 	res.warnSkipped()
 	finish(res, src.Truncated || src.Err != nil, opt)
 	return res, nil
@@ -267,4 +270,21 @@ func Files(paths []string, opt Options, workers int) []FileResult {
 	close(next)
 	wg.Wait()
 	return out
+}
+
+// useEmbeddedKeys adds the TLS key logs of a pcapng file's Decryption
+// Secrets Blocks to the analysis' key log (creating it when the file
+// holds some before its packets). It returns the warnings of their
+// malformed lines, complete once the file is read.
+func useEmbeddedKeys(src *capfile.Reader, opt *Options) *[]string {
+	var warns []string
+	if opt.Dissect.Keys == nil && src.HasTLSKeyLog() {
+		opt.Dissect.Keys = keylog.New()
+	}
+	if keys := opt.Dissect.Keys; keys != nil {
+		src.TLSKeyLog(func(b []byte) {
+			warns = append(warns, keys.Add(b, "decryption secrets block")...)
+		})
+	}
+	return &warns
 }

@@ -186,7 +186,7 @@ func (b *builder) decryptedLines(a *answer, m *record.Message) {
 	if m.Encryption != nil && m.Encryption.Decryption == "not-for-key" {
 		a.note(b, "lab.1.3.2.6.not-for-key")
 	}
-	d := m.Decrypted
+	d := m.SMIMEDecrypted
 	if d == nil {
 		return
 	}
@@ -207,8 +207,8 @@ func (b *builder) decryptedLines(a *answer, m *record.Message) {
 func (b *builder) labCertificate() *answer {
 	for _, m := range b.ix.messages {
 		s := m.Signer
-		if s == nil && m.Decrypted != nil {
-			s = m.Decrypted.Signer
+		if s == nil && m.SMIMEDecrypted != nil {
+			s = m.SMIMEDecrypted.Signer
 		}
 		if s == nil || s.NotAfter.IsZero() {
 			continue

@@ -125,12 +125,12 @@ func checkOne(t *testing.T, m *record.Message, user string, forUser bool, signed
 		t.Fatalf("%s (%s): not seen as encrypted", m.MessageID, m.Direction)
 	}
 	if !forUser {
-		if enc.Decryption != decrypt.NotForKey || m.Decrypted != nil {
+		if enc.Decryption != decrypt.NotForKey || m.SMIMEDecrypted != nil {
 			t.Errorf("%s: %s's key gave %q; it is not a recipient", m.MessageID, user, enc.Decryption)
 		}
 		return
 	}
-	d := m.Decrypted
+	d := m.SMIMEDecrypted
 	if enc.Decryption != decrypt.Decrypted || d == nil {
 		t.Fatalf("%s (%s): %s's key gave %q, warnings %v", m.MessageID, m.Direction, user, enc.Decryption, m.Warnings)
 	}

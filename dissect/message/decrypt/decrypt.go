@@ -82,7 +82,7 @@ func Message(m *record.Message, keys []*smimekey.Key, opt message.Options) {
 	}
 	enc.Decryption = Decrypted
 	enc.DecryptedWith = key.Name()
-	m.Decrypted = inner(plain, opt)
+	m.SMIMEDecrypted = inner(plain, opt)
 }
 
 // Matches tells whether certificate c is recipient r's: same issuer and

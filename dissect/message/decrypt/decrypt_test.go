@@ -175,12 +175,12 @@ func TestMessage(t *testing.T) {
 				t.Errorf("no warning naming %q: %v", tt.warnWith, m.Warnings)
 			}
 			if tt.outcome != Decrypted {
-				if m.Decrypted != nil {
+				if m.SMIMEDecrypted != nil {
 					t.Fatal("decrypted without a recipient's key")
 				}
 				return
 			}
-			d := m.Decrypted
+			d := m.SMIMEDecrypted
 			if d == nil || d.BodyPreview != "Rendez-vous au labo a 14h." {
 				t.Fatalf("inner message %+v", d)
 			}
@@ -211,9 +211,9 @@ func TestBrokenEnvelopedData(t *testing.T) {
 		bad := append([]byte(nil), der...)
 		bad[cut] ^= 0x55
 		m.Encryption.DER = bad
-		m.Encryption.Decryption, m.Decrypted, m.Warnings = "", nil, nil
+		m.Encryption.Decryption, m.SMIMEDecrypted, m.Warnings = "", nil, nil
 		Message(m, []*smimekey.Key{bob}, message.Options{})
-		if m.Encryption.Decryption != Failed || m.Decrypted != nil || len(m.Warnings) == 0 {
+		if m.Encryption.Decryption != Failed || m.SMIMEDecrypted != nil || len(m.Warnings) == 0 {
 			t.Errorf("byte %d flipped: %q, %v", cut, m.Encryption.Decryption, m.Warnings)
 		}
 	}
