@@ -179,10 +179,10 @@ func (c *conv) Close(end time.Time, frame int64) {
 	c.a.Sessions++
 	c.rec.End = end.UTC()
 	c.rec.EndFrame = frame
-	c.rec.Security = c.s.Security
-	c.rec.EncryptedBytes = c.s.EncryptedBytes
-	c.rec.ClearBytes = c.rec.BytesClient + c.rec.BytesServer - c.s.EncryptedBytes
-	c.rec.TLSPacket = c.s.TLSFrame
+	c.rec.Security = c.s.Security()
+	c.rec.EncryptedBytes = c.s.EncryptedBytes()
+	c.rec.ClearBytes = c.rec.BytesClient + c.rec.BytesServer - c.s.EncryptedBytes()
+	c.rec.TLSPacket = c.s.TLSFrame()
 	c.rec.Warnings = c.s.Warnings
 	c.rec.AuthUser = c.s.AuthUser
 	c.rec.Proto = c.s.Proto

@@ -158,7 +158,7 @@ func (h *Handler) finishAuth(c *command, st *status) {
 // credentialSent notes a credential sent in clear, for the STARTTLS
 // findings.
 func (h *Handler) credentialSent(frame int64, verb string) {
-	if h.s.Security != session.Cleartext && h.s.Security != session.StartTLSFailed {
+	if h.s.Security() != session.Cleartext && h.s.Security() != session.StartTLSFailed {
 		return
 	}
 	if h.credFrame == 0 {

@@ -11,6 +11,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/lines"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/dissect/starttls"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -56,7 +57,7 @@ type handler struct {
 	// bdatLeft counts the bytes of the current BDAT chunk still to come.
 	bdatLeft int64
 	auth     *authState
-	tls      *tlsState
+	tls      *starttls.Upgrade
 	facts    facts
 	warned   map[string]bool
 }
@@ -76,7 +77,7 @@ func New(s *session.Session) stream.Handler {
 // Handle takes one event of either direction.
 func (h *handler) Handle(ev *stream.Event) {
 	if h.mode == modeTLS {
-		h.tlsEvent(ev)
+		h.upgradeEvent(ev)
 		return
 	}
 	if ev.Dir == stream.ClientToServer {
@@ -180,6 +181,7 @@ func (h *handler) serverGap(ev *stream.Event) {
 
 // Close flushes what is still open when the conversation ends.
 func (h *handler) Close(end time.Time, frame int64) {
+	h.settleTLS()
 	if h.mode == modeData {
 		h.body.lose()
 		h.warn(frame, "", "conversation ended inside a message")
