@@ -94,13 +94,25 @@ type Credential struct {
 	// format hashcat and john read (CRAM-MD5: $cram_md5$challenge$response,
 	// hashcat 10200; NTLMv2: hashcat 5600; NTLMv1: 5500; APOP:
 	// digest:<timestamp>, hashcat 20); it is a secret too.
-	Hash        string `json:"hash,omitempty"`
+	Hash string `json:"hash,omitempty"`
+	// Malformed says why the client's messages could not be read as the
+	// mechanism specifies (see the Malformed constants); what could not
+	// be proven to be the username is then in the secret, masked.
+	Malformed   string `json:"malformed,omitempty"`
 	Recoverable bool   `json:"recoverable"`
 	Accepted    *bool  `json:"accepted"`
 	Reply       string `json:"reply,omitempty"`
 	Packet      int64  `json:"packet"`
 	ReplyPacket int64  `json:"reply_packet,omitempty"`
 }
+
+// Why a credential's messages were malformed.
+const (
+	MalformedNotBase64   = "not-base64"   // a message was not base64
+	MalformedTrailing    = "trailing"     // base64 followed by other bytes
+	MalformedNoSeparator = "no-separator" // PLAIN without its NULs, LOGIN "user:pass"
+	MalformedMechanism   = "mechanism"    // no mechanism name, a response in its place
+)
 
 // SetPassword fills the secret and the fields that describe it without
 // revealing it.
