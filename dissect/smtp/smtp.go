@@ -60,6 +60,10 @@ type handler struct {
 	tls      *starttls.Upgrade
 	facts    facts
 	warned   map[string]bool
+	// refused counts the text sent after a refused DATA; refusals are
+	// all of them, reported at the end.
+	refused  *refusedText
+	refusals []*refusedText
 }
 
 // New returns the handler of one SMTP conversation. The conversation may
@@ -194,6 +198,7 @@ func (h *handler) Close(end time.Time, frame int64) {
 	}
 	h.closeTLS(end, frame)
 	h.sessionFindings()
+	h.refusalFindings()
 }
 
 // warn reports a problem once per key (every time when key is empty).
