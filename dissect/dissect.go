@@ -15,6 +15,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/dissect/smtp"
 	"github.com/mailwire/mailwire/dissect/tls"
+	"github.com/mailwire/mailwire/dissect/tunnel"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -98,6 +99,7 @@ type conv struct {
 	pending  []stream.Event
 	seen     [2][]byte // first bytes of each direction, for detection
 	lastTime time.Time
+	tun      *tunnel.Handler // the proxy handshake that opened the conversation
 }
 
 func (c *conv) Packet(dir stream.Direction, t time.Time, frame int64, payload int) {
@@ -140,6 +142,10 @@ func (c *conv) buffer(ev *stream.Event) {
 func (c *conv) decide(v verdict, frame int64) {
 	c.decided = true
 	c.rec.DetectFrame = frame
+	if v == Tunnel {
+		c.openTunnel()
+		return
+	}
 	mk, ok := dissectors[v]
 	if ok && c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
 		c.a.Skipped++
@@ -176,6 +182,13 @@ func (c *conv) Close(end time.Time, frame int64) {
 		return
 	}
 	c.h.Close(end, frame)
+	if c.tun != nil {
+		if c.rec.ID == "" { // the tunnel carried no mail
+			c.a.Unknown++
+			return
+		}
+		c.rec.Tunnel = c.tun.Tunnel()
+	}
 	c.a.Sessions++
 	c.rec.End = end.UTC()
 	c.rec.EndFrame = frame

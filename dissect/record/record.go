@@ -45,17 +45,32 @@ type Session struct {
 	BytesClient int64     `json:"bytes_client"`
 	BytesServer int64     `json:"bytes_server"`
 	// Bytes that crossed before TLS started, and from then on.
-	ClearBytes     int64    `json:"clear_bytes"`
-	EncryptedBytes int64    `json:"encrypted_bytes"`
-	TLSPacket      int64    `json:"tls_packet,omitempty"` // first TLS record
-	GapBytes       int64    `json:"gap_bytes"`
-	MidStream      bool     `json:"mid_stream,omitempty"` // no SYN seen
-	AuthUser       string   `json:"auth_user,omitempty"`  // last login the server accepted
-	Warnings       []string `json:"warnings,omitempty"`
-	EndFrame       int64    `json:"-"`
+	ClearBytes     int64  `json:"clear_bytes"`
+	EncryptedBytes int64  `json:"encrypted_bytes"`
+	TLSPacket      int64  `json:"tls_packet,omitempty"` // first TLS record
+	GapBytes       int64  `json:"gap_bytes"`
+	MidStream      bool   `json:"mid_stream,omitempty"` // no SYN seen
+	AuthUser       string `json:"auth_user,omitempty"`  // last login the server accepted
+	// Tunnel is the proxy the mail went through, when it did.
+	Tunnel   *Tunnel  `json:"tunnel,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+	EndFrame int64    `json:"-"`
 	// DetectFrame is the frame at which the protocol was recognised: it
 	// orders session ids the same way whatever the number of workers.
 	DetectFrame int64 `json:"-"`
+}
+
+// Tunnel is a proxy handshake (HTTP CONNECT, SOCKS) that opened the
+// connection a mail session then used: the session's server is the
+// proxy, Target where the proxy connected.
+type Tunnel struct {
+	Kind        string `json:"kind"`   // http-connect, socks4, socks4a, socks5
+	Target      string `json:"target"` // host:port asked of the proxy
+	Accepted    bool   `json:"accepted"`
+	Reply       string `json:"reply,omitempty"`
+	User        string `json:"user,omitempty"` // SOCKS4 user id, SOCKS5 or HTTP user
+	Packet      int64  `json:"packet"`
+	ReplyPacket int64  `json:"reply_packet,omitempty"`
 }
 
 // Command is one client command with the reply it got.
