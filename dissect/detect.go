@@ -2,6 +2,8 @@ package dissect
 
 import (
 	"bytes"
+
+	"github.com/mailwire/mailwire/dissect/tunnel"
 )
 
 // Protocol names, as in the session record.
@@ -12,6 +14,9 @@ const (
 	TLS     = "tls"
 	DNS     = "dns"
 	Unknown = "unknown"
+	// Tunnel is a proxy handshake (HTTP CONNECT, SOCKS): what it carries
+	// is recognised once the proxy accepted.
+	Tunnel = "tunnel"
 )
 
 // tlsPorts are where implicit TLS is mail (SMTPS, submissions, IMAPS,
@@ -77,6 +82,9 @@ func fromServer(b []byte, port uint16) verdict {
 }
 
 func fromClient(b []byte, port uint16) verdict {
+	if tunnel.Detect(b) != "" {
+		return Tunnel
+	}
 	line, complete := firstLine(b)
 	switch {
 	case len(b) >= 5 && looksTLS(b):

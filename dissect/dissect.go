@@ -16,6 +16,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/smtp"
 	"github.com/mailwire/mailwire/dissect/tls"
 	"github.com/mailwire/mailwire/dissect/tls/keylog"
+	"github.com/mailwire/mailwire/dissect/tunnel"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -111,6 +112,7 @@ type conv struct {
 	pending  []stream.Event
 	seen     [2][]byte // first bytes of each direction, for detection
 	lastTime time.Time
+	tun      *tunnel.Handler // the proxy handshake that opened the conversation
 }
 
 func (c *conv) Packet(dir stream.Direction, t time.Time, frame int64, payload int) {
@@ -153,6 +155,10 @@ func (c *conv) buffer(ev *stream.Event) {
 func (c *conv) decide(v verdict, frame int64) {
 	c.decided = true
 	c.rec.DetectFrame = frame
+	if v == Tunnel {
+		c.openTunnel()
+		return
+	}
 	mk, ok := dissectors[v]
 	if ok && c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
 		c.a.Skipped++
@@ -192,13 +198,20 @@ func (c *conv) Close(end time.Time, frame int64) {
 		return
 	}
 	c.h.Close(end, frame)
+	if c.tun != nil {
+		if c.rec.ID == "" { // the tunnel carried no mail
+			c.a.Unknown++
+			return
+		}
+		c.rec.Tunnel = c.tun.Tunnel()
+	}
 	c.a.Sessions++
 	c.rec.End = end.UTC()
 	c.rec.EndFrame = frame
-	c.rec.Security = c.s.Security
-	c.rec.EncryptedBytes = c.s.EncryptedBytes
-	c.rec.ClearBytes = c.rec.BytesClient + c.rec.BytesServer - c.s.EncryptedBytes
-	c.rec.TLSPacket = c.s.TLSFrame
+	c.rec.Security = c.s.Security()
+	c.rec.EncryptedBytes = c.s.EncryptedBytes()
+	c.rec.ClearBytes = c.rec.BytesClient + c.rec.BytesServer - c.s.EncryptedBytes()
+	c.rec.TLSPacket = c.s.TLSFrame()
 	c.rec.Warnings = c.s.Warnings
 	c.rec.AuthUser = c.s.AuthUser
 	c.rec.Proto = c.s.Proto

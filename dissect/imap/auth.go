@@ -91,17 +91,7 @@ func (h *Handler) authenticate(c *command, t *Tokenizer, u *unit, args *argWrite
 
 // client feeds one client response, base64 ("=" is an empty one).
 func (a *authState) client(b []byte) {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("=")) {
-		a.ex.Client(nil)
-		return
-	}
-	msg, err := sasl.DecodeBase64(b)
-	if err != nil {
-		// Not base64: keep it as it came, some clients send raw text.
-		msg = b
-	}
-	a.ex.Client(msg)
+	a.ex.ClientLine(b)
 }
 
 // authResponse handles a client line during AUTHENTICATE.
@@ -158,7 +148,7 @@ func (h *Handler) finishAuth(c *command, st *status) {
 // credentialSent notes a credential sent in clear, for the STARTTLS
 // findings.
 func (h *Handler) credentialSent(frame int64, verb string) {
-	if h.s.Security != session.Cleartext && h.s.Security != session.StartTLSFailed {
+	if h.s.Security() != session.Cleartext && h.s.Security() != session.StartTLSFailed {
 		return
 	}
 	if h.credFrame == 0 {

@@ -100,9 +100,7 @@ func (h *Handler) answerLate(c *command, st status, frame int64) {
 			h.holdFor = nil
 		}
 		if h.tls != nil && h.tls.cmd == c {
-			h.tls.rec.Reply = clean([]byte(st.word + " " + st.reply))
-			h.tls.rec.ReplyPacket = frame
-			h.tls.rec.Accepted = st.word == "OK"
+			h.startTLSReply(c, st, &unit{frame: frame})
 		}
 		c.rec.Status, c.rec.Reply, c.rec.ReplyPacket = st.word, st.reply, frame
 		h.s.Emit(&c.rec)

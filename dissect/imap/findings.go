@@ -27,7 +27,7 @@ func (h *Handler) greeting(u *unit, st status) {
 // closeFindings raises, at the end, the findings that need the whole
 // conversation.
 func (h *Handler) closeFindings() {
-	if h.s.Security != session.Cleartext {
+	if h.s.Security() != session.Cleartext {
 		return
 	}
 	off := h.offered()

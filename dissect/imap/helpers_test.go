@@ -56,7 +56,7 @@ func run(t testing.TB, lim session.Limits, pieces ...piece) *result {
 		h.Handle(ev)
 	}
 	h.Close(time.Time{}, int64(len(pieces)))
-	r.tlsAt = s.TLSFrame
+	r.tlsAt = s.TLSFrame()
 	for _, rec := range r.records {
 		if bad := controlIn(reflect.ValueOf(rec), ""); bad != "" {
 			t.Errorf("raw control character in %s.%s", rec.Kind(), bad)

@@ -56,7 +56,6 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/session"
-	"github.com/mailwire/mailwire/dissect/tls"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -118,20 +117,9 @@ func New(s *session.Session) stream.Handler {
 
 // Handle takes the next piece of the conversation.
 func (h *Handler) Handle(ev *stream.Event) {
-	if h.tls != nil && h.tls.handler != nil {
-		h.tls.handler.Handle(ev)
+	if h.upgrading() {
+		h.upgradeEvent(ev)
 		return
-	}
-	if h.tls != nil && h.tls.accepted && len(ev.Data) > 0 {
-		if tls.Looks(ev.Data) || len(ev.Data) < 3 {
-			h.startTLS(ev.Frame)
-			h.tls.handler.Handle(ev)
-			return
-		}
-		// The conversation went on in clear despite the OK.
-		h.s.Warn(ev.Frame, "imap: no TLS after the server accepted STARTTLS")
-		h.closeStartTLS()
-		h.tls = nil
 	}
 	f := h.framer(ev.Dir)
 	if ev.Gap > 0 {
@@ -197,9 +185,9 @@ func (h *Handler) drain(d stream.Direction) {
 		if len(rest) > 0 {
 			h.holdBytes(rest, frame)
 		}
-	case h.tls != nil && h.tls.accepted:
+	case h.upgrading():
 		if len(rest) > 0 {
-			h.serverAfterStartTLS(rest, frame)
+			h.upgradeEvent(&stream.Event{Dir: d, Data: rest, Frame: frame})
 		}
 	case h.compress[d] != nil:
 		h.compress[d].write(rest, frame, func(out []byte) {
@@ -212,7 +200,7 @@ func (h *Handler) drain(d stream.Direction) {
 // switched reports whether the bytes that follow in direction d are no
 // longer to be framed as cleartext IMAP.
 func (h *Handler) switched(d stream.Direction) bool {
-	if h.tls != nil && (h.tls.accepted || h.tls.handler != nil) {
+	if h.upgrading() {
 		return true
 	}
 	if d == stream.ClientToServer && h.holdFor != nil {
@@ -252,10 +240,8 @@ func (h *Handler) Close(end time.Time, frame int64) {
 	if h.closed {
 		return
 	}
+	h.settleStartTLS()
 	h.closed = true
-	if h.tls != nil && h.tls.handler != nil {
-		h.tls.handler.Close(end, frame)
-	}
 	h.flushPartial(stream.ServerToClient)
 	h.flushPartial(stream.ClientToServer)
 	for _, c := range h.pending {
@@ -263,7 +249,7 @@ func (h *Handler) Close(end time.Time, frame int64) {
 	}
 	h.pending = nil
 	h.closeMailbox()
-	h.closeStartTLS()
+	h.closeStartTLS(end, frame)
 	h.closeFindings()
 }
 

@@ -178,6 +178,7 @@ func (h *Handler) tagged(u *unit, tag string, t *Tokenizer) {
 			// the server's answer to those was lost and the client
 			// went on in clear.
 			h.s.Warn(u.frame, "imap: reply to %s lost; the client went on in clear", h.holdFor.verb)
+			h.unanswered(u.frame)
 			h.release()
 			c = h.takePending(tag)
 		}

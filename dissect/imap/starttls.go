@@ -1,46 +1,41 @@
 package imap
 
 import (
+	"time"
+
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/dissect/session"
-	"github.com/mailwire/mailwire/dissect/tls"
+	"github.com/mailwire/mailwire/dissect/starttls"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
-// tlsState is one STARTTLS attempt.
+// tlsState is one STARTTLS attempt: the command it answers and the shared
+// upgrade that follows it.
 type tlsState struct {
-	rec      *record.StartTLS
-	cmd      *command
-	accepted bool           // tagged OK seen, TLS expected next
-	handler  stream.Handler // set from the first byte after the OK
-	emitted  bool
+	cmd *command
+	up  *starttls.Upgrade
 }
 
 // requestStartTLS starts a STARTTLS attempt; the client's next bytes are
 // held until the server answers.
 func (h *Handler) requestStartTLS(c *command) {
 	h.asked = true
-	h.tls = &tlsState{cmd: c, rec: &record.StartTLS{
-		Session:   h.s.ID,
-		Proto:     Proto,
-		Offered:   h.offered(),
-		Requested: true,
-		Packet:    c.rec.Packet,
-	}}
+	h.tls = &tlsState{cmd: c, up: starttls.Request(h.s, Proto, h.offered(), c.rec.Packet, "")}
 	h.holdFor = c
 }
+
+// upgrading reports whether the bytes that follow belong to the upgrade
+// (TLS, or the client's first bytes that will tell) rather than to IMAP.
+func (h *Handler) upgrading() bool { return h.tls != nil && h.tls.up.Active() }
 
 // startTLSReply applies the tagged reply to STARTTLS.
 func (h *Handler) startTLSReply(c *command, st status, u *unit) {
 	ts := h.tls
-	if ts == nil || ts.cmd != c {
+	if ts == nil || ts.cmd != c || !ts.up.Waiting() {
 		return
 	}
-	ts.rec.Reply = clean([]byte(st.word + " " + st.reply))
-	ts.rec.ReplyPacket = u.frame
+	reply := clean([]byte(st.word + " " + st.reply))
 	if st.word != "OK" {
-		h.s.Security = session.StartTLSFailed
-		h.emitStartTLS()
+		ts.up.Refuse(reply, u.frame)
 		h.tls = nil
 		h.raise(&record.Finding{
 			ID:       "starttls-refused",
@@ -53,83 +48,53 @@ func (h *Handler) startTLSReply(c *command, st status, u *unit) {
 		h.release()
 		return
 	}
-	ts.rec.Accepted = true
-	ts.accepted = true
-	held, frame := h.hold, h.holdFrame
+	ts.up.Hold(h.hold, h.holdFrame, time.Time{})
 	h.hold, h.holdFor = nil, nil
-	if len(held) == 0 {
+	ts.up.Accept(reply, u.frame)
+}
+
+// unanswered gives up a STARTTLS whose reply was lost while the client
+// went on in clear.
+func (h *Handler) unanswered(frame int64) {
+	if h.tls != nil && h.tls.up.Waiting() {
+		h.tls.up.Unanswered(frame)
+		h.tls = nil
+	}
+}
+
+// upgradeEvent passes an event after the tagged OK to the upgrade; when no
+// TLS followed, what it gives back is read as IMAP again.
+func (h *Handler) upgradeEvent(ev *stream.Event) {
+	up := h.tls.up
+	replay := up.Event(ev)
+	if !up.Plain() {
 		return
 	}
-	if tls.Looks(held) {
-		// The client did not wait for the OK: its handshake is here.
-		h.startTLS(frame)
-		h.tls.handler.Handle(&stream.Event{Dir: stream.ClientToServer, Data: held, Frame: frame})
+	h.tls = nil
+	for i := range replay {
+		h.Handle(&replay[i])
+	}
+}
+
+// settleStartTLS reads as IMAP the last client bytes of an upgrade that
+// turned out not to be TLS when the conversation ended.
+func (h *Handler) settleStartTLS() {
+	if h.tls == nil {
 		return
 	}
-	h.injection(held, frame, "client", c.rec.Packet)
+	up := h.tls.up
+	if replay := up.Settle(); up.Plain() {
+		h.tls = nil
+		for i := range replay {
+			h.Handle(&replay[i])
+		}
+		up.Close(time.Time{}, 0)
+	}
 }
 
-// serverAfterStartTLS takes the server bytes that followed its tagged OK
-// in the same read: TLS can only start after the client's hello, so bytes
-// here are injected cleartext unless they look like TLS.
-func (h *Handler) serverAfterStartTLS(b []byte, frame int64) {
-	if !tls.Looks(b) {
-		h.injection(b, frame, "server", h.tls.rec.ReplyPacket)
+// closeStartTLS ends the attempt with the conversation.
+func (h *Handler) closeStartTLS(end time.Time, frame int64) {
+	if h.tls != nil {
+		h.tls.up.Close(end, frame)
 	}
-	if h.tls.handler == nil {
-		h.startTLS(frame)
-	}
-	h.tls.handler.Handle(&stream.Event{Dir: stream.ServerToClient, Data: b, Frame: frame})
-}
-
-// injection reports cleartext bytes where only TLS may come.
-func (h *Handler) injection(b []byte, frame int64, side string, cause int64) {
-	rec := h.tls.rec
-	if rec.PlaintextInjection == "" {
-		rec.PlaintextInjection = clean(b)
-		rec.InjectionSide = side
-	}
-	who := "client sent commands after STARTTLS before the server's reply"
-	if side == "server" {
-		who = "server sent data after its STARTTLS reply, before the TLS handshake"
-	}
-	h.raise(&record.Finding{
-		ID:       "starttls-plaintext-injection",
-		Severity: "high",
-		Title:    "Cleartext data around STARTTLS: the " + who,
-		Frames:   []int64{cause, frame},
-		Detail: "Bytes sent in clear between the STARTTLS command and the start of TLS may be buffered and then " +
-			"treated as if they came over the encrypted connection (CVE-2011-0411 style command injection); " +
-			"an attacker on the path can inject commands or responses there.",
-		Args: map[string]string{"side": side},
-	})
-}
-
-// startTLS hands the conversation to the TLS dissector from frame on.
-func (h *Handler) startTLS(frame int64) {
-	h.tls.handler = h.s.TLS(frame)
-	h.s.Security = session.StartTLS
-	h.tls.rec.TLSSeen = true
-	h.tls.rec.TLSPacket = frame
-	h.emitStartTLS()
-}
-
-func (h *Handler) emitStartTLS() {
-	if h.tls == nil || h.tls.emitted {
-		return
-	}
-	h.tls.emitted = true
-	h.s.Emit(h.tls.rec)
-}
-
-// closeStartTLS reports an accepted STARTTLS that no TLS followed.
-func (h *Handler) closeStartTLS() {
-	if h.tls == nil || h.tls.emitted {
-		return
-	}
-	if h.s.Security == session.Cleartext {
-		// Accepted but never followed by TLS, or never answered.
-		h.s.Security = session.StartTLSFailed
-	}
-	h.emitStartTLS()
 }

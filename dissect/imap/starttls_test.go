@@ -38,7 +38,7 @@ func TestStartTLS(t *testing.T) {
 			session.StartTLS, true, true, 4, "b LOGIN x y\uFFFD\uFFFD", "client", []string{"starttls-plaintext-injection"}, clientHello, ""},
 		{"ServerInjectsAfterOK",
 			[]piece{greeting, c("a STARTTLS\r\n"), sv("a OK Begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n"), c(clientHello)},
-			session.StartTLS, true, true, 3, "* CAPABILITY IMAP4rev1 AUTH=PLAIN\uFFFD\uFFFD", "server", []string{"starttls-plaintext-injection"}, clientHello, "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n"},
+			session.StartTLS, true, true, 4, "* CAPABILITY IMAP4rev1 AUTH=PLAIN\uFFFD\uFFFD", "server", []string{"starttls-plaintext-injection"}, clientHello, ""},
 		{"ClientHelloBeforeOKGoesToTLS",
 			[]piece{greeting, c("a STARTTLS\r\n" + clientHello), sv("a OK Begin TLS\r\n"), sv(serverHello)},
 			session.StartTLS, true, true, 2, "", "", nil, clientHello, serverHello},
@@ -58,8 +58,8 @@ func TestStartTLS(t *testing.T) {
 			if got.PlaintextInjection != tt.injection || got.InjectionSide != tt.side {
 				t.Fatalf("injection %q %q", got.PlaintextInjection, got.InjectionSide)
 			}
-			if r.s.Security != tt.security || r.tlsAt != tt.tlsAt {
-				t.Fatalf("security %q tls frame %d", r.s.Security, r.tlsAt)
+			if r.s.Security() != tt.security || r.tlsAt != tt.tlsAt {
+				t.Fatalf("security %q tls frame %d", r.s.Security(), r.tlsAt)
 			}
 			f := r.findings()
 			for _, id := range tt.findings {
@@ -114,8 +114,8 @@ func TestPreauthGreeting(t *testing.T) {
 	if f["imap-preauth"] == nil || f["starttls-refused"] == nil {
 		t.Fatalf("%s", r.dump())
 	}
-	if r.s.Security != session.StartTLSFailed {
-		t.Fatalf("security %q", r.s.Security)
+	if r.s.Security() != session.StartTLSFailed {
+		t.Fatalf("security %q", r.s.Security())
 	}
 }
 
@@ -134,7 +134,7 @@ func TestLoginAfterRefusedStartTLSIsNotStartTLSNotUsed(t *testing.T) {
 		c("b LOGIN bob pw\r\n"), sv("b OK hi\r\n"),
 	)
 	f := r.findings()
-	if f["starttls-refused"] == nil || f["starttls-not-used"] != nil || r.s.Security != session.StartTLSFailed {
+	if f["starttls-refused"] == nil || f["starttls-not-used"] != nil || r.s.Security() != session.StartTLSFailed {
 		t.Fatalf("%s", r.dump())
 	}
 	if len(r.creds()) != 1 {
@@ -150,7 +150,7 @@ func TestStartTLSReplyLostClientGoesOnInClear(t *testing.T) {
 		c("b LOGIN bob pw\r\n"),
 		sv("b OK hi\r\n"),
 	)
-	if r.command(t, "LOGIN").Status != "OK" || len(r.creds()) != 1 || r.s.Security != session.StartTLSFailed {
+	if r.command(t, "LOGIN").Status != "OK" || len(r.creds()) != 1 || r.s.Security() != session.StartTLSFailed {
 		t.Fatalf("%s", r.dump())
 	}
 }

@@ -64,20 +64,35 @@ func splitHeader(b []byte, w *warnings) (header, []byte) {
 	}
 	var h header
 	var cur []byte // the field being unfolded
-	dropped := 0
+	dropped, latin := 0, false
+	var important map[string]int // fields of each name kept past the cap
 	flush := func() {
 		if cur == nil {
 			return
 		}
 		f, ok := parseField(cur)
+		if ok {
+			var utf bool
+			if f.value, utf = fromRaw8bit(f.value); !utf && !latin {
+				latin = true
+				w.add("%s header holds 8-bit bytes that are not UTF-8 and name no charset: read as windows-1252", f.name)
+			}
+		}
 		switch {
 		case !ok:
 			w.add("malformed header line skipped: %q", clip(string(cur), 60))
 		case len(h) < maxFields:
 			h = append(h, f)
+		case importantFields[f.name] && important[f.name] < maxImportant:
+			// Past the cap, the fields that matter are still read.
+			if important == nil {
+				important = map[string]int{}
+			}
+			important[f.name]++
+			h = append(h, f)
 		default:
 			if dropped == 0 {
-				w.add("more than %d header fields; the rest are ignored", maxFields)
+				w.add("more than %d header fields; the rest are ignored but for From, To, Cc, Subject, Date, Message-ID and Content-*", maxFields)
 			}
 			dropped++
 		}

@@ -33,6 +33,7 @@ func decodeText(s string) string {
 			s = d
 		}
 	}
+	s, _ = fromRaw8bit(s)
 	return sanitize(s)
 }
 

@@ -39,8 +39,8 @@ func (h *handler) startAuth(p *pending, mech, initial []byte) {
 		return
 	}
 	initial = bytes.TrimSpace(initial)
-	p.args = maskArgs(mech, initial)
 	p.sasl = sasl.Start(string(mech))
+	p.args = maskArgs([]byte(p.sasl.Mechanism()), initial)
 	if len(initial) > 0 {
 		h.saslClient(p, initial, p.frame)
 	}
@@ -60,12 +60,10 @@ func (h *handler) saslResponse(l lines.Line) {
 }
 
 func (h *handler) saslClient(p *pending, b64 []byte, frame int64) {
-	msg, err := sasl.DecodeBase64(b64)
-	if err != nil {
-		h.s.Warn(frame, "pop3: AUTH %s response is not base64", p.sasl.Mechanism())
-		return
+	if _, form := sasl.Decode(b64); form != sasl.Clean {
+		h.s.Warn(frame, "pop3: AUTH %s response is not base64; kept as a secret", p.sasl.Mechanism())
 	}
-	p.sasl.Client(msg)
+	p.sasl.ClientLine(b64)
 }
 
 // continuation reads a server's "+ challenge" line during AUTH.

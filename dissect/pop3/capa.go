@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/session"
 )
 
 // capability is what the CAPA response offered.
@@ -24,7 +25,7 @@ func (c *capability) list(h *handler, caps []string, cmdFrame, frame int64) {
 			c.stls = true
 		}
 	}
-	if c.stls || c.warned || h.s.Security != "cleartext" {
+	if c.stls || c.warned || h.s.Security() != session.Cleartext {
 		return
 	}
 	c.warned = true

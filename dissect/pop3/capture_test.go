@@ -72,7 +72,7 @@ func analyse(t *testing.T, path string) (*sink, []byte) {
 		fmt.Fprintf(&out, "{\"kind\":%q,%s\n", r.Kind(), line[1:])
 	}
 	for _, s := range k.sessions {
-		fmt.Fprintf(&out, "{\"kind\":\"session-state\",\"id\":%q,\"security\":%q,\"auth_user\":%q,\"warnings\":%d}\n", s.ID, s.Security, s.AuthUser, len(s.Warnings))
+		fmt.Fprintf(&out, "{\"kind\":\"session-state\",\"id\":%q,\"security\":%q,\"auth_user\":%q,\"warnings\":%d}\n", s.ID, s.Security(), s.AuthUser, len(s.Warnings))
 	}
 	return k, out.Bytes()
 }

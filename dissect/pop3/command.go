@@ -82,7 +82,7 @@ func (h *handler) command(l lines.Line) {
 	case "AUTH":
 		h.startAuth(p, first, second)
 	case "STLS":
-		h.tls.request(p)
+		h.tls.request(h, p)
 	case "CAPA":
 		p.multi, p.kind = true, capaResponse
 	case "RETR":

@@ -61,7 +61,7 @@ func New(s *session.Session) stream.Handler {
 
 // Handle takes the next piece of the conversation.
 func (h *handler) Handle(ev *stream.Event) {
-	if h.tls.started {
+	if h.tls.active() {
 		h.forwardTLS(ev)
 		return
 	}
@@ -82,7 +82,7 @@ func (h *handler) Handle(ev *stream.Event) {
 	h.srv.Write(ev)
 	h.serverLines()
 	// A reply may have released client lines held back (STLS).
-	if !h.tls.started {
+	if !h.tls.active() {
 		h.clientLines()
 	}
 }
@@ -90,6 +90,7 @@ func (h *handler) Handle(ev *stream.Event) {
 // Close ends the conversation: what waited for a reply is reported
 // without one.
 func (h *handler) Close(end time.Time, frame int64) {
+	h.tls.settle(h)
 	if h.response != nil {
 		h.response.truncated = true
 		h.s.Warn(frame, "pop3: conversation ended inside a multi-line response")
@@ -100,7 +101,7 @@ func (h *handler) Close(end time.Time, frame int64) {
 		h.emitCredential(p, nil, "", 0)
 	}
 	h.queue = nil
-	h.tls.close(h, end, frame)
+	h.tls.close(end, frame)
 	h.box.close(h, frame)
 }
 

@@ -11,7 +11,7 @@ import (
 // serverLines reads the complete server lines, until STLS hands the
 // conversation over to TLS.
 func (h *handler) serverLines() {
-	for !h.tls.started {
+	for !h.tls.active() {
 		l, ok := h.srv.Next()
 		if !ok {
 			return

@@ -45,19 +45,34 @@ type Session struct {
 	BytesClient int64     `json:"bytes_client"`
 	BytesServer int64     `json:"bytes_server"`
 	// Bytes that crossed before TLS started, and from then on.
-	ClearBytes     int64    `json:"clear_bytes"`
-	EncryptedBytes int64    `json:"encrypted_bytes"`
-	TLSPacket      int64    `json:"tls_packet,omitempty"` // first TLS record
-	GapBytes       int64    `json:"gap_bytes"`
-	MidStream      bool     `json:"mid_stream,omitempty"` // no SYN seen
-	AuthUser       string   `json:"auth_user,omitempty"`  // last login the server accepted
-	Warnings       []string `json:"warnings,omitempty"`
-	EndFrame       int64    `json:"-"`
+	ClearBytes     int64  `json:"clear_bytes"`
+	EncryptedBytes int64  `json:"encrypted_bytes"`
+	TLSPacket      int64  `json:"tls_packet,omitempty"` // first TLS record
+	GapBytes       int64  `json:"gap_bytes"`
+	MidStream      bool   `json:"mid_stream,omitempty"` // no SYN seen
+	AuthUser       string `json:"auth_user,omitempty"`  // last login the server accepted
+	// Tunnel is the proxy the mail went through, when it did.
+	Tunnel   *Tunnel  `json:"tunnel,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+	EndFrame int64    `json:"-"`
 	// DetectFrame is the frame at which the protocol was recognised: it
 	// orders session ids the same way whatever the number of workers.
 	DetectFrame int64 `json:"-"`
 	// Decrypted: read from bytes that only the key log opened.
 	Decrypted bool `json:"decrypted,omitempty"`
+}
+
+// Tunnel is a proxy handshake (HTTP CONNECT, SOCKS) that opened the
+// connection a mail session then used: the session's server is the
+// proxy, Target where the proxy connected.
+type Tunnel struct {
+	Kind        string `json:"kind"`   // http-connect, socks4, socks4a, socks5
+	Target      string `json:"target"` // host:port asked of the proxy
+	Accepted    bool   `json:"accepted"`
+	Reply       string `json:"reply,omitempty"`
+	User        string `json:"user,omitempty"` // SOCKS4 user id, SOCKS5 or HTTP user
+	Packet      int64  `json:"packet"`
+	ReplyPacket int64  `json:"reply_packet,omitempty"`
 }
 
 // Command is one client command with the reply it got.
@@ -98,7 +113,11 @@ type Credential struct {
 	// format hashcat and john read (CRAM-MD5: $cram_md5$challenge$response,
 	// hashcat 10200; NTLMv2: hashcat 5600; NTLMv1: 5500; APOP:
 	// digest:<timestamp>, hashcat 20); it is a secret too.
-	Hash        string `json:"hash,omitempty"`
+	Hash string `json:"hash,omitempty"`
+	// Malformed says why the client's messages could not be read as the
+	// mechanism specifies (see the Malformed constants); what could not
+	// be proven to be the username is then in the secret, masked.
+	Malformed   string `json:"malformed,omitempty"`
 	Recoverable bool   `json:"recoverable"`
 	Accepted    *bool  `json:"accepted"`
 	Reply       string `json:"reply,omitempty"`
@@ -107,6 +126,14 @@ type Credential struct {
 	// Decrypted: read from bytes that only the key log opened.
 	Decrypted bool `json:"decrypted,omitempty"`
 }
+
+// Why a credential's messages were malformed.
+const (
+	MalformedNotBase64   = "not-base64"   // a message was not base64
+	MalformedTrailing    = "trailing"     // base64 followed by other bytes
+	MalformedNoSeparator = "no-separator" // PLAIN without its NULs, LOGIN "user:pass"
+	MalformedMechanism   = "mechanism"    // no mechanism name, a response in its place
+)
 
 // SetPassword fills the secret and the fields that describe it without
 // revealing it.
@@ -251,41 +278,43 @@ type Decrypted struct {
 
 // Message is one e-mail message that crossed the wire.
 type Message struct {
-	Session      string       `json:"session"`
-	Proto        string       `json:"proto"`
-	Direction    string       `json:"direction"` // sent, fetched, appended
-	Packet       int64        `json:"packet"`
-	EndPacket    int64        `json:"end_packet,omitempty"`
-	Subject      string       `json:"subject"`
-	From         string       `json:"from"`
-	To           []string     `json:"to"`
-	Cc           []string     `json:"cc,omitempty"`
-	ReplyTo      string       `json:"reply_to,omitempty"`
-	ReturnPath   string       `json:"return_path,omitempty"`
-	Date         string       `json:"date,omitempty"`
-	MessageID    string       `json:"message_id,omitempty"`
-	UserAgent    string       `json:"user_agent,omitempty"`
-	Received     []string     `json:"received,omitempty"`
-	EnvelopeFrom string       `json:"envelope_from,omitempty"`
-	EnvelopeTo   []string     `json:"envelope_to,omitempty"`
-	AuthUser     string       `json:"auth_user,omitempty"`
-	Size         int64        `json:"size"`
-	Truncated    bool         `json:"truncated,omitempty"`
-	MIME         []string     `json:"mime,omitempty"` // content types, depth-first, indented by depth with "  "
-	Attachments  []Attachment `json:"attachments"`
-	SMIME        string       `json:"smime"`
-	Signer       *Signer      `json:"signer,omitempty"`
-	Encryption   *Encryption  `json:"encryption,omitempty"`
+	Session      string   `json:"session"`
+	Proto        string   `json:"proto"`
+	Direction    string   `json:"direction"` // sent, fetched, appended
+	Packet       int64    `json:"packet"`
+	EndPacket    int64    `json:"end_packet,omitempty"`
+	Subject      string   `json:"subject"`
+	From         string   `json:"from"`
+	To           []string `json:"to"`
+	Cc           []string `json:"cc,omitempty"`
+	ReplyTo      string   `json:"reply_to,omitempty"`
+	ReturnPath   string   `json:"return_path,omitempty"`
+	Date         string   `json:"date,omitempty"`
+	MessageID    string   `json:"message_id,omitempty"`
+	UserAgent    string   `json:"user_agent,omitempty"`
+	Received     []string `json:"received,omitempty"`
+	EnvelopeFrom string   `json:"envelope_from,omitempty"`
+	EnvelopeTo   []string `json:"envelope_to,omitempty"`
+	// EnvelopeToDropped counts the recipients past the ones listed.
+	EnvelopeToDropped int          `json:"envelope_to_dropped,omitempty"`
+	AuthUser          string       `json:"auth_user,omitempty"`
+	Size              int64        `json:"size"`
+	Truncated         bool         `json:"truncated,omitempty"`
+	MIME              []string     `json:"mime,omitempty"` // content types, depth-first, indented by depth with "  "
+	Attachments       []Attachment `json:"attachments"`
+	SMIME             string       `json:"smime"`
+	Signer            *Signer      `json:"signer,omitempty"`
+	Encryption        *Encryption  `json:"encryption,omitempty"`
 	// SMIMEDecrypted is the inner message of an S/MIME encrypted one,
 	// opened with a key given (not named "decrypted": that flag says a
 	// record was read from bytes a TLS key log opened).
 	SMIMEDecrypted *Decrypted `json:"smime_decrypted,omitempty"`
-	BodyPreview  string       `json:"body_preview,omitempty"`
-	IMAPUID      string       `json:"imap_uid,omitempty"`
-	IMAPSeq      string       `json:"imap_seq,omitempty"`
-	Mailbox      string       `json:"mailbox,omitempty"`
-	Partial      string       `json:"partial,omitempty"` // e.g. "BODY[HEADER]"
-	Warnings     []string     `json:"warnings,omitempty"`
+	BodyPreview    string     `json:"body_preview,omitempty"`
+	IMAPUID        string     `json:"imap_uid,omitempty"`
+	IMAPSeq        string     `json:"imap_seq,omitempty"`
+	Mailbox        string     `json:"mailbox,omitempty"`
+	Partial        string     `json:"partial,omitempty"` // e.g. "BODY[HEADER]"
+	Warnings       []string   `json:"warnings,omitempty"`
 	// Raw is the message as it crossed the wire (dot-unstuffed), kept
 	// only when the caller asks (extraction); never in JSON.
 	Raw []byte `json:"-"`

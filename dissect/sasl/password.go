@@ -9,24 +9,34 @@ import (
 
 // plain decodes RFC 4616: authzid NUL authcid NUL passwd. Some clients
 // omit the authzid part entirely (authcid NUL passwd); both are accepted.
+// Only the NUL separators prove which part is the username: a message
+// without them (user:pass, a password alone) or one that is not base64 is
+// a secret as a whole, shown masked with its length.
 func (x *Exchange) plain(c *record.Credential) bool {
-	msg := x.firstClient()
+	msg, form := x.firstClientForm()
 	if msg == nil {
 		return false
 	}
 	parts := bytes.SplitN(msg, []byte{0}, 3)
-	switch len(parts) {
-	case 3:
+	switch {
+	case form == Raw:
+		c.SetPassword(string(msg))
+		c.Malformed = record.MalformedNotBase64
+		return true
+	case len(parts) == 3:
 		c.Authzid = clean(parts[0])
 		c.Username = clean(parts[1])
 		c.SetPassword(string(parts[2]))
-	case 2:
+	case len(parts) == 2:
 		c.Username = clean(parts[0])
 		c.SetPassword(string(parts[1]))
 	default:
-		// No separator: not PLAIN as specified; what was sent is most
-		// likely a username.
-		c.Username = clean(parts[0])
+		c.SetPassword(string(msg))
+		c.Malformed = record.MalformedNoSeparator
+		return true
+	}
+	if form == Trailing {
+		c.Malformed = record.MalformedTrailing
 	}
 	c.Recoverable = c.PasswordLen > 0
 	return c.Username != "" || c.PasswordLen > 0
@@ -39,6 +49,7 @@ func (x *Exchange) plain(c *record.Credential) bool {
 func (x *Exchange) login(c *record.Credential) bool {
 	var prompt string
 	var haveUser, havePass bool
+	var unproven []byte
 	for _, s := range x.steps {
 		if s.server {
 			prompt = strings.ToLower(string(s.data))
@@ -63,11 +74,25 @@ func (x *Exchange) login(c *record.Credential) bool {
 			continue
 		}
 		if !haveUser {
-			c.Username = clean(s.data)
 			haveUser = true
+			if s.form != Clean || bytes.ContainsAny(s.data, "\x00:") {
+				// Not proven to be a username: a line that is not base64
+				// or holds "user:pass" is kept as a secret.
+				unproven = s.data
+				c.Malformed = record.MalformedNotBase64
+				if s.form == Clean {
+					c.Malformed = record.MalformedNoSeparator
+				}
+				continue
+			}
+			c.Username = clean(s.data)
 		}
 	}
-	c.Recoverable = havePass
+	if unproven != nil && !havePass {
+		c.SetPassword(string(unproven))
+		havePass = true
+	}
+	c.Recoverable = havePass && c.Malformed == ""
 	return haveUser || havePass
 }
 

@@ -37,6 +37,7 @@ const (
 type step struct {
 	server bool
 	data   []byte
+	form   Form // how a client line decoded
 }
 
 // Exchange is one SASL authentication as seen on the wire.
@@ -44,6 +45,7 @@ type Exchange struct {
 	mechanism string
 	steps     []step
 	canceled  bool
+	malformed bool // a client line was not clean base64
 	// dropped counts messages beyond maxSteps, cut counts messages cut to
 	// maxMessage; neither matters to the mechanisms decoded here, but they
 	// tell a garbled exchange from a real one.
@@ -51,12 +53,40 @@ type Exchange struct {
 }
 
 // Start begins an exchange for the mechanism the client named, in any case.
+// A name that is no SASL mechanism name (RFC 4422 3.1: up to 20 of A-Z,
+// 0-9, "-", "_") is most likely a response sent without its mechanism: it
+// is kept as a secret and the mechanism shows as Unknown.
 func Start(mechanism string) *Exchange {
 	m := strings.ToUpper(strings.TrimSpace(mechanism))
-	if len(m) > 40 {
-		m = m[:40]
+	if m != "" && (!mechanismName(m) || mixedCase(mechanism)) {
+		x := &Exchange{mechanism: Unknown}
+		x.ClientLine([]byte(strings.TrimSpace(mechanism)))
+		x.malformed = true
+		return x
 	}
-	return &Exchange{mechanism: clean([]byte(m))}
+	return &Exchange{mechanism: m}
+}
+
+// Unknown stands for a mechanism name that is not one.
+const Unknown = "?"
+
+// mixedCase reports upper and lower case letters together: clients write
+// mechanism names in one case, base64 mixes them.
+func mixedCase(s string) bool {
+	return strings.ToUpper(s) != s && strings.ToLower(s) != s
+}
+
+func mechanismName(m string) bool {
+	if len(m) > 20 {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // Mechanism is the mechanism name, upper case.
@@ -100,12 +130,19 @@ func (x *Exchange) clientMessages() [][]byte {
 
 // firstClient returns the first non-empty client message.
 func (x *Exchange) firstClient() []byte {
+	b, _ := x.firstClientForm()
+	return b
+}
+
+// firstClientForm returns the first non-empty client message and how it
+// decoded.
+func (x *Exchange) firstClientForm() ([]byte, Form) {
 	for _, s := range x.steps {
 		if !s.server && len(s.data) > 0 {
-			return s.data
+			return s.data, s.form
 		}
 	}
-	return nil
+	return nil, Clean
 }
 
 // Credential returns what the exchange revealed, with Mechanism, SASL,
@@ -134,6 +171,11 @@ func (x *Exchange) Credential() (record.Credential, bool) {
 		ok = x.anonymous(&c)
 	case "DIGEST-MD5":
 		ok = x.digestMD5(&c)
+	case Unknown:
+		if msg := x.firstClient(); len(msg) > 0 {
+			c.SetPassword(string(msg))
+			c.Malformed, ok = record.MalformedMechanism, true
+		}
 	default:
 		if strings.HasPrefix(x.mechanism, "SCRAM-") {
 			ok = x.scram(&c)

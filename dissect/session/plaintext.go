@@ -13,7 +13,7 @@ import (
 // closed.
 func (s *Session) Plaintext() *Session {
 	c := &Session{ID: s.ID, Flow: s.Flow, Proto: s.Proto, Limits: s.Limits, KeepRaw: s.KeepRaw,
-		Security: s.Security, TLSFrame: s.TLSFrame, parent: s}
+		security: s.security, tlsFrame: s.tlsFrame, parent: s}
 	c.emit = func(r record.Record) {
 		if f, ok := r.(*record.Finding); ok && strings.HasPrefix(f.ID, "starttls-") {
 			return

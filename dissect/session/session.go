@@ -50,12 +50,14 @@ type Session struct {
 	// record.Message.Raw (for extraction).
 	KeepRaw bool
 
-	// Security starts as Cleartext; dissectors move it on.
-	Security string
-	// TLSFrame is the frame of the first TLS byte, once TLS started.
-	TLSFrame int64
-	// EncryptedBytes counts the bytes handed to the TLS handler.
-	EncryptedBytes int64
+	// security starts as Cleartext and moves only through the
+	// transition methods below, so that no dissector can, say, turn an
+	// implicit-TLS session back into a failed STARTTLS.
+	security string
+	// tlsFrame is the frame of the first TLS byte, once TLS started.
+	tlsFrame int64
+	// encrypted counts the bytes handed to the TLS handler.
+	encrypted int64
 	// AuthUser is the last user whose login the server accepted.
 	AuthUser string
 	// Decrypted is set once a key log opened a record of the session.
@@ -73,7 +75,7 @@ type Session struct {
 // New returns a session that sends its records to emit; newTLS (may be
 // nil) builds the handler for the TLS part of the conversation.
 func New(id string, flow stream.Flow, lim Limits, emit func(record.Record), newTLS func(*Session) stream.Handler) *Session {
-	return &Session{ID: id, Flow: flow, Limits: lim, Security: Cleartext, emit: emit, newTLS: newTLS, Proto: "unknown"}
+	return &Session{ID: id, Flow: flow, Limits: lim, security: Cleartext, emit: emit, newTLS: newTLS, Proto: "unknown"}
 }
 
 // Emit sends a record on.
@@ -110,13 +112,46 @@ func (s *Session) Finding(f *record.Finding) {
 	s.emit(f)
 }
 
-// TLS returns the handler that takes over the conversation from its first
-// TLS byte (frame), and marks the session as encrypted from there. It
-// returns a handler that only counts bytes when no TLS parser was given.
-func (s *Session) TLS(frame int64) stream.Handler {
-	if s.TLSFrame == 0 {
-		s.TLSFrame = frame
+// Security is the session's security state, one of the constants above.
+func (s *Session) Security() string { return s.security }
+
+// TLSFrame is the frame of the first byte handed to TLS (0: none).
+func (s *Session) TLSFrame() int64 { return s.tlsFrame }
+
+// EncryptedBytes counts the bytes handed to TLS.
+func (s *Session) EncryptedBytes() int64 { return s.encrypted }
+
+// BeginImplicitTLS marks a conversation that is TLS from its first byte.
+// Only a session still in clear can become one.
+func (s *Session) BeginImplicitTLS() {
+	if s.security == Cleartext {
+		s.security = ImplicitTLS
 	}
+}
+
+// Upgraded marks a session whose STARTTLS was followed by TLS; a session
+// whose earlier attempt failed may still upgrade on a later one.
+func (s *Session) Upgraded() {
+	if s.security == Cleartext || s.security == StartTLSFailed {
+		s.security = StartTLS
+	}
+}
+
+// UpgradeFailed marks a STARTTLS that was refused, never answered, not
+// followed by TLS, or whose handshake failed. Implicit TLS is no upgrade
+// and stays as it is.
+func (s *Session) UpgradeFailed() {
+	if s.security == Cleartext || s.security == StartTLS {
+		s.security = StartTLSFailed
+	}
+}
+
+// TLS returns the handler that takes over the conversation from its first
+// TLS byte (frame), and counts every byte from there as encrypted. It
+// returns a handler that only counts bytes when no TLS parser was given.
+// It is the single point where cleartext protocols hand bytes to TLS.
+func (s *Session) TLS(frame int64) stream.Handler {
+	s.markTLS(frame)
 	if s.newTLS == nil {
 		return counter{s}
 	}
@@ -127,10 +162,23 @@ func (s *Session) TLS(frame int64) stream.Handler {
 // first byte (implicit TLS) so that its bytes count as encrypted.
 func (s *Session) Encrypted(h stream.Handler) stream.Handler { return countingTLS{s, h} }
 
+func (s *Session) markTLS(frame int64) {
+	if s.tlsFrame == 0 {
+		s.tlsFrame = frame
+	}
+}
+
 type counter struct{ s *Session }
 
-func (c counter) Handle(ev *stream.Event) { c.s.EncryptedBytes += int64(len(ev.Data)) }
+func (c counter) Handle(ev *stream.Event) { c.s.count(ev) }
 func (counter) Close(time.Time, int64)    {}
+
+func (s *Session) count(ev *stream.Event) {
+	if len(ev.Data) > 0 {
+		s.markTLS(ev.Frame)
+	}
+	s.encrypted += int64(len(ev.Data))
+}
 
 type countingTLS struct {
 	s *Session
@@ -138,7 +186,7 @@ type countingTLS struct {
 }
 
 func (c countingTLS) Handle(ev *stream.Event) {
-	c.s.EncryptedBytes += int64(len(ev.Data))
+	c.s.count(ev)
 	c.h.Handle(ev)
 }
 

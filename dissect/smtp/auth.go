@@ -24,14 +24,14 @@ func (h *handler) startAuth(p *pending, args string) {
 	mech, ir, _ := strings.Cut(strings.TrimSpace(args), " ")
 	ir = strings.TrimSpace(ir)
 	a := &authState{x: sasl.Start(mech)}
-	p.cmd.Args = clean([]byte(strings.ToUpper(mech)), maxArgs)
+	p.cmd.Args = a.x.Mechanism()
 	switch ir {
 	case "":
 	case "=": // an empty initial response
 		a.x.Client(nil)
 		p.cmd.Args += " ="
 	default:
-		a.x.Client(decode([]byte(ir)))
+		a.x.ClientLine([]byte(ir))
 		p.cmd.Args += " " + clean([]byte(record.Mask(ir)), maxArgs)
 	}
 	p.auth = a
@@ -54,7 +54,7 @@ func (h *handler) authResponse(l lines.Line) {
 		h.auth.x.Cancel()
 		return
 	}
-	h.auth.x.Client(decode(t))
+	h.auth.x.ClientLine(t)
 }
 
 // authReply reports the attempt once the server accepted (2xx) or refused
@@ -83,18 +83,9 @@ func (h *handler) authReply(p *pending, r *reply) {
 	}
 }
 
-// decode base64-decodes a SASL message; what does not decode is kept as
-// sent so that the mechanism decoder can still judge it.
+// decode base64-decodes a server challenge; what does not decode is kept
+// as sent so that the mechanism decoder can still judge it.
 func decode(b []byte) []byte {
-	d, err := sasl.DecodeBase64(b)
-	if err == nil {
-		return d
-	}
-	// Hand-typed exchanges echo the prompt: "User: Z2FsdW50".
-	if i := bytes.Index(b, []byte(": ")); i > 0 && i < 16 {
-		if d, err := sasl.DecodeBase64(b[i+2:]); err == nil {
-			return d
-		}
-	}
-	return append([]byte(nil), b...)
+	d, _ := sasl.Decode(b)
+	return d
 }

@@ -96,7 +96,7 @@ func golden(t *testing.T, name, capture string, k *captureSink) {
 		fmt.Fprintf(&buf, "{\"kind\":%q,%s\n", r.Kind(), b[1:])
 	}
 	for _, s := range k.sessions {
-		fmt.Fprintf(&buf, "{\"session\":%q,\"security\":%q,\"auth_user\":%q,\"warnings\":%q}\n", s.ID, s.Security, s.AuthUser, s.Warnings)
+		fmt.Fprintf(&buf, "{\"session\":%q,\"security\":%q,\"auth_user\":%q,\"warnings\":%q}\n", s.ID, s.Security(), s.AuthUser, s.Warnings)
 	}
 	file := filepath.Join("testdata", "golden", name+".jsonl")
 	if *update {

@@ -30,10 +30,11 @@ const (
 type pending struct {
 	cmd  record.Command
 	kind kind
-	addr string     // MAIL and RCPT path
-	last bool       // BDAT LAST
-	body *body      // the message a lone dot or BDAT LAST completes
-	auth *authState // AUTH exchange
+	addr string       // MAIL and RCPT path
+	last bool         // BDAT LAST
+	body *body        // the message a lone dot or BDAT LAST completes
+	auth *authState   // AUTH exchange
+	text *refusedText // a line of text sent after a refused DATA
 }
 
 // known lists the verbs of RFC 5321 and its extensions; only these
@@ -53,6 +54,9 @@ func (h *handler) command(l lines.Line) {
 		return
 	}
 	verb, args := splitCommand(l.Text)
+	if h.refused != nil && h.refusedLine(l, verb) {
+		return
+	}
 	if known[verb] && h.reply.code != "" && h.reply.frame < l.Frame {
 		// A client does not speak in the middle of a multi-line reply:
 		// the server ended it without a final line (a lone "250-").

@@ -18,6 +18,9 @@ type body struct {
 	// over is set when the message passed Limits.MaxMessage: its start
 	// is kept; lost when bytes are missing (a gap, a cut line).
 	over, lost bool
+	// partial is set when a gap ran past the end of a BDAT chunk: the
+	// message's end is not known.
+	partial bool
 }
 
 // add appends message bytes, keeping at most max of them.
@@ -196,6 +199,7 @@ func (h *handler) chunkGap(ev *stream.Event) {
 		return
 	}
 	// The gap ran past the chunk: what follows is unknown.
+	h.chunk.partial = true
 	h.chunk.size += h.bdatLeft
 	h.bdatLeft = 0
 	h.mode = modeCommand

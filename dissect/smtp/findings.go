@@ -122,30 +122,6 @@ func (h *handler) sessionFindings() {
 	}
 }
 
-// injection reports bytes that crossed in clear around a STARTTLS: a
-// server that buffers them would run them as if they came over TLS.
-func (h *handler) injection(t *tlsState, side string, frame int64, data []byte) {
-	f := &record.Finding{
-		ID:       "starttls-plaintext-injection",
-		Severity: "high",
-		Lab:      "1.2.7",
-		Frames:   frames(t.rec.Packet, frame, t.rec.ReplyPacket),
-		Args:     map[string]string{"side": side, "bytes": clean(data, maxInjection)},
-	}
-	if side == "client" {
-		f.Title = "Cleartext commands followed STARTTLS before the TLS handshake"
-		f.Detail = "The client side sent bytes after the STARTTLS command in the same cleartext phase. " +
-			"A server that keeps them in its input buffer runs them after the handshake as if they had come " +
-			"over TLS (the CVE-2011-0411 class of flaws): an attacker on the path can inject commands this way."
-	} else {
-		f.Title = "Cleartext replies followed the STARTTLS 220 before the TLS handshake"
-		f.Detail = "The server side sent bytes after its 220 reply to STARTTLS before any TLS. A client that " +
-			"keeps them reads them after the handshake as if they had come over TLS: an attacker on the " +
-			"path can inject replies this way."
-	}
-	h.s.Finding(f)
-}
-
 func what(auth, mail int64) string {
 	switch {
 	case auth > 0 && mail > 0:

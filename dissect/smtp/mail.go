@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/message"
@@ -25,8 +26,17 @@ func (h *handler) sent(p *pending, r *reply) {
 	m.EndPacket = b.end
 	m.EnvelopeFrom = h.tx.from
 	m.EnvelopeTo = append([]string(nil), h.tx.rcpts...)
+	if n := h.tx.dropped; n > 0 {
+		m.EnvelopeToDropped = n
+		m.Warnings = append(m.Warnings, fmt.Sprintf("%d recipients past the first %d not listed (from frame %d)",
+			n, maxRecipients, h.tx.droppedFrame))
+		h.s.Warn(h.tx.droppedFrame, "smtp: %d recipients past the first %d not listed", n, maxRecipients)
+	}
 	m.AuthUser = h.s.AuthUser
 	m.Truncated = b.truncated()
+	if b.partial {
+		m.Partial = "BDAT"
+	}
 	m.Size = b.size
 	switch {
 	case r == nil:

@@ -98,6 +98,14 @@ func (h *handler) dispatch(r *reply) {
 		return
 	}
 	h.skipUnanswered(r)
+	if !takes(h.pending[0].kind, r.code) {
+		// A reply the oldest command cannot take answers a command the
+		// capture lost (a gap past a BDAT chunk, say): pairing it would
+		// shift every later pair.
+		h.warn(r.frame, "", "reply %s answers no command seen (the capture lost it); %s waits for its own",
+			r.code, h.pending[0].cmd.Verb)
+		return
+	}
 	p := h.pending[0]
 	if p.kind == kindAuth && r.code == "334" {
 		h.authChallenge(p, r)
@@ -111,6 +119,9 @@ func (h *handler) dispatch(r *reply) {
 // was lost (r nil).
 func (h *handler) finish(p *pending, r *reply) {
 	if p.kind == kindHidden {
+		if p.text != nil {
+			p.text.reply(r)
+		}
 		return
 	}
 	if p.kind == kindDataEnd {
@@ -147,7 +158,7 @@ func (h *handler) finish(p *pending, r *reply) {
 		}
 	case kindRcpt:
 		if r == nil || r.ok() {
-			h.tx.add(p.addr)
+			h.tx.add(p.addr, p.cmd.Packet)
 		}
 	case kindRset:
 		if r.ok() {
@@ -155,6 +166,9 @@ func (h *handler) finish(p *pending, r *reply) {
 			h.dropChunks()
 		}
 	case kindData:
+		if r != nil && (r.code[0] == '4' || r.code[0] == '5') {
+			h.dataRefused(p, r)
+		}
 		h.dataReply(r)
 	case kindBDAT:
 		if p.last {
@@ -181,6 +195,22 @@ func cut(s string, max int) string {
 // answers names the only command a reply code can answer: a 354 answers
 // DATA, a 334 or 235 AUTH.
 var answers = map[string]kind{"354": kindData, "334": kindAuth, "235": kindAuth}
+
+// takes reports whether a command of kind k can be answered with code:
+// DATA gets 354 or a refusal, STARTTLS 220 or a refusal, AUTH 334, 235 or
+// a refusal; the others anything.
+func takes(k kind, code string) bool {
+	refusal := code[0] == '4' || code[0] == '5'
+	switch k {
+	case kindData:
+		return code == "354" || refusal
+	case kindStartTLS:
+		return code == "220" || refusal
+	case kindAuth:
+		return code == "334" || code == "235" || refusal
+	}
+	return true
+}
 
 // skipUnanswered resynchronises when a reply can only answer a command
 // queued behind the oldest one: the commands before it lost their replies

@@ -11,6 +11,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/lines"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/dissect/starttls"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -56,9 +57,13 @@ type handler struct {
 	// bdatLeft counts the bytes of the current BDAT chunk still to come.
 	bdatLeft int64
 	auth     *authState
-	tls      *tlsState
+	tls      *starttls.Upgrade
 	facts    facts
 	warned   map[string]bool
+	// refused counts the text sent after a refused DATA; refusals are
+	// all of them, reported at the end.
+	refused  *refusedText
+	refusals []*refusedText
 }
 
 // New returns the handler of one SMTP conversation. The conversation may
@@ -76,7 +81,7 @@ func New(s *session.Session) stream.Handler {
 // Handle takes one event of either direction.
 func (h *handler) Handle(ev *stream.Event) {
 	if h.mode == modeTLS {
-		h.tlsEvent(ev)
+		h.upgradeEvent(ev)
 		return
 	}
 	if ev.Dir == stream.ClientToServer {
@@ -180,6 +185,7 @@ func (h *handler) serverGap(ev *stream.Event) {
 
 // Close flushes what is still open when the conversation ends.
 func (h *handler) Close(end time.Time, frame int64) {
+	h.settleTLS()
 	if h.mode == modeData {
 		h.body.lose()
 		h.warn(frame, "", "conversation ended inside a message")
@@ -192,6 +198,7 @@ func (h *handler) Close(end time.Time, frame int64) {
 	}
 	h.closeTLS(end, frame)
 	h.sessionFindings()
+	h.refusalFindings()
 }
 
 // warn reports a problem once per key (every time when key is empty).

@@ -46,7 +46,7 @@ func TestStartTLS(t *testing.T) {
 				security: session.StartTLS, findings: map[string]string{"starttls-plaintext-injection": "high"}, commands: "EHLO 250,STARTTLS 220", tlsEvents: 1}},
 		{"ServerInjectionAfter220", []step{s(greeting), c("EHLO me\r\n"), s(ehloReply), c("STARTTLS\r\n"), s("220 ready\r\n250 injected\r\n"), c(clientHello)},
 			want{offered: &yes, accepted: true, tlsSeen: true, reply: "220 ready", packet: 4, replyPacket: 5, tlsPkt: 6, injection: "250 injected\uFFFD\uFFFD", side: "server",
-				security: session.StartTLS, findings: map[string]string{"starttls-plaintext-injection": "high"}, commands: "EHLO 250,STARTTLS 220", tlsEvents: 2}},
+				security: session.StartTLS, findings: map[string]string{"starttls-plaintext-injection": "high"}, commands: "EHLO 250,STARTTLS 220", tlsEvents: 1}},
 		{"ImpatientClientHelloIsNoInjection", []step{s(greeting), c("EHLO me\r\n"), s(ehloReply), c("STARTTLS\r\n" + clientHello), s("220 ready\r\n")},
 			want{offered: &yes, accepted: true, tlsSeen: true, reply: "220 ready", packet: 4, replyPacket: 5, tlsPkt: 4,
 				security: session.StartTLS, findings: map[string]string{}, commands: "EHLO 250,STARTTLS 220", tlsEvents: 1}},
@@ -71,8 +71,8 @@ func TestStartTLS(t *testing.T) {
 				g.PlaintextInjection != w.injection || g.InjectionSide != w.side {
 				t.Errorf("starttls = %+v, want %+v", g, w)
 			}
-			if r.s.Security != w.security {
-				t.Errorf("security = %q, want %q", r.s.Security, w.security)
+			if r.s.Security() != w.security {
+				t.Errorf("security = %q, want %q", r.s.Security(), w.security)
 			}
 			for _, id := range []string{"starttls-refused", "starttls-not-offered", "starttls-not-used", "starttls-plaintext-injection"} {
 				fs := r.findings(id)
@@ -101,8 +101,8 @@ func TestStartTLSNotUsedWhenOfferedAndMailInClear(t *testing.T) {
 	if len(fs) != 1 || fs[0].Severity != "high" || fs[0].Lab != "1.2.6" || len(fs[0].Frames) != 3 || fs[0].Frames[2] != 4 {
 		t.Fatalf("findings = %+v", fs)
 	}
-	if r.s.Security != session.Cleartext {
-		t.Errorf("security = %q", r.s.Security)
+	if r.s.Security() != session.Cleartext {
+		t.Errorf("security = %q", r.s.Security())
 	}
 }
 

@@ -8,10 +8,19 @@ type transaction struct {
 	from   string
 	active bool
 	rcpts  []string
+	// dropped counts the accepted recipients past maxRecipients, from
+	// the frame of the first of them.
+	dropped      int
+	droppedFrame int64
 }
 
-func (t *transaction) add(rcpt string) {
+func (t *transaction) add(rcpt string, frame int64) {
 	if len(t.rcpts) < maxRecipients {
 		t.rcpts = append(t.rcpts, rcpt)
+		return
 	}
+	if t.dropped == 0 {
+		t.droppedFrame = frame
+	}
+	t.dropped++
 }

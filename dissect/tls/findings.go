@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/dissect/session"
 )
 
 // labSTARTTLS is the lab question about STARTTLS (tp4, part 1.2, question 7).
@@ -217,7 +216,7 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 		h.s.Warn(sd.start, "tls: %s bytes do not start with a TLS record (\"%s\"); only counting", sd.dir, text)
 		return
 	}
-	h.s.Security = session.StartTLSFailed
+	h.s.UpgradeFailed()
 	f := &record.Finding{
 		ID: "starttls-not-tls", Severity: "high", Lab: labSTARTTLS,
 		Title:  "After STARTTLS was accepted, the " + sd.dir.String() + " did not speak TLS",

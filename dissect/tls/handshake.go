@@ -2,8 +2,6 @@ package tls
 
 import (
 	"fmt"
-
-	"github.com/mailwire/mailwire/dissect/session"
 )
 
 // Handshake message types read in clear.
@@ -155,7 +153,7 @@ func (h *handler) alert(sd *side, b []byte) {
 	// A fatal alert before the end of the handshake means the upgrade
 	// that STARTTLS promised never happened.
 	if fatal && !h.implicit && !h.rec.HandshakeCompleted {
-		h.s.Security = session.StartTLSFailed
+		h.s.UpgradeFailed()
 	}
 }
 

@@ -69,7 +69,7 @@ func run(t testing.TB, implicit bool, chunks []chunk) *result {
 	}
 	res.sess = session.New("s1", flow, session.DefaultLimits(), emit, nil)
 	if !implicit {
-		res.sess.Security = session.StartTLS
+		res.sess.Upgraded()
 	}
 	h := New(res.sess, implicit)
 	for i, c := range chunks {

@@ -20,7 +20,7 @@ import (
 // events of both directions in capture order.
 func New(s *session.Session, implicit bool) stream.Handler {
 	if implicit {
-		s.Security = session.ImplicitTLS
+		s.BeginImplicitTLS()
 		if s.Proto == "unknown" || s.Proto == "" {
 			s.Proto = "tls"
 		}
@@ -57,9 +57,6 @@ type handler struct {
 
 // Handle takes one event of either direction.
 func (h *handler) Handle(ev *stream.Event) {
-	if h.s.TLSFrame == 0 && len(ev.Data) > 0 {
-		h.s.TLSFrame = ev.Frame
-	}
 	sd := &h.sides[0]
 	if ev.Dir == stream.ServerToClient {
 		sd = &h.sides[1]

@@ -172,8 +172,8 @@ func TestRealHandshakes(t *testing.T) {
 			if !slices.Equal(ids, tt.findings) {
 				t.Errorf("findings %v, want %v", ids, tt.findings)
 			}
-			if res.sess.Security != session.ImplicitTLS || res.sess.Proto != "tls" {
-				t.Errorf("session security %q proto %q", res.sess.Security, res.sess.Proto)
+			if res.sess.Security() != session.ImplicitTLS || res.sess.Proto != "tls" {
+				t.Errorf("session security %q proto %q", res.sess.Security(), res.sess.Proto)
 			}
 			if len(res.sess.Warnings) > 0 {
 				t.Errorf("warnings: %v", res.sess.Warnings)
@@ -360,8 +360,8 @@ func TestNotTLSAfterSTARTTLS(t *testing.T) {
 			if f.Severity != "high" || f.Lab != "1.2.7" || f.Args["side"] != tt.side || f.Args["excerpt"] != tt.excerpt {
 				t.Errorf("finding %+v", f)
 			}
-			if res.sess.Security != session.StartTLSFailed {
-				t.Errorf("security %q, want starttls-failed", res.sess.Security)
+			if res.sess.Security() != session.StartTLSFailed {
+				t.Errorf("security %q, want starttls-failed", res.sess.Security())
 			}
 		})
 	}
@@ -558,8 +558,8 @@ func TestFatalAlertAfterSTARTTLSFailsTheUpgrade(t *testing.T) {
 		{dir: stream.ClientToServer, data: records(typeHandshake, browserHello.message(), 1<<14)},
 		{dir: stream.ServerToClient, data: []byte{typeAlert, 3, 3, 0, 2, 2, 40}},
 	})
-	if res.sess.Security != session.StartTLSFailed {
-		t.Errorf("security %q, want starttls-failed", res.sess.Security)
+	if res.sess.Security() != session.StartTLSFailed {
+		t.Errorf("security %q, want starttls-failed", res.sess.Security())
 	}
 	if len(res.tls) != 1 || res.tls[0].Alert != "fatal handshake_failure (40) from server" || res.tls[0].HandshakeCompleted {
 		t.Fatalf("records %+v", res.tls)

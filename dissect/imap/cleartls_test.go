@@ -1,0 +1,35 @@
+package imap
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/mailwire/mailwire/dissect/session"
+)
+
+// A tagged OK to STARTTLS that no TLS follows: the rest is still IMAP.
+func TestStartTLSAcceptedThenClear(t *testing.T) {
+	r := runDefault(t,
+		sv("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n"),
+		c("a STARTTLS\r\n"), sv("a OK Begin TLS\r\n"),
+		c("b LOGIN alice s3cret\r\n"), sv("b OK logged in\r\n"),
+		c("c LOGOUT\r\n"), sv("* BYE\r\nc OK bye\r\n"))
+	st := r.starttls()
+	if len(st) != 1 || !st[0].Accepted || st[0].TLSSeen || st[0].Packet != 2 || st[0].ReplyPacket != 3 {
+		t.Fatalf("starttls %+v", st)
+	}
+	f := r.findings()["starttls-not-tls"]
+	if f == nil || f.Severity != "high" || !reflect.DeepEqual(f.Frames, []int64{2, 3, 4}) || f.Args["excerpt"] != "b LOGIN alice s3cret\uFFFD\uFFFD" {
+		t.Fatalf("starttls-not-tls %+v", f)
+	}
+	if l := r.command(t, "LOGIN"); l.Status != "OK" || l.Packet != 4 || l.ReplyPacket != 5 {
+		t.Fatalf("LOGIN %+v", l)
+	}
+	cr := r.creds()
+	if len(cr) != 1 || cr[0].Username != "alice" || cr[0].Password != "s3cret" || cr[0].Accepted == nil || !*cr[0].Accepted {
+		t.Fatalf("credentials %+v", cr)
+	}
+	if r.s.Security() != session.StartTLSFailed || r.s.EncryptedBytes() != 0 || r.s.AuthUser != "alice" {
+		t.Fatalf("security %q, %d encrypted bytes, user %q", r.s.Security(), r.s.EncryptedBytes(), r.s.AuthUser)
+	}
+}

@@ -1,0 +1,122 @@
+package dissect
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/tunnel"
+	"github.com/mailwire/mailwire/reassembly/stream"
+)
+
+// openTunnel starts reading a proxy handshake; what the tunnel carries is
+// recognised afterwards like a conversation of its own, in the same
+// session. The session gets its id only when that is mail.
+func (c *conv) openTunnel() {
+	kind := tunnel.Detect(c.seen[stream.ClientToServer])
+	c.tun = tunnel.New(c.s, kind, func() stream.Handler { return &inner{c: c} })
+	c.h = c.tun
+	for i := range c.pending {
+		c.h.Handle(&c.pending[i])
+	}
+	c.pending = nil
+}
+
+// inner recognises the protocol inside an open tunnel.
+type inner struct {
+	c       *conv
+	h       stream.Handler
+	decided bool
+	pending []stream.Event
+	seen    [2][]byte
+}
+
+func (in *inner) Handle(ev *stream.Event) {
+	if in.decided {
+		if in.h != nil {
+			in.h.Handle(ev)
+		}
+		return
+	}
+	cp := *ev
+	cp.Data = append([]byte(nil), ev.Data...)
+	in.pending = append(in.pending, cp)
+	if room := detectMax - len(in.seen[ev.Dir]); room > 0 {
+		in.seen[ev.Dir] = append(in.seen[ev.Dir], ev.Data[:min(room, len(ev.Data))]...)
+	}
+	if v := detect(in.seen[0], in.seen[1], 0, in.targetPort()); v != "" {
+		in.decide(v, ev.Frame)
+	}
+}
+
+// targetPort is the port the proxy connected to, for the port hints of
+// detection (0 when unknown).
+func (in *inner) targetPort() uint16 {
+	t := in.c.tun.Tunnel().Target
+	i := strings.LastIndexByte(t, ':')
+	if i < 0 {
+		return 0
+	}
+	p, err := strconv.ParseUint(t[i+1:], 10, 16)
+	if err != nil {
+		return 0
+	}
+	return uint16(p)
+}
+
+// decide starts the mail dissector inside the tunnel, giving the session
+// its id; anything that is not mail is not dissected.
+func (in *inner) decide(v verdict, frame int64) {
+	in.decided = true
+	c := in.c
+	mk, ok := dissectors[v]
+	if ok && c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
+		c.a.Skipped++
+		ok = false
+	}
+	if !ok {
+		in.pending = nil
+		return
+	}
+	c.a.next++
+	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
+	c.rec.ID = c.s.ID
+	c.rec.DetectFrame = frame
+	c.rec.Proto = string(v)
+	c.s.Proto = string(v)
+	t := c.tun.Tunnel()
+	c.s.Finding(&record.Finding{
+		ID: "mail-through-proxy", Severity: "info",
+		Title:  "Mail went through a " + t.Kind + " proxy at " + c.rec.Server + " to " + t.Target,
+		Frames: []int64{t.Packet, t.ReplyPacket},
+		Detail: "The proxy handshake crossed in clear: anyone on the path sees where the mail was headed, " +
+			"and any proxy credential.",
+		Args: map[string]string{"kind": t.Kind, "proxy": c.rec.Server, "target": t.Target},
+	})
+	for _, r := range c.tun.Credentials() {
+		if s := record.SessionRef(r); s != nil {
+			*s = c.s.ID
+		}
+		c.a.emit(r)
+	}
+	in.h = mk(c.s)
+	for i := range in.pending {
+		in.h.Handle(&in.pending[i])
+	}
+	in.pending = nil
+}
+
+func (in *inner) Close(end time.Time, frame int64) {
+	if !in.decided {
+		v := detect(in.seen[0], in.seen[1], 0, in.targetPort())
+		if v == "" {
+			v = Unknown
+		}
+		in.decide(v, frame)
+	}
+	if in.h != nil {
+		in.h.Close(end, frame)
+	}
+}
