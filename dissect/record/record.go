@@ -165,6 +165,17 @@ type Attachment struct {
 	Truncated        bool   `json:"truncated,omitempty"`
 }
 
+// DKIM is one DKIM-Signature field of a message. BodyHash is "match" or
+// "mismatch" when the body hash (bh=) was checked against the body that
+// crossed the wire, "unchecked" otherwise; the signature itself needs the
+// signer's DNS key and is not verified.
+type DKIM struct {
+	Domain    string `json:"domain"`
+	Selector  string `json:"selector"`
+	Algorithm string `json:"algorithm,omitempty"`
+	BodyHash  string `json:"body_hash"`
+}
+
 // Signer describes the certificate that signed an S/MIME message.
 type Signer struct {
 	Subject     string    `json:"subject"`
@@ -202,37 +213,41 @@ type Encryption struct {
 
 // Message is one e-mail message that crossed the wire.
 type Message struct {
-	Session      string       `json:"session"`
-	Proto        string       `json:"proto"`
-	Direction    string       `json:"direction"` // sent, fetched, appended
-	Packet       int64        `json:"packet"`
-	EndPacket    int64        `json:"end_packet,omitempty"`
-	Subject      string       `json:"subject"`
-	From         string       `json:"from"`
-	To           []string     `json:"to"`
-	Cc           []string     `json:"cc,omitempty"`
-	ReplyTo      string       `json:"reply_to,omitempty"`
-	ReturnPath   string       `json:"return_path,omitempty"`
-	Date         string       `json:"date,omitempty"`
-	MessageID    string       `json:"message_id,omitempty"`
-	UserAgent    string       `json:"user_agent,omitempty"`
-	Received     []string     `json:"received,omitempty"`
-	EnvelopeFrom string       `json:"envelope_from,omitempty"`
-	EnvelopeTo   []string     `json:"envelope_to,omitempty"`
-	AuthUser     string       `json:"auth_user,omitempty"`
-	Size         int64        `json:"size"`
-	Truncated    bool         `json:"truncated,omitempty"`
-	MIME         []string     `json:"mime,omitempty"` // content types, depth-first, indented by depth with "  "
-	Attachments  []Attachment `json:"attachments"`
-	SMIME        string       `json:"smime"`
-	Signer       *Signer      `json:"signer,omitempty"`
-	Encryption   *Encryption  `json:"encryption,omitempty"`
-	BodyPreview  string       `json:"body_preview,omitempty"`
-	IMAPUID      string       `json:"imap_uid,omitempty"`
-	IMAPSeq      string       `json:"imap_seq,omitempty"`
-	Mailbox      string       `json:"mailbox,omitempty"`
-	Partial      string       `json:"partial,omitempty"` // e.g. "BODY[HEADER]"
-	Warnings     []string     `json:"warnings,omitempty"`
+	Session      string   `json:"session"`
+	Proto        string   `json:"proto"`
+	Direction    string   `json:"direction"` // sent, fetched, appended
+	Packet       int64    `json:"packet"`
+	EndPacket    int64    `json:"end_packet,omitempty"`
+	Subject      string   `json:"subject"`
+	From         string   `json:"from"`
+	To           []string `json:"to"`
+	Cc           []string `json:"cc,omitempty"`
+	ReplyTo      string   `json:"reply_to,omitempty"`
+	ReturnPath   string   `json:"return_path,omitempty"`
+	Date         string   `json:"date,omitempty"`
+	MessageID    string   `json:"message_id,omitempty"`
+	UserAgent    string   `json:"user_agent,omitempty"`
+	Received     []string `json:"received,omitempty"`
+	EnvelopeFrom string   `json:"envelope_from,omitempty"`
+	EnvelopeTo   []string `json:"envelope_to,omitempty"`
+	AuthUser     string   `json:"auth_user,omitempty"`
+	// DKIM lists the message's DKIM signatures; AuthResults the verdicts
+	// receiving servers wrote (Authentication-Results, Received-SPF).
+	DKIM        []DKIM       `json:"dkim,omitempty"`
+	AuthResults []string     `json:"auth_results,omitempty"`
+	Size        int64        `json:"size"`
+	Truncated   bool         `json:"truncated,omitempty"`
+	MIME        []string     `json:"mime,omitempty"` // content types, depth-first, indented by depth with "  "
+	Attachments []Attachment `json:"attachments"`
+	SMIME       string       `json:"smime"`
+	Signer      *Signer      `json:"signer,omitempty"`
+	Encryption  *Encryption  `json:"encryption,omitempty"`
+	BodyPreview string       `json:"body_preview,omitempty"`
+	IMAPUID     string       `json:"imap_uid,omitempty"`
+	IMAPSeq     string       `json:"imap_seq,omitempty"`
+	Mailbox     string       `json:"mailbox,omitempty"`
+	Partial     string       `json:"partial,omitempty"` // e.g. "BODY[HEADER]"
+	Warnings    []string     `json:"warnings,omitempty"`
 	// Raw is the message as it crossed the wire (dot-unstuffed), kept
 	// only when the caller asks (extraction); never in JSON.
 	Raw []byte `json:"-"`

@@ -57,6 +57,7 @@ var rules = []func(*index) []*record.Finding{
 	downgradeRetries,
 	mxLookups,
 	deletedNotExpunged,
+	senders,
 }
 
 // newFinding fills the fields every finding has; Packet is the first

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/findings"
 )
 
 // findings lists every finding, most severe first, each with its frames.
@@ -69,6 +70,9 @@ func (b *builder) findingLines(f *record.Finding) []Line {
 // the English title and detail of its record. In English, a generic
 // catalogue title gives way to the record's own, more specific one.
 func (b *builder) findingText(f *record.Finding) (title, detail string) {
+	if _, ok := f.Args["reasons"]; ok {
+		return findings.Text(b.tr, f.ID, f.Args, func(v string) string { return wire(v, maxShort) })
+	}
 	args := map[string]string{}
 	for k, v := range f.Args {
 		args[k] = wire(v, maxShort)

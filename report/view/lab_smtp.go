@@ -82,11 +82,14 @@ func port(endpoint string) uint16 {
 	return ap.Port()
 }
 
-// labForgery (1.2.5): the sender SMTP was told and the one the reader sees.
+// labForgery (1.2.5): every message sent over SMTP whose sender nothing
+// on the wire proves, with the reasons of the one sender analysis
+// (report/lab) that the findings and the grader read too.
 func (b *builder) labForgery() *answer {
 	var a *answer
 	for _, m := range b.ix.messages {
-		if m.Proto != "smtp" || m.Direction != "sent" || !b.forged(m) {
+		s := b.ix.senders[m]
+		if s == nil || !s.Unverified() {
 			continue
 		}
 		if a == nil {
@@ -95,39 +98,14 @@ func (b *builder) labForgery() *answer {
 		a.frames = append(a.frames, m.Packet)
 		a.say(b, "lab.1.2.5.message", "envelope", wire(m.EnvelopeFrom, maxShort),
 			"from", wire(m.From, maxShort), "subject", wire(m.Subject, maxLong), "frame", itoa(m.Packet))
-		for _, f := range b.ix.findingsOf[m.Session] {
-			if f.ID == "spoofed-sender" {
-				a.frames = append(a.frames, f.Frames...)
-				a.say(b, "lab.1.2.5.spoofed", "title", wire(f.Title, maxLong))
-			}
+		for _, r := range s.Reasons {
+			a.lines = append(a.lines, Line{Indent: 2, Spans: []Span{{Text: r.Sentence(b.tr, func(v string) string { return wire(v, maxShort) })}}})
 		}
 	}
 	if a != nil {
 		a.note(b, "lab.1.2.5.note")
 	}
 	return a
-}
-
-// forged reports a message whose From header is not its envelope sender,
-// or that a dissector flagged as spoofed.
-func (b *builder) forged(m *record.Message) bool {
-	for _, f := range b.ix.findingsOf[m.Session] {
-		if f.ID == "spoofed-sender" {
-			return true
-		}
-	}
-	from := strings.ToLower(addressOf(m.From))
-	return m.EnvelopeFrom != "" && from != "" && from != strings.ToLower(m.EnvelopeFrom)
-}
-
-// addressOf extracts the address of "Name <addr>" or returns s trimmed.
-func addressOf(s string) string {
-	if i := strings.LastIndexByte(s, '<'); i >= 0 {
-		if j := strings.IndexByte(s[i:], '>'); j > 0 {
-			return strings.TrimSpace(s[i+1 : i+j])
-		}
-	}
-	return strings.TrimSpace(s)
 }
 
 // labSMTPClear (1.2.6): what a capture of a cleartext SMTP session shows.
