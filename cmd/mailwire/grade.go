@@ -59,20 +59,21 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	}
 	students, skipped, err := grade.Collect(fs.Args())
 	if err != nil {
-		fmt.Fprintln(stderr, "mailwire grade:", err)
+		fmt.Fprintln(stderr, "mailwire grade:", report.Sanitize(err.Error(), 500))
 		return exitUsage
 	}
+	// File names come from the students: never print them raw.
 	for _, s := range skipped {
-		fmt.Fprintf(stderr, "mailwire grade: skipped %s (not a capture file)\n", s)
+		fmt.Fprintf(stderr, "mailwire grade: skipped %s (not a capture file)\n", report.Sanitize(s, 300))
 	}
 	class := grade.Grade(students, opt)
 	if err := class.WriteDir(*out, *lang); err != nil {
-		fmt.Fprintln(stderr, "mailwire grade: writing the grades:", err)
+		fmt.Fprintln(stderr, "mailwire grade: writing the grades:", report.Sanitize(err.Error(), 500))
 		return exitUsage
 	}
 	for _, s := range class.Students {
 		if len(s.Legal) > 0 {
-			fmt.Fprintf(stderr, "mailwire grade: LEGAL WARNING: %s sent a forged mail to someone else (see %s/feedback)\n", s.ID, *out)
+			fmt.Fprintf(stderr, "mailwire grade: LEGAL WARNING: %s sent a forged mail to someone else (see %s/feedback)\n", report.Sanitize(s.ID, 300), *out)
 		}
 	}
 	fmt.Fprintf(stdout, "graded %d students into %s\n", len(class.Students), *out)

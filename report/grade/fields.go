@@ -18,10 +18,16 @@ var secretFields = map[string]bool{"password": true, "hash": true, "password_mas
 
 // Fields the grader computes on message records (see README.md).
 const (
-	fieldFromDiffers = "from_differs_from_envelope"
-	fieldToSelf      = "to_self"
-	fieldForged      = "forged"
+	fieldFromDiffers        = "from_differs_from_envelope"
+	fieldToSelf             = "to_self"
+	fieldForged             = "forged"
+	fieldSenderVerified     = "sender_verified"
+	fieldToOthers           = "to_others"
+	fieldRecipientUndecided = "recipient_undecided"
 )
+
+// messageFields are the fields the grader adds to message records.
+var messageFields = []string{fieldFromDiffers, fieldToSelf, fieldForged, fieldSenderVerified, fieldToOthers, fieldRecipientUndecided}
 
 func buildKindFields() map[string]map[string]bool {
 	recs := []record.Record{&record.Capture{}, &record.Session{}, &record.Command{},
@@ -33,7 +39,7 @@ func buildKindFields() map[string]map[string]bool {
 		addFields(fs, "", reflect.TypeOf(r).Elem())
 		out[r.Kind()] = fs
 	}
-	for _, f := range []string{fieldFromDiffers, fieldToSelf, fieldForged} {
+	for _, f := range messageFields {
 		out["message"][f] = true
 	}
 	return out

@@ -12,7 +12,9 @@ import (
 	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/jsonl"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // Options of a grading run.
@@ -45,6 +47,13 @@ type Result struct {
 	Warnings   []string
 	// Legal lists forged messages sent to someone else than the student.
 	Legal []*Forgery
+	// Notes say who the student is taken to be and what decided it.
+	Notes []Note
+	// Advice speaks to what the student's captures lack as a whole.
+	Advice []Note
+
+	items []*item
+	me    *lab.Identity
 }
 
 // Outcome is one criterion for one student.
@@ -60,6 +69,8 @@ type Evidence struct {
 	File  string `json:"file"`
 	Frame int64  `json:"frame"`
 	What  string `json:"what"`
+
+	rec record.Record // described again in the feedback's language
 }
 
 // maxEvidence bounds the frames listed for one criterion.
@@ -81,14 +92,29 @@ func Grade(students []Student, opt Options) *Class {
 	results := pipeline.Files(paths, opt.Pipeline, opt.Workers)
 	class := &Class{Rubric: opt.Rubric}
 	i := 0
+	var ids []*lab.Identity
 	for _, s := range students {
-		class.Students = append(class.Students, gradeStudent(s, results[i:i+len(s.Files)], opt))
+		res := readStudent(s, results[i:i+len(s.Files)], opt)
+		class.Students = append(class.Students, res)
+		if res.me != nil {
+			ids = append(ids, res.me)
+		}
 		i += len(s.Files)
+	}
+	// Who each student is depends on the whole class: an address that
+	// logs in in one student's captures is that student's.
+	whole := lab.NewClass(ids)
+	for _, res := range class.Students {
+		if res.Unreadable == "" {
+			res.score(whole, opt.Rubric)
+		}
 	}
 	return class
 }
 
-func gradeStudent(s Student, results []pipeline.FileResult, opt Options) *Result {
+// readStudent reads one student's captures into items and gathers who
+// they are; score grades them once the whole class is known.
+func readStudent(s Student, results []pipeline.FileResult, opt Options) *Result {
 	res := &Result{ID: s.ID, Email: opt.Emails[s.ID]}
 	var items []*item
 	var unreadable []string
@@ -118,10 +144,21 @@ func gradeStudent(s Student, results []pipeline.FileResult, opt Options) *Result
 	}
 	if !hasTraffic(items) {
 		res.Warnings = append(res.Warnings, "no mail or DNS traffic found in the captures")
+		res.Advice = append(res.Advice, Note{Key: "grade.no-traffic"})
+	} else if imapsOnly(items) {
+		res.Advice = append(res.Advice, Note{Key: "grade.imaps-only"})
 	}
-	self := selfAddresses(res.Email, items)
-	res.Legal = checkMessages(items, self, res.Email)
-	for _, c := range opt.Rubric.Criteria {
+	res.items = items
+	res.me = identity(s.ID, res.Email, items)
+	return res
+}
+
+// score checks the student's messages against the class's identities
+// and evaluates every criterion.
+func (res *Result) score(class *lab.Class, rubric *Rubric) {
+	items := res.items
+	res.Legal, res.Notes = checkMessages(items, res.me, class)
+	for _, c := range rubric.Criteria {
 		o := &Outcome{Criterion: c}
 		met, ev := c.When.eval(items)
 		if met {
@@ -132,11 +169,11 @@ func gradeStudent(s Student, results []pipeline.FileResult, opt Options) *Result
 			if len(o.Evidence) == maxEvidence {
 				break
 			}
-			o.Evidence = append(o.Evidence, Evidence{File: it.file, Frame: it.frame, What: it.what})
+			o.Evidence = append(o.Evidence, Evidence{File: it.file, Frame: it.frame, What: it.what, rec: it.rec})
 		}
 		res.Outcomes = append(res.Outcomes, o)
 	}
-	return res
+	res.items = nil
 }
 
 // explain turns a read error into a short reason without the path,
@@ -157,11 +194,24 @@ func fileItems(name string, fileNo int, r *pipeline.Result, order int) []*item {
 	}
 	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Frame() < recs[j].Frame() })
 	recs = append([]record.Record{r.Capture}, recs...)
+	return recordItems(name, fileNo, recs, order)
+}
+
+// recordItems turns one capture's records into items, each message
+// with the sender analysis of the whole capture.
+func recordItems(name string, fileNo int, recs []record.Record, order int) []*item {
+	senders := map[*record.Message]*lab.Sender{}
+	for _, s := range lab.Senders(recs) {
+		senders[s.Message] = s
+	}
 	var out []*item
 	for _, rec := range recs {
 		it := newItem(name, fileNo, rec)
 		if it == nil {
 			continue
+		}
+		if m, ok := rec.(*record.Message); ok {
+			it.sender = senders[m]
 		}
 		it.order = order + len(out)
 		out = append(out, it)
@@ -189,8 +239,28 @@ func newItem(file string, fileNo int, rec record.Record) *item {
 	if p, ok := fields["packet"].(float64); ok {
 		it.frame = int64(p)
 	}
-	it.what = describe(rec)
+	it.rec = rec
+	it.what = describe(i18n.New("en"), rec)
 	return it
+}
+
+// imapsOnly tells whether the student's IMAP was all on port 993, where
+// nothing of the lab's commands can be read without the key log.
+func imapsOnly(items []*item) bool {
+	imaps := false
+	for _, it := range items {
+		if it.kind != "session" {
+			continue
+		}
+		server := str(it.fields["server"])
+		switch {
+		case it.fields["proto"] == "imap":
+			return false
+		case strings.HasSuffix(server, ":993"):
+			imaps = true
+		}
+	}
+	return imaps
 }
 
 func hasTraffic(items []*item) bool {
@@ -221,7 +291,7 @@ func withoutSecretArgs(c *record.Command) *record.Command {
 	words := strings.Fields(c.Args)
 	kept := words[:min(keep, len(words))]
 	if len(words) > keep {
-		kept = append(kept, "[secret hidden]")
+		kept = append(kept, "[…]")
 	}
 	cp.Args = strings.Join(kept, " ")
 	return &cp
