@@ -240,10 +240,13 @@ var en = map[string]string{
 	"lab.1.2.2.defaults": "Defaults: 25 between servers (relay), 587 for submission by a mail client (with STARTTLS), 465 for submission over implicit TLS.",
 	"lab.1.2.2.missing":  "No SMTP session. Capture port 25 or 587 while sending a message.",
 
-	"lab.1.2.5.q":       "Send yourself a message that seems to come from James Bond.",
-	"lab.1.2.5.message": "MAIL FROM <{envelope}>, header From: {from}, subject \"{subject}\" (frame {frame}).",
-	"lab.1.2.5.note":    "SMTP does not check the envelope sender nor the From header: the server takes what the client claims. Only SPF, DKIM and DMARC, checked by the receiver, can expose a forgery.",
-	"lab.1.2.5.missing": "No message sent over SMTP without proof of its sender. Capture port 25 while you type EHLO, MAIL FROM, RCPT TO, DATA and a From: header of your choice, without logging in.",
+	"lab.1.2.5.q":             "Send yourself a message that seems to come from James Bond.",
+	"lab.1.2.5.message":       "MAIL FROM <{envelope}>, header From: {from}, subject \"{subject}\" (frame {frame}).",
+	"lab.1.2.5.self.login":    "Sent to {address}: your own address, since you logged in as {detail} in this capture.",
+	"lab.1.2.5.self.envelope": "Sent to {address}: the envelope sender's own address (MAIL FROM), kept under the forged From.",
+	"lab.1.2.5.undecided":     "Sent to {address}: nothing in this capture tells whether it is your own address. Send such a mail only to yourself: to anyone else it is an offence (LOPPSI of 14 March 2011).",
+	"lab.1.2.5.note":          "SMTP does not check the envelope sender nor the From header: the server takes what the client claims. Only SPF, DKIM and DMARC, checked by the receiver, can expose a forgery.",
+	"lab.1.2.5.missing":       "No message sent over SMTP without proof of its sender. Capture port 25 while you type EHLO, MAIL FROM, RCPT TO, DATA and a From: header of your choice, without logging in.",
 
 	"lab.1.2.6.q":       "Capture the SMTP exchange in Wireshark: how secure is the communication?",
 	"lab.1.2.6.clear":   "Session {session} to {server} is in clear: {commands} commands, {messages} message(s) and {credentials} credential(s) readable by anyone on the path.",

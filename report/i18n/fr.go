@@ -240,10 +240,13 @@ var fr = map[string]string{
 	"lab.1.2.2.defaults": "Par défaut : 25 entre serveurs (relais), 587 pour la soumission par un client de messagerie (avec STARTTLS), 465 pour la soumission en TLS implicite.",
 	"lab.1.2.2.missing":  "Pas de session SMTP. Capturez le port 25 ou 587 pendant l'envoi d'un message.",
 
-	"lab.1.2.5.q":       "Envoyez-vous un message paraissant venir de James Bond.",
-	"lab.1.2.5.message": "MAIL FROM <{envelope}>, en-tête From : {from}, objet « {subject} » (trame {frame}).",
-	"lab.1.2.5.note":    "SMTP ne vérifie ni l'expéditeur de l'enveloppe ni l'en-tête From : le serveur croit ce que le client affirme. Seuls SPF, DKIM et DMARC, vérifiés par le destinataire, peuvent révéler une usurpation.",
-	"lab.1.2.5.missing": "Pas de message envoyé par SMTP sans preuve de son expéditeur. Capturez le port 25 pendant que vous tapez EHLO, MAIL FROM, RCPT TO, DATA et l'en-tête From: de votre choix, sans vous identifier.",
+	"lab.1.2.5.q":             "Envoyez-vous un message paraissant venir de James Bond.",
+	"lab.1.2.5.message":       "MAIL FROM <{envelope}>, en-tête From : {from}, objet « {subject} » (trame {frame}).",
+	"lab.1.2.5.self.login":    "Envoyé à {address} : votre propre adresse, puisque vous vous êtes identifié comme {detail} dans cette capture.",
+	"lab.1.2.5.self.envelope": "Envoyé à {address} : l'adresse de l'expéditeur d'enveloppe (MAIL FROM), gardée sous le From usurpé.",
+	"lab.1.2.5.undecided":     "Envoyé à {address} : rien dans cette capture ne dit si c'est votre adresse. N'envoyez un tel courriel qu'à vous-même : à quelqu'un d'autre, c'est un délit (LOPPSI du 14 mars 2011).",
+	"lab.1.2.5.note":          "SMTP ne vérifie ni l'expéditeur de l'enveloppe ni l'en-tête From : le serveur croit ce que le client affirme. Seuls SPF, DKIM et DMARC, vérifiés par le destinataire, peuvent révéler une usurpation.",
+	"lab.1.2.5.missing":       "Pas de message envoyé par SMTP sans preuve de son expéditeur. Capturez le port 25 pendant que vous tapez EHLO, MAIL FROM, RCPT TO, DATA et l'en-tête From: de votre choix, sans vous identifier.",
 
 	"lab.1.2.6.q":       "Capturez l'échange SMTP avec Wireshark : que dire du niveau de sécurité ?",
 	"lab.1.2.6.clear":   "La session {session} vers {server} est en clair : {commands} commandes, {messages} message(s) et {credentials} identifiant(s) lisibles par quiconque sur le chemin.",

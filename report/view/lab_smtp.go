@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // labMX (1.2.1): the MX records of the domain.
@@ -101,11 +102,36 @@ func (b *builder) labForgery() *answer {
 		for _, r := range s.Reasons {
 			a.lines = append(a.lines, Line{Indent: 2, Spans: []Span{{Text: r.Sentence(b.tr, func(v string) string { return wire(v, maxShort) })}}})
 		}
+		b.forgeryRecipients(a, m)
 	}
 	if a != nil {
 		a.note(b, "lab.1.2.5.note")
 	}
 	return a
+}
+
+// forgeryRecipients says whose each recipient of an unverified message
+// is, as far as this capture tells (its logins), and reminds of the law
+// when nothing decides: a capture alone never proves that a recipient is
+// someone else, so it never raises the legal warning itself.
+func (b *builder) forgeryRecipients(a *answer, m *record.Message) {
+	var logins []record.Record
+	for _, c := range b.ix.creds {
+		logins = append(logins, c)
+	}
+	for _, s := range b.ix.sessions {
+		logins = append(logins, s)
+	}
+	me := &lab.Identity{Logins: lab.Logins(logins)}
+	for _, r := range lab.NewClass([]*lab.Identity{me}).Recipients(me, m) {
+		addr := wire(r.Address, maxShort)
+		switch {
+		case r.Owner.Self:
+			a.say(b, "lab.1.2.5.self."+string(r.Owner.Evidence), "address", addr, "detail", wire(r.Owner.Detail, maxShort))
+		default:
+			a.say(b, "lab.1.2.5.undecided", "address", addr)
+		}
+	}
 }
 
 // labSMTPClear (1.2.6): what a capture of a cleartext SMTP session shows.
