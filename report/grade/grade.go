@@ -3,6 +3,7 @@ package grade
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -158,6 +159,7 @@ func readStudent(s Student, results []pipeline.FileResult, opt Options) *Result 
 func (res *Result) score(class *lab.Class, rubric *Rubric) {
 	items := res.items
 	res.Legal, res.Notes = checkMessages(items, res.me, class)
+	markLabDomains(items, append(rubric.Domains, ownDomains(res.me, items)...))
 	for _, c := range rubric.Criteria {
 		o := &Outcome{Criterion: c}
 		met, ev := c.When.eval(items)
@@ -204,14 +206,27 @@ func recordItems(name string, fileNo int, recs []record.Record, order int) []*it
 	for _, s := range lab.Senders(recs) {
 		senders[s.Message] = s
 	}
+	sessions := map[string]*record.Session{}
+	for _, rec := range recs {
+		if s, ok := rec.(*record.Session); ok {
+			sessions[s.ID] = s
+		}
+	}
 	var out []*item
 	for _, rec := range recs {
 		it := newItem(name, fileNo, rec)
 		if it == nil {
 			continue
 		}
-		if m, ok := rec.(*record.Message); ok {
-			it.sender = senders[m]
+		switch r := rec.(type) {
+		case *record.Message:
+			it.sender = senders[r]
+			if s := sessions[r.Session]; s != nil {
+				it.fields[fieldServerPort] = float64(port(s.Server))
+				it.fields[fieldSecurity] = s.Security
+			}
+		case *record.StartTLS:
+			it.fields[fieldNotOffered] = r.Offered != nil && !*r.Offered
 		}
 		it.order = order + len(out)
 		out = append(out, it)
@@ -295,4 +310,63 @@ func withoutSecretArgs(c *record.Command) *record.Command {
 	}
 	cp.Args = strings.Join(kept, " ")
 	return &cp
+}
+
+// port is the port of an "addr:port" endpoint, 0 when there is none.
+func port(endpoint string) uint16 {
+	ap, err := netip.ParseAddrPort(endpoint)
+	if err != nil {
+		return 0
+	}
+	return ap.Port()
+}
+
+// ownDomains are the domains of the student's own addresses: the
+// roster's, the logins written as addresses, and, for a bare login, the
+// domain of the mailbox they read (a fetched message addressed to that
+// user name).
+func ownDomains(me *lab.Identity, items []*item) []string {
+	var out []string
+	if d := lab.Domain(me.Roster); d != "" {
+		out = append(out, d)
+	}
+	for _, l := range me.Logins {
+		if d := lab.Domain(l); d != "" {
+			out = append(out, d)
+		}
+	}
+	for _, it := range items {
+		m, ok := it.rec.(*record.Message)
+		if !ok || m.Direction != "fetched" {
+			continue
+		}
+		for _, to := range m.To {
+			a := lab.Address(to)
+			local, _, _ := strings.Cut(a, "@")
+			for _, l := range me.Logins {
+				if l == local {
+					out = append(out, lab.Domain(a))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// markLabDomains sets lab_domain on DNS records about one of domains or
+// a name under it.
+func markLabDomains(items []*item, domains []string) {
+	for _, it := range items {
+		if it.kind != "dns" {
+			continue
+		}
+		name := strings.ToLower(strings.TrimSuffix(str(it.fields["name"]), "."))
+		lab := false
+		for _, d := range domains {
+			if d != "" && (name == d || strings.HasSuffix(name, "."+d)) {
+				lab = true
+			}
+		}
+		it.fields[fieldLabDomain] = lab
+	}
 }
