@@ -84,7 +84,14 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 		fb.Advice = append(fb.Advice, tr.T(n.Key))
 	}
 	for _, wn := range s.Warnings {
-		fb.Warnings = append(fb.Warnings, clean(wn))
+		switch {
+		case wn == noTraffic: // said as advice
+		case strings.HasPrefix(wn, "unreadable: "):
+			file, why, _ := strings.Cut(strings.TrimPrefix(wn, "unreadable: "), ": ")
+			fb.Warnings = append(fb.Warnings, tr.T("grade.unreadable-file", "file", clean(file), "why", clean(why)))
+		default:
+			fb.Warnings = append(fb.Warnings, clean(wn))
+		}
 	}
 	if s.Unreadable != "" {
 		return fb

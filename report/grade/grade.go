@@ -144,7 +144,7 @@ func readStudent(s Student, results []pipeline.FileResult, opt Options) *Result 
 		return res
 	}
 	if !hasTraffic(items) {
-		res.Warnings = append(res.Warnings, "no mail or DNS traffic found in the captures")
+		res.Warnings = append(res.Warnings, noTraffic)
 		res.Advice = append(res.Advice, Note{Key: "grade.no-traffic"})
 	} else if imapsOnly(items) {
 		res.Advice = append(res.Advice, Note{Key: "grade.imaps-only"})
@@ -177,6 +177,10 @@ func (res *Result) score(class *lab.Class, rubric *Rubric) {
 	}
 	res.items = nil
 }
+
+// noTraffic is the warning of the CSV and JSON outputs for captures
+// without mail or DNS; the feedback says it as advice (grade.no-traffic).
+const noTraffic = "no mail or DNS traffic found in the captures"
 
 // explain turns a read error into a short reason without the path,
 // which the row already names.

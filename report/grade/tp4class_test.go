@@ -2,8 +2,10 @@ package grade
 
 import (
 	"bufio"
+	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,5 +91,40 @@ func TestTP4ClassMatchesTheLabSheet(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFrenchFeedbackHasNoEnglishSentence writes the class's feedback in
+// English and in French: a line with words that reads the same in both
+// is an English sentence that escaped the catalogue (criterion titles
+// and hints come from the rubric in both languages).
+func TestFrenchFeedbackHasNoEnglishSentence(t *testing.T) {
+	students, _, err := Collect([]string{filepath.Join(tp4Class, "class")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := LoadRubric("")
+	class := Grade(students, Options{Rubric: r})
+	word := regexp.MustCompile(`\b[A-Za-z]{3,}\b`)
+	// Wire text and names read the same in both languages.
+	wire := regexp.MustCompile(`"[^"]*"|<[^>]*>|\([^)]*\)|[\w.+-]+@[\w.-]+|\b[\w-]+(\.[\w-]+)+\b|\b(TP4|Messagerie|IMAP|SMTP|S/MIME|Total|Captures)\b`)
+	for _, s := range class.Students {
+		en, fr := &bytes.Buffer{}, &bytes.Buffer{}
+		if err := class.feedbackOf(s, "en").writeText(en); err != nil {
+			t.Fatal(err)
+		}
+		if err := class.feedbackOf(s, "fr").writeText(fr); err != nil {
+			t.Fatal(err)
+		}
+		same := map[string]bool{}
+		for _, l := range strings.Split(en.String(), "\n") {
+			same[strings.TrimSpace(l)] = true
+		}
+		for _, l := range strings.Split(fr.String(), "\n") {
+			l = strings.TrimSpace(l)
+			if same[l] && len(word.FindAllString(wire.ReplaceAllString(l, " "), -1)) >= 2 {
+				t.Errorf("%s: English in the French feedback: %q", s.ID, l)
+			}
+		}
 	}
 }

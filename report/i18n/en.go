@@ -103,6 +103,9 @@ var en = map[string]string{
 	"smime.verified.true":    "signature valid",
 	"smime.verified.false":   "signature INVALID",
 
+	"mailbox.event.dele":   "DELE {n} (removed at QUIT)",
+	"mailbox.event.rset":   "RSET: deletions undone",
+	"mailbox.event.quit":   "QUIT: deletions committed",
 	"mailbox.events":       "Activity in {mailbox} (session {session}, frame {frame})",
 	"mailbox.unseen-count": "{n} unseen",
 	"mailbox.first-unseen": "first unseen is #{n}",
@@ -293,7 +296,6 @@ var en = map[string]string{
 	"ladder.encrypted": "{bytes} encrypted: content unreadable",
 	"ladder.message":   "message: {subject}",
 	"finding.cleartext-credentials.detail.challenge": "The password itself did not cross, but the challenge and response did: anyone on the path identifies the user and can crack the password offline. Use TLS before logging in.",
-	"finding.record":     "mailwire: {title}",
 	"unit.b":             "{n} B",
 	"unit.kib":           "{n} KiB",
 	"unit.mib":           "{n} MiB",

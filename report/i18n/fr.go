@@ -103,6 +103,9 @@ var fr = map[string]string{
 	"smime.verified.true":    "signature valide",
 	"smime.verified.false":   "signature INVALIDE",
 
+	"mailbox.event.dele":   "DELE {n} (supprimé au QUIT)",
+	"mailbox.event.rset":   "RSET : suppressions annulées",
+	"mailbox.event.quit":   "QUIT : suppressions appliquées",
 	"mailbox.events":       "Activité dans {mailbox} (session {session}, trame {frame})",
 	"mailbox.unseen-count": "{n} non lus",
 	"mailbox.first-unseen": "premier non lu : n° {n}",
@@ -293,7 +296,6 @@ var fr = map[string]string{
 	"ladder.encrypted": "{bytes} chiffrés : contenu illisible",
 	"ladder.message":   "message : {subject}",
 	"finding.cleartext-credentials.detail.challenge": "Le mot de passe lui-même n'a pas circulé, mais le défi et la réponse oui : quiconque sur le chemin identifie l'utilisateur et peut casser le mot de passe hors ligne. Passez en TLS avant de vous identifier.",
-	"finding.record":     "mailwire : {title}",
 	"unit.b":             "{n} o",
 	"unit.kib":           "{n} Kio",
 	"unit.mib":           "{n} Mio",

@@ -42,9 +42,6 @@ func (b *builder) findingLines(f *record.Finding) []Line {
 	if detail != "" {
 		lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: detail}}})
 	}
-	if own := b.recordTitle(f, title); own != "" {
-		lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: own, Style: Dim}}})
-	}
 	var where []string
 	if f.Session != "" {
 		where = append(where, t.T("finding.session", "session", wire(f.Session, maxShort)))
@@ -110,19 +107,6 @@ func (b *builder) findingText(f *record.Finding) (title, detail string) {
 		detail = wire(f.Detail, 2*maxLong)
 	}
 	return title, detail
-}
-
-// recordTitle is the record's own, specific title, shown under a
-// generic translated one so that no detail is lost in translation.
-func (b *builder) recordTitle(f *record.Finding, shown string) string {
-	key := "finding." + f.ID + ".title"
-	if f.Title == "" || b.tr.Lang() == "en" || !b.tr.Has(key) || strings.Contains(b.tr.T(key), "{") {
-		return ""
-	}
-	if t := wire(f.Title, maxLong); t != shown {
-		return b.tr.T("finding.record", "title", t)
-	}
-	return ""
 }
 
 func sevKey(s string) string {
