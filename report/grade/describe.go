@@ -9,6 +9,7 @@ import (
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/findings"
 	"github.com/mailwire/mailwire/report/i18n"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // describe says in one line, in tr's language, what a record shows, for
@@ -43,7 +44,7 @@ func describe(tr i18n.Tr, rec record.Record) string {
 		return tr.T("grade.what.dns", "type", s(r.Type), "name", s(r.Name))
 	case *record.Finding:
 		title := s(r.Title)
-		if _, ok := r.Args["reasons"]; ok {
+		if lab.HasReasons(r.Args) {
 			title, _ = findings.Text(tr, r.ID, r.Args, s)
 		} else if t, ok := tr.Fill("finding."+r.ID+".title", cleanArgs(r.Args, s)); ok && (tr.Lang() != "en" || title == "") {
 			title = t

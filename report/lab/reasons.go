@@ -15,8 +15,17 @@ func ReasonIDs() []string {
 		"delivered"}
 }
 
-// ReasonArgs writes reasons into a finding's arguments: "reasons" lists
-// their ids in order and "<i>.<name>" holds the arguments of the i-th.
+// reasonsArg is the finding argument that lists the reason ids.
+const reasonsArg = "sender_reasons"
+
+// HasReasons tells whether a finding's arguments carry sender reasons.
+func HasReasons(args map[string]string) bool {
+	_, ok := args[reasonsArg]
+	return ok
+}
+
+// ReasonArgs writes reasons into a finding's arguments: "sender_reasons"
+// lists their ids in order and "<i>.<name>" holds the arguments of the i-th.
 func ReasonArgs(args map[string]string, reasons []Reason) {
 	ids := make([]string, len(reasons))
 	for i, r := range reasons {
@@ -25,16 +34,16 @@ func ReasonArgs(args map[string]string, reasons []Reason) {
 			args[strconv.Itoa(i)+"."+k] = v
 		}
 	}
-	args["reasons"] = strings.Join(ids, ",")
+	args[reasonsArg] = strings.Join(ids, ",")
 }
 
 // ReasonsOf reads back the reasons ReasonArgs wrote.
 func ReasonsOf(args map[string]string) []Reason {
-	if args["reasons"] == "" {
+	if args[reasonsArg] == "" {
 		return nil
 	}
 	var out []Reason
-	for i, id := range strings.Split(args["reasons"], ",") {
+	for i, id := range strings.Split(args[reasonsArg], ",") {
 		r := Reason{ID: id, Args: map[string]string{}}
 		prefix := strconv.Itoa(i) + "."
 		for k, v := range args {

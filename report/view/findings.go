@@ -6,6 +6,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/findings"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // findings lists every finding, most severe first, each with its frames.
@@ -67,7 +68,7 @@ func (b *builder) findingLines(f *record.Finding) []Line {
 // the English title and detail of its record. In English, a generic
 // catalogue title gives way to the record's own, more specific one.
 func (b *builder) findingText(f *record.Finding) (title, detail string) {
-	if _, ok := f.Args["reasons"]; ok {
+	if lab.HasReasons(f.Args) {
 		return findings.Text(b.tr, f.ID, f.Args, func(v string) string { return wire(v, maxShort) })
 	}
 	args := map[string]string{}
