@@ -206,12 +206,15 @@ var en = map[string]string{
 	"lab.1.1.2.encrypted": "The IMAP session {session} to {server} is encrypted: LOGIN is hidden inside TLS, only the handshake can be seen.",
 	"lab.1.1.2.missing":   "No IMAP login. Capture port 143 (telnet or openssl s_client -starttls imap) while typing LOGIN; over 993 the login is encrypted.",
 
-	"lab.1.1.3.q":           "How many messages in inbox (SELECT)? How many unread?",
-	"lab.1.1.3.exists":      "{mailbox}: {exists} messages ({recent} recent).",
-	"lab.1.1.3.exists-only": "{mailbox}: {exists} messages.",
-	"lab.1.1.3.count":       "{mailbox}: {n} unseen messages.",
-	"lab.1.1.3.first":       "[UNSEEN {n}] in the SELECT reply is the number of the first unseen message, not how many are unseen. Ask STATUS {mailbox} (UNSEEN) or SEARCH UNSEEN for the count.",
-	"lab.1.1.3.missing":     "No SELECT reply. Capture a cleartext IMAP session while typing: . SELECT inbox",
+	"lab.1.1.3.q":               "How many messages in inbox (SELECT)? How many unread?",
+	"lab.1.1.3.exists":          "{mailbox}: {exists} messages ({recent} recent).",
+	"lab.1.1.3.exists-only":     "{mailbox}: {exists} messages.",
+	"lab.1.1.3.exists.one":      "{mailbox}: 1 message ({recent} recent).",
+	"lab.1.1.3.exists-only.one": "{mailbox}: 1 message.",
+	"smime.certificate":         "issued by {issuer}, serial {serial}",
+	"lab.1.1.3.count":           "{mailbox}: {n} unseen messages.",
+	"lab.1.1.3.first":           "[UNSEEN {n}] in the SELECT reply is the number of the first unseen message, not how many are unseen. Ask STATUS {mailbox} (UNSEEN) or SEARCH UNSEEN for the count.",
+	"lab.1.1.3.missing":         "No SELECT reply. Capture a cleartext IMAP session while typing: . SELECT inbox",
 
 	"lab.1.1.4.q":       "Read a few messages with FETCH and note the identifier of a test message.",
 	"lab.1.1.4.message": "Message {id}: \"{subject}\" from {from} (frame {frame}).",
@@ -270,10 +273,11 @@ var en = map[string]string{
 	"lab.1.2.8.consequence": "The connection stays in clear: everything that follows is readable.",
 	"lab.1.2.8.missing":     "No failed STARTTLS. Capture openssl s_client -starttls smtp against the server that refuses it.",
 
-	"lab.1.2.9.q":       "Send yourself a GIF image and read it over IMAP: how does the image travel?",
-	"lab.1.2.9.image":   "{name} ({type}) in \"{subject}\" over {proto}: Content-Transfer-Encoding {encoding}, {size} once decoded, sha256 {sha}.",
-	"lab.1.2.9.note":    "The image is a MIME part of a multipart message, turned into text by base64: anyone who captures it decodes it back to the very file.",
-	"lab.1.2.9.missing": "No image attachment. Capture the IMAP FETCH (port 143) of a message with a GIF.",
+	"lab.1.2.9.q":              "Send yourself a GIF image and read it over IMAP: how does the image travel?",
+	"lab.1.2.9.image":          "{name} ({type}) in \"{subject}\" over {proto}: Content-Transfer-Encoding {encoding}, {size} once decoded, sha256 {sha}.",
+	"lab.1.2.9.image.declared": "{name} ({type}) in \"{subject}\" over {proto}: Content-Transfer-Encoding {encoding}, {size} encoded as the server declared it (only the structure was fetched, so no hash).",
+	"lab.1.2.9.note":           "The image is a MIME part of a multipart message, turned into text by base64: anyone who captures it decodes it back to the very file.",
+	"lab.1.2.9.missing":        "No image attachment. Capture the IMAP FETCH (port 143) of a message with a GIF.",
 
 	"lab.1.3.2.4.q":       "A signed message: what is the MIME type of the signature?",
 	"lab.1.3.2.4.type":    "\"{subject}\" is signed: {types}.",
@@ -285,7 +289,7 @@ var en = map[string]string{
 	"lab.1.3.2.5.missing": "No S/MIME encrypted message sent. Capture the SMTP sending (port 25 or 587 without TLS) of an encrypted message.",
 
 	"lab.1.3.2.6.q":       "In Thunderbird, can you read the encrypted message? Why?",
-	"lab.1.3.2.6.client":  "\"{subject}\" was encrypted for {recipients}. Thunderbird can read it: it holds the recipient's private key (imported from the .p12) and decrypts locally. On the wire only the encrypted blob is seen.",
+	"lab.1.3.2.6.client":  "\"{subject}\" was encrypted for the holder of the certificate {recipients}. Thunderbird can read it: it holds the recipient's private key (imported from the .p12) and decrypts locally. On the wire only the encrypted blob is seen.",
 	"lab.1.3.2.6.missing": "No S/MIME encrypted message fetched. Capture the IMAP FETCH of the encrypted message.",
 
 	"lab.1.3.2.7.q":       "In the Zimbra webmail, can you read the same message? Why?",

@@ -206,12 +206,15 @@ var fr = map[string]string{
 	"lab.1.1.2.encrypted": "La session IMAP {session} vers {server} est chiffrée : LOGIN est caché dans TLS, seule la poignée de main est visible.",
 	"lab.1.1.2.missing":   "Pas d'identification IMAP. Capturez le port 143 (telnet ou openssl s_client -starttls imap) pendant le LOGIN ; sur le port 993 l'identification est chiffrée.",
 
-	"lab.1.1.3.q":           "Combien de messages dans inbox (SELECT) ? Combien sont non lus ?",
-	"lab.1.1.3.exists":      "{mailbox} : {exists} messages ({recent} récents).",
-	"lab.1.1.3.exists-only": "{mailbox} : {exists} messages.",
-	"lab.1.1.3.count":       "{mailbox} : {n} messages non lus.",
-	"lab.1.1.3.first":       "[UNSEEN {n}] dans la réponse à SELECT est le numéro du premier message non lu, pas le nombre de non lus. Demandez STATUS {mailbox} (UNSEEN) ou SEARCH UNSEEN pour le nombre.",
-	"lab.1.1.3.missing":     "Pas de réponse à SELECT. Capturez une session IMAP en clair pendant : . SELECT inbox",
+	"lab.1.1.3.q":               "Combien de messages dans inbox (SELECT) ? Combien sont non lus ?",
+	"lab.1.1.3.exists":          "{mailbox} : {exists} messages ({recent} récents).",
+	"lab.1.1.3.exists-only":     "{mailbox} : {exists} messages.",
+	"lab.1.1.3.exists.one":      "{mailbox} : 1 message ({recent} récent).",
+	"lab.1.1.3.exists-only.one": "{mailbox} : 1 message.",
+	"smime.certificate":         "émis par {issuer}, numéro de série {serial}",
+	"lab.1.1.3.count":           "{mailbox} : {n} messages non lus.",
+	"lab.1.1.3.first":           "[UNSEEN {n}] dans la réponse à SELECT est le numéro du premier message non lu, pas le nombre de non lus. Demandez STATUS {mailbox} (UNSEEN) ou SEARCH UNSEEN pour le nombre.",
+	"lab.1.1.3.missing":         "Pas de réponse à SELECT. Capturez une session IMAP en clair pendant : . SELECT inbox",
 
 	"lab.1.1.4.q":       "Lisez quelques messages avec FETCH et repérez l'identifiant d'un courriel de test.",
 	"lab.1.1.4.message": "Message {id} : « {subject} » de {from} (trame {frame}).",
@@ -270,10 +273,11 @@ var fr = map[string]string{
 	"lab.1.2.8.consequence": "La connexion reste en clair : tout ce qui suit est lisible.",
 	"lab.1.2.8.missing":     "Pas d'échec de STARTTLS. Capturez openssl s_client -starttls smtp vers le serveur qui le refuse.",
 
-	"lab.1.2.9.q":       "Envoyez-vous une image GIF et consultez-la par IMAP : comment l'image est-elle véhiculée ?",
-	"lab.1.2.9.image":   "{name} ({type}) dans « {subject} » par {proto} : Content-Transfer-Encoding {encoding}, {size} une fois décodée, sha256 {sha}.",
-	"lab.1.2.9.note":    "L'image est une partie MIME d'un message multipart, transformée en texte par base64 : quiconque la capture la décode et retrouve le fichier à l'identique.",
-	"lab.1.2.9.missing": "Pas d'image en pièce jointe. Capturez le FETCH IMAP (port 143) d'un message contenant un GIF.",
+	"lab.1.2.9.q":              "Envoyez-vous une image GIF et consultez-la par IMAP : comment l'image est-elle véhiculée ?",
+	"lab.1.2.9.image":          "{name} ({type}) dans « {subject} » par {proto} : Content-Transfer-Encoding {encoding}, {size} une fois décodée, sha256 {sha}.",
+	"lab.1.2.9.image.declared": "{name} ({type}) dans « {subject} » par {proto} : Content-Transfer-Encoding {encoding}, {size} encodés d'après le serveur (seule la structure a été relevée, donc pas d'empreinte).",
+	"lab.1.2.9.note":           "L'image est une partie MIME d'un message multipart, transformée en texte par base64 : quiconque la capture la décode et retrouve le fichier à l'identique.",
+	"lab.1.2.9.missing":        "Pas d'image en pièce jointe. Capturez le FETCH IMAP (port 143) d'un message contenant un GIF.",
 
 	"lab.1.3.2.4.q":       "Un message signé : quel est le type MIME associé à la signature ?",
 	"lab.1.3.2.4.type":    "« {subject} » est signé : {types}.",
@@ -285,7 +289,7 @@ var fr = map[string]string{
 	"lab.1.3.2.5.missing": "Pas d'envoi de message chiffré S/MIME. Capturez l'envoi SMTP (port 25 ou 587 sans TLS) d'un message chiffré.",
 
 	"lab.1.3.2.6.q":       "Dans Thunderbird, pouvez-vous lire le message chiffré ? Pourquoi ?",
-	"lab.1.3.2.6.client":  "« {subject} » a été chiffré pour {recipients}. Thunderbird peut le lire : il détient la clé privée du destinataire (importée du .p12) et déchiffre localement. Sur le réseau, on ne voit que le bloc chiffré.",
+	"lab.1.3.2.6.client":  "« {subject} » a été chiffré pour le titulaire du certificat {recipients}. Thunderbird peut le lire : il détient la clé privée du destinataire (importée du .p12) et déchiffre localement. Sur le réseau, on ne voit que le bloc chiffré.",
 	"lab.1.3.2.6.missing": "Pas de message chiffré S/MIME relevé. Capturez le FETCH IMAP du message chiffré.",
 
 	"lab.1.3.2.7.q":       "Dans le webmail Zimbra, pouvez-vous lire ce même message ? Pourquoi ?",

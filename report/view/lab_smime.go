@@ -126,14 +126,13 @@ func (b *builder) recipients(m *record.Message) string {
 	}
 	var out []string
 	for _, r := range m.Encryption.Recipients {
-		who := r.Issuer
-		if r.Serial != "" {
-			who += " #" + r.Serial
+		// The message names the recipient's certificate by its issuer
+		// and serial number: the issuer is not the recipient.
+		who := wire(r.SubjectKeyID, maxShort)
+		if r.Issuer != "" {
+			who = b.tr.T("smime.certificate", "issuer", wire(r.Issuer, maxShort), "serial", wire(dash(r.Serial), maxShort))
 		}
-		if who == "" {
-			who = r.SubjectKeyID
-		}
-		out = append(out, wire(who, maxShort))
+		out = append(out, who)
 	}
 	return strings.Join(out, "; ")
 }

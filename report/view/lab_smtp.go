@@ -162,7 +162,11 @@ func (b *builder) countExposed(sid string) (creds, msgs int) {
 
 // labStartTLS (1.2.7): an upgrade that worked, and what stayed in clear.
 func (b *builder) labStartTLS() *answer {
-	for _, sid := range b.starttlsSessions() {
+	// The lab asks for port 25: a session there answers before one on
+	// 587.
+	ids := b.starttlsSessions()
+	sort.SliceStable(ids, func(i, j int) bool { return b.onPort25(ids[i]) && !b.onPort25(ids[j]) })
+	for _, sid := range ids {
 		for _, st := range b.ix.starttls[sid] {
 			if !st.Accepted || !st.TLSSeen {
 				continue
@@ -184,6 +188,11 @@ func (b *builder) labStartTLS() *answer {
 		}
 	}
 	return nil
+}
+
+func (b *builder) onPort25(sid string) bool {
+	s := b.ix.byID[sid]
+	return s != nil && port(s.Server) == 25
 }
 
 // starttlsSessions lists the SMTP sessions with a STARTTLS record, in
@@ -265,9 +274,15 @@ func (b *builder) labGIF() *answer {
 				a = &answer{filters: []string{`frame contains "image/gif" || imf`}}
 			}
 			a.frames = append(a.frames, m.Packet, m.EndPacket)
-			a.say(b, "lab.1.2.9.image", "name", wire(dash(at.Filename), maxShort), "type", wire(at.ContentType, maxShort),
+			key := "lab.1.2.9.image"
+			if at.SHA256 == "" {
+				// Only the structure was fetched: the size is the one the
+				// server declared for the encoded part, and no hash.
+				key = "lab.1.2.9.image.declared"
+			}
+			a.say(b, key, "name", wire(dash(at.Filename), maxShort), "type", wire(at.ContentType, maxShort),
 				"encoding", wire(dash(at.TransferEncoding), maxShort), "size", b.bytes(at.Size),
-				"sha", wire(dash(at.SHA256), 64), "proto", strings.ToUpper(wire(m.Proto, 10)), "subject", wire(m.Subject, maxLong))
+				"sha", wire(dash(at.SHA256), 64), "proto", strings.ToUpper(wire(m.Proto, 10)), "subject", b.subject(m))
 		}
 	}
 	if a != nil {
@@ -279,4 +294,12 @@ func (b *builder) labGIF() *answer {
 func isImage(a record.Attachment) bool {
 	return strings.HasPrefix(strings.ToLower(a.ContentType), "image/") ||
 		strings.HasPrefix(strings.ToLower(a.SniffedType), "image/")
+}
+
+// subject is a message's subject, or the catalogue's "(no subject)".
+func (b *builder) subject(m *record.Message) string {
+	if m.Subject == "" {
+		return b.tr.T("message.no-subject")
+	}
+	return wire(m.Subject, maxLong)
 }
