@@ -100,6 +100,10 @@ type Credential struct {
 	Reply       string `json:"reply,omitempty"`
 	Packet      int64  `json:"packet"`
 	ReplyPacket int64  `json:"reply_packet,omitempty"`
+	// SecretPacket is the frame of the client's response that carried
+	// the secret, when it is not the command's own (AUTH PLAIN, then the
+	// response after the 334 prompt).
+	SecretPacket int64 `json:"secret_packet,omitempty"`
 }
 
 // SetPassword fills the secret and the fields that describe it without
