@@ -158,6 +158,7 @@ type facts struct {
 type authFact struct {
 	Mechanism string `json:"mechanism"`
 	Username  string `json:"username"`
+	Accepted  bool   `json:"accepted"`
 	Command   string `json:"command"`
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mailwire/mailwire/report/findings"
 	"github.com/mailwire/mailwire/report/i18n"
+	"github.com/mailwire/mailwire/report/lab"
 	"github.com/mailwire/mailwire/report/view"
 )
 
@@ -58,6 +59,9 @@ func TestEveryKeyUsedInCodeExists(t *testing.T) {
 	for _, id := range findingIDs() {
 		used["finding."+id+".title"], used["finding."+id+".detail"] = true, true
 	}
+	for _, id := range lab.ReasonIDs() {
+		used["sender."+id] = true
+	}
 	for _, s := range []string{"severity.info", "severity.low", "severity.medium", "severity.high",
 		"direction.sent", "direction.fetched", "direction.appended", "direction.other",
 		"smime.signed", "smime.encrypted", "smime.signed+encrypted", "smime.pgp-signed", "smime.pgp-encrypted", "smime.other",
@@ -85,7 +89,7 @@ func findingIDs() []string {
 	return []string{findings.CleartextCredentials, findings.CleartextMessage, findings.AttachmentExposed,
 		findings.SMIMESigned, findings.SMIMEEncrypted, findings.TLSDowngradeRetry, findings.MXLookup,
 		findings.DeletedNotExpunged, "starttls-not-offered", "starttls-refused", "starttls-not-used",
-		"starttls-plaintext-injection", "spoofed-sender", "implicit-tls", "weak-tls", "capture-truncated", "payload-truncated",
+		"starttls-plaintext-injection", findings.SpoofedSender, findings.SenderUnverified, "implicit-tls", "weak-tls", "capture-truncated", "payload-truncated",
 		findings.KeylogCredentials}
 }
 

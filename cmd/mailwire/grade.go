@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/grade"
 )
 
@@ -76,24 +77,25 @@ func newGradeCmd(a *app) *cobra.Command {
 func gradeClass(args []string, opt grade.Options, lang, out string, a *app) int {
 	students, skipped, err := grade.Collect(args)
 	if err != nil {
-		fmt.Fprintln(a.stderr, "mailwire grade:", err)
+		fmt.Fprintln(a.stderr, "mailwire grade:", report.Sanitize(err.Error(), 500))
 		return exitUsage
 	}
+	// File names come from the students: never print them raw.
 	for _, s := range skipped {
-		fmt.Fprintf(a.stderr, "mailwire grade: skipped %s (not a capture file)\n", s)
+		fmt.Fprintf(a.stderr, "mailwire grade: skipped %s (not a capture file)\n", report.Sanitize(s, 300))
 	}
 	class := grade.Grade(students, opt)
 	if err := class.WriteDir(out, lang); err != nil {
-		fmt.Fprintln(a.stderr, "mailwire grade: writing the grades:", err)
+		fmt.Fprintln(a.stderr, "mailwire grade: writing the grades:", report.Sanitize(err.Error(), 500))
 		return exitUsage
 	}
 	code := exitOK
 	for _, s := range class.Students {
 		if len(s.Legal) > 0 {
-			fmt.Fprintf(a.stderr, "mailwire grade: LEGAL WARNING: %s sent a forged mail to someone else (see %s/feedback)\n", s.ID, out)
+			fmt.Fprintf(a.stderr, "mailwire grade: LEGAL WARNING: %s sent a forged mail to someone else (see %s/feedback)\n", report.Sanitize(s.ID, 300), out)
 		}
 		for _, why := range s.ReadErrors {
-			fmt.Fprintf(a.stderr, "mailwire grade: %s: cannot read %s\n", s.ID, why)
+			fmt.Fprintf(a.stderr, "mailwire grade: %s: cannot read %s\n", report.Sanitize(s.ID, 300), report.Sanitize(why, 500))
 			code = exitUsage
 		}
 	}

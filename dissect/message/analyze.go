@@ -53,6 +53,7 @@ func analyze(raw []byte, opt Options, save func(a *record.Attachment) (io.WriteC
 	var w warnings
 	h, body := splitHeader(raw, &w)
 	fillHeaders(m, h, &w)
+	fillSenderAuth(m, h, body)
 	wk := &walker{m: m, opt: opt, w: &w, save: save}
 	walkMessage(wk, h, body)
 	if m.To == nil {

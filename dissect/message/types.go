@@ -89,3 +89,22 @@ func claimedTypes(a record.Attachment) []string {
 	}
 	return out
 }
+
+// Findings returns what a message shows on its own: attachments whose
+// content is not what they claim. Who sent it is a question for the
+// whole capture (report/lab), not for the message alone.
+func Findings(m *record.Message) []*record.Finding {
+	return TypeFindings(m)
+}
+
+// frames are the evidence frames of a message record.
+func frames(m *record.Message) []int64 {
+	var f []int64
+	if m.Packet > 0 {
+		f = append(f, m.Packet)
+	}
+	if m.EndPacket > 0 && m.EndPacket != m.Packet {
+		f = append(f, m.EndPacket)
+	}
+	return f
+}

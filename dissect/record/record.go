@@ -125,6 +125,10 @@ type Credential struct {
 	ReplyPacket int64  `json:"reply_packet,omitempty"`
 	// Decrypted: read from bytes that only the key log opened.
 	Decrypted bool `json:"decrypted,omitempty"`
+	// SecretPacket is the frame of the client's response that carried
+	// the secret, when it is not the command's own (AUTH PLAIN, then the
+	// response after the 334 prompt).
+	SecretPacket int64 `json:"secret_packet,omitempty"`
 }
 
 // Why a credential's messages were malformed.
@@ -208,6 +212,17 @@ type Attachment struct {
 	Size             int64  `json:"size"`
 	SHA256           string `json:"sha256"`
 	Truncated        bool   `json:"truncated,omitempty"`
+}
+
+// DKIM is one DKIM-Signature field of a message. BodyHash is "match" or
+// "mismatch" when the body hash (bh=) was checked against the body that
+// crossed the wire, "unchecked" otherwise; the signature itself needs the
+// signer's DNS key and is not verified.
+type DKIM struct {
+	Domain    string `json:"domain"`
+	Selector  string `json:"selector"`
+	Algorithm string `json:"algorithm,omitempty"`
+	BodyHash  string `json:"body_hash"`
 }
 
 // Signer describes the certificate that signed an S/MIME message.
@@ -296,15 +311,19 @@ type Message struct {
 	EnvelopeFrom string   `json:"envelope_from,omitempty"`
 	EnvelopeTo   []string `json:"envelope_to,omitempty"`
 	// EnvelopeToDropped counts the recipients past the ones listed.
-	EnvelopeToDropped int          `json:"envelope_to_dropped,omitempty"`
-	AuthUser          string       `json:"auth_user,omitempty"`
-	Size              int64        `json:"size"`
-	Truncated         bool         `json:"truncated,omitempty"`
-	MIME              []string     `json:"mime,omitempty"` // content types, depth-first, indented by depth with "  "
-	Attachments       []Attachment `json:"attachments"`
-	SMIME             string       `json:"smime"`
-	Signer            *Signer      `json:"signer,omitempty"`
-	Encryption        *Encryption  `json:"encryption,omitempty"`
+	EnvelopeToDropped int    `json:"envelope_to_dropped,omitempty"`
+	AuthUser          string `json:"auth_user,omitempty"`
+	// DKIM lists the message's DKIM signatures; AuthResults the verdicts
+	// receiving servers wrote (Authentication-Results, Received-SPF).
+	DKIM        []DKIM       `json:"dkim,omitempty"`
+	AuthResults []string     `json:"auth_results,omitempty"`
+	Size        int64        `json:"size"`
+	Truncated   bool         `json:"truncated,omitempty"`
+	MIME        []string     `json:"mime,omitempty"` // content types, depth-first, indented by depth with "  "
+	Attachments []Attachment `json:"attachments"`
+	SMIME       string       `json:"smime"`
+	Signer      *Signer      `json:"signer,omitempty"`
+	Encryption  *Encryption  `json:"encryption,omitempty"`
 	// SMIMEDecrypted is the inner message of an S/MIME encrypted one,
 	// opened with a key given (not named "decrypted": that flag says a
 	// record was read from bytes a TLS key log opened).

@@ -15,6 +15,8 @@ type authState struct {
 	// awaiting is set by a 334 challenge: the client's next line is its
 	// response, not a command.
 	awaiting bool
+	// secret is the frame of the last response to a challenge.
+	secret int64
 }
 
 // startAuth reads "AUTH mechanism [initial-response]" and masks the
@@ -55,6 +57,7 @@ func (h *handler) authResponse(l lines.Line) {
 		return
 	}
 	h.auth.x.ClientLine(t)
+	h.auth.secret = l.Frame
 }
 
 // authReply reports the attempt once the server accepted (2xx) or refused
@@ -72,6 +75,9 @@ func (h *handler) authReply(p *pending, r *reply) {
 	c.Session = h.s.ID
 	c.Proto = "smtp"
 	c.Packet = p.cmd.Packet
+	if s := p.auth.secret; s != 0 && s != c.Packet {
+		c.SecretPacket = s
+	}
 	if r != nil {
 		c.Accepted = record.Bool(r.ok())
 		c.Reply = r.status()

@@ -103,10 +103,20 @@ func (h *handler) clientWeaknesses(ch *clientHello, add func(sev, reason string)
 		}
 	}
 	var old []string
+	modern := false
 	for _, v := range clientOffered(ch) {
 		if v < versionTLS12 {
 			old = append(old, versionName(v))
+		} else {
+			modern = true
 		}
+	}
+	// A client that also offers TLS 1.2 or 1.3 and got one of them is
+	// protected by the downgrade sentinel (RFC 8446 4.1.3): its old
+	// offers are no weakness of this session, and every stock client
+	// makes them.
+	if modern && (h.server == nil || h.server.version >= versionTLS12) {
+		old = nil
 	}
 	if len(old) > 0 {
 		add("low", "the client offers "+strings.Join(old, ", "))

@@ -26,11 +26,16 @@ func cleartextCredentials(ix *index) []*record.Finding {
 		if !c.Recoverable {
 			detail = "A challenge-response crossed the network in clear: it can be cracked offline and identifies the user."
 		}
-		out = append(out, newFinding(CleartextCredentials, "high", c.Session, lab,
+		f := newFinding(CleartextCredentials, "high", c.Session, lab,
 			fmt.Sprintf("%s credentials of %q sent in clear (%s)", strings.ToUpper(c.Proto), c.Username, c.Mechanism),
-			detail, []int64{c.Packet, c.ReplyPacket},
+			detail, []int64{c.Packet, c.SecretPacket, c.ReplyPacket},
 			map[string]string{"proto": strings.ToUpper(c.Proto), "user": c.Username, "mechanism": c.Mechanism,
-				"recoverable": strconv.FormatBool(c.Recoverable)}))
+				"recoverable": strconv.FormatBool(c.Recoverable)})
+		if c.SecretPacket > 0 {
+			// Cited where the secret crossed, not at the AUTH command.
+			f.Packet = c.SecretPacket
+		}
+		out = append(out, f)
 	}
 	return out
 }

@@ -60,6 +60,7 @@ var rules = []func(*index) []*record.Finding{
 	mxLookups,
 	deletedNotExpunged,
 	keylogCredentials,
+	senders,
 }
 
 // newFinding fills the fields every finding has; Packet is the first

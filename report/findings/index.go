@@ -9,6 +9,7 @@ import (
 // index groups the records of a capture so that each rule can ask for
 // what it needs without scanning the whole list again.
 type index struct {
+	recs     []record.Record
 	sessions map[string]*record.Session
 	order    []*record.Session
 	commands map[string][]*record.Command
@@ -36,6 +37,7 @@ func newIndex(recs []record.Record) *index {
 		starttls: map[string][]*record.StartTLS{},
 		mailbox:  map[string][]*record.Mailbox{},
 		existing: map[key]bool{},
+		recs:     recs,
 	}
 	for _, r := range recs {
 		ix.add(r)

@@ -2,6 +2,7 @@ package grade
 
 import (
 	"encoding/csv"
+	"github.com/mailwire/mailwire/report"
 	"io"
 	"strconv"
 	"strings"
@@ -68,11 +69,14 @@ func (s *Result) legalText() string {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// safeRow keeps spreadsheets from running a cell as a formula: a cell
-// starting with = + - @, a tab or a carriage return gets a leading quote.
+// safeRow makes every cell printable (names, headers and file names come
+// from students and from the wire: no control character or bidirectional
+// override reaches the file) and keeps spreadsheets from running a cell
+// as a formula: a cell starting with = + - @, a tab or a carriage return
+// gets a leading quote.
 func safeRow(row []string) []string {
 	for i, v := range row {
-		row[i] = safeCell(v)
+		row[i] = safeCell(report.Sanitize(v, 0))
 	}
 	return row
 }

@@ -8,141 +8,158 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/i18n"
 )
-
-// words are the fixed texts of the feedback, by language.
-var words = map[string]map[string]string{
-	"en": {
-		"title":      "Lab feedback",
-		"rubric":     "Rubric",
-		"student":    "Student",
-		"files":      "Captures",
-		"total":      "Total",
-		"met":        "MET",
-		"missed":     "MISSED",
-		"proof":      "proof",
-		"next":       "next time",
-		"warnings":   "Warnings",
-		"unreadable": "No capture could be read",
-		"legal":      "LEGAL WARNING: a forged mail was sent to someone else than yourself",
-		"legal_law":  "Sending a mail under another identity to someone else is an offence (LOPPSI of 14 March 2011); the lab asks you to send it to yourself only. This is reported to your teacher.",
-		"legal_row":  "frame %d of %s: From %s (envelope %s) to %s",
-		"filter":     "Wireshark filter",
-	},
-	"fr": {
-		"title":      "Retour sur le TP",
-		"rubric":     "Barème",
-		"student":    "Étudiant",
-		"files":      "Captures",
-		"total":      "Total",
-		"met":        "FAIT",
-		"missed":     "MANQUANT",
-		"proof":      "preuve",
-		"next":       "la prochaine fois",
-		"warnings":   "Avertissements",
-		"unreadable": "Aucune capture n'a pu être lue",
-		"legal":      "AVERTISSEMENT LÉGAL : un courriel usurpant une identité a été envoyé à quelqu'un d'autre que vous",
-		"legal_law":  "Envoyer un courriel sous une autre identité à un tiers est un délit (LOPPSI du 14 mars 2011) ; le TP demande de l'envoyer à vous-même uniquement. Ceci est signalé à votre enseignant.",
-		"legal_row":  "trame %d de %s : From %s (enveloppe %s) vers %s",
-		"filter":     "filtre Wireshark",
-	},
-}
 
 // feedback is what both feedback formats show, already translated and
 // sanitised.
 type feedback struct {
-	W          map[string]string
+	Lang       string
+	Title      string
 	Rubric     string
-	ID, Email  string
-	Files      string
-	Total, Max string
+	Student    string
+	Captures   string
+	Total      string
 	Unreadable string
 	Legal      []string
+	LegalHead  string
+	LegalLaw   string
+	Identity   string
+	Notes      []string
+	Advice     []string
 	Items      []feedbackItem
+	WarnHead   string
 	Warnings   []string
 }
 
 type feedbackItem struct {
 	Met      bool
+	State    string
 	Question string
 	Title    string
 	Points   string
-	Proof    []string // "file frame N: what (frame.number == N)"
+	Proof    []string // "file, Wireshark filter frame.number == N: what"
 	Hint     string
 }
 
 func (c *Class) feedbackOf(s *Result, lang string) *feedback {
-	w := words[lang]
-	if w == nil {
-		w = words["en"]
-	}
+	tr := i18n.New(lang)
 	clean := func(v string) string { return report.Sanitize(v, 300) }
-	fb := &feedback{W: w, Rubric: clean(c.Rubric.Name), ID: clean(s.ID), Email: clean(s.Email),
-		Files: clean(strings.Join(s.Files, ", ")), Total: num(s.Total), Max: num(c.Rubric.MaxPoints()),
-		Unreadable: clean(s.Unreadable)}
+	id := clean(s.ID)
+	if s.Email != "" {
+		id += " <" + clean(s.Email) + ">"
+	}
+	fb := &feedback{Lang: tr.Lang(), Title: tr.T("grade.title"), Rubric: clean(c.Rubric.Name),
+		Student: tr.T("grade.student", "id", id), Captures: tr.T("grade.captures", "files", clean(strings.Join(s.Files, ", "))),
+		Total:     tr.T("grade.total", "total", num(s.Total), "max", num(c.Rubric.MaxPoints())),
+		LegalHead: tr.T("grade.legal"), LegalLaw: tr.T("grade.legal-law"), Identity: tr.T("grade.identity"),
+		WarnHead: tr.T("grade.warnings")}
+	if s.Unreadable != "" {
+		fb.Unreadable = tr.T("grade.unreadable", "why", clean(s.Unreadable))
+	}
 	for _, f := range s.Legal {
-		fb.Legal = append(fb.Legal, clean(fmt.Sprintf(w["legal_row"], f.Frame, f.File, f.From, f.EnvelopeFrom, strings.Join(f.Others, ", "))))
+		fb.Legal = append(fb.Legal, tr.T("grade.legal-row", "frame", strconv.FormatInt(f.Frame, 10), "file", clean(f.File),
+			"from", clean(f.From), "envelope", clean(dash(f.EnvelopeFrom)), "to", clean(strings.Join(f.Others, ", "))))
+		for _, d := range f.Evidence {
+			key := "grade.other." + d.Evidence
+			if d.Other == "" {
+				key = "grade.other.not-yours"
+			}
+			fb.Legal = append(fb.Legal, tr.T(key, "address", clean(d.Address), "detail", clean(d.Detail), "other", clean(d.Other)))
+		}
+	}
+	for _, n := range s.Notes {
+		args := make([]string, len(n.Args))
+		for i, a := range n.Args {
+			args[i] = clean(a)
+		}
+		fb.Notes = append(fb.Notes, tr.T(n.Key, args...))
+	}
+	for _, n := range s.Advice {
+		fb.Advice = append(fb.Advice, tr.T(n.Key))
 	}
 	for _, wn := range s.Warnings {
-		fb.Warnings = append(fb.Warnings, clean(wn))
+		switch {
+		case wn == noTraffic: // said as advice
+		case strings.HasPrefix(wn, "unreadable: "):
+			file, why, _ := strings.Cut(strings.TrimPrefix(wn, "unreadable: "), ": ")
+			fb.Warnings = append(fb.Warnings, tr.T("grade.unreadable-file", "file", clean(file), "why", clean(why)))
+		default:
+			fb.Warnings = append(fb.Warnings, clean(wn))
+		}
 	}
 	if s.Unreadable != "" {
 		return fb
 	}
 	for _, o := range s.Outcomes {
 		cr := o.Criterion
-		it := feedbackItem{Met: o.Met, Question: clean(cr.Question), Title: clean(cr.Title.In(lang)),
+		it := feedbackItem{Met: o.Met, State: tr.T("grade.missed"), Question: clean(cr.Question), Title: clean(cr.Title.In(lang)),
 			Points: num(o.Points) + "/" + num(cr.Points)}
+		if o.Met {
+			it.State = tr.T("grade.met")
+		}
 		for _, e := range o.Evidence {
-			it.Proof = append(it.Proof, clean(fmt.Sprintf("%s, %s frame.number == %d: %s", e.File, w["filter"], e.Frame, e.What)))
+			what := e.What
+			if e.rec != nil {
+				what = describe(tr, e.rec)
+			}
+			it.Proof = append(it.Proof, clean(tr.T("grade.proof", "file", e.File, "frame", strconv.FormatInt(e.Frame, 10), "what", what)))
 		}
 		if !o.Met {
-			it.Hint = clean(cr.Hint.In(lang))
+			it.Hint = tr.T("grade.next", "hint", clean(cr.Hint.In(lang)))
 		}
 		fb.Items = append(fb.Items, it)
 	}
 	return fb
 }
 
+func dash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
 // writeText writes the plain-text feedback.
 func (fb *feedback) writeText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	W := fb.W
-	fmt.Fprintf(bw, "%s - %s\n%s: %s", W["title"], fb.Rubric, W["student"], fb.ID)
-	if fb.Email != "" {
-		fmt.Fprintf(bw, " <%s>", fb.Email)
-	}
-	fmt.Fprintf(bw, "\n%s: %s\n", W["files"], fb.Files)
+	fmt.Fprintf(bw, "%s - %s\n%s\n%s\n", fb.Title, fb.Rubric, fb.Student, fb.Captures)
 	if len(fb.Legal) > 0 {
-		fmt.Fprintf(bw, "\n!!! %s !!!\n%s\n", W["legal"], W["legal_law"])
+		fmt.Fprintf(bw, "\n!!! %s !!!\n%s\n", fb.LegalHead, fb.LegalLaw)
 		for _, l := range fb.Legal {
 			fmt.Fprintf(bw, "  - %s\n", l)
 		}
 	}
+	if len(fb.Notes) > 0 {
+		fmt.Fprintf(bw, "\n%s\n", fb.Identity)
+		for _, n := range fb.Notes {
+			fmt.Fprintf(bw, "  - %s\n", n)
+		}
+	}
+	for _, a := range fb.Advice {
+		fmt.Fprintf(bw, "\n>>> %s\n", a)
+	}
 	if fb.Unreadable != "" {
-		fmt.Fprintf(bw, "\n%s: %s\n", W["unreadable"], fb.Unreadable)
+		fmt.Fprintf(bw, "\n%s\n", fb.Unreadable)
 	} else {
-		fmt.Fprintf(bw, "\n%s: %s / %s\n\n", W["total"], fb.Total, fb.Max)
+		fmt.Fprintf(bw, "\n%s\n\n", fb.Total)
 	}
 	for _, it := range fb.Items {
-		state := W["missed"]
-		if it.Met {
-			state = W["met"]
-		}
-		fmt.Fprintf(bw, "[%s] %s %s (%s)\n", state, it.Question, it.Title, it.Points)
+		fmt.Fprintf(bw, "[%s] %s %s (%s)\n", it.State, it.Question, it.Title, it.Points)
 		for _, p := range it.Proof {
-			fmt.Fprintf(bw, "    %s: %s\n", W["proof"], p)
+			fmt.Fprintf(bw, "    %s\n", p)
 		}
 		if it.Hint != "" {
-			fmt.Fprintf(bw, "    %s: %s\n", W["next"], it.Hint)
+			fmt.Fprintf(bw, "    %s\n", it.Hint)
 		}
 	}
 	if len(fb.Warnings) > 0 {
-		fmt.Fprintf(bw, "\n%s:\n", W["warnings"])
+		fmt.Fprintf(bw, "\n%s\n", fb.WarnHead)
 		for _, wn := range fb.Warnings {
 			fmt.Fprintf(bw, "  - %s\n", wn)
 		}
@@ -151,22 +168,24 @@ func (fb *feedback) writeText(w io.Writer) error {
 }
 
 var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{{.W.title}} - {{.ID}}</title>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Title}} - {{.Student}}</title>
 <style>
 body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}
 .legal{border:3px solid #b00;background:#fee;padding:1em;font-weight:bold}
 .met{color:#070}.missed{color:#b00}
 li{margin:.4em 0}code{background:#eee;padding:0 .2em}
 </style></head><body>
-<h1>{{.W.title}} — {{.Rubric}}</h1>
-<p>{{.W.student}}: <b>{{.ID}}</b>{{if .Email}} &lt;{{.Email}}&gt;{{end}}<br>{{.W.files}}: {{.Files}}</p>
-{{if .Legal}}<div class="legal"><p>{{.W.legal}}</p><p>{{.W.legal_law}}</p><ul>{{range .Legal}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
-{{if .Unreadable}}<p class="missed">{{.W.unreadable}}: {{.Unreadable}}</p>{{else}}<h2>{{.W.total}}: {{.Total}} / {{.Max}}</h2>{{end}}
-<ul>{{range .Items}}<li>{{if .Met}}<span class="met">{{$.W.met}}</span>{{else}}<span class="missed">{{$.W.missed}}</span>{{end}}
-{{.Question}} {{.Title}} ({{.Points}}){{if .Proof}}<ul>{{range .Proof}}<li>{{$.W.proof}}: <code>{{.}}</code></li>{{end}}</ul>{{end}}
-{{if .Hint}}<br><i>{{$.W.next}}: {{.Hint}}</i>{{end}}</li>
+<h1>{{.Title}} — {{.Rubric}}</h1>
+<p>{{.Student}}<br>{{.Captures}}</p>
+{{if .Legal}}<div class="legal"><p>{{.LegalHead}}</p><p>{{.LegalLaw}}</p><ul>{{range .Legal}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
+{{if .Notes}}<h2>{{.Identity}}</h2><ul>{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{range .Advice}}<p class="legal">{{.}}</p>{{end}}
+{{if .Unreadable}}<p class="missed">{{.Unreadable}}</p>{{else}}<h2>{{.Total}}</h2>{{end}}
+<ul>{{range .Items}}<li>{{if .Met}}<span class="met">{{.State}}</span>{{else}}<span class="missed">{{.State}}</span>{{end}}
+{{.Question}} {{.Title}} ({{.Points}}){{if .Proof}}<ul>{{range .Proof}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
+{{if .Hint}}<br><i>{{.Hint}}</i>{{end}}</li>
 {{end}}</ul>
-{{if .Warnings}}<h2>{{.W.warnings}}</h2><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{if .Warnings}}<h2>{{.WarnHead}}</h2><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </body></html>
 `))
 

@@ -18,10 +18,28 @@ var secretFields = map[string]bool{"password": true, "hash": true, "password_mas
 
 // Fields the grader computes on message records (see README.md).
 const (
-	fieldFromDiffers = "from_differs_from_envelope"
-	fieldToSelf      = "to_self"
-	fieldForged      = "forged"
+	fieldFromDiffers        = "from_differs_from_envelope"
+	fieldToSelf             = "to_self"
+	fieldForged             = "forged"
+	fieldSenderVerified     = "sender_verified"
+	fieldToOthers           = "to_others"
+	fieldRecipientUndecided = "recipient_undecided"
 )
+
+// Fields the grader computes on other records.
+const (
+	fieldServerPort = "server_port"      // message: port of the server of its session
+	fieldSecurity   = "session_security" // message: security of its session
+	fieldLabDomain  = "lab_domain"       // dns: about a domain of the lab or the student's own
+	fieldNotOffered = "not_offered"      // starttls: the server's EHLO reply lacked STARTTLS
+)
+
+// computedFields are the fields the grader adds, by record kind.
+var computedFields = map[string][]string{
+	"message":  {fieldFromDiffers, fieldToSelf, fieldForged, fieldSenderVerified, fieldToOthers, fieldRecipientUndecided, fieldServerPort, fieldSecurity},
+	"dns":      {fieldLabDomain},
+	"starttls": {fieldNotOffered},
+}
 
 func buildKindFields() map[string]map[string]bool {
 	recs := []record.Record{&record.Capture{}, &record.Session{}, &record.Command{},
@@ -33,8 +51,10 @@ func buildKindFields() map[string]map[string]bool {
 		addFields(fs, "", reflect.TypeOf(r).Elem())
 		out[r.Kind()] = fs
 	}
-	for _, f := range []string{fieldFromDiffers, fieldToSelf, fieldForged} {
-		out["message"][f] = true
+	for kind, fs := range computedFields {
+		for _, f := range fs {
+			out[kind][f] = true
+		}
 	}
 	return out
 }

@@ -5,13 +5,16 @@ import (
 
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/jsonl"
+	"github.com/mailwire/mailwire/report/lab"
 	"github.com/mailwire/mailwire/report/pipeline"
 )
 
@@ -47,6 +50,13 @@ type Result struct {
 	Warnings   []string
 	// Legal lists forged messages sent to someone else than the student.
 	Legal []*Forgery
+	// Notes say who the student is taken to be and what decided it.
+	Notes []Note
+	// Advice speaks to what the student's captures lack as a whole.
+	Advice []Note
+
+	items []*item
+	me    *lab.Identity
 }
 
 // Outcome is one criterion for one student.
@@ -62,6 +72,8 @@ type Evidence struct {
 	File  string `json:"file"`
 	Frame int64  `json:"frame"`
 	What  string `json:"what"`
+
+	rec record.Record // described again in the feedback's language
 }
 
 // maxEvidence bounds the frames listed for one criterion.
@@ -84,14 +96,29 @@ func Grade(students []Student, opt Options) *Class {
 	results := pipeline.Files(paths, opt.Pipeline, opt.Workers)
 	class := &Class{Rubric: opt.Rubric}
 	i := 0
+	var ids []*lab.Identity
 	for _, s := range students {
-		class.Students = append(class.Students, gradeStudent(s, results[i:i+len(s.Files)], opt))
+		res := readStudent(s, results[i:i+len(s.Files)], opt)
+		class.Students = append(class.Students, res)
+		if res.me != nil {
+			ids = append(ids, res.me)
+		}
 		i += len(s.Files)
+	}
+	// Who each student is depends on the whole class: an address that
+	// logs in in one student's captures is that student's.
+	whole := lab.NewClass(ids)
+	for _, res := range class.Students {
+		if res.Unreadable == "" {
+			res.score(whole, opt.Rubric)
+		}
 	}
 	return class
 }
 
-func gradeStudent(s Student, results []pipeline.FileResult, opt Options) *Result {
+// readStudent reads one student's captures into items and gathers who
+// they are; score grades them once the whole class is known.
+func readStudent(s Student, results []pipeline.FileResult, opt Options) *Result {
 	res := &Result{ID: s.ID, Email: opt.Emails[s.ID]}
 	var items []*item
 	var unreadable []string
@@ -121,11 +148,23 @@ func gradeStudent(s Student, results []pipeline.FileResult, opt Options) *Result
 		return res
 	}
 	if !hasTraffic(items) {
-		res.Warnings = append(res.Warnings, "no mail or DNS traffic found in the captures")
+		res.Warnings = append(res.Warnings, noTraffic)
+		res.Advice = append(res.Advice, Note{Key: "grade.no-traffic"})
+	} else if imapsOnly(items) {
+		res.Advice = append(res.Advice, Note{Key: "grade.imaps-only"})
 	}
-	self := selfAddresses(res.Email, items)
-	res.Legal = checkMessages(items, self, res.Email)
-	for _, c := range opt.Rubric.Criteria {
+	res.items = items
+	res.me = identity(s.ID, res.Email, items)
+	return res
+}
+
+// score checks the student's messages against the class's identities
+// and evaluates every criterion.
+func (res *Result) score(class *lab.Class, rubric *Rubric) {
+	items := res.items
+	res.Legal, res.Notes = checkMessages(items, res.me, class)
+	markLabDomains(items, append(rubric.Domains, ownDomains(res.me, items)...))
+	for _, c := range rubric.Criteria {
 		o := &Outcome{Criterion: c}
 		met, ev := c.When.eval(items)
 		if met {
@@ -136,12 +175,16 @@ func gradeStudent(s Student, results []pipeline.FileResult, opt Options) *Result
 			if len(o.Evidence) == maxEvidence {
 				break
 			}
-			o.Evidence = append(o.Evidence, Evidence{File: it.file, Frame: it.frame, What: it.what})
+			o.Evidence = append(o.Evidence, Evidence{File: it.file, Frame: it.frame, What: it.what, rec: it.rec})
 		}
 		res.Outcomes = append(res.Outcomes, o)
 	}
-	return res
+	res.items = nil
 }
+
+// noTraffic is the warning of the CSV and JSON outputs for captures
+// without mail or DNS; the feedback says it as advice (grade.no-traffic).
+const noTraffic = "no mail or DNS traffic found in the captures"
 
 // explain turns a read error into a short reason without the path,
 // which the row already names.
@@ -156,11 +199,37 @@ func explain(err error, path string) string {
 // them, into items in capture order.
 func fileItems(name string, fileNo int, r *pipeline.Result, order int) []*item {
 	recs := append([]record.Record{r.Capture}, r.Records...)
+	return recordItems(name, fileNo, recs, order)
+}
+
+// recordItems turns one capture's records into items, each message
+// with the sender analysis of the whole capture.
+func recordItems(name string, fileNo int, recs []record.Record, order int) []*item {
+	senders := map[*record.Message]*lab.Sender{}
+	for _, s := range lab.Senders(recs) {
+		senders[s.Message] = s
+	}
+	sessions := map[string]*record.Session{}
+	for _, rec := range recs {
+		if s, ok := rec.(*record.Session); ok {
+			sessions[s.ID] = s
+		}
+	}
 	var out []*item
 	for _, rec := range recs {
 		it := newItem(name, fileNo, rec)
 		if it == nil {
 			continue
+		}
+		switch r := rec.(type) {
+		case *record.Message:
+			it.sender = senders[r]
+			if s := sessions[r.Session]; s != nil {
+				it.fields[fieldServerPort] = float64(port(s.Server))
+				it.fields[fieldSecurity] = s.Security
+			}
+		case *record.StartTLS:
+			it.fields[fieldNotOffered] = r.Offered != nil && !*r.Offered
 		}
 		it.order = order + len(out)
 		out = append(out, it)
@@ -188,8 +257,28 @@ func newItem(file string, fileNo int, rec record.Record) *item {
 	if p, ok := fields["packet"].(float64); ok {
 		it.frame = int64(p)
 	}
-	it.what = describe(rec)
+	it.rec = rec
+	it.what = describe(i18n.New("en"), rec)
 	return it
+}
+
+// imapsOnly tells whether the student's IMAP was all on port 993, where
+// nothing of the lab's commands can be read without the key log.
+func imapsOnly(items []*item) bool {
+	imaps := false
+	for _, it := range items {
+		if it.kind != "session" {
+			continue
+		}
+		server := str(it.fields["server"])
+		switch {
+		case it.fields["proto"] == "imap":
+			return false
+		case strings.HasSuffix(server, ":993"):
+			imaps = true
+		}
+	}
+	return imaps
 }
 
 func hasTraffic(items []*item) bool {
@@ -220,7 +309,7 @@ func withoutSecretArgs(c *record.Command) *record.Command {
 	words := strings.Fields(c.Args)
 	kept := words[:min(keep, len(words))]
 	if len(words) > keep {
-		kept = append(kept, "[secret hidden]")
+		kept = append(kept, "[…]")
 	}
 	cp.Args = strings.Join(kept, " ")
 	return &cp
@@ -240,4 +329,63 @@ func addKeyLogs(keys *keylog.Log, students []Student) *keylog.Log {
 		}
 	}
 	return keys
+}
+
+// port is the port of an "addr:port" endpoint, 0 when there is none.
+func port(endpoint string) uint16 {
+	ap, err := netip.ParseAddrPort(endpoint)
+	if err != nil {
+		return 0
+	}
+	return ap.Port()
+}
+
+// ownDomains are the domains of the student's own addresses: the
+// roster's, the logins written as addresses, and, for a bare login, the
+// domain of the mailbox they read (a fetched message addressed to that
+// user name).
+func ownDomains(me *lab.Identity, items []*item) []string {
+	var out []string
+	if d := lab.Domain(me.Roster); d != "" {
+		out = append(out, d)
+	}
+	for _, l := range me.Logins {
+		if d := lab.Domain(l); d != "" {
+			out = append(out, d)
+		}
+	}
+	for _, it := range items {
+		m, ok := it.rec.(*record.Message)
+		if !ok || m.Direction != "fetched" {
+			continue
+		}
+		for _, to := range m.To {
+			a := lab.Address(to)
+			local, _, _ := strings.Cut(a, "@")
+			for _, l := range me.Logins {
+				if l == local {
+					out = append(out, lab.Domain(a))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// markLabDomains sets lab_domain on DNS records about one of domains or
+// a name under it.
+func markLabDomains(items []*item, domains []string) {
+	for _, it := range items {
+		if it.kind != "dns" {
+			continue
+		}
+		name := strings.ToLower(strings.TrimSuffix(str(it.fields["name"]), "."))
+		lab := false
+		for _, d := range domains {
+			if d != "" && (name == d || strings.HasSuffix(name, "."+d)) {
+				lab = true
+			}
+		}
+		it.fields[fieldLabDomain] = lab
+	}
 }

@@ -1,9 +1,10 @@
 package grade
 
 import (
-	"net/mail"
-	"sort"
 	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // Forgery is a message sent under another identity to someone other than
@@ -16,95 +17,115 @@ type Forgery struct {
 	From         string   `json:"from"`
 	EnvelopeFrom string   `json:"envelope_from"`
 	Others       []string `json:"recipients_not_self"`
+	// Evidence says what tied each recipient to someone else.
+	Evidence []Decision `json:"evidence"`
 }
 
-// selfAddresses are the student's own addresses: the one of students.csv
-// when known, else every address they authenticated as or sent from.
-func selfAddresses(email string, items []*item) map[string]bool {
-	self := map[string]bool{}
-	if email != "" {
-		self[address(email)] = true
-		return self
-	}
+// Decision is whose one address is and what decided it.
+type Decision struct {
+	Address  string `json:"address"`
+	Self     bool   `json:"self"`
+	Other    string `json:"other_student,omitempty"`
+	Evidence string `json:"evidence"` // roster, login, class, name; "" when undecided
+	Detail   string `json:"detail,omitempty"`
+}
+
+func decision(r lab.Recipient) Decision {
+	return Decision{Address: r.Address, Self: r.Owner.Self, Other: r.Owner.Other,
+		Evidence: string(r.Owner.Evidence), Detail: r.Owner.Detail}
+}
+
+// identity gathers who the student is from their own captures: the
+// roster's address and every login a server accepted.
+func identity(id, email string, items []*item) *lab.Identity {
+	me := &lab.Identity{ID: id, Roster: lab.Address(email), LoginFile: map[string]string{}}
 	for _, it := range items {
-		var vals []string
-		switch it.kind {
-		case "credential":
-			if acc, ok := it.fields["accepted"].(bool); ok && !acc {
-				continue
-			}
-			vals = lookup(it.fields, []string{"username"})
-		case "message":
-			if it.fields["direction"] == "sent" {
-				vals = append(lookup(it.fields, []string{"auth_user"}), lookup(it.fields, []string{"envelope_from"})...)
-			}
+		if it.rec == nil {
+			continue
 		}
-		for _, v := range vals {
-			if a := address(v); a != "" {
-				self[a] = true
+		for _, l := range lab.Logins([]record.Record{it.rec}) {
+			if _, ok := me.LoginFile[l]; !ok {
+				me.LoginFile[l] = it.file
+				me.Logins = append(me.Logins, l)
 			}
 		}
 	}
-	return self
+	return me
 }
 
-// checkMessages fills the grader's fields of every message record
-// (forged, from_differs_from_envelope, to_self) and returns the forged
-// messages sent to others.
-func checkMessages(items []*item, self map[string]bool, email string) []*Forgery {
+// checkMessages fills the grader's fields of every message record from
+// the one sender analysis (report/lab) and the student's identity, and
+// returns the forged messages sent to others and the notes the feedback
+// shows about who the student is.
+func checkMessages(items []*item, me *lab.Identity, class *lab.Class) ([]*Forgery, []Note) {
 	var out []*Forgery
+	var notes []Note
+	noted := map[string]bool{}
+	note := func(n Note) {
+		k := n.Key + "\x00" + strings.Join(n.Args, "\x00")
+		if !noted[k] {
+			noted[k] = true
+			notes = append(notes, n)
+		}
+	}
 	for _, it := range items {
-		if it.kind != "message" {
+		s := it.sender
+		if it.kind != "message" || s == nil {
 			continue
 		}
 		f := it.fields
-		from := address(str(f["from"]))
-		env := address(str(f["envelope_from"]))
-		differs := from != "" && env != "" && from != env
-		forged := differs || email != "" && from != "" && from != address(email)
-		rcpts := lookup(f, []string{"envelope_to"})
-		if len(rcpts) == 0 {
-			rcpts = lookup(f, []string{"to"})
-		}
+		m := s.Message
+		sent := m.Proto == "smtp" && m.Direction == "sent"
+		fromOwner := class.Owner(me, s.From)
+		forged := sent && s.Unverified() && !fromOwner.Self
+		rcpts := class.Recipients(me, m)
+		self, undecided := 0, 0
 		var others []string
+		var ev []Decision
 		for _, r := range rcpts {
-			if a := address(r); a != "" && !self[a] {
-				others = append(others, a)
+			switch {
+			case r.Owner.Self:
+				self++
+			case r.Owner.Decided():
+				others = append(others, r.Address)
+				ev = append(ev, decision(r))
+			default:
+				undecided++
 			}
 		}
-		sent := f["direction"] == "sent"
-		f[fieldFromDiffers] = sent && differs
-		f[fieldForged] = sent && forged
-		f[fieldToSelf] = sent && len(rcpts) > 0 && len(others) == 0
-		if sent && forged && len(others) > 0 {
-			sort.Strings(others)
-			out = append(out, &Forgery{File: it.file, Frame: it.frame, Subject: str(f["subject"]),
-				From: str(f["from"]), EnvelopeFrom: str(f["envelope_from"]), Others: others})
+		f[fieldSenderVerified] = s.Verified
+		f[fieldFromDiffers] = sent && s.Envelope != "" && s.From != "" && s.Envelope != s.From
+		f[fieldForged] = forged
+		f[fieldToSelf] = sent && len(rcpts) > 0 && self == len(rcpts)
+		f[fieldToOthers] = sent && len(others) > 0
+		f[fieldRecipientUndecided] = sent && undecided > 0
+		if !forged {
+			continue
+		}
+		for _, r := range rcpts {
+			switch {
+			case r.Owner.Self:
+				note(Note{Key: "grade.self." + string(r.Owner.Evidence), Args: []string{"address", r.Address, "detail", r.Owner.Detail}})
+			case !r.Owner.Decided():
+				note(Note{Key: "grade.self.undecided", Args: []string{"address", r.Address}})
+			}
+		}
+		if len(others) > 0 {
+			out = append(out, &Forgery{File: it.file, Frame: it.frame, Subject: m.Subject,
+				From: m.From, EnvelopeFrom: m.EnvelopeFrom, Others: others, Evidence: ev})
 		}
 	}
-	return out
+	return out, notes
+}
+
+// Note is one sentence of the feedback about the student, translated
+// from the catalogue key with its arguments.
+type Note struct {
+	Key  string   `json:"key"`
+	Args []string `json:"args,omitempty"`
 }
 
 func str(v any) string {
 	s, _ := v.(string)
 	return s
-}
-
-// address returns the lower-case address of a header value or envelope
-// path ("James Bond <jb@mi6.example>", "<a@b>", "a@b").
-func address(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" || s == "<>" {
-		return ""
-	}
-	if a, err := mail.ParseAddress(s); err == nil {
-		return strings.ToLower(a.Address)
-	}
-	if i := strings.LastIndexByte(s, '<'); i >= 0 {
-		s = s[i+1:]
-		if j := strings.IndexByte(s, '>'); j >= 0 {
-			s = s[:j]
-		}
-	}
-	return strings.ToLower(strings.TrimSpace(s))
 }

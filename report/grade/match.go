@@ -2,6 +2,8 @@ package grade
 
 import (
 	"encoding/json"
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/lab"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +20,8 @@ type item struct {
 	kind   string
 	fields map[string]any
 	what   string // one-line description for the feedback
+	rec    record.Record
+	sender *lab.Sender // messages only: the sender analysis
 }
 
 // eval tells whether c holds over items and returns the records that

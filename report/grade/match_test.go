@@ -9,13 +9,7 @@ import (
 
 // items builds a student's records from one capture file.
 func items(recs ...record.Record) []*item {
-	var out []*item
-	for i, r := range recs {
-		it := newItem("a.pcap", 0, r)
-		it.order = i
-		out = append(out, it)
-	}
-	return out
+	return recordItems("a.pcap", 0, recs, 0)
 }
 
 func cond(t *testing.T, yaml string) *Cond {
@@ -116,11 +110,11 @@ func TestSecretsNeverMatched(t *testing.T) {
 
 func TestSecretArgsHidden(t *testing.T) {
 	tests := []struct{ verb, args, want string }{
-		{"LOGIN", `alice "W***********2"`, "alice [secret hidden]"},
-		{"AUTHENTICATE", "PLAIN AGFsaWNl****", "PLAIN [secret hidden]"},
+		{"LOGIN", `alice "W***********2"`, "alice […]"},
+		{"AUTHENTICATE", "PLAIN AGFsaWNl****", "PLAIN […]"},
 		{"AUTH", "LOGIN", "LOGIN"},
-		{"PASS", "********", " [secret hidden]"},
-		{"APOP", "alice 0123456789abcdef", "alice [secret hidden]"},
+		{"PASS", "********", " […]"},
+		{"APOP", "alice 0123456789abcdef", "alice […]"},
 		{"SELECT", "INBOX", "INBOX"},
 	}
 	for _, tc := range tests {

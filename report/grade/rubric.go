@@ -26,6 +26,10 @@ func BuiltinRubric() []byte { return append([]byte(nil), builtinRubric...) }
 type Rubric struct {
 	Name     string
 	Criteria []*Criterion
+	// Domains are the mail domains the lab names (its MX question); a
+	// DNS record about one of them, or about the student's own domain,
+	// gets lab_domain: true.
+	Domains []string
 }
 
 // Criterion is one lab step and the condition that proves it was done.
@@ -105,8 +109,15 @@ func parseRubric(n *yaml.Node) (*Rubric, error) {
 			r.Name = v.Value
 		case "criteria":
 			crit = v
+		case "domains":
+			if v.Decode(&r.Domains) != nil {
+				return nil, lineError(v, "domains must be a list of domain names")
+			}
+			for i, d := range r.Domains {
+				r.Domains[i] = strings.ToLower(strings.Trim(strings.TrimSpace(d), "."))
+			}
 		default:
-			return nil, lineError(k, "unknown key %q (expected name or criteria)", k.Value)
+			return nil, lineError(k, "unknown key %q (expected name, domains or criteria)", k.Value)
 		}
 	}
 	if crit == nil || crit.Kind != yaml.SequenceNode || len(crit.Content) == 0 {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/findings"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // findings lists every finding, most severe first, each with its frames.
@@ -41,9 +43,6 @@ func (b *builder) findingLines(f *record.Finding) []Line {
 	if detail != "" {
 		lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: detail}}})
 	}
-	if own := b.recordTitle(f, title); own != "" {
-		lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: own, Style: Dim}}})
-	}
 	var where []string
 	if f.Session != "" {
 		where = append(where, t.T("finding.session", "session", wire(f.Session, maxShort)))
@@ -69,6 +68,9 @@ func (b *builder) findingLines(f *record.Finding) []Line {
 // the English title and detail of its record. In English, a generic
 // catalogue title gives way to the record's own, more specific one.
 func (b *builder) findingText(f *record.Finding) (title, detail string) {
+	if lab.HasReasons(f.Args) {
+		return findings.Text(b.tr, f.ID, f.Args, func(v string) string { return wire(v, maxShort) })
+	}
 	args := map[string]string{}
 	for k, v := range f.Args {
 		args[k] = wire(v, maxShort)
@@ -106,19 +108,6 @@ func (b *builder) findingText(f *record.Finding) (title, detail string) {
 		detail = wire(f.Detail, 2*maxLong)
 	}
 	return title, detail
-}
-
-// recordTitle is the record's own, specific title, shown under a
-// generic translated one so that no detail is lost in translation.
-func (b *builder) recordTitle(f *record.Finding, shown string) string {
-	key := "finding." + f.ID + ".title"
-	if f.Title == "" || b.tr.Lang() == "en" || !b.tr.Has(key) || strings.Contains(b.tr.T(key), "{") {
-		return ""
-	}
-	if t := wire(f.Title, maxLong); t != shown {
-		return b.tr.T("finding.record", "title", t)
-	}
-	return ""
 }
 
 func sevKey(s string) string {

@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // index groups one capture's records by kind and session.
@@ -23,12 +24,18 @@ type index struct {
 	messagesOf map[string][]*record.Message
 	tlsOf      map[string][]*record.TLS
 	findingsOf map[string][]*record.Finding
+	// senders is the sender analysis of every message (report/lab).
+	senders map[*record.Message]*lab.Sender
 }
 
 func newIndex(recs []record.Record) *index {
 	ix := &index{byID: map[string]*record.Session{}, commands: map[string][]*record.Command{},
 		starttls: map[string][]*record.StartTLS{}, credsOf: map[string][]*record.Credential{},
 		messagesOf: map[string][]*record.Message{}, tlsOf: map[string][]*record.TLS{}, findingsOf: map[string][]*record.Finding{}}
+	ix.senders = map[*record.Message]*lab.Sender{}
+	for _, s := range lab.Senders(recs) {
+		ix.senders[s.Message] = s
+	}
 	for _, r := range recs {
 		switch v := r.(type) {
 		case *record.Session:

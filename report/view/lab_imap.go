@@ -69,9 +69,9 @@ func (b *builder) labSelect() *answer {
 		name := wire(m.Name, maxShort)
 		switch {
 		case m.Exists != nil && m.Recent != nil:
-			a.say(b, "lab.1.1.3.exists", "mailbox", name, "exists", num(m.Exists), "recent", num(m.Recent))
+			a.say(b, plural("lab.1.1.3.exists", m.Exists), "mailbox", name, "exists", num(m.Exists), "recent", num(m.Recent))
 		case m.Exists != nil:
-			a.say(b, "lab.1.1.3.exists-only", "mailbox", name, "exists", num(m.Exists))
+			a.say(b, plural("lab.1.1.3.exists-only", m.Exists), "mailbox", name, "exists", num(m.Exists))
 		}
 		if m.UnseenCount != nil {
 			a.say(b, "lab.1.1.3.count", "mailbox", name, "n", num(m.UnseenCount))
@@ -198,4 +198,12 @@ func statusText(c *record.Command) string {
 		return "–"
 	}
 	return wire(s, maxShort)
+}
+
+// plural picks the ".one" variant of a catalogue key for a count of one.
+func plural(key string, n *int64) string {
+	if n != nil && *n == 1 {
+		return key + ".one"
+	}
+	return key
 }

@@ -152,20 +152,17 @@ func (b *builder) recipients(m *record.Message) string {
 	}
 	var out []string
 	for _, r := range m.Encryption.Recipients {
-		who := r.Issuer
-		if r.Serial != "" {
-			who += " #" + r.Serial
-		}
-		if who == "" {
-			who = r.SubjectKeyID
+		// The message names the recipient's certificate by its issuer
+		// and serial number: the issuer is not the recipient.
+		who := wire(r.SubjectKeyID, maxShort)
+		if r.Issuer != "" {
+			who = b.tr.T("smime.certificate", "issuer", wire(r.Issuer, maxShort), "serial", wire(dash(r.Serial), maxShort))
 		}
 		switch {
 		case r.Email != "" && r.CertFrame > 0:
 			who = b.tr.T("smime.recipient.seen", "who", wire(r.Email, maxShort), "frame", itoa(r.CertFrame))
 		case r.Email != "":
 			who = b.tr.T("smime.recipient.key", "who", wire(r.Email, maxShort))
-		default:
-			who = wire(who, maxShort)
 		}
 		out = append(out, who)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // labMX (1.2.1): the MX records of the domain.
@@ -82,11 +83,14 @@ func port(endpoint string) uint16 {
 	return ap.Port()
 }
 
-// labForgery (1.2.5): the sender SMTP was told and the one the reader sees.
+// labForgery (1.2.5): every message sent over SMTP whose sender nothing
+// on the wire proves, with the reasons of the one sender analysis
+// (report/lab) that the findings and the grader read too.
 func (b *builder) labForgery() *answer {
 	var a *answer
 	for _, m := range b.ix.messages {
-		if m.Proto != "smtp" || m.Direction != "sent" || !b.forged(m) {
+		s := b.ix.senders[m]
+		if s == nil || !s.Unverified() {
 			continue
 		}
 		if a == nil {
@@ -95,12 +99,10 @@ func (b *builder) labForgery() *answer {
 		a.frames = append(a.frames, m.Packet)
 		a.say(b, "lab.1.2.5.message", "envelope", wire(m.EnvelopeFrom, maxShort),
 			"from", wire(m.From, maxShort), "subject", wire(m.Subject, maxLong), "frame", itoa(m.Packet))
-		for _, f := range b.ix.findingsOf[m.Session] {
-			if f.ID == "spoofed-sender" {
-				a.frames = append(a.frames, f.Frames...)
-				a.say(b, "lab.1.2.5.spoofed", "title", wire(f.Title, maxLong))
-			}
+		for _, r := range s.Reasons {
+			a.lines = append(a.lines, Line{Indent: 2, Spans: []Span{{Text: r.Sentence(b.tr, func(v string) string { return wire(v, maxShort) })}}})
 		}
+		b.forgeryRecipients(a, m)
 	}
 	if a != nil {
 		a.note(b, "lab.1.2.5.note")
@@ -108,26 +110,28 @@ func (b *builder) labForgery() *answer {
 	return a
 }
 
-// forged reports a message whose From header is not its envelope sender,
-// or that a dissector flagged as spoofed.
-func (b *builder) forged(m *record.Message) bool {
-	for _, f := range b.ix.findingsOf[m.Session] {
-		if f.ID == "spoofed-sender" {
-			return true
+// forgeryRecipients says whose each recipient of an unverified message
+// is, as far as this capture tells (its logins), and reminds of the law
+// when nothing decides: a capture alone never proves that a recipient is
+// someone else, so it never raises the legal warning itself.
+func (b *builder) forgeryRecipients(a *answer, m *record.Message) {
+	var logins []record.Record
+	for _, c := range b.ix.creds {
+		logins = append(logins, c)
+	}
+	for _, s := range b.ix.sessions {
+		logins = append(logins, s)
+	}
+	me := &lab.Identity{Logins: lab.Logins(logins)}
+	for _, r := range lab.NewClass([]*lab.Identity{me}).Recipients(me, m) {
+		addr := wire(r.Address, maxShort)
+		switch {
+		case r.Owner.Self:
+			a.say(b, "lab.1.2.5.self."+string(r.Owner.Evidence), "address", addr, "detail", wire(r.Owner.Detail, maxShort))
+		default:
+			a.say(b, "lab.1.2.5.undecided", "address", addr)
 		}
 	}
-	from := strings.ToLower(addressOf(m.From))
-	return m.EnvelopeFrom != "" && from != "" && from != strings.ToLower(m.EnvelopeFrom)
-}
-
-// addressOf extracts the address of "Name <addr>" or returns s trimmed.
-func addressOf(s string) string {
-	if i := strings.LastIndexByte(s, '<'); i >= 0 {
-		if j := strings.IndexByte(s[i:], '>'); j > 0 {
-			return strings.TrimSpace(s[i+1 : i+j])
-		}
-	}
-	return strings.TrimSpace(s)
 }
 
 // labSMTPClear (1.2.6): what a capture of a cleartext SMTP session shows.
@@ -158,7 +162,11 @@ func (b *builder) countExposed(sid string) (creds, msgs int) {
 
 // labStartTLS (1.2.7): an upgrade that worked, and what stayed in clear.
 func (b *builder) labStartTLS() *answer {
-	for _, sid := range b.starttlsSessions() {
+	// The lab asks for port 25: a session there answers before one on
+	// 587.
+	ids := b.starttlsSessions()
+	sort.SliceStable(ids, func(i, j int) bool { return b.onPort25(ids[i]) && !b.onPort25(ids[j]) })
+	for _, sid := range ids {
 		for _, st := range b.ix.starttls[sid] {
 			if !st.Accepted || !st.TLSSeen {
 				continue
@@ -180,6 +188,11 @@ func (b *builder) labStartTLS() *answer {
 		}
 	}
 	return nil
+}
+
+func (b *builder) onPort25(sid string) bool {
+	s := b.ix.byID[sid]
+	return s != nil && port(s.Server) == 25
 }
 
 // starttlsSessions lists the SMTP sessions with a STARTTLS record, in
@@ -261,9 +274,15 @@ func (b *builder) labGIF() *answer {
 				a = &answer{filters: []string{`frame contains "image/gif" || imf`}}
 			}
 			a.frames = append(a.frames, m.Packet, m.EndPacket)
-			a.say(b, "lab.1.2.9.image", "name", wire(dash(at.Filename), maxShort), "type", wire(at.ContentType, maxShort),
+			key := "lab.1.2.9.image"
+			if at.SHA256 == "" {
+				// Only the structure was fetched: the size is the one the
+				// server declared for the encoded part, and no hash.
+				key = "lab.1.2.9.image.declared"
+			}
+			a.say(b, key, "name", wire(dash(at.Filename), maxShort), "type", wire(at.ContentType, maxShort),
 				"encoding", wire(dash(at.TransferEncoding), maxShort), "size", b.bytes(at.Size),
-				"sha", wire(dash(at.SHA256), 64), "proto", strings.ToUpper(wire(m.Proto, 10)), "subject", wire(m.Subject, maxLong))
+				"sha", wire(dash(at.SHA256), 64), "proto", strings.ToUpper(wire(m.Proto, 10)), "subject", b.subject(m))
 		}
 	}
 	if a != nil {
@@ -275,4 +294,12 @@ func (b *builder) labGIF() *answer {
 func isImage(a record.Attachment) bool {
 	return strings.HasPrefix(strings.ToLower(a.ContentType), "image/") ||
 		strings.HasPrefix(strings.ToLower(a.SniffedType), "image/")
+}
+
+// subject is a message's subject, or the catalogue's "(no subject)".
+func (b *builder) subject(m *record.Message) string {
+	if m.Subject == "" {
+		return b.tr.T("message.no-subject")
+	}
+	return wire(m.Subject, maxLong)
 }

@@ -73,6 +73,14 @@ func (b *builder) commandArrows(s *record.Session) []Arrow {
 				Encrypted: c.Encrypted || enc(f)})
 		}
 	}
+	// The response to a 334 prompt carries the secret: it gets its own
+	// arrow, where the credential is marked.
+	for _, c := range b.ix.credsOf[s.ID] {
+		if c.SecretPacket > 0 {
+			out = append(out, Arrow{Frame: c.SecretPacket, ToServer: true, Label: wire(b.tr.T("ladder.auth-response"), maxLabel),
+				Encrypted: enc(c.SecretPacket)})
+		}
+	}
 	return out
 }
 
@@ -105,7 +113,11 @@ func (b *builder) markArrows(sid string, arrows []Arrow) {
 		}
 	}
 	for _, c := range b.ix.credsOf[sid] {
-		if a := at[c.Packet]; a != nil {
+		frame := c.Packet
+		if c.SecretPacket > 0 {
+			frame = c.SecretPacket
+		}
+		if a := at[frame]; a != nil {
 			a.Mark, a.Note = High, b.tr.T("ladder.credential", "user", wire(c.Username, maxShort))
 		}
 	}

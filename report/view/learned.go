@@ -35,7 +35,7 @@ func (b *builder) credentials() *Block {
 			{Text: dash(wire(c.Username, maxShort)), Style: Strong},
 			{Text: b.secret(c), Style: Secret},
 			b.accepted(c.Accepted),
-			{Text: frames(c.Packet, c.ReplyPacket)},
+			{Text: frames(c.Packet, c.SecretPacket, c.ReplyPacket)},
 		})
 	}
 	return &Block{Title: t.T("learned.credentials"), Table: tab}

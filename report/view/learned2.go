@@ -47,9 +47,25 @@ func (b *builder) eventLines(m *record.Mailbox) []Line {
 			lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: b.tr.T("lab.more", "n", strconv.Itoa(len(m.Events)-maxEvents)), Style: Dim}}})
 			break
 		}
-		lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: wire(e, maxLong)}}})
+		lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: b.eventText(e)}}})
 	}
 	return lines
+}
+
+// eventText translates the POP3 events, whose words are the dissector's;
+// IMAP events are the commands themselves and read the same in every
+// language.
+func (b *builder) eventText(e string) string {
+	switch {
+	case e == "RSET: deletions undone":
+		return b.tr.T("mailbox.event.rset")
+	case e == "QUIT: deletions committed":
+		return b.tr.T("mailbox.event.quit")
+	case strings.HasPrefix(e, "DELE ") && strings.HasSuffix(e, " (removed at QUIT)"):
+		n := strings.TrimSuffix(strings.TrimPrefix(e, "DELE "), " (removed at QUIT)")
+		return b.tr.T("mailbox.event.dele", "n", wire(n, maxShort))
+	}
+	return wire(e, maxLong)
 }
 
 // unseenText keeps apart the two numbers students confuse: [UNSEEN n] is
