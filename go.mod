@@ -3,16 +3,19 @@ module github.com/mailwire/mailwire
 go 1.26.0
 
 require (
-	github.com/emersion/go-message v0.18.2 // indirect
-	github.com/fatih/color v1.19.0 // indirect
-	github.com/gopacket/gopacket v1.7.7 // indirect
+	github.com/emersion/go-message v0.18.2
+	github.com/fatih/color v1.19.0
+	github.com/gopacket/gopacket v1.7.7
+	github.com/mattn/go-isatty v0.0.20
+	github.com/smallstep/pkcs7 v0.2.3
+	golang.org/x/crypto v0.59.0
+	golang.org/x/net v0.62.0
+	golang.org/x/term v0.48.0
+	gopkg.in/yaml.v3 v3.0.1
+)
+
+require (
 	github.com/mattn/go-colorable v0.1.14 // indirect
-	github.com/mattn/go-isatty v0.0.20 // indirect
-	github.com/smallstep/pkcs7 v0.2.3 // indirect
-	golang.org/x/crypto v0.59.0 // indirect
-	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/term v0.48.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
