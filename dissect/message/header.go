@@ -39,16 +39,6 @@ func (h header) values(name string) []string {
 	return v
 }
 
-// has tells whether the named field is present, even empty.
-func (h header) has(name string) bool {
-	for _, f := range h {
-		if f.name == name {
-			return true
-		}
-	}
-	return false
-}
-
 // splitHeader reads the header of an entity and returns it with the body
 // that follows the blank line. Unlike textproto readers it never stops at
 // a malformed line: the line is skipped with a warning so that the fields
