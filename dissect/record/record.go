@@ -1,7 +1,7 @@
 // Package record defines the facts mailwire reports, one struct per kind of
-// the JSON Lines contract (shared/docs/json-output.md). Every other package
-// produces or consumes these; field names and tags here are the public
-// interface, so renaming one is a breaking change.
+// the JSON Lines contract written down in json-output.md next to this file.
+// Every other package produces or consumes these; field names and tags here
+// are the public interface, so renaming one is a breaking change.
 package record
 
 import "time"

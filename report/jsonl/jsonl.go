@@ -1,5 +1,5 @@
 // Package jsonl writes records as JSON Lines, one object per line with its
-// "kind" first, as shared/docs/json-output.md specifies.
+// "kind" first, as dissect/record/json-output.md specifies.
 package jsonl
 
 import (
