@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
+)
 
 const classDir = "../../testdata/class"
 
@@ -73,25 +72,15 @@ func TestClassGolden(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			got := outputs(t, gradeClass(t, lang))
 			golden := filepath.Join("testdata", "class."+lang)
-			if *update {
-				os.RemoveAll(golden)
-				for name, b := range got {
-					p := filepath.Join(golden, name)
-					os.MkdirAll(filepath.Dir(p), 0o755)
-					if err := os.WriteFile(p, b, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			want := outputs(t, golden)
-			for name := range want {
-				if _, ok := got[name]; !ok {
-					t.Errorf("%s is no longer written", name)
-				}
+			if recordtest.Updating() {
+				os.RemoveAll(golden) // files no longer written go too
 			}
 			for name, b := range got {
-				if !bytes.Equal(b, want[name]) {
-					t.Errorf("%s differs from %s (run go test -update and review the diff)", name, filepath.Join(golden, name))
+				recordtest.Golden(t, filepath.Join(golden, name), b)
+			}
+			for name := range outputs(t, golden) {
+				if _, ok := got[name]; !ok {
+					t.Errorf("%s is no longer written (run go test -update and review the diff)", filepath.Join(golden, name))
 				}
 			}
 		})
