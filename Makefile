@@ -13,7 +13,7 @@ BENCHTIME ?= 1x
 BUILD_PKGS := gcc libpcap-dev
 TEST_PKGS  := $(BUILD_PKGS) tshark tcpdump postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dnsmasq-base swaks openssl python3 curl iproute2
 
-.PHONY: help deps-build deps-test build demo test unit lint fuzz bench bench-live captures clean
+.PHONY: help deps-build deps-test build demo test unit lint golden fuzz bench bench-live captures clean
 
 help:
 	@echo "make demo      build mailwire and analyse a bundled capture"
@@ -24,6 +24,7 @@ help:
 	@echo "make fuzz      run every fuzz target for FUZZTIME each (default $(FUZZTIME))"
 	@echo "make captures  regenerate captures/ with real servers on loopback (root)"
 	@echo "make lint      gofmt and go vet"
+	@echo "make golden    rewrite every golden file from the current output (then review git diff)"
 
 # apt-get only runs when a package is missing, so these are quick once done.
 define apt_install
@@ -65,6 +66,13 @@ test: deps-test lint unit
 # Every FuzzXxx target of every package, one after the other. A run that
 # fails without writing a failing input is the fuzzing engine's own time-out
 # on a busy machine ("context deadline exceeded"): it is run once more.
+# Every package whose tests check golden files through recordtest takes the
+# one -update flag; one run rewrites them all, at every level.
+golden:
+	$(GO) test -count=1 $$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
+		awk '/dissect\/record\/recordtest/ && $$1 !~ /recordtest$$/ {print $$1}') -update
+	@git status --short -- '*testdata*'
+
 fuzz:
 	@set -e; log=$$(mktemp); for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
 		dir=$$(dirname $$f); \
