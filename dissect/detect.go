@@ -2,16 +2,18 @@ package dissect
 
 import (
 	"bytes"
+
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // Protocol names, as in the session record.
 const (
-	SMTP    = "smtp"
-	IMAP    = "imap"
-	POP3    = "pop3"
-	TLS     = "tls"
-	DNS     = "dns"
-	Unknown = "unknown"
+	SMTP    = record.ProtoSMTP
+	IMAP    = record.ProtoIMAP
+	POP3    = record.ProtoPOP3
+	TLS     = record.ProtoTLS
+	DNS     = record.ProtoDNS
+	Unknown = record.ProtoUnknown
 )
 
 // tlsPorts are where implicit TLS is mail (SMTPS, submissions, IMAPS,
@@ -23,7 +25,7 @@ var tlsPorts = map[uint16]bool{465: true, 993: true, 995: true, 585: true}
 const detectMax = 2048
 
 // verdict is detection's answer: a protocol, or "" to wait for more bytes.
-type verdict string
+type verdict = record.Proto
 
 // detect decides the protocol from the first bytes of each direction,
 // content first and ports only to break ties or to recognise implicit TLS.

@@ -26,7 +26,7 @@ func FuzzWriters(f *testing.F) {
 			&record.Message{Session: "s1", Proto: "imap", Direction: "fetched", Subject: subject, From: user, To: []string{subject},
 				Attachments: []record.Attachment{{Filename: subject, ContentType: "image/" + user}}, Packet: 4},
 			&record.Mailbox{Session: "s1", Name: subject, Events: []string{user}, Packet: 5},
-			&record.Finding{ID: user, Severity: subject, Title: subject, Args: map[string]string{"subject": subject}},
+			&record.Finding{ID: record.FindingID(user), Severity: record.Severity(subject), Title: subject, Args: map[string]string{"subject": subject}},
 		}
 		for _, fd := range Derive(recs) {
 			recs = append(recs, fd)

@@ -64,7 +64,7 @@ func (o *outputFlags) check() error {
 	if o.lang != "en" && o.lang != "fr" {
 		return fmt.Errorf("--lang %q: use en or fr", o.lang)
 	}
-	if o.failOn != "" && record.SeverityRank(o.failOn) < 0 {
+	if o.failOn != "" && !record.Severity(o.failOn).Valid() {
 		return fmt.Errorf("--fail-on %q: use info, low, medium or high", o.failOn)
 	}
 	return nil
@@ -182,7 +182,7 @@ func finish(caps []report.Capture, failed bool, out *outputFlags, stdout, stderr
 	if failed {
 		return exitUsage
 	}
-	if out.failOn != "" && worst(caps) >= record.SeverityRank(out.failOn) {
+	if out.failOn != "" && worst(caps) >= record.Severity(out.failOn).Rank() {
 		return exitFindings
 	}
 	return exitOK
@@ -218,7 +218,7 @@ func worst(caps []report.Capture) int {
 	for _, c := range caps {
 		for _, r := range c.Records {
 			if f, ok := r.(*record.Finding); ok {
-				rank = max(rank, record.SeverityRank(f.Severity))
+				rank = max(rank, f.Severity.Rank())
 			}
 		}
 	}

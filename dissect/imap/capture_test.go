@@ -73,7 +73,7 @@ func (a *analysis) isIMAP(r record.Record) bool {
 	case *record.Mailbox:
 		return true
 	case *record.Finding:
-		return a.sessions[x.Session] != nil && imapFindings[x.ID]
+		return a.sessions[x.Session] != nil && imapFindings[string(x.ID)]
 	}
 	return false
 }

@@ -164,7 +164,7 @@ func (r *result) findings() map[string]*record.Finding {
 	out := map[string]*record.Finding{}
 	for _, x := range r.records {
 		if f, ok := x.(*record.Finding); ok {
-			out[f.ID] = f
+			out[string(f.ID)] = f
 		}
 	}
 	return out

@@ -55,6 +55,7 @@ package imap
 import (
 	"time"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/dissect/tls"
 	"github.com/mailwire/mailwire/reassembly/stream"
@@ -100,9 +101,9 @@ type Handler struct {
 	mbox      *mailboxView // selected mailbox
 	selecting *mailboxView // SELECT/EXAMINE waiting for its tagged reply
 
-	asked     bool            // STARTTLS was requested at least once
-	found     map[string]bool // finding ids raised once per session
-	credFrame int64           // first credential sent in clear
+	asked     bool                      // STARTTLS was requested at least once
+	found     map[record.FindingID]bool // finding ids raised once per session
+	credFrame int64                     // first credential sent in clear
 	closed    bool
 }
 
@@ -110,7 +111,7 @@ type Handler struct {
 // already have started (the greeting missing).
 func New(s *session.Session) stream.Handler {
 	s.Proto = Proto
-	h := &Handler{s: s, found: map[string]bool{}}
+	h := &Handler{s: s, found: map[record.FindingID]bool{}}
 	h.client = newFramer(stream.ClientToServer, s, looksLikeCommand)
 	h.server = newFramer(stream.ServerToClient, s, looksLikeResponse)
 	return h

@@ -43,8 +43,8 @@ func (h *Handler) startTLSReply(c *command, st status, u *unit) {
 		h.emitStartTLS()
 		h.tls = nil
 		h.raise(&record.Finding{
-			ID:       "starttls-refused",
-			Severity: "medium",
+			ID:       record.FindingStartTLSRefused,
+			Severity: record.SeverityMedium,
 			Title:    "Server refused STARTTLS",
 			Frames:   []int64{c.rec.Packet, u.frame},
 			Detail: "The client asked to encrypt the connection and the server said " + st.word +
@@ -94,8 +94,8 @@ func (h *Handler) injection(b []byte, frame int64, side string, cause int64) {
 		who = "server sent data after its STARTTLS reply, before the TLS handshake"
 	}
 	h.raise(&record.Finding{
-		ID:       "starttls-plaintext-injection",
-		Severity: "high",
+		ID:       record.FindingStartTLSPlaintextInjection,
+		Severity: record.SeverityHigh,
 		Title:    "Cleartext data around STARTTLS: the " + who,
 		Frames:   []int64{cause, frame},
 		Detail: "Bytes sent in clear between the STARTTLS command and the start of TLS may be buffered and then " +

@@ -21,13 +21,13 @@ func SpoofFindings(m *record.Message) []*record.Finding {
 	}
 	args := map[string]string{"from": m.From}
 	var out []*record.Finding
-	add := func(sev, check, title, detail string) {
+	add := func(sev record.Severity, check, title, detail string) {
 		a := map[string]string{"check": check}
 		for k, v := range args {
 			a[k] = v
 		}
 		out = append(out, &record.Finding{
-			ID: "spoofed-sender", Severity: sev, Title: title,
+			ID: record.FindingSpoofedSender, Severity: sev, Title: title,
 			Session: m.Session, Packet: m.Packet, Frames: frames(m),
 			Lab: "1.2.5", Detail: detail + " " + spoofDetail, Args: a,
 		})
@@ -41,7 +41,7 @@ func SpoofFindings(m *record.Message) []*record.Finding {
 	} else if rp := envelopeSender(m.ReturnPath); rp != "" && m.EnvelopeFrom == "" {
 		args["return_path"] = rp
 		if !sameDomain(from, rp) {
-			add("medium", "return_path", fmt.Sprintf("Header From %s differs from the Return-Path %s", from, rp),
+			add(record.SeverityMedium, "return_path", fmt.Sprintf("Header From %s differs from the Return-Path %s", from, rp),
 				fmt.Sprintf("The delivering server recorded the envelope sender %s in Return-Path, a different domain from the From %s (mailing lists and bounce services do this too).", rp, from))
 		}
 	}
@@ -55,14 +55,14 @@ func SpoofFindings(m *record.Message) []*record.Finding {
 		}
 	}
 	if shown := addressInName(name); shown != "" && !strings.EqualFold(shown, from) {
-		add("medium", "display_name", fmt.Sprintf("Display name %q shows the address %s but the mail is from %s", name, shown, from),
+		add(record.SeverityMedium, "display_name", fmt.Sprintf("Display name %q shows the address %s but the mail is from %s", name, shown, from),
 			fmt.Sprintf("A reader sees %s; replies and the real sender are %s.", shown, from))
 	}
 	if m.ReplyTo != "" {
 		_, rt := splitAddress(m.ReplyTo)
 		if rt != "" && !strings.EqualFold(rt, from) {
 			args["reply_to"] = rt
-			add("info", "reply_to", fmt.Sprintf("Replies go to %s, not to the sender %s", rt, from),
+			add(record.SeverityInfo, "reply_to", fmt.Sprintf("Replies go to %s, not to the sender %s", rt, from),
 				fmt.Sprintf("Reply-To sends answers to %s instead of %s.", rt, from))
 		}
 	}
@@ -90,20 +90,20 @@ func envelopeSender(s string) string {
 
 // compareAddr tells whether two addresses differ, high when their domains
 // differ, medium when only the local part does.
-func compareAddr(a, b string) (string, bool) {
+func compareAddr(a, b string) (record.Severity, bool) {
 	if strings.EqualFold(a, b) {
 		return "", false
 	}
 	if !sameDomain(a, b) {
-		return "high", true
+		return record.SeverityHigh, true
 	}
-	return "medium", true
+	return record.SeverityMedium, true
 }
 
 // compareAuth compares From with a login: a login with a domain is an
 // address; a bare login is compared with From's local part, which often
 // differs legitimately (jdupont vs jean.dupont), hence low.
-func compareAuth(from, user string) (string, bool) {
+func compareAuth(from, user string) (record.Severity, bool) {
 	if strings.Contains(user, "@") {
 		return compareAddr(from, user)
 	}
@@ -111,7 +111,7 @@ func compareAuth(from, user string) (string, bool) {
 	if strings.EqualFold(local, user) {
 		return "", false
 	}
-	return "low", true
+	return record.SeverityLow, true
 }
 
 func sameDomain(a, b string) bool {

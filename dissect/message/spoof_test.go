@@ -35,7 +35,7 @@ func TestSpoofFindings(t *testing.T) {
 			fs := SpoofFindings(&c.msg)
 			var got []string
 			for _, f := range fs {
-				got = append(got, f.Args["check"]+":"+f.Severity)
+				got = append(got, f.Args["check"]+":"+string(f.Severity))
 				if f.ID != "spoofed-sender" || f.Session != "s3" || f.Packet != 40 || len(f.Frames) != 2 || f.Lab != "1.2.5" {
 					t.Errorf("finding identity = %+v", f)
 				}
@@ -76,7 +76,7 @@ func TestTypeFindings(t *testing.T) {
 				}
 				return
 			}
-			if len(fs) != 1 || fs[0].Severity != c.wantSev || fs[0].ID != "attachment-type-mismatch" || fs[0].Args["filename"] != c.att.Filename || fs[0].Session != "s1" {
+			if len(fs) != 1 || string(fs[0].Severity) != c.wantSev || fs[0].ID != "attachment-type-mismatch" || fs[0].Args["filename"] != c.att.Filename || fs[0].Session != "s1" {
 				t.Errorf("findings = %+v, want one %s", fs, c.wantSev)
 			}
 		})

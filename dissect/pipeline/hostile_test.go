@@ -47,7 +47,7 @@ func findings(res *Result) map[string]*record.Finding {
 	m := map[string]*record.Finding{}
 	for _, r := range res.Records {
 		if f, ok := r.(*record.Finding); ok {
-			m[f.ID] = f
+			m[string(f.ID)] = f
 		}
 	}
 	return m

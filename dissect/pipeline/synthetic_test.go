@@ -37,10 +37,10 @@ func TestSyntheticCaptureGivesEveryCredentialAndAttachment(t *testing.T) {
 			for _, r := range res.Records {
 				switch r := r.(type) {
 				case *record.Credential:
-					gotCreds = append(gotCreds, r.Proto+" "+r.Mechanism+" "+r.Username+" "+r.Password+" "+strconv.FormatBool(r.Accepted != nil && *r.Accepted))
+					gotCreds = append(gotCreds, string(r.Proto)+" "+r.Mechanism+" "+r.Username+" "+r.Password+" "+strconv.FormatBool(r.Accepted != nil && *r.Accepted))
 				case *record.Message:
 					for _, a := range r.Attachments {
-						gotFiles = append(gotFiles, r.Proto+" "+r.Subject+" "+a.Filename+" "+a.SHA256)
+						gotFiles = append(gotFiles, string(r.Proto)+" "+r.Subject+" "+a.Filename+" "+a.SHA256)
 					}
 				}
 			}

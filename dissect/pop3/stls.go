@@ -75,7 +75,7 @@ func (t *tlsState) reply(h *handler, p *pending, ok bool, reply string, frame in
 		h.s.Security = session.StartTLSFailed
 		h.emit(rec)
 		h.s.Finding(&record.Finding{
-			ID: "starttls-refused", Severity: "medium",
+			ID: record.FindingStartTLSRefused, Severity: record.SeverityMedium,
 			Title:  "The POP3 server refused STLS",
 			Frames: []int64{p.frame, frame},
 			Detail: "The client asked to upgrade to TLS and the server answered -ERR: " +
@@ -109,7 +109,7 @@ func (t *tlsState) injection(h *handler, p *pending, frame int64) {
 	t.rec.PlaintextInjection = clean(data)
 	t.rec.InjectionSide = side
 	h.s.Finding(&record.Finding{
-		ID: "starttls-plaintext-injection", Severity: "high",
+		ID: record.FindingStartTLSPlaintextInjection, Severity: record.SeverityHigh,
 		Title:  "Cleartext bytes around STLS (" + side + " side)",
 		Frames: []int64{p.frame, frame, injFrame},
 		Detail: "Bytes sent in clear after STLS and before the TLS handshake are read by " +
@@ -194,7 +194,7 @@ func (t *tlsState) credentialInClear(h *handler, frame int64) {
 	}
 	t.usedWarned = true
 	h.s.Finding(&record.Finding{
-		ID: "starttls-not-used", Severity: "high",
+		ID: record.FindingStartTLSNotUsed, Severity: record.SeverityHigh,
 		Title:  "POP3 login in clear although the server offered STLS",
 		Frames: []int64{h.capa.frame, frame},
 		Detail: "The server listed STLS in its capabilities but the client logged in " +

@@ -34,12 +34,12 @@ type Capture struct {
 // Session is one TCP connection (or one implicit-TLS connection).
 type Session struct {
 	ID          string    `json:"id"`
-	Proto       string    `json:"proto"`
+	Proto       Proto     `json:"proto"`
 	Client      string    `json:"client"`
 	Server      string    `json:"server"`
 	Start       time.Time `json:"start"`
 	End         time.Time `json:"end"`
-	Security    string    `json:"security"`
+	Security    Security  `json:"security"`
 	Packet      int64     `json:"packet"`
 	Packets     int64     `json:"packets"`
 	BytesClient int64     `json:"bytes_client"`
@@ -61,7 +61,7 @@ type Session struct {
 // Command is one client command with the reply it got.
 type Command struct {
 	Session     string `json:"session"`
-	Proto       string `json:"proto"`
+	Proto       Proto  `json:"proto"`
 	Verb        string `json:"verb"`
 	Tag         string `json:"tag,omitempty"`
 	Args        string `json:"args,omitempty"` // secrets already masked
@@ -78,7 +78,7 @@ type Command struct {
 // Credential is one authentication attempt seen on the wire.
 type Credential struct {
 	Session     string `json:"session"`
-	Proto       string `json:"proto"`
+	Proto       Proto  `json:"proto"`
 	Mechanism   string `json:"mechanism"`
 	SASL        bool   `json:"sasl,omitempty"`
 	Username    string `json:"username"`
@@ -113,7 +113,7 @@ func (c *Credential) SetPassword(p string) {
 // StartTLS is one STARTTLS/STLS attempt.
 type StartTLS struct {
 	Session            string `json:"session"`
-	Proto              string `json:"proto"`
+	Proto              Proto  `json:"proto"`
 	Offered            *bool  `json:"offered"`
 	Requested          bool   `json:"requested"`
 	Accepted           bool   `json:"accepted"`
@@ -203,8 +203,8 @@ type Encryption struct {
 // Message is one e-mail message that crossed the wire.
 type Message struct {
 	Session      string       `json:"session"`
-	Proto        string       `json:"proto"`
-	Direction    string       `json:"direction"` // sent, fetched, appended
+	Proto        Proto        `json:"proto"`
+	Direction    Direction    `json:"direction"`
 	Packet       int64        `json:"packet"`
 	EndPacket    int64        `json:"end_packet,omitempty"`
 	Subject      string       `json:"subject"`
@@ -285,14 +285,14 @@ type DNS struct {
 
 // Finding is a conclusion about security, with the frames that prove it.
 type Finding struct {
-	ID       string  `json:"id"`
-	Severity string  `json:"severity"` // info, low, medium, high
-	Title    string  `json:"title"`
-	Session  string  `json:"session,omitempty"`
-	Packet   int64   `json:"packet,omitempty"`
-	Frames   []int64 `json:"frames,omitempty"`
-	Lab      string  `json:"lab,omitempty"`
-	Detail   string  `json:"detail,omitempty"`
+	ID       FindingID `json:"id"`
+	Severity Severity  `json:"severity"`
+	Title    string    `json:"title"`
+	Session  string    `json:"session,omitempty"`
+	Packet   int64     `json:"packet,omitempty"`
+	Frames   []int64   `json:"frames,omitempty"`
+	Lab      string    `json:"lab,omitempty"`
+	Detail   string    `json:"detail,omitempty"`
 	// Args fill the catalogue's translated text for this finding.
 	Args map[string]string `json:"args,omitempty"`
 }
@@ -305,19 +305,6 @@ type Summary struct {
 	Messages    int      `json:"messages"`
 	Findings    int      `json:"findings"`
 	Warnings    []string `json:"warnings"`
-}
-
-// Severities in increasing order.
-var Severities = []string{"info", "low", "medium", "high"}
-
-// SeverityRank orders severities; unknown ones rank below info.
-func SeverityRank(s string) int {
-	for i, v := range Severities {
-		if v == s {
-			return i
-		}
-	}
-	return -1
 }
 
 func (*Capture) Kind() string    { return "capture" }

@@ -34,24 +34,24 @@ func DefaultLimits() Limits {
 
 // Security states of a session, as in the JSON contract.
 const (
-	Cleartext      = "cleartext"
-	StartTLS       = "starttls"
-	StartTLSFailed = "starttls-failed"
-	ImplicitTLS    = "implicit-tls"
+	Cleartext      = record.SecurityCleartext
+	StartTLS       = record.SecurityStartTLS
+	StartTLSFailed = record.SecurityStartTLSFailed
+	ImplicitTLS    = record.SecurityImplicitTLS
 )
 
 // Session carries one conversation's identity and shared state.
 type Session struct {
 	ID     string
 	Flow   stream.Flow
-	Proto  string // smtp, imap, pop3, tls, unknown
+	Proto  record.Proto
 	Limits Limits
 	// KeepRaw asks dissectors to keep each message's bytes in
 	// record.Message.Raw (for extraction).
 	KeepRaw bool
 
 	// Security starts as Cleartext; dissectors move it on.
-	Security string
+	Security record.Security
 	// TLSFrame is the frame of the first TLS byte, once TLS started.
 	TLSFrame int64
 	// EncryptedBytes counts the bytes handed to the TLS handler.
@@ -68,7 +68,7 @@ type Session struct {
 // New returns a session that sends its records to emit; newTLS (may be
 // nil) builds the handler for the TLS part of the conversation.
 func New(id string, flow stream.Flow, lim Limits, emit func(record.Record), newTLS func(*Session) stream.Handler) *Session {
-	return &Session{ID: id, Flow: flow, Limits: lim, Security: Cleartext, emit: emit, newTLS: newTLS, Proto: "unknown"}
+	return &Session{ID: id, Flow: flow, Limits: lim, Security: Cleartext, emit: emit, newTLS: newTLS, Proto: record.ProtoUnknown}
 }
 
 // Emit sends a record on.

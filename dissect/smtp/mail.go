@@ -40,7 +40,7 @@ func (h *handler) sent(p *pending, r *reply) {
 	h.tx = transaction{}
 	h.emit(m)
 	for _, f := range message.Findings(m) {
-		if f.ID == "spoofed-sender" {
+		if f.ID == record.FindingSpoofedSender {
 			forgedTo(f, m)
 		}
 		h.s.Finding(f)

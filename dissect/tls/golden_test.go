@@ -33,10 +33,10 @@ type sessionView struct {
 	ID        string `json:"id"`
 	client    string
 	server    string
-	Proto     string   `json:"proto"`
-	Security  string   `json:"security"`
-	TLSPacket int64    `json:"tls_packet,omitempty"`
-	Warnings  []string `json:"warnings,omitempty"`
+	Proto     record.Proto    `json:"proto"`
+	Security  record.Security `json:"security"`
+	TLSPacket int64           `json:"tls_packet,omitempty"`
+	Warnings  []string        `json:"warnings,omitempty"`
 }
 
 func analyse(t *testing.T, path string) view {
@@ -51,7 +51,7 @@ func analyse(t *testing.T, path string) view {
 		case *record.TLS:
 			v.TLS = append(v.TLS, r)
 		case *record.Finding:
-			if tlsFindings[r.ID] {
+			if tlsFindings[string(r.ID)] {
 				v.Findings = append(v.Findings, r)
 			}
 		case *record.Session:

@@ -161,7 +161,7 @@ func TestRealHandshakes(t *testing.T) {
 			}
 			var ids []string
 			for _, f := range res.findings {
-				ids = append(ids, f.ID)
+				ids = append(ids, string(f.ID))
 				if f.Session != "s1" || len(f.Frames) == 0 || f.Packet == 0 || f.Title == "" || f.Detail == "" {
 					t.Errorf("finding %s lacks evidence: %+v", f.ID, f)
 				}
@@ -522,7 +522,7 @@ func TestWeakTLS(t *testing.T) {
 			if f == nil {
 				t.Fatalf("no weak-tls finding")
 			}
-			if f.Severity != tt.severity || f.Title != tt.title || f.Lab != "1.2.7" ||
+			if string(f.Severity) != tt.severity || f.Title != tt.title || f.Lab != "1.2.7" ||
 				!slices.Equal(f.Frames, []int64{1, 2}) {
 				t.Errorf("finding %+v", f)
 			}

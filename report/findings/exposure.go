@@ -26,10 +26,10 @@ func cleartextCredentials(ix *index) []*record.Finding {
 		if !c.Recoverable {
 			detail = "A challenge-response crossed the network in clear: it can be cracked offline and identifies the user."
 		}
-		out = append(out, newFinding(CleartextCredentials, "high", c.Session, lab,
-			fmt.Sprintf("%s credentials of %q sent in clear (%s)", strings.ToUpper(c.Proto), c.Username, c.Mechanism),
+		out = append(out, newFinding(CleartextCredentials, record.SeverityHigh, c.Session, lab,
+			fmt.Sprintf("%s credentials of %q sent in clear (%s)", strings.ToUpper(string(c.Proto)), c.Username, c.Mechanism),
 			detail, []int64{c.Packet, c.ReplyPacket},
-			map[string]string{"proto": strings.ToUpper(c.Proto), "user": c.Username, "mechanism": c.Mechanism,
+			map[string]string{"proto": strings.ToUpper(string(c.Proto)), "user": c.Username, "mechanism": c.Mechanism,
 				"recoverable": strconv.FormatBool(c.Recoverable)}))
 	}
 	return out
@@ -59,9 +59,9 @@ func cleartextMessages(ix *index) []*record.Finding {
 		if !ix.exposed(m.Session, m.Packet) {
 			continue
 		}
-		sev, detail := "medium", "Headers and body of the message crossed the network readable: anyone on the path can read and alter them."
+		sev, detail := record.SeverityMedium, "Headers and body of the message crossed the network readable: anyone on the path can read and alter them."
 		if encrypted(m) {
-			sev, detail = "low", "The body is S/MIME encrypted, but sender, recipients and subject crossed the network readable."
+			sev, detail = record.SeverityLow, "The body is S/MIME encrypted, but sender, recipients and subject crossed the network readable."
 		}
 		lab := "1.2.6"
 		if m.Direction == "fetched" {
@@ -70,8 +70,8 @@ func cleartextMessages(ix *index) []*record.Finding {
 		out = append(out, newFinding(CleartextMessage, sev, m.Session, lab,
 			fmt.Sprintf("Message %q %s in clear", m.Subject, m.Direction),
 			detail, []int64{m.Packet, m.EndPacket},
-			map[string]string{"subject": m.Subject, "from": m.From, "direction": m.Direction,
-				"proto": strings.ToUpper(m.Proto)}))
+			map[string]string{"subject": m.Subject, "from": m.From, "direction": string(m.Direction),
+				"proto": strings.ToUpper(string(m.Proto))}))
 	}
 	return out
 }
@@ -88,7 +88,7 @@ func attachmentsExposed(ix *index) []*record.Finding {
 			continue
 		}
 		list := strings.Join(names, ", ")
-		out = append(out, newFinding(AttachmentExposed, "medium", m.Session, "1.2.9",
+		out = append(out, newFinding(AttachmentExposed, record.SeverityMedium, m.Session, "1.2.9",
 			fmt.Sprintf("Attachment %s readable on the wire", list),
 			"The attachment travels base64-encoded inside the message: anyone on the path can decode it and get the file.",
 			[]int64{m.Packet, m.EndPacket},

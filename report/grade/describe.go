@@ -50,9 +50,9 @@ func describe(rec record.Record) string {
 	case *record.DNS:
 		return fmt.Sprintf("DNS %s %s", s(r.Type), s(r.Name))
 	case *record.Finding:
-		return fmt.Sprintf("finding %s: %s", s(r.ID), s(r.Title))
+		return fmt.Sprintf("finding %s: %s", s(string(r.ID)), s(r.Title))
 	}
 	return rec.Kind()
 }
 
-func up(s string) string { return strings.ToUpper(report.Sanitize(s, 10)) }
+func up(p record.Proto) string { return strings.ToUpper(report.Sanitize(string(p), 10)) }

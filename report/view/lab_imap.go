@@ -22,7 +22,7 @@ func (b *builder) labLogin() *answer {
 		return a
 	}
 	for _, s := range b.ix.sessions {
-		if isIMAP(s) && (s.Security == "implicit-tls" || s.Security == "starttls") {
+		if isIMAP(s) && (s.Security == record.SecurityImplicitTLS || s.Security == record.SecurityStartTLS) {
 			a := &answer{frames: []int64{s.Packet, s.TLSPacket}, filters: []string{"tls.handshake.type == 1"}}
 			a.say(b, "lab.1.1.2.encrypted", "session", wire(s.ID, maxShort), "server", wire(s.Server, maxShort))
 			return a

@@ -64,7 +64,7 @@ func (b *builder) verdict(s *record.Signer) string {
 
 // encryptedMessage returns the first S/MIME encrypted message, preferring
 // one with the given direction.
-func (b *builder) encryptedMessage(direction string) *record.Message {
+func (b *builder) encryptedMessage(direction record.Direction) *record.Message {
 	var first *record.Message
 	for _, m := range b.ix.messages {
 		if !strings.Contains(m.SMIME, "encrypted") || strings.HasPrefix(m.SMIME, "pgp") {
@@ -82,7 +82,7 @@ func (b *builder) encryptedMessage(direction string) *record.Message {
 
 // labEncryptedSent (1.3.2 item 5): the encrypted message on its way.
 func (b *builder) labEncryptedSent() *answer {
-	m := b.encryptedMessage("sent")
+	m := b.encryptedMessage(record.DirectionSent)
 	if m == nil {
 		return nil
 	}
@@ -98,7 +98,7 @@ func (b *builder) labEncryptedSent() *answer {
 
 // labClientReads (1.3.2 item 6): the mail client holds the private key.
 func (b *builder) labClientReads() *answer {
-	m := b.encryptedMessage("fetched")
+	m := b.encryptedMessage(record.DirectionFetched)
 	if m == nil {
 		return nil
 	}
@@ -109,7 +109,7 @@ func (b *builder) labClientReads() *answer {
 
 // labWebmail (1.3.2 item 7): the webmail has no private key.
 func (b *builder) labWebmail() *answer {
-	m := b.encryptedMessage("fetched")
+	m := b.encryptedMessage(record.DirectionFetched)
 	if m == nil {
 		return nil
 	}

@@ -96,7 +96,7 @@ func (b *builder) labForgery() *answer {
 		a.say(b, "lab.1.2.5.message", "envelope", wire(m.EnvelopeFrom, maxShort),
 			"from", wire(m.From, maxShort), "subject", wire(m.Subject, maxLong), "frame", itoa(m.Packet))
 		for _, f := range b.ix.findingsOf[m.Session] {
-			if f.ID == "spoofed-sender" {
+			if f.ID == record.FindingSpoofedSender {
 				a.frames = append(a.frames, f.Frames...)
 				a.say(b, "lab.1.2.5.spoofed", "title", wire(f.Title, maxLong))
 			}
@@ -112,7 +112,7 @@ func (b *builder) labForgery() *answer {
 // or that a dissector flagged as spoofed.
 func (b *builder) forged(m *record.Message) bool {
 	for _, f := range b.ix.findingsOf[m.Session] {
-		if f.ID == "spoofed-sender" {
+		if f.ID == record.FindingSpoofedSender {
 			return true
 		}
 	}
@@ -134,7 +134,7 @@ func addressOf(s string) string {
 func (b *builder) labSMTPClear() *answer {
 	var a *answer
 	for _, s := range b.ix.sessions {
-		if s.Proto != "smtp" || (s.Security != "cleartext" && s.Security != "starttls-failed") {
+		if s.Proto != "smtp" || (s.Security != record.SecurityCleartext && s.Security != record.SecurityStartTLSFailed) {
 			continue
 		}
 		if a == nil {
@@ -238,7 +238,7 @@ func (b *builder) startTLSFindingAnswer() *answer {
 			continue
 		}
 		switch f.ID {
-		case "starttls-not-offered", "starttls-refused":
+		case record.FindingStartTLSNotOffered, record.FindingStartTLSRefused:
 			a := &answer{frames: append([]int64{f.Packet}, f.Frames...),
 				filters: []string{`smtp.req.command == "EHLO" || smtp.req.command == "STARTTLS"`}}
 			a.say(b, "lab.1.2.8.finding", "title", wire(f.Title, maxLong))
@@ -263,7 +263,7 @@ func (b *builder) labGIF() *answer {
 			a.frames = append(a.frames, m.Packet, m.EndPacket)
 			a.say(b, "lab.1.2.9.image", "name", wire(dash(at.Filename), maxShort), "type", wire(at.ContentType, maxShort),
 				"encoding", wire(dash(at.TransferEncoding), maxShort), "size", b.bytes(at.Size),
-				"sha", wire(dash(at.SHA256), 64), "proto", strings.ToUpper(wire(m.Proto, 10)), "subject", wire(m.Subject, maxLong))
+				"sha", wire(dash(at.SHA256), 64), "proto", strings.ToUpper(wire(string(m.Proto), 10)), "subject", wire(m.Subject, maxLong))
 		}
 	}
 	if a != nil {
