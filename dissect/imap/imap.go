@@ -62,7 +62,7 @@ import (
 )
 
 // Proto is the protocol name written in records.
-const Proto = "imap"
+const Proto = record.ProtoIMAP
 
 // maxPending bounds the commands waiting for their tagged reply.
 const maxPending = 256

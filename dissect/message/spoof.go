@@ -47,7 +47,7 @@ func SpoofFindings(m *record.Message) []*record.Finding {
 	}
 	// Whoever fetches a message is its reader, not its author: the login
 	// is compared only for messages the user sent or appended.
-	if m.AuthUser != "" && m.Direction != "fetched" {
+	if m.AuthUser != "" && m.Direction != record.DirectionFetched {
 		args["auth_user"] = m.AuthUser
 		if sev, differs := compareAuth(from, m.AuthUser); differs {
 			add(sev, "auth_user", fmt.Sprintf("Header From %s is not the authenticated user %s", from, m.AuthUser),

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/message"
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // fetched reports the message of a RETR or TOP response.
@@ -15,7 +16,7 @@ func (h *handler) fetched(r *response, end int64) {
 	m := message.Analyze(r.body, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
 	m.Session = h.s.ID
 	m.Proto = proto
-	m.Direction = "fetched"
+	m.Direction = record.DirectionFetched
 	m.Packet = r.frame
 	m.EndPacket = end
 	m.AuthUser = h.s.AuthUser

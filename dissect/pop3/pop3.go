@@ -18,7 +18,7 @@ import (
 )
 
 // proto is the name of the protocol in records.
-const proto = "pop3"
+const proto = record.ProtoPOP3
 
 // maxQueue bounds the commands waiting for a reply; a pipelining client
 // has a handful in flight, more means the replies are lost.
@@ -49,7 +49,7 @@ type handler struct {
 
 // New returns the POP3 dissector for one conversation.
 func New(s *session.Session) stream.Handler {
-	if s.Proto == "" || s.Proto == "unknown" {
+	if s.Proto == "" || s.Proto == record.ProtoUnknown {
 		s.Proto = proto
 	}
 	return &handler{

@@ -70,7 +70,7 @@ func (h *handler) authReply(p *pending, r *reply) {
 		return
 	}
 	c.Session = h.s.ID
-	c.Proto = "smtp"
+	c.Proto = record.ProtoSMTP
 	c.Packet = p.cmd.Packet
 	if r != nil {
 		c.Accepted = record.Bool(r.ok())

@@ -75,7 +75,7 @@ func (h *handler) command(l lines.Line) {
 	h.synced = true
 	p := &pending{cmd: record.Command{
 		Session: h.s.ID,
-		Proto:   "smtp",
+		Proto:   record.ProtoSMTP,
 		Verb:    verb,
 		Args:    clean(args, maxArgs),
 		Packet:  l.Frame,

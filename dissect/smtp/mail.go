@@ -16,8 +16,8 @@ func (h *handler) sent(p *pending, r *reply) {
 	}
 	m := message.Analyze(b.buf, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
 	m.Session = h.s.ID
-	m.Proto = "smtp"
-	m.Direction = "sent"
+	m.Proto = record.ProtoSMTP
+	m.Direction = record.DirectionSent
 	m.Packet = b.packet
 	if m.Packet == 0 {
 		m.Packet = p.cmd.Packet

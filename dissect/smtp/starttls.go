@@ -37,7 +37,7 @@ func (h *handler) startTLS(p *pending) {
 	h.facts.asked = true
 	h.tls = &tlsState{rec: record.StartTLS{
 		Session:   h.s.ID,
-		Proto:     "smtp",
+		Proto:     record.ProtoSMTP,
 		Offered:   h.facts.offered,
 		Requested: true,
 		Packet:    p.cmd.Packet,

@@ -21,8 +21,8 @@ import (
 func New(s *session.Session, implicit bool) stream.Handler {
 	if implicit {
 		s.Security = session.ImplicitTLS
-		if s.Proto == "unknown" || s.Proto == "" {
-			s.Proto = "tls"
+		if s.Proto == record.ProtoUnknown || s.Proto == "" {
+			s.Proto = record.ProtoTLS
 		}
 	}
 	h := &handler{s: s, implicit: implicit}

@@ -17,9 +17,9 @@ func cleartextCredentials(ix *index) []*record.Finding {
 		}
 		lab := ""
 		switch {
-		case c.Proto == "imap" && c.Mechanism == "LOGIN" && !c.SASL:
+		case c.Proto == record.ProtoIMAP && c.Mechanism == "LOGIN" && !c.SASL:
 			lab = "1.1.2"
-		case c.Proto == "smtp":
+		case c.Proto == record.ProtoSMTP:
 			lab = "1.2.6"
 		}
 		detail := "The password crossed the network readable: anyone on the path can log in as this user."
@@ -64,7 +64,7 @@ func cleartextMessages(ix *index) []*record.Finding {
 			sev, detail = record.SeverityLow, "The body is S/MIME encrypted, but sender, recipients and subject crossed the network readable."
 		}
 		lab := "1.2.6"
-		if m.Direction == "fetched" {
+		if m.Direction == record.DirectionFetched {
 			lab = "1.1.4"
 		}
 		out = append(out, newFinding(CleartextMessage, sev, m.Session, lab,

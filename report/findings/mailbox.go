@@ -78,7 +78,7 @@ func (ix *index) sessionIDs() []string {
 // STORE that adds \Deleted on session s.
 func (ix *index) deletedFlag(s string) (int64, string) {
 	for _, c := range ix.commands[s] {
-		if c.Proto != "imap" || !isStore(c.Verb) || c.Status == "NO" || c.Status == "BAD" {
+		if c.Proto != record.ProtoIMAP || !isStore(c.Verb) || c.Status == "NO" || c.Status == "BAD" {
 			continue
 		}
 		args := strings.ToLower(c.Args)

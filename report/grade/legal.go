@@ -4,6 +4,8 @@ import (
 	"net/mail"
 	"sort"
 	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // Forgery is a message sent under another identity to someone other than
@@ -35,7 +37,7 @@ func selfAddresses(email string, items []*item) map[string]bool {
 			}
 			vals = lookup(it.fields, []string{"username"})
 		case "message":
-			if it.fields["direction"] == "sent" {
+			if it.fields["direction"] == string(record.DirectionSent) {
 				vals = append(lookup(it.fields, []string{"auth_user"}), lookup(it.fields, []string{"envelope_from"})...)
 			}
 		}
@@ -72,7 +74,7 @@ func checkMessages(items []*item, self map[string]bool, email string) []*Forgery
 				others = append(others, a)
 			}
 		}
-		sent := f["direction"] == "sent"
+		sent := f["direction"] == string(record.DirectionSent)
 		f[fieldFromDiffers] = sent && differs
 		f[fieldForged] = sent && forged
 		f[fieldToSelf] = sent && len(rcpts) > 0 && len(others) == 0

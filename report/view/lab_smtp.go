@@ -30,7 +30,7 @@ func (b *builder) labPorts() *answer {
 	ports := map[uint16]int64{}
 	for _, s := range b.ix.sessions {
 		p := port(s.Server)
-		if s.Proto == "smtp" || p == 25 || p == 465 || p == 587 {
+		if s.Proto == record.ProtoSMTP || p == 25 || p == 465 || p == 587 {
 			if _, ok := ports[p]; !ok && p != 0 {
 				ports[p] = s.Packet
 			}
@@ -86,7 +86,7 @@ func port(endpoint string) uint16 {
 func (b *builder) labForgery() *answer {
 	var a *answer
 	for _, m := range b.ix.messages {
-		if m.Proto != "smtp" || m.Direction != "sent" || !b.forged(m) {
+		if m.Proto != record.ProtoSMTP || m.Direction != record.DirectionSent || !b.forged(m) {
 			continue
 		}
 		if a == nil {
@@ -134,7 +134,7 @@ func addressOf(s string) string {
 func (b *builder) labSMTPClear() *answer {
 	var a *answer
 	for _, s := range b.ix.sessions {
-		if s.Proto != "smtp" || (s.Security != record.SecurityCleartext && s.Security != record.SecurityStartTLSFailed) {
+		if s.Proto != record.ProtoSMTP || (s.Security != record.SecurityCleartext && s.Security != record.SecurityStartTLSFailed) {
 			continue
 		}
 		if a == nil {
@@ -189,13 +189,13 @@ func (b *builder) starttlsSessions() []string {
 	seen := map[string]bool{}
 	for _, s := range b.ix.sessions {
 		seen[s.ID] = true
-		if len(b.ix.starttls[s.ID]) > 0 && b.ix.starttls[s.ID][0].Proto == "smtp" {
+		if len(b.ix.starttls[s.ID]) > 0 && b.ix.starttls[s.ID][0].Proto == record.ProtoSMTP {
 			ids = append(ids, s.ID)
 		}
 	}
 	var rest []string
 	for id, sts := range b.ix.starttls {
-		if !seen[id] && len(sts) > 0 && sts[0].Proto == "smtp" {
+		if !seen[id] && len(sts) > 0 && sts[0].Proto == record.ProtoSMTP {
 			rest = append(rest, id)
 		}
 	}
@@ -234,7 +234,7 @@ func (b *builder) labStartTLSFailure() *answer {
 // starttls record explains the failure.
 func (b *builder) startTLSFindingAnswer() *answer {
 	for _, f := range b.ix.findings {
-		if s := b.ix.byID[f.Session]; s != nil && s.Proto != "smtp" {
+		if s := b.ix.byID[f.Session]; s != nil && s.Proto != record.ProtoSMTP {
 			continue
 		}
 		switch f.ID {

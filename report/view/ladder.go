@@ -50,7 +50,7 @@ func (b *builder) messageArrows(s *record.Session) []Arrow {
 	var out []Arrow
 	for _, m := range b.ix.messagesOf[s.ID] {
 		label := b.tr.T("ladder.message", "subject", wire(m.Subject, maxLabel))
-		out = append(out, Arrow{Frame: m.Packet, ToServer: m.Direction != "fetched", Label: wire(label, maxLabel),
+		out = append(out, Arrow{Frame: m.Packet, ToServer: m.Direction != record.DirectionFetched, Label: wire(label, maxLabel),
 			Encrypted: s.Security == record.SecurityImplicitTLS || (s.TLSPacket > 0 && m.Packet >= s.TLSPacket)})
 	}
 	return out

@@ -84,7 +84,7 @@ func clock(t time.Time) string {
 // port tells which mail protocol TLS carries.
 func protoName(s *record.Session) string {
 	name := strings.ToUpper(wire(string(s.Proto), maxShort))
-	if s.Proto != "tls" {
+	if s.Proto != record.ProtoTLS {
 		return name
 	}
 	switch port(s.Server) {
