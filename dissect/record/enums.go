@@ -59,6 +59,11 @@ const (
 	SecurityImplicitTLS Security = "implicit-tls"
 )
 
+// Securities lists the security values.
+func Securities() []Security {
+	return []Security{SecurityCleartext, SecurityStartTLS, SecurityStartTLSFailed, SecurityImplicitTLS}
+}
+
 // Proto is the protocol of a session, command, credential or message.
 type Proto string
 
@@ -71,6 +76,11 @@ const (
 	ProtoUnknown Proto = "unknown"
 )
 
+// Protos lists the protocols.
+func Protos() []Proto {
+	return []Proto{ProtoSMTP, ProtoIMAP, ProtoPOP3, ProtoTLS, ProtoDNS, ProtoUnknown}
+}
+
 // Direction is which way a message crossed the wire.
 type Direction string
 
@@ -79,6 +89,11 @@ const (
 	DirectionFetched  Direction = "fetched"  // IMAP FETCH, POP3 RETR/TOP
 	DirectionAppended Direction = "appended" // IMAP APPEND
 )
+
+// Directions lists the directions.
+func Directions() []Direction {
+	return []Direction{DirectionSent, DirectionFetched, DirectionAppended}
+}
 
 // FindingID names a kind of finding; ids are stable slugs, and the
 // catalogue (report/i18n) holds the text of each.
