@@ -71,6 +71,7 @@ func recordsSum(t *testing.T, recs []record.Record) string {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	for _, r := range recs {
+		recordtest.RenderWarnings(r)
 		if err := enc.Encode(r); err != nil {
 			t.Fatal(err)
 		}

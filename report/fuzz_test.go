@@ -34,7 +34,7 @@ func FuzzWriters(f *testing.F) {
 		caps := []Capture{{Info: &record.Capture{File: subject}, Records: recs}}
 		for name, write := range writers() {
 			var b bytes.Buffer
-			if err := write(&b, caps, &record.Summary{Warnings: []string{user}}, Options{Lang: "fr", Width: 60}); err != nil {
+			if err := write(&b, caps, &record.Summary{Warnings: []record.Warning{record.NewWarning(1, record.WarnMessageRefused, "reply", user)}}, Options{Lang: "fr", Width: 60}); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
 			out := b.String()

@@ -90,8 +90,8 @@ func live(c *livecap.Capture, lo livecap.Options, lim *limitFlags, out *outputFl
 		fmt.Fprintf(stderr, "mailwire live: %v\n", err)
 		return exitUsage
 	}
-	res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("capture statistics: %d packets received, %d dropped by the kernel, %d dropped by the interface",
-		stats.Received, stats.DroppedKernel, stats.DroppedInterface))
+	res.Capture.Warnings = append(res.Capture.Warnings, record.NewWarning(0, record.WarnCaptureLiveDrops,
+		"received", stats.Received, "kernel", stats.DroppedKernel, "interface", stats.DroppedInterface))
 	derived := report.Derive(recs)
 	for _, f := range derived {
 		recs = append(recs, f)

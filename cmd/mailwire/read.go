@@ -138,10 +138,11 @@ func explain(err error) string {
 }
 
 func summarize(caps []report.Capture) *record.Summary {
-	s := &record.Summary{Captures: len(caps), Warnings: []string{}}
+	s := &record.Summary{Captures: len(caps), Warnings: []record.Warning{}}
 	for _, c := range caps {
 		for _, w := range c.Info.Warnings {
-			s.Warnings = append(s.Warnings, c.Info.File+": "+w)
+			w.File = c.Info.File
+			s.Warnings = append(s.Warnings, w)
 		}
 		for _, r := range c.Records {
 			switch r.(type) {

@@ -33,7 +33,7 @@ func (h *Handler) login(c *command, t *Tokenizer, u *unit, args *argWriter) {
 		Packet:      u.frame,
 	}
 	if pass.Lit != nil && !pass.Lit.Complete() {
-		h.s.Warn(u.frame, "imap: LOGIN password literal incomplete")
+		h.s.Warn(u.frame, record.WarnIMAPLoginLiteralIncomplete)
 	}
 	cred.SetPassword(string(pass.Text))
 	c.cred = cred

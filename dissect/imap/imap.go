@@ -130,7 +130,7 @@ func (h *Handler) Handle(ev *stream.Event) {
 			return
 		}
 		// The conversation went on in clear despite the OK.
-		h.s.Warn(ev.Frame, "imap: no TLS after the server accepted STARTTLS")
+		h.s.Warn(ev.Frame, record.WarnIMAPNoTLSAfterStartTLS)
 		h.closeStartTLS()
 		h.tls = nil
 	}
@@ -160,7 +160,7 @@ func (h *Handler) Handle(ev *stream.Event) {
 func (h *Handler) gap(ev *stream.Event) {
 	if z := h.compress[ev.Dir]; z != nil {
 		// A deflate stream cannot resume after a hole.
-		h.s.Warn(ev.Frame, "imap %s: %d bytes missing in a compressed stream; the rest of this direction is unreadable", ev.Dir, ev.Gap)
+		h.s.Warn(ev.Frame, record.WarnIMAPDeflateGap, "dir", ev.Dir, "bytes", ev.Gap)
 		z.broken = true
 		return
 	}
@@ -230,7 +230,7 @@ func (h *Handler) holdBytes(b []byte, frame int64) {
 	}
 	room := h.s.Limits.MaxLine - len(h.hold)
 	if room < len(b) {
-		h.s.Warn(frame, "imap client: more than %d bytes sent before the server answered %s; the rest dropped", h.s.Limits.MaxLine, h.holdFor.verb)
+		h.s.Warn(frame, record.WarnIMAPHeldTooLong, "max", h.s.Limits.MaxLine, "verb", h.holdFor.verb)
 		b = b[:max(room, 0)]
 	}
 	h.hold = append(h.hold, b...)

@@ -34,6 +34,7 @@ func TestGolden(t *testing.T) {
 			}
 			m := Analyze(raw, Options{MaxAttachment: 1 << 20})
 			m.Session, m.Proto, m.Direction, m.Packet = "s1", "smtp", "sent", 10
+			recordtest.RenderWarnings(m)
 			res := goldenResult{Message: m, Findings: append(TypeFindings(m), SpoofFindings(m)...)}
 			got, err := json.MarshalIndent(res, "", "  ")
 			if err != nil {

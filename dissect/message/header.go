@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // field is one header field, its name lower-cased and its value unfolded.
@@ -48,7 +50,7 @@ func splitHeader(b []byte, w *warnings) (header, []byte) {
 	b = skipMboxLine(b, w)
 	if first, _ := cutLine(b); len(first) > 0 && first[0] != ' ' && first[0] != '\t' {
 		if _, ok := parseField(first); !ok {
-			w.add("no header before the text %q: read as body", clip(string(first), 40))
+			w.add(record.WarnMIMENoHeader, "text", record.Quote(clip(string(first), 40)))
 			return nil, b
 		}
 	}
@@ -62,12 +64,12 @@ func splitHeader(b []byte, w *warnings) (header, []byte) {
 		f, ok := parseField(cur)
 		switch {
 		case !ok:
-			w.add("malformed header line skipped: %q", clip(string(cur), 60))
+			w.add(record.WarnMIMEMalformedHeader, "line", record.Quote(clip(string(cur), 60)))
 		case len(h) < maxFields:
 			h = append(h, f)
 		default:
 			if dropped == 0 {
-				w.add("more than %d header fields; the rest are ignored", maxFields)
+				w.add(record.WarnMIMETooManyFields, "max", maxFields)
 			}
 			dropped++
 		}
@@ -84,10 +86,10 @@ func splitHeader(b []byte, w *warnings) (header, []byte) {
 			if cur != nil {
 				cur = append(cur, line...)
 			} else {
-				w.add("header continuation line without a field: %q", clip(string(line), 60))
+				w.add(record.WarnMIMEOrphanContinuation, "line", record.Quote(clip(string(line), 60)))
 			}
 		case unindented(cur, line):
-			w.add("header line %q without indentation joined to the field before it", clip(string(line), 40))
+			w.add(record.WarnMIMEUnindentedContinuation, "line", record.Quote(clip(string(line), 40)))
 			cur = append(append(cur, ' '), line...)
 		default:
 			flush()
@@ -117,7 +119,7 @@ func skipMboxLine(b []byte, w *warnings) []byte {
 		return b
 	}
 	line, rest := cutLine(b)
-	w.add("mbox separator line skipped: %q", clip(string(line), 60))
+	w.add(record.WarnMIMEMboxSeparator, "line", record.Quote(clip(string(line), 60)))
 	return rest
 }
 

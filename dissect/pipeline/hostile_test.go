@@ -12,6 +12,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/reassembly/pcapgen"
 )
@@ -147,7 +148,7 @@ func TestConflictingOverlapIsReportedAndTheFirstCopyKept(t *testing.T) {
 	if ehlo != "good" {
 		t.Fatalf("EHLO args %q, want the first copy", ehlo)
 	}
-	if !strings.Contains(strings.Join(res.Capture.Warnings, "\n"), "overlapped") {
+	if !strings.Contains(strings.Join(recordtest.Texts(res.Capture.Warnings), "\n"), "overlapped") {
 		t.Fatalf("no overlap warning: %q", res.Capture.Warnings)
 	}
 }

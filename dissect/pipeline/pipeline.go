@@ -81,7 +81,7 @@ func Live(src reassembly.Source, name, linkType string, opt Options) (*Result, e
 
 func (res *Result) warnSkipped() {
 	if res.Skipped > 0 {
-		res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("%d mail sessions past the --max-sessions bound were counted but not analysed", res.Skipped))
+		res.Capture.Warnings = append(res.Capture.Warnings, record.NewWarning(0, record.WarnCaptureSessionsSkipped, "count", res.Skipped))
 	}
 }
 
@@ -193,22 +193,22 @@ func captureRecord(src sourceInfo, st reassembly.Stats) *record.Capture {
 		LinkType: src.linkType, Packets: st.Packets, Bytes: st.Bytes,
 		First: st.First.UTC(), Last: st.Last.UTC(), Truncated: src.truncated}
 	if src.truncated {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("the file ends in the middle of a packet after frame %d: it was cut short (copy interrupted or capture killed)", st.Packets))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureCutShort, "frame", st.Packets))
 	}
 	if src.err != nil {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("the file is damaged and was read only up to frame %d: %v", st.Packets, src.err))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureDamaged, "frame", st.Packets, "error", src.err))
 	}
 	if st.CutPackets > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d packets were cut by the capture's snap length, the first at frame %d: their payload is incomplete (capture again with -s 0)", st.CutPackets, st.CutFrame))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureSnapLength, "packets", st.CutPackets, "frame", st.CutFrame))
 	}
 	if st.GapBytes > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d bytes of TCP data were never captured (gaps in streams)", st.GapBytes))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureGaps, "bytes", st.GapBytes))
 	}
 	if st.OverlapBytes > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d bytes in %d segments overlapped data already received (retransmissions or conflicting overlaps): the first copy was kept", st.OverlapBytes, st.OverlapPackets))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureOverlaps, "bytes", st.OverlapBytes, "segments", st.OverlapPackets))
 	}
 	if st.ConnsEvicted > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d connections were closed early to bound memory", st.ConnsEvicted))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureEvicted, "count", st.ConnsEvicted))
 	}
 	return c
 }

@@ -26,7 +26,7 @@ func (h *handler) fetched(r *response, end int64) {
 		m.Partial = strings.TrimSpace("TOP " + string(n))
 	}
 	if r.p.verb == "" {
-		m.Warnings = append(m.Warnings, "the command that fetched this message was not captured")
+		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageFetchNotSeen))
 	}
 	h.emit(m)
 	// The user who fetched a message is its recipient, not its sender:

@@ -67,7 +67,7 @@ func (h *handler) Handle(ev *stream.Event) {
 	}
 	if ev.Dir == stream.ClientToServer {
 		if ev.Gap > 0 {
-			h.s.Warn(ev.Frame, "pop3: %d bytes missing from the client", ev.Gap)
+			h.s.Warn(ev.Frame, record.WarnPOP3ClientGap, "bytes", ev.Gap)
 		}
 		h.cli.Write(ev)
 		if h.tls.asked != nil && h.tls.heldTooLong(h) {
@@ -92,7 +92,7 @@ func (h *handler) Handle(ev *stream.Event) {
 func (h *handler) Close(end time.Time, frame int64) {
 	if h.response != nil {
 		h.response.truncated = true
-		h.s.Warn(frame, "pop3: conversation ended inside a multi-line response")
+		h.s.Warn(frame, record.WarnPOP3EndedInResponse)
 		h.finishResponse(frame)
 	}
 	for _, p := range h.queue {

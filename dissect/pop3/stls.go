@@ -38,7 +38,7 @@ const maxHeld = 16 << 10
 func (t *tlsState) heldTooLong(h *handler) bool {
 	p := t.asked
 	if tls.Looks(h.cli.Peek()) {
-		h.s.Warn(p.frame, "pop3: TLS started without a captured reply to STLS")
+		h.s.Warn(p.frame, record.WarnPOP3TLSWithoutReply)
 		for i, q := range h.queue {
 			if q == p {
 				h.queue = append(h.queue[:i], h.queue[i+1:]...)
@@ -54,7 +54,7 @@ func (t *tlsState) heldTooLong(h *handler) bool {
 		return true
 	}
 	if h.cli.Buffered() > maxHeld {
-		h.s.Warn(p.frame, "pop3: no reply to STLS and the client carries on in clear")
+		h.s.Warn(p.frame, record.WarnPOP3NoSTLSReply)
 		h.emit(&record.StartTLS{Session: h.s.ID, Proto: proto, Offered: h.capa.offered(),
 			Requested: true, Packet: p.frame})
 		h.s.Security = session.StartTLSFailed

@@ -28,7 +28,7 @@ type Capture struct {
 	First     time.Time `json:"first"`
 	Last      time.Time `json:"last"`
 	Truncated bool      `json:"truncated"`
-	Warnings  []string  `json:"warnings,omitempty"`
+	Warnings  []Warning `json:"warnings,omitempty"`
 }
 
 // Session is one TCP connection (or one implicit-TLS connection).
@@ -45,14 +45,14 @@ type Session struct {
 	BytesClient int64     `json:"bytes_client"`
 	BytesServer int64     `json:"bytes_server"`
 	// Bytes that crossed before TLS started, and from then on.
-	ClearBytes     int64    `json:"clear_bytes"`
-	EncryptedBytes int64    `json:"encrypted_bytes"`
-	TLSPacket      int64    `json:"tls_packet,omitempty"` // first TLS record
-	GapBytes       int64    `json:"gap_bytes"`
-	MidStream      bool     `json:"mid_stream,omitempty"` // no SYN seen
-	AuthUser       string   `json:"auth_user,omitempty"`  // last login the server accepted
-	Warnings       []string `json:"warnings,omitempty"`
-	EndFrame       int64    `json:"-"`
+	ClearBytes     int64     `json:"clear_bytes"`
+	EncryptedBytes int64     `json:"encrypted_bytes"`
+	TLSPacket      int64     `json:"tls_packet,omitempty"` // first TLS record
+	GapBytes       int64     `json:"gap_bytes"`
+	MidStream      bool      `json:"mid_stream,omitempty"` // no SYN seen
+	AuthUser       string    `json:"auth_user,omitempty"`  // last login the server accepted
+	Warnings       []Warning `json:"warnings,omitempty"`
+	EndFrame       int64     `json:"-"`
 	// DetectFrame is the frame at which the protocol was recognised: it
 	// orders session ids the same way whatever the number of workers.
 	DetectFrame int64 `json:"-"`
@@ -232,7 +232,7 @@ type Message struct {
 	IMAPSeq      string       `json:"imap_seq,omitempty"`
 	Mailbox      string       `json:"mailbox,omitempty"`
 	Partial      string       `json:"partial,omitempty"` // e.g. "BODY[HEADER]"
-	Warnings     []string     `json:"warnings,omitempty"`
+	Warnings     []Warning    `json:"warnings,omitempty"`
 	// Raw is the message as it crossed the wire (dot-unstuffed), kept
 	// only when the caller asks (extraction); never in JSON.
 	Raw []byte `json:"-"`
@@ -299,12 +299,12 @@ type Finding struct {
 
 // Summary closes a run.
 type Summary struct {
-	Captures    int      `json:"captures"`
-	Sessions    int      `json:"sessions"`
-	Credentials int      `json:"credentials"`
-	Messages    int      `json:"messages"`
-	Findings    int      `json:"findings"`
-	Warnings    []string `json:"warnings"`
+	Captures    int       `json:"captures"`
+	Sessions    int       `json:"sessions"`
+	Credentials int       `json:"credentials"`
+	Messages    int       `json:"messages"`
+	Findings    int       `json:"findings"`
+	Warnings    []Warning `json:"warnings"`
 }
 
 func (*Capture) Kind() string    { return "capture" }

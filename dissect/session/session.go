@@ -4,7 +4,6 @@
 package session
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -58,7 +57,7 @@ type Session struct {
 	EncryptedBytes int64
 	// AuthUser is the last user whose login the server accepted.
 	AuthUser string
-	Warnings []string
+	Warnings []record.Warning
 
 	emit func(record.Record)
 	// newTLS builds the handler that takes over once TLS starts.
@@ -75,18 +74,15 @@ func New(id string, flow stream.Flow, lim Limits, emit func(record.Record), newT
 func (s *Session) Emit(r record.Record) { s.emit(r) }
 
 // Warn records a problem with the capture or the traffic of this session,
-// citing the frame where it was seen.
-func (s *Session) Warn(frame int64, format string, args ...any) {
+// citing the frame where it was seen: its id and the name, value pairs of
+// its sentence (record.NewWarning); the report says it in its language.
+func (s *Session) Warn(frame int64, id record.WarningID, kv ...any) {
 	if s.Limits.MaxWarnings > 0 && len(s.Warnings) >= s.Limits.MaxWarnings {
 		return
 	}
-	msg := fmt.Sprintf(format, args...)
-	if frame > 0 {
-		msg = fmt.Sprintf("frame %d: %s", frame, msg)
-	}
-	s.Warnings = append(s.Warnings, msg)
+	s.Warnings = append(s.Warnings, record.NewWarning(frame, id, kv...))
 	if s.Limits.MaxWarnings > 0 && len(s.Warnings) == s.Limits.MaxWarnings {
-		s.Warnings = append(s.Warnings, "further warnings for this session dropped")
+		s.Warnings = append(s.Warnings, record.NewWarning(0, record.WarnSessionWarningsDropped))
 	}
 }
 

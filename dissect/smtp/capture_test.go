@@ -86,7 +86,7 @@ func golden(t *testing.T, name, capture string, k *captureSink) {
 	fmt.Fprintf(&buf, "{\"capture_sha256\":%q}\n", hex.EncodeToString(sum[:]))
 	buf.Write(recordtest.JSONL(t, k.records))
 	for _, s := range k.sessions {
-		fmt.Fprintf(&buf, "{\"session\":%q,\"security\":%q,\"auth_user\":%q,\"warnings\":%q}\n", s.ID, s.Security, s.AuthUser, s.Warnings)
+		fmt.Fprintf(&buf, "{\"session\":%q,\"security\":%q,\"auth_user\":%q,\"warnings\":%q}\n", s.ID, s.Security, s.AuthUser, recordtest.Texts(s.Warnings))
 	}
 	recordtest.Golden(t, filepath.Join("testdata", "golden", name+".jsonl"), buf.Bytes())
 }

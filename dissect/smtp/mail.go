@@ -30,12 +30,12 @@ func (h *handler) sent(p *pending, r *reply) {
 	m.Size = b.size
 	switch {
 	case r == nil:
-		m.Warnings = append(m.Warnings, "the server's reply to this message was not seen")
+		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageNoReply))
 	case !r.ok():
-		m.Warnings = append(m.Warnings, "the server refused this message: "+r.status())
+		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageRefused, "reply", r.status()))
 	}
 	if b.lost {
-		m.Warnings = append(m.Warnings, "bytes of this message are missing from the capture")
+		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageBytesMissing))
 	}
 	h.tx = transaction{}
 	h.emit(m)

@@ -206,7 +206,7 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 	}
 	h.notTLSSeen = true
 	if sd.dir == h.sides[1].dir && len(hdr) >= 5 && hdr[0]&0x80 != 0 && hdr[2] == 4 {
-		h.s.Warn(sd.start, "tls: SSL 2.0 ServerHello; not parsed further")
+		h.s.Warn(sd.start, record.WarnTLSSSL2ServerHello)
 		h.rec.Version = versionName(versionSSL2)
 		return
 	}
@@ -215,7 +215,7 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 	shown = append(shown, rest[:min(len(rest), excerptLen-len(hdr))]...)
 	text := excerpt(shown, excerptLen-1)
 	if h.implicit {
-		h.s.Warn(sd.start, "tls: %s bytes do not start with a TLS record (\"%s\"); only counting", sd.dir, text)
+		h.s.Warn(sd.start, record.WarnTLSNotTLS, "dir", sd.dir, "text", text)
 		return
 	}
 	h.s.Security = session.StartTLSFailed

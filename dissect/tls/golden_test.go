@@ -55,7 +55,7 @@ func analyse(t *testing.T, path string) view {
 				v.Findings = append(v.Findings, r)
 			}
 		case *record.Session:
-			sv := sessionView{ID: r.ID, client: r.Client, server: r.Server, Proto: r.Proto, Security: r.Security, TLSPacket: r.TLSPacket, Warnings: r.Warnings}
+			sv := sessionView{ID: r.ID, client: r.Client, server: r.Server, Proto: r.Proto, Security: r.Security, TLSPacket: r.TLSPacket, Warnings: recordtest.Texts(r.Warnings)}
 			v.sessions = append(v.sessions, sv)
 			if r.Security != "cleartext" {
 				v.Sessions = append(v.Sessions, sv)

@@ -64,7 +64,7 @@ func (h *handler) Handle(ev *stream.Event) {
 		sd = &h.sides[1]
 	}
 	if ev.Gap > 0 && !sd.stopped {
-		h.s.Warn(ev.Frame, "tls: %d %s bytes missing; only counting that direction from here", ev.Gap, sd.dir)
+		h.s.Warn(ev.Frame, record.WarnTLSGap, "bytes", ev.Gap, "dir", sd.dir)
 		sd.stop()
 		h.maybeEmit()
 	}

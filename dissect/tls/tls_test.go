@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
@@ -404,7 +405,7 @@ func TestResilience(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := run(t, true, tt.chunks)
-			if !slices.ContainsFunc(res.sess.Warnings, func(w string) bool { return strings.Contains(w, tt.warning) }) {
+			if !slices.ContainsFunc(recordtest.Texts(res.sess.Warnings), func(w string) bool { return strings.Contains(w, tt.warning) }) {
 				t.Errorf("warnings %v, want one with %q", res.sess.Warnings, tt.warning)
 			}
 		})
@@ -545,7 +546,7 @@ func TestLargeCertificateMessageFollowedByAnother(t *testing.T) {
 		{dir: stream.ClientToServer, data: records(typeHandshake, browserHello.message(), 1<<14)},
 		{dir: stream.ServerToClient, data: records(typeHandshake, msgs, 1<<14)},
 	})
-	if slices.ContainsFunc(res.sess.Warnings, func(w string) bool { return strings.Contains(w, "KiB") }) {
+	if slices.ContainsFunc(recordtest.Texts(res.sess.Warnings), func(w string) bool { return strings.Contains(w, "KiB") }) {
 		t.Errorf("size warning for messages within the limits: %v", res.sess.Warnings)
 	}
 	if len(res.tls) != 1 || res.tls[0].Cipher != "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" {

@@ -12,6 +12,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/pipeline"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/jsonl"
 )
 
@@ -102,7 +103,8 @@ func gradeStudent(s Student, results []pipeline.FileResult, opt Options) *Result
 			continue
 		}
 		for _, w := range fr.Result.Capture.Warnings {
-			res.Warnings = append(res.Warnings, name+": "+w)
+			w.File = name
+			res.Warnings = append(res.Warnings, i18n.New("en").Warning(w))
 		}
 		items = append(items, fileItems(name, n, fr.Result, len(items))...)
 	}
