@@ -27,10 +27,12 @@ var allowed = map[string]string{
 }
 
 // TestNoContractLiterals parses every Go source file outside the owners
-// and fails on a string literal that spells a finding id, a severity or a
-// security value, and on a literal compared with or assigned to a Proto or
-// Direction field: those are named by their constants in dissect/record,
-// so that each value is written once.
+// and fails on a string literal that spells a finding id, a severity, a
+// security value or a warning id, on a literal compared with or assigned
+// to a Proto or Direction field, and on a warning given as a literal
+// (an English sentence) instead of a WarningID: those are named by their
+// constants in dissect/record, so that each value is written once and
+// every sentence lives in the catalogue.
 func TestNoContractLiterals(t *testing.T) {
 	values := map[string]string{}
 	for _, v := range record.FindingIDs() {
@@ -41,6 +43,9 @@ func TestNoContractLiterals(t *testing.T) {
 	}
 	for _, v := range record.Securities() {
 		values[string(v)] = "security"
+	}
+	for _, v := range record.WarningIDs() {
+		values[string(v)] = "warning id"
 	}
 	fields := map[string]map[string]bool{"Proto": {}, "Direction": {}}
 	for _, v := range record.Protos() {
@@ -70,6 +75,9 @@ func TestNoContractLiterals(t *testing.T) {
 			if l.field != "" {
 				what, ok = "value of "+l.field, true
 			}
+			if l.warning {
+				what, ok = "warning", true
+			}
 			if !ok || allowed[rel+" "+l.value] != "" {
 				continue
 			}
@@ -95,10 +103,16 @@ func isOwner(rel string) bool {
 }
 
 type literal struct {
-	value string
-	line  int
-	field string // Proto or Direction when compared with or assigned to one
+	value   string
+	line    int
+	field   string // Proto or Direction when compared with or assigned to one
+	warning bool   // where a warning's id goes
 }
+
+// warningID is the position of the WarningID in the calls that make a
+// warning: Session.Warn(frame, id, ...), record.NewWarning(frame, id, ...)
+// and the dissectors' own helpers.
+var warningID = map[string]int{"Warn": 1, "NewWarning": 1, "warn": 2, "add": 0}
 
 // literals lists the string literals of a file; those next to a Proto or
 // Direction field (==, !=, =, key: value) carry the field's name.
@@ -110,6 +124,7 @@ func literals(t *testing.T, path string, fields map[string]map[string]bool) []li
 		t.Fatalf("%s: %v", path, err)
 	}
 	next := map[*ast.BasicLit]string{}
+	warn := map[*ast.BasicLit]bool{}
 	pair := func(field, lit ast.Expr) {
 		b, ok := lit.(*ast.BasicLit)
 		name := fieldName(field)
@@ -135,16 +150,28 @@ func literals(t *testing.T, path string, fields map[string]map[string]bool) []li
 			}
 		case *ast.KeyValueExpr:
 			pair(x.Key, x.Value)
+		case *ast.CallExpr:
+			if i, ok := warningID[fieldName(x.Fun)]; ok && i < len(x.Args) && isWarnings(path, fieldName(x.Fun)) {
+				if b, ok := x.Args[i].(*ast.BasicLit); ok {
+					warn[b] = true
+				}
+			}
 		case *ast.BasicLit:
 			if x.Kind == token.STRING {
 				if s, err := strconv.Unquote(x.Value); err == nil {
-					out = append(out, literal{value: s, line: fset.Position(x.Pos()).Line, field: next[x]})
+					out = append(out, literal{value: s, line: fset.Position(x.Pos()).Line, field: next[x], warning: warn[x]})
 				}
 			}
 		}
 		return true
 	})
 	return out
+}
+
+// isWarnings tells whether a call named name makes a warning in this
+// file: add is the message package's warning helper only.
+func isWarnings(path, name string) bool {
+	return name != "add" || strings.Contains(filepath.ToSlash(path), "dissect/message/")
 }
 
 // fieldName is the name a Proto or Direction field goes by in an
