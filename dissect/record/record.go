@@ -1,7 +1,11 @@
 // Package record defines the facts mailwire reports, one struct per kind of
-// the JSON Lines contract written down in json-output.md next to this file.
-// Every other package produces or consumes these; field names and tags here
-// are the public interface, so renaming one is a breaking change.
+// the JSON Lines contract written down in json-output.md next to this file:
+// the kinds here, the closed sets of values (protocols, security states,
+// directions, severities, finding ids) as typed constants in enums.go, and
+// warnings as ids with arguments in warning.go and warnings.go. Every other
+// package produces or consumes these; field names, tags and values here are
+// the public interface, so renaming one is a breaking change. Subpackage
+// recordtest is the test kit every package shares.
 package record
 
 import "time"

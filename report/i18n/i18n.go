@@ -1,6 +1,9 @@
 // Package i18n holds the catalogues of every sentence the report prints,
-// one per language, keyed by message id. Placeholders are {name}, filled
-// from named arguments so that each language may order them freely.
+// one per language, keyed by message id: en.go and fr.go for the report
+// itself, warnings_en.go and warnings_fr.go for the warnings the
+// dissectors, the reassembly and the capture reader raise by id.
+// Placeholders are {name}, filled from named arguments so that each
+// language may order them freely.
 package i18n
 
 import (
