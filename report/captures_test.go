@@ -47,11 +47,15 @@ func analyse(t *testing.T, path string) report.Capture {
 // improved) the test fails until the goldens are rewritten with -update
 // and the diff reviewed.
 func TestGoldenCaptureReports(t *testing.T) {
+	dir := filepath.Join("testdata", "captures")
+	var golden []string
 	for _, path := range captureFiles(t) {
 		name := filepath.Base(path)
+		for _, ext := range []string{".sha256", ".en.txt", ".fr.txt"} {
+			golden = append(golden, filepath.Join(dir, name+ext))
+		}
 		t.Run(name, func(t *testing.T) {
 			c := analyse(t, path)
-			dir := filepath.Join("testdata", "captures")
 			sum := fileSum(t, path) + " " + recordsSum(t, c.Records) + "\n"
 			recordtest.Golden(t, filepath.Join(dir, name+".sha256"), []byte(sum))
 			for _, lang := range []string{"en", "fr"} {
@@ -63,6 +67,7 @@ func TestGoldenCaptureReports(t *testing.T) {
 			}
 		})
 	}
+	recordtest.NoStrays(t, dir, golden)
 }
 
 // recordsSum digests the records as the JSON contract writes them.

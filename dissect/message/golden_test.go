@@ -25,8 +25,12 @@ func TestGolden(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no fixtures in testdata")
 	}
+	dir := filepath.Join("testdata", "golden")
+	var golden []string
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(filepath.Dir(f))+"-"+filepath.Base(f), ".eml")
+		file := filepath.Join(dir, name+".json")
+		golden = append(golden, file)
 		t.Run(name, func(t *testing.T) {
 			raw, err := os.ReadFile(f)
 			if err != nil {
@@ -41,7 +45,8 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			recordtest.Golden(t, filepath.Join("testdata", "golden", name+".json"), got)
+			recordtest.Golden(t, file, got)
 		})
 	}
+	recordtest.NoStrays(t, dir, golden)
 }

@@ -15,12 +15,16 @@ import (
 // own tests check the facts field by field against the .facts.json files,
 // this one guards the whole output against unnoticed changes.
 func TestGoldenCaptures(t *testing.T) {
+	dir := filepath.Join("testdata", "golden")
+	var golden []string
 	for _, p := range recordtest.Captures(t, "../../captures") {
-		name := filepath.Base(p)
-		t.Run(name, func(t *testing.T) {
-			recordtest.Golden(t, filepath.Join("testdata", "golden", name+".jsonl"), goldenJSON(t, p))
+		file := filepath.Join(dir, filepath.Base(p)+".jsonl")
+		golden = append(golden, file)
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			recordtest.Golden(t, file, goldenJSON(t, p))
 		})
 	}
+	recordtest.NoStrays(t, dir, golden)
 }
 
 // goldenJSON is the capture's JSON Lines, secrets revealed (they are the

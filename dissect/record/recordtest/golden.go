@@ -87,3 +87,32 @@ func clip(b []byte) string {
 	}
 	return string(b)
 }
+
+// NoStrays fails t for each file in dir that is not in golden (the paths
+// a test compared): a golden file whose input is gone would otherwise stay
+// and be believed. With -update the strays are removed.
+func NoStrays(t testing.TB, dir string, golden []string) {
+	t.Helper()
+	used := map[string]bool{}
+	for _, p := range golden {
+		used[filepath.Clean(p)] = true
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Errorf("golden files: %v", err)
+		return
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if e.IsDir() || used[p] {
+			continue
+		}
+		if *update {
+			if err := os.Remove(p); err != nil {
+				t.Errorf("golden file %s: %v", p, err)
+			}
+			continue
+		}
+		t.Errorf("golden file %s belongs to no input any more: remove it (make golden does)", p)
+	}
+}

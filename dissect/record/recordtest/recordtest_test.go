@@ -65,6 +65,25 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+func TestNoStrays(t *testing.T) {
+	if Updating() {
+		t.Skip("-update removes strays: this test checks that they fail")
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"a.json", "b.json"} {
+		os.WriteFile(filepath.Join(dir, name), nil, 0o644)
+	}
+	f := &fakeTB{}
+	NoStrays(f, dir, []string{filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")})
+	if len(f.errors) != 0 {
+		t.Errorf("every file used, yet %q", f.errors)
+	}
+	NoStrays(f, dir, []string{filepath.Join(dir, "a.json")})
+	if len(f.errors) != 1 || !strings.Contains(f.errors[0], "b.json belongs to no input") {
+		t.Errorf("stray b.json: %q", f.errors)
+	}
+}
+
 func TestJSONLPutsKindFirst(t *testing.T) {
 	got := string(JSONL(t, []record.Record{&record.Summary{Captures: 1}, &record.Capture{File: "a.pcap"}}))
 	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
