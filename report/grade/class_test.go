@@ -3,7 +3,6 @@ package grade
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -191,22 +190,11 @@ func num2(t *testing.T, s string) float64 {
 // TestNoSecretInOutput looks for every password the captures' facts say
 // was sent, and for any masked form of one, in every file grading writes.
 func TestNoSecretInOutput(t *testing.T) {
-	facts, _ := filepath.Glob("../../captures/*.facts.json")
-	if len(facts) == 0 {
-		t.Skip("captures/ is absent")
-	}
 	secrets := map[string]bool{}
-	for _, f := range facts {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var v struct{ Users map[string]string }
-		if json.Unmarshal(b, &v) == nil {
-			for _, p := range v.Users {
-				if len(p) >= 4 {
-					secrets[p] = true
-				}
+	for _, c := range recordtest.Captures(t, "../../captures") {
+		for _, p := range recordtest.LoadFacts(t, c).Users {
+			if len(p) >= 4 {
+				secrets[p] = true
 			}
 		}
 	}
