@@ -21,11 +21,6 @@ const root = "../.."
 // the catalogue translates them (its keys embed the ids).
 var owners = []string{"dissect/record", "report/i18n"}
 
-// allowed are literals that only look like a contract value.
-var allowed = map[string]string{
-	"cmd/mailgen/main.go starttls": "a command-line flag name, not a security value",
-}
-
 // TestNoContractLiterals parses every Go source file outside the owners
 // and fails on a string literal that spells a finding id, a severity, a
 // security value or a warning id, on a literal compared with or assigned
@@ -78,7 +73,7 @@ func TestNoContractLiterals(t *testing.T) {
 			if l.warning {
 				what, ok = "warning", true
 			}
-			if !ok || allowed[rel+" "+l.value] != "" {
+			if !ok || l.flag {
 				continue
 			}
 			t.Errorf("%s:%d: %s %q spelled as a literal; use its constant from dissect/record", rel, l.line, what, l.value)
@@ -107,6 +102,7 @@ type literal struct {
 	line    int
 	field   string // Proto or Direction when compared with or assigned to one
 	warning bool   // where a warning's id goes
+	flag    bool   // the name of a command-line flag (--starttls)
 }
 
 // warningID is the position of the WarningID in the calls that make a
@@ -125,6 +121,7 @@ func literals(t *testing.T, path string, fields map[string]map[string]bool) []li
 	}
 	next := map[*ast.BasicLit]string{}
 	warn := map[*ast.BasicLit]bool{}
+	flagName := map[*ast.BasicLit]bool{}
 	pair := func(field, lit ast.Expr) {
 		b, ok := lit.(*ast.BasicLit)
 		name := fieldName(field)
@@ -151,6 +148,11 @@ func literals(t *testing.T, path string, fields map[string]map[string]bool) []li
 		case *ast.KeyValueExpr:
 			pair(x.Key, x.Value)
 		case *ast.CallExpr:
+			if i := flagNameArg(x); i >= 0 {
+				if b, ok := x.Args[i].(*ast.BasicLit); ok {
+					flagName[b] = true
+				}
+			}
 			if i, ok := warningID[fieldName(x.Fun)]; ok && i < len(x.Args) && isWarnings(path, fieldName(x.Fun)) {
 				if b, ok := x.Args[i].(*ast.BasicLit); ok {
 					warn[b] = true
@@ -159,13 +161,29 @@ func literals(t *testing.T, path string, fields map[string]map[string]bool) []li
 		case *ast.BasicLit:
 			if x.Kind == token.STRING {
 				if s, err := strconv.Unquote(x.Value); err == nil {
-					out = append(out, literal{value: s, line: fset.Position(x.Pos()).Line, field: next[x], warning: warn[x]})
+					out = append(out, literal{value: s, line: fset.Position(x.Pos()).Line, field: next[x], warning: warn[x], flag: flagName[x]})
 				}
 			}
 		}
 		return true
 	})
 	return out
+}
+
+// flagNameArg is the position of the flag's name in a call that defines a
+// command-line flag (flag.Bool("x", …), fs.StringVar(&v, "x", …)), or -1.
+func flagNameArg(c *ast.CallExpr) int {
+	at := -1
+	switch fieldName(c.Fun) {
+	case "Bool", "String", "Int", "Int64", "Uint", "Uint64", "Float64", "Duration", "Func", "BoolFunc":
+		at = 0
+	case "BoolVar", "StringVar", "IntVar", "Int64Var", "UintVar", "Uint64Var", "Float64Var", "DurationVar", "Var", "TextVar":
+		at = 1
+	}
+	if at >= len(c.Args) {
+		return -1
+	}
+	return at
 }
 
 // isWarnings tells whether a call named name makes a warning in this
