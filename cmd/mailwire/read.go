@@ -141,7 +141,7 @@ func summarize(caps []report.Capture) *record.Summary {
 	s := &record.Summary{Captures: len(caps), Warnings: []record.Warning{}}
 	for _, c := range caps {
 		for _, w := range c.Info.Warnings {
-			w.File = c.Info.File
+			w.File, w.Text = c.Info.File, "" // said again, after its file
 			s.Warnings = append(s.Warnings, w)
 		}
 		for _, r := range c.Records {
