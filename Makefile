@@ -56,6 +56,7 @@ help:
 	@echo "make bench-live  live capture under tcpreplay at rising rates (root)"
 	@echo "make captures  regenerate captures/ with real servers on loopback (root)"
 	@echo "make toolchain fetch Go $(GO_VERSION) into .toolchain/ if no recent enough go is installed"
+	@echo "make golden    rewrite every golden file from the current output (then review git diff)"
 
 # apt-get only runs when a package is missing, so these are quick once
 # done. Services the packages bring (postfix, dovecot) are neither
@@ -167,6 +168,13 @@ test: deps-test lint unit
 # Every FuzzXxx target of every package, one after the other. A run that
 # fails without writing a failing input is the fuzzing engine's own time-out
 # on a busy machine ("context deadline exceeded"): it is run once more.
+# Every package whose tests check golden files through recordtest takes the
+# one -update flag; one run rewrites them all, at every level.
+golden: $(GO_DEP)
+	$(GO) test -count=1 $$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
+		awk '/dissect\/record\/recordtest/ && $$1 !~ /recordtest$$/ {print $$1}') -update
+	@git status --short -- '*testdata*' 2>/dev/null || true
+
 fuzz: $(GO_DEP)
 	@set -e; log=$$(mktemp); for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
 		dir=$$(dirname $$f); \

@@ -4,19 +4,20 @@ import (
 	"bytes"
 
 	"github.com/mailwire/mailwire/dissect/tunnel"
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // Protocol names, as in the session record.
 const (
-	SMTP    = "smtp"
-	IMAP    = "imap"
-	POP3    = "pop3"
-	TLS     = "tls"
-	DNS     = "dns"
-	Unknown = "unknown"
+	SMTP    = record.ProtoSMTP
+	IMAP    = record.ProtoIMAP
+	POP3    = record.ProtoPOP3
+	TLS     = record.ProtoTLS
+	DNS     = record.ProtoDNS
+	Unknown = record.ProtoUnknown
 	// Tunnel is a proxy handshake (HTTP CONNECT, SOCKS): what it carries
 	// is recognised once the proxy accepted.
-	Tunnel = "tunnel"
+	Tunnel record.Proto = "tunnel"
 )
 
 // tlsPorts are where implicit TLS is mail (SMTPS, submissions, IMAPS,
@@ -28,7 +29,7 @@ var tlsPorts = map[uint16]bool{465: true, 993: true, 995: true, 585: true}
 const detectMax = 2048
 
 // verdict is detection's answer: a protocol, or "" to wait for more bytes.
-type verdict string
+type verdict = record.Proto
 
 // detect decides the protocol from the first bytes of each direction,
 // content first and ports only to break ties or to recognise implicit TLS.

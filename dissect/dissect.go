@@ -173,8 +173,8 @@ func (c *conv) decide(v verdict, frame int64) {
 	c.a.next++
 	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
 	c.rec.ID = c.s.ID
-	c.rec.Proto = string(v)
-	c.s.Proto = string(v)
+	c.rec.Proto = v
+	c.s.Proto = v
 	c.h = mk(c.s)
 	if v == TLS && c.a.opt.Keys != nil {
 		c.h = c.s.Encrypted(tls.NewDecrypting(c.s, true, tls.Decryption{Keys: c.a.opt.Keys, Inner: plaintextDissector}))

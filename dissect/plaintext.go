@@ -63,7 +63,7 @@ func (d *detecting) verdict(end bool) verdict {
 func (d *detecting) decide(v verdict) {
 	d.done = true
 	if mk, ok := dissectors[v]; ok && v != TLS {
-		d.s.Proto = string(v)
+		d.s.Proto = v
 		d.h = mk(d.s)
 		for i := range d.pending {
 			d.h.Handle(&d.pending[i])

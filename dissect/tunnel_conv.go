@@ -84,11 +84,11 @@ func (in *inner) decide(v verdict, frame int64) {
 	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
 	c.rec.ID = c.s.ID
 	c.rec.DetectFrame = frame
-	c.rec.Proto = string(v)
-	c.s.Proto = string(v)
+	c.rec.Proto = v
+	c.s.Proto = v
 	t := c.tun.Tunnel()
 	c.s.Finding(&record.Finding{
-		ID: "mail-through-proxy", Severity: "info",
+		ID: record.FindingMailThroughProxy, Severity: record.SeverityInfo,
 		Title:  "Mail went through a " + t.Kind + " proxy at " + c.rec.Server + " to " + t.Target,
 		Frames: []int64{t.Packet, t.ReplyPacket},
 		Detail: "The proxy handshake crossed in clear: anyone on the path sees where the mail was headed, " +

@@ -5,35 +5,23 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/pipeline"
 )
 
-var updateCaptures = flag.Bool("update-captures", false, "rewrite the golden reports of the real captures")
-
 // captureFiles lists the captures made with real servers and clients.
 func captureFiles(t *testing.T) []string {
 	t.Helper()
-	var files []string
-	for _, pat := range []string{"../captures/*.pcap", "../captures/*.pcapng"} {
-		m, _ := filepath.Glob(pat)
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		t.Skip("no capture in ../captures: they are made by captures/make.sh")
-	}
-	sort.Strings(files)
-	return files
+	return recordtest.Captures(t, "../captures")
 }
 
 // analyse runs a capture through the pipeline and adds the derived
@@ -56,42 +44,30 @@ func analyse(t *testing.T, path string) report.Capture {
 // This test guards the rendering, not the dissectors: a golden file
 // records the sha256 of the capture and of the records it was made from,
 // and when either changed (the capture was made again, a dissector
-// improved) the test fails until the goldens are refreshed with
-// -update-captures and the diff reviewed.
+// improved) the test fails until the goldens are rewritten with -update
+// and the diff reviewed.
 func TestGoldenCaptureReports(t *testing.T) {
+	dir := filepath.Join("testdata", "captures")
+	var golden []string
 	for _, path := range captureFiles(t) {
 		name := filepath.Base(path)
+		for _, ext := range []string{".sha256", ".en.txt", ".fr.txt"} {
+			golden = append(golden, filepath.Join(dir, name+ext))
+		}
 		t.Run(name, func(t *testing.T) {
 			c := analyse(t, path)
-			sum := fileSum(t, path) + " " + recordsSum(t, c.Records)
-			dir := filepath.Join("testdata", "captures")
-			stamp := filepath.Join(dir, name+".sha256")
-			if *updateCaptures {
-				os.MkdirAll(dir, 0o755)
-				os.WriteFile(stamp, []byte(sum+"\n"), 0o644)
-			} else if old, err := os.ReadFile(stamp); err != nil || strings.TrimSpace(string(old)) != sum {
-				t.Fatalf("%s or its records changed since its golden report; run go test ./report -update-captures and review the diff", name)
-			}
+			sum := fileSum(t, path) + " " + recordsSum(t, c.Records) + "\n"
+			recordtest.Golden(t, filepath.Join(dir, name+".sha256"), []byte(sum))
 			for _, lang := range []string{"en", "fr"} {
 				var b bytes.Buffer
 				if err := report.WriteText(&b, []report.Capture{c}, nil, report.Options{Lang: lang, Width: 100}); err != nil {
 					t.Fatal(err)
 				}
-				file := filepath.Join(dir, name+"."+lang+".txt")
-				if *updateCaptures {
-					os.WriteFile(file, b.Bytes(), 0o644)
-					continue
-				}
-				want, err := os.ReadFile(file)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(want, b.Bytes()) {
-					t.Errorf("%s differs from its golden report; run go test -update-captures and review the diff", file)
-				}
+				recordtest.Golden(t, filepath.Join(dir, name+"."+lang+".txt"), b.Bytes())
 			}
 		})
 	}
+	recordtest.NoStrays(t, dir, golden)
 }
 
 // recordsSum digests the records as the JSON contract writes them.
@@ -100,6 +76,7 @@ func recordsSum(t *testing.T, recs []record.Record) string {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	for _, r := range recs {
+		recordtest.RenderWarnings(r)
 		if err := enc.Encode(r); err != nil {
 			t.Fatal(err)
 		}
@@ -117,60 +94,8 @@ func fileSum(t *testing.T, path string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// facts is the part of captures/<name>.facts.json that the lab answers
-// are checked against: what the tools really sent.
-type facts struct {
-	Snaplen       int `json:"snaplen"`
-	Conversations []struct {
-		Proto  string `json:"proto"`
-		Client struct {
-			Port int `json:"port"`
-		} `json:"client"`
-		Server struct {
-			Port int `json:"port"`
-		} `json:"server"`
-		TLS struct {
-			Mode string `json:"mode"`
-		} `json:"tls"`
-		Auth             []authFact `json:"auth"`
-		Commands         []string   `json:"commands"`
-		MailboxesCreated []string   `json:"mailboxes_created"`
-		Expunged         int        `json:"expunged"`
-		Messages         []struct {
-			EnvelopeFrom string `json:"envelope_from"`
-			HeaderFrom   string `json:"header_from"`
-			Subject      string `json:"subject"`
-			Attachments  []struct {
-				ContentType string `json:"content_type"`
-				Filename    string `json:"filename"`
-			} `json:"attachments"`
-			SMIME *string `json:"smime"`
-		} `json:"messages"`
-		StartTLS *struct {
-			Offered   bool `json:"offered"`
-			Requested bool `json:"requested"`
-			Accepted  bool `json:"accepted"`
-			Reply     int  `json:"reply"`
-		} `json:"starttls"`
-	} `json:"conversations"`
-}
-
-type authFact struct {
-	Mechanism string `json:"mechanism"`
-	Username  string `json:"username"`
-	Accepted  bool   `json:"accepted"`
-	Command   string `json:"command"`
-}
-
-func readFacts(t *testing.T, path string) *facts {
+// readFacts reads what the tools that made a capture really sent.
+func readFacts(t *testing.T, path string) *recordtest.Facts {
 	t.Helper()
-	data, err := os.ReadFile(strings.TrimSuffix(strings.TrimSuffix(path, ".pcapng"), ".pcap") + ".facts.json")
-	if err != nil {
-		t.Skipf("no facts for %s: %v", path, err)
-	}
-	var f facts
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
-	}
-	return &f
+	return recordtest.LoadFacts(t, path)
 }

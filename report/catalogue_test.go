@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mailwire/mailwire/report/findings"
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/lab"
 	"github.com/mailwire/mailwire/report/view"
@@ -83,14 +83,14 @@ func TestEveryKeyUsedInCodeExists(t *testing.T) {
 	}
 }
 
-// findingIDs are the ids the report translates: those Derive raises and
-// those of the JSON contract that dissectors raise.
+// findingIDs are the ids the report translates: every id of the JSON
+// contract, those Derive raises and those the dissectors raise.
 func findingIDs() []string {
-	return []string{findings.CleartextCredentials, findings.CleartextMessage, findings.AttachmentExposed,
-		findings.SMIMESigned, findings.SMIMEEncrypted, findings.TLSDowngradeRetry, findings.MXLookup,
-		findings.DeletedNotExpunged, "starttls-not-offered", "starttls-refused", "starttls-not-used",
-		"starttls-plaintext-injection", findings.SpoofedSender, findings.SenderUnverified, "implicit-tls", "weak-tls", "capture-truncated", "payload-truncated",
-		findings.KeylogCredentials}
+	var ids []string
+	for _, id := range record.FindingIDs() {
+		ids = append(ids, string(id))
+	}
+	return ids
 }
 
 func set(keys []string) map[string]bool {

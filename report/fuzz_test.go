@@ -26,7 +26,7 @@ func FuzzWriters(f *testing.F) {
 			&record.Message{Session: "s1", Proto: "imap", Direction: "fetched", Subject: subject, From: user, To: []string{subject},
 				Attachments: []record.Attachment{{Filename: subject, ContentType: "image/" + user}}, Packet: 4},
 			&record.Mailbox{Session: "s1", Name: subject, Events: []string{user}, Packet: 5},
-			&record.Finding{ID: user, Severity: subject, Title: subject, Args: map[string]string{"subject": subject}},
+			&record.Finding{ID: record.FindingID(user), Severity: record.Severity(subject), Title: subject, Args: map[string]string{"subject": subject}},
 		}
 		for _, fd := range Derive(recs) {
 			recs = append(recs, fd)
@@ -34,7 +34,7 @@ func FuzzWriters(f *testing.F) {
 		caps := []Capture{{Info: &record.Capture{File: subject}, Records: recs}}
 		for name, write := range writers() {
 			var b bytes.Buffer
-			if err := write(&b, caps, &record.Summary{Warnings: []string{user}}, Options{Lang: "fr", Width: 60}); err != nil {
+			if err := write(&b, caps, &record.Summary{Warnings: []record.Warning{record.NewWarning(1, record.WarnMessageRefused, "reply", user)}}, Options{Lang: "fr", Width: 60}); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
 			out := b.String()

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/view"
 )
@@ -18,7 +19,7 @@ type expectation struct {
 	mentions map[string][]string // question id: texts its answer must hold
 }
 
-func expect(f *facts) expectation {
+func expect(f *recordtest.Facts) expectation {
 	e := expectation{found: map[string]bool{}, mentions: map[string][]string{}}
 	if f.Snaplen > 0 && f.Snaplen < 1500 {
 		return e // payloads cut: the capture does not hold the answers
@@ -34,10 +35,10 @@ func expect(f *facts) expectation {
 		for _, m := range c.Messages {
 			// 1.3.2.4 asks for the MIME type of a signature the student
 			// received: a signed message read in clear answers it too.
-			if c.TLS.Mode == "none" && c.Proto == "imap" && hasFetch(c.Commands) && m.SMIME != nil && strings.Contains(*m.SMIME, "signed") {
+			if c.TLS.Mode == "none" && c.Proto == "imap" && hasFetch(c.Commands) && strings.Contains(m.SMIME, "signed") {
 				e.found["1.3.2.4"] = true
 			}
-			if c.TLS.Mode != "none" || m.SMIME == nil || !strings.Contains(*m.SMIME, "encrypted") {
+			if c.TLS.Mode != "none" || !strings.Contains(m.SMIME, "encrypted") {
 				continue
 			}
 			if c.Proto == "smtp" {
@@ -87,7 +88,7 @@ func expect(f *facts) expectation {
 					e.mentions["1.2.9"] = append(e.mentions["1.2.9"], a.ContentType)
 				}
 			}
-			if m.SMIME != nil && strings.Contains(*m.SMIME, "signed") {
+			if strings.Contains(m.SMIME, "signed") {
 				e.found["1.3.2.4"] = true
 			}
 		}
@@ -97,7 +98,7 @@ func expect(f *facts) expectation {
 
 // loggedInAs tells whether one accepted login is the address or its
 // local part.
-func loggedInAs(auth []authFact, addr string) bool {
+func loggedInAs(auth []recordtest.AuthFact, addr string) bool {
 	local, _, _ := strings.Cut(addr, "@")
 	for _, a := range auth {
 		if a.Accepted && (strings.EqualFold(a.Username, addr) || strings.EqualFold(a.Username, local)) {
@@ -118,7 +119,7 @@ func hasFetch(commands []string) bool {
 
 // expectIMAP: the IMAP questions are answered by what was typed in clear;
 // over implicit TLS, 1.1.2 says the login is hidden.
-func expectIMAP(e *expectation, mode string, auth []authFact, commands, created []string, expunged int) {
+func expectIMAP(e *expectation, mode string, auth []recordtest.AuthFact, commands, created []string, expunged int) {
 	if mode == "implicit" || mode == "starttls" {
 		e.found["1.1.2"] = true // the report says the login is hidden
 		return

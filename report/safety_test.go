@@ -32,7 +32,7 @@ func hostileCapture() Capture {
 	for _, f := range Derive(recs) {
 		recs = append(recs, f)
 	}
-	return Capture{Info: &record.Capture{File: "x/" + hostile + ".pcap", LinkType: hostile, Warnings: []string{hostile}}, Records: recs}
+	return Capture{Info: &record.Capture{File: "x/" + hostile + ".pcap", LinkType: hostile, Warnings: []record.Warning{record.NewWarning(3, record.WarnMessageRefused, "reply", hostile)}}, Records: recs}
 }
 
 func writers() map[string]func(*bytes.Buffer, []Capture, *record.Summary, Options) error {
@@ -50,7 +50,7 @@ var liveLink = regexp.MustCompile(`[^\\]\]\(javascript:`)
 
 func TestWireTextComesOutInert(t *testing.T) {
 	caps := []Capture{hostileCapture()}
-	sum := &record.Summary{Captures: 1, Warnings: []string{hostile}}
+	sum := &record.Summary{Captures: 1, Warnings: []record.Warning{{File: hostile, ID: record.WarnIMAPNotACommand, Args: map[string]string{"text": hostile}}}}
 	for name, write := range writers() {
 		for _, lang := range []string{"en", "fr"} {
 			t.Run(name+"/"+lang, func(t *testing.T) {

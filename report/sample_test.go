@@ -104,7 +104,7 @@ func labCapture() Capture {
 }
 
 func labSummary(c Capture) *record.Summary {
-	s := &record.Summary{Captures: 1, Warnings: []string{}}
+	s := &record.Summary{Captures: 1, Warnings: []record.Warning{}}
 	for _, r := range c.Records {
 		switch r.(type) {
 		case *record.Session:

@@ -149,8 +149,8 @@ func live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options, out *out
 		fmt.Fprintf(stderr, "mailwire live: %v\n", err)
 		return exitUsage
 	}
-	res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("capture statistics: %d packets received, %d dropped by the kernel, %d dropped by the interface",
-		stats.Received, stats.DroppedKernel, stats.DroppedInterface))
+	res.Capture.Warnings = append(res.Capture.Warnings, record.NewWarning(0, record.WarnCaptureLiveDrops,
+		"received", stats.Received, "kernel", stats.DroppedKernel, "interface", stats.DroppedInterface))
 	caps := []report.Capture{{Info: res.Capture, Records: recs}}
 	if out.format == "json" {
 		jw.Write(res.Capture)

@@ -91,6 +91,10 @@ var commands = []func(*app) *cobra.Command{
 func run(args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr}
 	root := newRootCmd(a)
+	if args == nil {
+		// cobra reads os.Args when given nil: no arguments must stay none.
+		args = []string{}
+	}
 	root.SetArgs(args)
 	cmd, err := root.ExecuteC()
 	if err == nil {

@@ -43,7 +43,7 @@ func (o *outputOptions) addFlags(fs *pflag.FlagSet) {
 	langFlag(fs, &o.lang, "report")
 	fs.BoolVar(&o.reveal, "reveal-secrets", false, "show passwords, tokens and hashes instead of masking them")
 	fs.StringVar(&o.failOn, "fail-on", "", "exit with status 1 when a finding of this severity or higher is found: info, low, medium or high")
-	choices(fs, "fail-on", "info", "low", "medium", "high")
+	choices(fs, "fail-on", severityNames()...)
 	fs.StringVar(&o.progress, "progress", "auto", "progress bar on standard error: auto (when a terminal), always or never")
 	choices(fs, "progress", "auto", "always", "never")
 }
@@ -141,10 +141,11 @@ func explain(err error) string {
 }
 
 func summarize(caps []report.Capture) *record.Summary {
-	s := &record.Summary{Captures: len(caps), Warnings: []string{}}
+	s := &record.Summary{Captures: len(caps), Warnings: []record.Warning{}}
 	for _, c := range caps {
 		for _, w := range c.Info.Warnings {
-			s.Warnings = append(s.Warnings, c.Info.File+": "+w)
+			w.File, w.Text = c.Info.File, "" // said again, after its file
+			s.Warnings = append(s.Warnings, w)
 		}
 		for _, r := range c.Records {
 			count(s, r)
@@ -189,7 +190,7 @@ func finish(caps []report.Capture, failed bool, out *outputOptions, stdout, stde
 	if failed {
 		return exitUsage
 	}
-	if out.failOn != "" && worst(caps) >= record.SeverityRank(out.failOn) {
+	if out.failOn != "" && worst(caps) >= record.Severity(out.failOn).Rank() {
 		return exitFindings
 	}
 	return exitOK
@@ -225,7 +226,7 @@ func worst(caps []report.Capture) int {
 	for _, c := range caps {
 		for _, r := range c.Records {
 			if f, ok := r.(*record.Finding); ok {
-				rank = max(rank, record.SeverityRank(f.Severity))
+				rank = max(rank, f.Severity.Rank())
 			}
 		}
 	}
@@ -278,7 +279,7 @@ func streamJSON(files []string, opt pipeline.Options, out *outputOptions, allRea
 		w = f
 	}
 	jw := jsonl.NewWriter(w)
-	sum := &record.Summary{Warnings: []string{}}
+	sum := &record.Summary{Warnings: []record.Warning{}}
 	rank, failed := -1, !allRead
 	for _, path := range files {
 		o := opt
@@ -288,7 +289,7 @@ func streamJSON(files []string, opt pipeline.Options, out *outputOptions, allRea
 		o.OnRecord = func(r record.Record) {
 			count(sum, r)
 			if f, ok := r.(*record.Finding); ok {
-				rank = max(rank, record.SeverityRank(f.Severity))
+				rank = max(rank, f.Severity.Rank())
 			}
 			jw.Write(r)
 		}
@@ -300,7 +301,8 @@ func streamJSON(files []string, opt pipeline.Options, out *outputOptions, allRea
 		}
 		sum.Captures++
 		for _, wn := range res.Capture.Warnings {
-			sum.Warnings = append(sum.Warnings, res.Capture.File+": "+wn)
+			wn.File, wn.Text = res.Capture.File, "" // said again, after its file
+			sum.Warnings = append(sum.Warnings, wn)
 		}
 		jw.Write(res.Capture)
 	}
@@ -315,8 +317,17 @@ func streamJSON(files []string, opt pipeline.Options, out *outputOptions, allRea
 	switch {
 	case failed:
 		return exitUsage
-	case out.failOn != "" && rank >= record.SeverityRank(out.failOn):
+	case out.failOn != "" && rank >= record.Severity(out.failOn).Rank():
 		return exitFindings
 	}
 	return exitOK
+}
+
+// severityNames are the values --fail-on takes.
+func severityNames() []string {
+	var out []string
+	for _, s := range record.Severities() {
+		out = append(out, string(s))
+	}
+	return out
 }

@@ -3,7 +3,8 @@
 package certinfo
 
 import (
-	"crypto/dsa" //nolint:staticcheck // old certificates still carry DSA keys
+	//lint:ignore SA1019 old certificates still carry DSA keys, which are only named here
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"

@@ -55,10 +55,10 @@ func session(client, server, proto, security string) check {
 		var seen []string
 		for _, s := range a.sessions {
 			if s.Client == client && s.Server == server {
-				if s.Proto == proto && s.Security == security {
+				if string(s.Proto) == proto && string(s.Security) == security {
 					return nil
 				}
-				seen = append(seen, s.Proto+"/"+s.Security)
+				seen = append(seen, string(s.Proto)+"/"+string(s.Security))
 			}
 		}
 		return fmt.Errorf("session %s -> %s: want %s/%s, got %v", client, server, proto, security, seen)
@@ -162,7 +162,7 @@ func messages(direction string, n int) check {
 	return func(a *analysis) error {
 		got := 0
 		for _, m := range a.messages {
-			if m.Direction == direction {
+			if string(m.Direction) == direction {
 				got++
 			}
 		}
@@ -430,10 +430,10 @@ func finding(id, client, server string) check {
 	return func(a *analysis) error {
 		var ids []string
 		for _, f := range sessionFindings(a, client, server) {
-			if f.ID == id {
+			if string(f.ID) == id {
 				return nil
 			}
-			ids = append(ids, f.ID)
+			ids = append(ids, string(f.ID))
 		}
 		return fmt.Errorf("no %s finding on %s -> %s; findings there: %v", id, client, server, ids)
 	}

@@ -160,10 +160,10 @@ func mailwireView(a *analysis) *tsharkView {
 		v.conversations = append(v.conversations, pair(s.Client, s.Server))
 	}
 	for _, c := range a.commands {
-		v.commands = append(v.commands, observed{c.Proto, c.Packet, c.Verb})
+		v.commands = append(v.commands, observed{string(c.Proto), c.Packet, c.Verb})
 	}
 	for _, c := range a.creds {
-		v.creds = append(v.creds, observed{proto: c.Proto, what: c.Username + "/" + c.Password})
+		v.creds = append(v.creds, observed{proto: string(c.Proto), what: c.Username + "/" + c.Password})
 	}
 	return v
 }

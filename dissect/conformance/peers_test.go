@@ -61,7 +61,7 @@ func manifestCaptures(t *testing.T, root string) map[string]bool {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	section := regexp.MustCompile("^## (\\S+) ")
+	section := regexp.MustCompile(`^## (\S+) `)
 	heading := regexp.MustCompile("^### `([^`]+)`")
 	listed := map[string]bool{}
 	peer := ""

@@ -33,7 +33,7 @@ func (h *Handler) login(c *command, t *Tokenizer, u *unit, args *argWriter) {
 		Packet:      u.frame,
 	}
 	if pass.Lit != nil && !pass.Lit.Complete() {
-		h.s.Warn(u.frame, "imap: LOGIN password literal incomplete")
+		h.s.Warn(u.frame, record.WarnIMAPLoginLiteralIncomplete)
 	}
 	cred.SetPassword(string(pass.Text))
 	c.cred = cred
@@ -41,8 +41,8 @@ func (h *Handler) login(c *command, t *Tokenizer, u *unit, args *argWriter) {
 	h.credentialSent(u.frame, "LOGIN")
 	if h.caps.loginDisabled {
 		h.raise(&record.Finding{
-			ID:       "login-disabled-ignored",
-			Severity: "high",
+			ID:       record.FindingLoginDisabledIgnored,
+			Severity: record.SeverityHigh,
 			Title:    "Client sent LOGIN although the server advertised LOGINDISABLED",
 			Frames:   append(append([]int64(nil), h.caps.frames...), u.frame),
 			Lab:      "1.1.2",
@@ -156,8 +156,8 @@ func (h *Handler) credentialSent(frame int64, verb string) {
 	}
 	if h.caps.starttls && !h.asked {
 		h.raise(&record.Finding{
-			ID:       "starttls-not-used",
-			Severity: "high",
+			ID:       record.FindingStartTLSNotUsed,
+			Severity: record.SeverityHigh,
 			Title:    "Server offered STARTTLS but the client sent its credentials in clear",
 			Frames:   append(append([]int64(nil), h.caps.frames...), frame),
 			Lab:      "1.1.2",

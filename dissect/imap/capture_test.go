@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,9 +14,8 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/pipeline"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // Where the captures are, relative to this package.
 const (
@@ -75,7 +73,7 @@ func (a *analysis) isIMAP(r record.Record) bool {
 	case *record.Mailbox:
 		return true
 	case *record.Finding:
-		return a.sessions[x.Session] != nil && imapFindings[x.ID]
+		return a.sessions[x.Session] != nil && imapFindings[string(x.ID)]
 	}
 	return false
 }
@@ -123,8 +121,8 @@ func golden(t *testing.T, name string, a *analysis) {
 	t.Helper()
 	var buf bytes.Buffer
 	// The first line names the capture's bytes: a capture made again
-	// (new ports, new UIDVALIDITY) is not a regression, and is only
-	// checked against its facts until the golden file is refreshed.
+	// (new ports, new UIDVALIDITY) fails until its golden file is
+	// rewritten with -update and reviewed.
 	fmt.Fprintf(&buf, "{\"capture_sha256\":%q}\n", a.sha256)
 	for _, r := range a.records {
 		b, err := json.Marshal(r)
@@ -144,41 +142,7 @@ func golden(t *testing.T, name string, a *analysis) {
 		buf.Write(b)
 		buf.WriteByte('\n')
 	}
-	path := filepath.Join("testdata", "golden", name+".jsonl")
-	if *update {
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		// A capture added since: only its facts are checked until
-		// go test -update writes its golden file.
-		t.Logf("%v (go test -update to create it)", err)
-		return
-	}
-	if first, _, _ := bytes.Cut(want, []byte("\n")); !bytes.Contains(first, []byte(a.sha256)) {
-		t.Logf("%s: capture changed since the golden file was written (go test -update to refresh)", path)
-		return
-	}
-	if !bytes.Equal(want, buf.Bytes()) {
-		got := strings.Split(buf.String(), "\n")
-		exp := strings.Split(string(want), "\n")
-		for i := 0; i < max(len(got), len(exp)); i++ {
-			g, e := "", ""
-			if i < len(got) {
-				g = got[i]
-			}
-			if i < len(exp) {
-				e = exp[i]
-			}
-			if g != e {
-				t.Fatalf("%s differs at line %d:\ngot  %s\nwant %s\n(go test -update to accept)", path, i+1, g, e)
-			}
-		}
-	}
+	recordtest.Golden(t, filepath.Join("testdata", "golden", name+".jsonl"), buf.Bytes())
 }
 
 // peer opens a peer capture, skipping the test when the corpus is absent.
@@ -262,67 +226,18 @@ func TestPeerCaptures(t *testing.T) {
 	}
 }
 
-// facts is the part of a capture's .facts.json this package checks.
-type facts struct {
-	Conversations []struct {
-		Proto  string `json:"proto"`
-		Client struct {
-			Port int `json:"port"`
-		} `json:"client"`
-		TLS struct {
-			Mode string `json:"mode"`
-		} `json:"tls"`
-		Auth []struct {
-			Mechanism string `json:"mechanism"`
-			Username  string `json:"username"`
-			Password  string `json:"password"`
-			Accepted  bool   `json:"accepted"`
-		} `json:"auth"`
-		Commands []string `json:"commands"`
-		Messages []struct {
-			MessageID   string `json:"message_id"`
-			Subject     string `json:"subject"`
-			Size        int64  `json:"size"`
-			AppendedTo  string `json:"appended_to"`
-			SMIME       string `json:"smime"`
-			Attachments []struct {
-				Filename    string `json:"filename"`
-				ContentType string `json:"content_type"`
-				Size        int64  `json:"size"`
-				SHA256      string `json:"sha256"`
-			} `json:"attachments"`
-		} `json:"messages"`
-		StartTLS *struct {
-			Offered   bool `json:"offered"`
-			Requested bool `json:"requested"`
-			Accepted  bool `json:"accepted"`
-		} `json:"starttls"`
-		MailboxesCreated []string `json:"mailboxes_created"`
-	} `json:"conversations"`
-}
-
 func TestProjectCaptures(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join(projectCaptures, "*.pcap*"))
 	n := 0
-	for _, path := range paths {
-		name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".pcapng"), ".pcap")
-		raw, err := os.ReadFile(filepath.Join(projectCaptures, name+".facts.json"))
-		var f facts
-		if err == nil {
-			if err := json.Unmarshal(raw, &f); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-		}
-		if !strings.HasPrefix(name, "imap") && !f.has("imap") {
+	for _, path := range recordtest.Captures(t, projectCaptures) {
+		name := recordtest.Name(path)
+		f := recordtest.LoadFacts(t, path)
+		if !strings.HasPrefix(name, "imap") && !f.Has("imap") {
 			continue
 		}
 		n++
 		t.Run(name, func(t *testing.T) {
 			a := analyse(t, path)
 			golden(t, name, a)
-			if raw == nil {
-				t.Skipf("no facts for %s", name)
-			}
 			if strings.Contains(name, "snap") {
 				// Payloads cut by the snap length: the facts cannot be
 				// seen; reading the rest without harm is the test.
@@ -335,18 +250,8 @@ func TestProjectCaptures(t *testing.T) {
 		})
 	}
 	if n == 0 {
-		t.Skip("no IMAP captures in captures/")
+		t.Fatal("no IMAP capture in captures/")
 	}
-}
-
-// has reports whether the capture holds a conversation of this protocol.
-func (f facts) has(proto string) bool {
-	for _, c := range f.Conversations {
-		if c.Proto == proto {
-			return true
-		}
-	}
-	return false
 }
 
 // sessionOf finds the IMAP session of a client port.
@@ -362,12 +267,12 @@ func (a *analysis) sessionOf(port int) string {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // checkFacts compares what was dissected with what was really sent.
-func checkFacts(t *testing.T, a *analysis, f facts) {
+func checkFacts(t *testing.T, a *analysis, f *recordtest.Facts) {
 	for _, conv := range f.Conversations {
 		if conv.Proto != "imap" {
 			continue
 		}
-		id := a.sessionOf(conv.Client.Port)
+		id := a.sessionOf(int(conv.Client.Port))
 		if conv.TLS.Mode == "implicit" {
 			if id != "" {
 				t.Errorf("implicit TLS read as cleartext IMAP (session %s)", id)
@@ -482,12 +387,7 @@ func drop(list []string, v string) []string {
 
 // checkContent compares what the whole message showed with the facts:
 // its S/MIME protection and its attachments' names, sizes and hashes.
-func checkContent(t *testing.T, msgs []*record.Message, id, smime string, atts []struct {
-	Filename    string `json:"filename"`
-	ContentType string `json:"content_type"`
-	Size        int64  `json:"size"`
-	SHA256      string `json:"sha256"`
-}) {
+func checkContent(t *testing.T, msgs []*record.Message, id, smime string, atts []recordtest.AttachmentFact) {
 	t.Helper()
 	for _, m := range msgs {
 		if m.MessageID != id {

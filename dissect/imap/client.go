@@ -72,7 +72,7 @@ func (h *Handler) clientUnit(u *unit) {
 	t := NewTokenizer(u.text, u.lits)
 	tagTok, verbTok := t.Next(), t.Next()
 	if tagTok.Kind != Atom || verbTok.Kind != Atom || !isTag(tagTok.Text) {
-		h.s.Warn(u.frame, "imap client: not a command: %q", clean(u.text[:min(len(u.text), 60)]))
+		h.s.Warn(u.frame, record.WarnIMAPNotACommand, "text", record.Quote(clean(u.text[:min(len(u.text), 60)])))
 		return
 	}
 	verb := upper(verbTok.Text)
@@ -85,7 +85,7 @@ func (h *Handler) clientUnit(u *unit) {
 	h.parseCommand(c, t, u, &args)
 	c.rec.Args = args.String()
 	if st, frame, ok := h.orphanReply(c); ok {
-		h.s.Warn(u.frame, "imap: reply to %s %s seen before the command (frame %d)", c.tag, c.verb, frame)
+		h.s.Warn(u.frame, record.WarnIMAPReplyBeforeCommand, "tag", c.tag, "verb", c.verb, "command_frame", frame)
 		h.answerLate(c, st, frame)
 		return
 	}
@@ -214,7 +214,7 @@ func mailboxName(t Token) string {
 func (h *Handler) addPending(c *command) {
 	if len(h.pending) >= maxPending {
 		old := h.pending[0]
-		h.s.Warn(c.rec.Packet, "imap: more than %d commands without a reply; %s %s dropped", maxPending, old.tag, old.verb)
+		h.s.Warn(c.rec.Packet, record.WarnIMAPTooManyPending, "max", maxPending, "tag", old.tag, "verb", old.verb)
 		h.pending = h.pending[1:]
 		h.finishUnanswered(old)
 	}

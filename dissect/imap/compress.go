@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -49,7 +50,7 @@ func (z *inflater) write(b []byte, frame int64, out func([]byte)) {
 	z.pending = append(z.pending, b...)
 	if !bytes.HasSuffix(z.pending, syncFlush) {
 		if len(z.pending) > maxPendingDeflate {
-			z.h.s.Warn(frame, "imap %s: more than %d compressed bytes without a flush; inflating them as they are", z.dir, maxPendingDeflate)
+			z.h.s.Warn(frame, record.WarnIMAPDeflateNoFlush, "dir", z.dir, "max", maxPendingDeflate)
 			z.inflate(frame, out)
 		}
 		return
@@ -74,7 +75,7 @@ func (z *inflater) inflate(frame int64, out func([]byte)) {
 			out(z.buf[:n])
 		}
 		if limit := z.maxRun(); total > limit {
-			z.h.s.Warn(frame, "imap %s: one compressed run inflates to more than %d bytes; the rest of this direction is dropped", z.dir, limit)
+			z.h.s.Warn(frame, record.WarnIMAPDeflateTooLarge, "dir", z.dir, "max", limit)
 			z.broken = true
 			break
 		}
@@ -82,7 +83,7 @@ func (z *inflater) inflate(frame int64, out func([]byte)) {
 			continue
 		}
 		if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-			z.h.s.Warn(frame, "imap %s: compressed stream unreadable (%v); the rest of this direction is dropped", z.dir, err)
+			z.h.s.Warn(frame, record.WarnIMAPDeflateUnreadable, "dir", z.dir, "error", err)
 			z.broken = true
 		}
 		break

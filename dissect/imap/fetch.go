@@ -180,7 +180,7 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 	}
 	m.Session = h.s.ID
 	m.Proto = Proto
-	m.Direction = "fetched"
+	m.Direction = record.DirectionFetched
 	m.Packet = packet
 	m.EndPacket = f.endFr
 	m.IMAPSeq = strconv.FormatInt(f.seq, 10)

@@ -15,8 +15,8 @@ func (h *Handler) greeting(u *unit, st status) {
 	h.preauth = true
 	h.preauthFrame = u.frame
 	h.raise(&record.Finding{
-		ID:       "imap-preauth",
-		Severity: "medium",
+		ID:       record.FindingIMAPPreauth,
+		Severity: record.SeverityMedium,
 		Title:    "Server greeted with PREAUTH: the session is authenticated and cannot switch to TLS",
 		Frames:   []int64{u.frame},
 		Detail: "A PREAUTH greeting puts the connection straight into the authenticated state, where STARTTLS " +
@@ -38,7 +38,7 @@ func (h *Handler) closeFindings() {
 	if h.preauth {
 		frames = append([]int64{h.preauthFrame}, frames...)
 	}
-	sev := "medium"
+	sev := record.SeverityMedium
 	detail := "The server's capabilities do not include STARTTLS: this connection could not be encrypted, " +
 		"so everything on it can be read by anyone on the path."
 	if h.preauth {
@@ -46,12 +46,12 @@ func (h *Handler) closeFindings() {
 			"can be read by anyone on the path."
 	}
 	if h.credFrame > 0 {
-		sev = "high"
+		sev = record.SeverityHigh
 		frames = append(frames, h.credFrame)
 		detail += " The client's credentials crossed in clear."
 	}
 	h.raise(&record.Finding{
-		ID:       "starttls-not-offered",
+		ID:       record.FindingStartTLSNotOffered,
 		Severity: sev,
 		Title:    "Server did not offer STARTTLS on a cleartext IMAP connection",
 		Frames:   frames,

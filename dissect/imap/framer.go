@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/mailwire/mailwire/dissect/lines"
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
@@ -57,7 +58,7 @@ func newFramer(dir stream.Direction, s *session.Session, start func([]byte) bool
 // subtracted from it; elsewhere the unit being read is lost.
 func (f *framer) gap(n int64, frame int64, deliver func(*unit)) {
 	if f.lit != nil && f.r.Buffered() == 0 && n <= f.left {
-		f.s.Warn(frame, "imap %s: %d bytes missing inside a literal of %d bytes", f.dir, n, f.lit.Size)
+		f.s.Warn(frame, record.WarnIMAPLiteralGap, "dir", f.dir, "bytes", n, "size", f.lit.Size)
 		f.lit.Missing += n
 		f.left -= n
 		if f.left == 0 {
@@ -68,12 +69,12 @@ func (f *framer) gap(n int64, frame int64, deliver func(*unit)) {
 	if f.lit != nil {
 		// The literal ended inside the gap: keep what was read of the
 		// unit, and look for the next command or response.
-		f.s.Warn(frame, "imap %s: %d bytes missing, from inside a literal of %d bytes", f.dir, n, f.lit.Size)
+		f.s.Warn(frame, record.WarnIMAPLiteralGapResync, "dir", f.dir, "bytes", n, "size", f.lit.Size)
 		f.lit.Missing += f.left
 		f.lit = nil
 		f.finish(deliver)
 	} else {
-		f.s.Warn(frame, "imap %s: %d bytes missing; resynchronising at the next command or response", f.dir, n)
+		f.s.Warn(frame, record.WarnIMAPGap, "dir", f.dir, "bytes", n)
 		if len(f.u.lits) > 0 {
 			// Literals already read (a whole message) are worth
 			// reporting even if the end of the response is lost.
@@ -126,12 +127,12 @@ func (f *framer) addLine(l lines.Line) {
 	}
 	f.u.endFrame = l.Frame
 	if l.Cut {
-		f.s.Warn(l.Frame, "imap %s: line longer than %d bytes cut", f.dir, f.s.Limits.MaxLine)
+		f.s.Warn(l.Frame, record.WarnIMAPLineCut, "dir", f.dir, "max", f.s.Limits.MaxLine)
 		f.u.cut = true
 	}
 	if len(f.u.text)+len(l.Text) > f.maxText {
 		if !f.u.cut {
-			f.s.Warn(l.Frame, "imap %s: command or response longer than %d bytes cut", f.dir, f.maxText)
+			f.s.Warn(l.Frame, record.WarnIMAPTextCut, "dir", f.dir, "max", f.maxText)
 		}
 		f.u.cut = true
 		return
@@ -149,10 +150,10 @@ func (f *framer) startLiteral(line []byte, frame int64) bool {
 	lit := &literal{Size: size, Binary: binary, Frame: frame}
 	switch {
 	case size > f.s.Limits.MaxLiteral:
-		f.s.Warn(frame, "imap %s: literal of %d bytes over the limit of %d, skipped", f.dir, size, f.s.Limits.MaxLiteral)
+		f.s.Warn(frame, record.WarnIMAPLiteralTooLarge, "dir", f.dir, "size", size, "max", f.s.Limits.MaxLiteral)
 		lit.Skipped = true
 	case f.u.kept+size > f.s.Limits.MaxMessage:
-		f.s.Warn(frame, "imap %s: literals of one response over %d bytes, the rest skipped", f.dir, f.s.Limits.MaxMessage)
+		f.s.Warn(frame, record.WarnIMAPLiteralsTooLarge, "dir", f.dir, "max", f.s.Limits.MaxMessage)
 		lit.Skipped = true
 	}
 	if len(f.u.lits) < maxItems {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
@@ -164,7 +165,7 @@ func (r *result) findings() map[string]*record.Finding {
 	out := map[string]*record.Finding{}
 	for _, x := range r.records {
 		if f, ok := x.(*record.Finding); ok {
-			out[f.ID] = f
+			out[string(f.ID)] = f
 		}
 	}
 	return out
@@ -189,6 +190,6 @@ func (r *result) dump() string {
 		b, _ := json.Marshal(x)
 		sb.WriteString("\n" + x.Kind() + " " + string(b))
 	}
-	sb.WriteString("\nwarnings: " + strings.Join(r.s.Warnings, "; "))
+	sb.WriteString("\nwarnings: " + strings.Join(recordtest.Texts(r.s.Warnings), "; "))
 	return sb.String()
 }

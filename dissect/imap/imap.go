@@ -55,12 +55,13 @@ package imap
 import (
 	"time"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
 // Proto is the protocol name written in records.
-const Proto = "imap"
+const Proto = record.ProtoIMAP
 
 // maxPending bounds the commands waiting for their tagged reply.
 const maxPending = 256
@@ -99,9 +100,9 @@ type Handler struct {
 	mbox      *mailboxView // selected mailbox
 	selecting *mailboxView // SELECT/EXAMINE waiting for its tagged reply
 
-	asked     bool            // STARTTLS was requested at least once
-	found     map[string]bool // finding ids raised once per session
-	credFrame int64           // first credential sent in clear
+	asked     bool                      // STARTTLS was requested at least once
+	found     map[record.FindingID]bool // finding ids raised once per session
+	credFrame int64                     // first credential sent in clear
 	closed    bool
 }
 
@@ -109,7 +110,7 @@ type Handler struct {
 // already have started (the greeting missing).
 func New(s *session.Session) stream.Handler {
 	s.Proto = Proto
-	h := &Handler{s: s, found: map[string]bool{}}
+	h := &Handler{s: s, found: map[record.FindingID]bool{}}
 	h.client = newFramer(stream.ClientToServer, s, looksLikeCommand)
 	h.server = newFramer(stream.ServerToClient, s, looksLikeResponse)
 	return h
@@ -147,7 +148,7 @@ func (h *Handler) Handle(ev *stream.Event) {
 func (h *Handler) gap(ev *stream.Event) {
 	if z := h.compress[ev.Dir]; z != nil {
 		// A deflate stream cannot resume after a hole.
-		h.s.Warn(ev.Frame, "imap %s: %d bytes missing in a compressed stream; the rest of this direction is unreadable", ev.Dir, ev.Gap)
+		h.s.Warn(ev.Frame, record.WarnIMAPDeflateGap, "dir", ev.Dir, "bytes", ev.Gap)
 		z.broken = true
 		return
 	}
@@ -217,7 +218,7 @@ func (h *Handler) holdBytes(b []byte, frame int64) {
 	}
 	room := h.s.Limits.MaxLine - len(h.hold)
 	if room < len(b) {
-		h.s.Warn(frame, "imap client: more than %d bytes sent before the server answered %s; the rest dropped", h.s.Limits.MaxLine, h.holdFor.verb)
+		h.s.Warn(frame, record.WarnIMAPHeldTooLong, "max", h.s.Limits.MaxLine, "verb", h.holdFor.verb)
 		b = b[:max(room, 0)]
 	}
 	h.hold = append(h.hold, b...)

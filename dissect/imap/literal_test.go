@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
@@ -86,7 +87,7 @@ func TestGapInsideLiteralIsSubtracted(t *testing.T) {
 	if r.command(t, "FETCH").Status != "OK" || r.command(t, "NOOP").Status != "OK" {
 		t.Fatalf("lost sync after the gap: %s", r.dump())
 	}
-	if !strings.Contains(strings.Join(r.s.Warnings, ";"), "400 bytes missing inside a literal") {
+	if !strings.Contains(strings.Join(recordtest.Texts(r.s.Warnings), ";"), "400 bytes missing inside a literal") {
 		t.Fatalf("warnings %q", r.s.Warnings)
 	}
 }
@@ -122,7 +123,7 @@ func TestHugeLiteralIsSkippedWithoutBuffering(t *testing.T) {
 	if grown := after.TotalAlloc - before.TotalAlloc; grown > 16<<20 {
 		t.Errorf("allocated %d bytes for a skipped literal", grown)
 	}
-	if !strings.Contains(strings.Join(r.s.Warnings, ";"), "literal of 4294967295 bytes over the limit") {
+	if !strings.Contains(strings.Join(recordtest.Texts(r.s.Warnings), ";"), "literal of 4294967295 bytes over the limit") {
 		t.Fatalf("no warning: %q", r.s.Warnings)
 	}
 	m := r.messages()

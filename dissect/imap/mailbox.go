@@ -24,7 +24,7 @@ func (h *Handler) emitView(v *mailboxView) {
 	}
 	v.emitted = true
 	if v.dropped > 0 {
-		h.s.Warn(v.rec.Packet, "imap: %d events of mailbox %q not kept", v.dropped, v.rec.Name)
+		h.s.Warn(v.rec.Packet, record.WarnIMAPMailboxEventsDropped, "count", v.dropped, "mailbox", record.Quote(v.rec.Name))
 	}
 	h.s.Emit(v.rec)
 }

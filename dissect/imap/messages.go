@@ -15,7 +15,7 @@ func (h *Handler) appendedMessage(c *command, tok Token, end int64) {
 	m := h.analyze(tok.Text)
 	m.Session = h.s.ID
 	m.Proto = Proto
-	m.Direction = "appended"
+	m.Direction = record.DirectionAppended
 	m.Packet = tokenFrame(tok, c.rec.Packet)
 	m.EndPacket = tokenEnd(tok, end)
 	m.Mailbox = c.mailbox

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // looksLikeResponse tells whether a line may start a server response:
@@ -75,7 +77,7 @@ func (h *Handler) serverUnit(u *unit) {
 	t := NewTokenizer(u.text, u.lits)
 	first := t.Next()
 	if first.Kind != Atom {
-		h.s.Warn(u.frame, "imap server: not a response: %q", clean(u.text[:min(len(u.text), 60)]))
+		h.s.Warn(u.frame, record.WarnIMAPNotAResponse, "text", record.Quote(clean(u.text[:min(len(u.text), 60)])))
 		return
 	}
 	switch string(first.Text) {
@@ -177,7 +179,7 @@ func (h *Handler) tagged(u *unit, tag string, t *Tokenizer) {
 			// A reply to a command held after STARTTLS or COMPRESS:
 			// the server's answer to those was lost and the client
 			// went on in clear.
-			h.s.Warn(u.frame, "imap: reply to %s lost; the client went on in clear", h.holdFor.verb)
+			h.s.Warn(u.frame, record.WarnIMAPReplyLost, "verb", h.holdFor.verb)
 			h.unanswered(u.frame)
 			h.release()
 			c = h.takePending(tag)

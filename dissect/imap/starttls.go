@@ -38,8 +38,8 @@ func (h *Handler) startTLSReply(c *command, st status, u *unit) {
 		ts.up.Refuse(reply, u.frame)
 		h.tls = nil
 		h.raise(&record.Finding{
-			ID:       "starttls-refused",
-			Severity: "medium",
+			ID:       record.FindingStartTLSRefused,
+			Severity: record.SeverityMedium,
 			Title:    "Server refused STARTTLS",
 			Frames:   []int64{c.rec.Packet, u.frame},
 			Detail: "The client asked to encrypt the connection and the server said " + st.word +

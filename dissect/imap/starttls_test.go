@@ -3,6 +3,7 @@ package imap
 import (
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 )
 
@@ -14,7 +15,7 @@ func TestStartTLS(t *testing.T) {
 	tests := []struct {
 		name      string
 		pieces    []piece
-		security  string
+		security  record.Security
 		accepted  bool
 		tlsSeen   bool
 		tlsAt     int64

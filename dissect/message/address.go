@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message/mail"
+
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // addressList parses an address header into "Name <addr>" or "addr"
@@ -18,7 +20,7 @@ func addressList(value string, name string, w *warnings) []string {
 		return nil // an empty group: "undisclosed-recipients:;"
 	}
 	if err != nil {
-		w.add("%s header does not parse as addresses: %q", name, clip(decodeText(value), 80))
+		w.add(record.WarnMIMEBadAddresses, "header", name, "value", record.Quote(clip(decodeText(value), 80)))
 		return []string{decodeText(value)}
 	}
 	out := make([]string, 0, len(list))

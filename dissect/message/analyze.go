@@ -86,7 +86,7 @@ func fillHeaders(m *record.Message, h header, w *warnings) {
 	}
 	for _, v := range h.values("received") {
 		if len(m.Received) == maxReceived {
-			w.add("more than %d Received fields; the rest are ignored", maxReceived)
+			w.add(record.WarnMIMETooManyReceived, "max", maxReceived)
 			break
 		}
 		m.Received = append(m.Received, sanitize(strings.Join(strings.Fields(v), " ")))

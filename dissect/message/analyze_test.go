@@ -2,6 +2,7 @@ package message
 
 import (
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"io"
 	"strings"
 	"testing"
@@ -53,7 +54,7 @@ func TestHeaders(t *testing.T) {
 
 func TestMalformedHeaderLineIsAWarning(t *testing.T) {
 	m := Analyze(crlf("Subject: s\nbroken\n\nbody\n"), Options{})
-	if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], "malformed header line") {
+	if len(m.Warnings) != 1 || !strings.Contains(recordtest.Texts(m.Warnings)[0], "malformed header line") {
 		t.Errorf("warnings = %q", m.Warnings)
 	}
 }
@@ -70,7 +71,7 @@ func TestBrokenHeaderLayouts(t *testing.T) {
 			if m.BodyPreview != c.preview || strings.Join(m.MIME, "|") != c.mime {
 				t.Errorf("preview %q mime %q, want %q %q", m.BodyPreview, m.MIME, c.preview, c.mime)
 			}
-			if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], c.warning) {
+			if len(m.Warnings) != 1 || !strings.Contains(recordtest.Texts(m.Warnings)[0], c.warning) {
 				t.Errorf("warnings = %q, want one with %q", m.Warnings, c.warning)
 			}
 		})
@@ -162,7 +163,7 @@ func TestMissingFinalBoundaryKeepsPartsAndWarns(t *testing.T) {
 	if m.BodyPreview != "hi" {
 		t.Errorf("preview = %q", m.BodyPreview)
 	}
-	if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], "missing final boundary") {
+	if len(m.Warnings) != 1 || !strings.Contains(recordtest.Texts(m.Warnings)[0], "missing final boundary") {
 		t.Errorf("warnings = %q", m.Warnings)
 	}
 }
@@ -235,7 +236,7 @@ func TestAttachmentLimitHashesWhatWasKept(t *testing.T) {
 	if !a.Truncated || a.Size != 12 || a.SHA256 != "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824" {
 		t.Errorf("attachment = %+v", a)
 	}
-	if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], "larger than 5 bytes") {
+	if len(m.Warnings) != 1 || !strings.Contains(recordtest.Texts(m.Warnings)[0], "larger than 5 bytes") {
 		t.Errorf("warnings = %q", m.Warnings)
 	}
 }

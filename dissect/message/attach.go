@@ -62,12 +62,12 @@ func (wk *walker) hash(e *entity, a *record.Attachment) {
 		rest, rerr := io.CopyBuffer(io.Discard, r, wk.copyBuf)
 		if rest > 0 {
 			a.Truncated = true
-			wk.w.add("attachment %q larger than %d bytes: hashed its first %d bytes only", clip(a.Filename, 60), limit, limit)
+			wk.w.add(record.WarnMIMEAttachmentTooLarge, "filename", record.Quote(clip(a.Filename, 60)), "max", limit, "hashed", limit)
 		}
 		n, err = n+rest, rerr
 	}
 	if err != nil {
-		wk.w.add("attachment %q: %s after %d decoded bytes", clip(a.Filename, 60), err, n)
+		wk.w.add(record.WarnMIMEAttachmentDecode, "filename", record.Quote(clip(a.Filename, 60)), "error", err, "bytes", n)
 	}
 	a.Size = n
 	a.SHA256 = hex.EncodeToString(sum.Sum(nil))
@@ -135,7 +135,7 @@ func (wk *walker) decoded(e *entity) io.Reader {
 	cte := e.h.get("content-transfer-encoding")
 	r, ok := decoder(cte, e.body)
 	if !ok {
-		wk.w.add("unknown Content-Transfer-Encoding %q read as binary", clip(sanitize(cte), 40))
+		wk.w.add(record.WarnMIMEUnknownEncoding, "encoding", record.Quote(clip(sanitize(cte), 40)))
 	}
 	return r
 }
@@ -151,7 +151,7 @@ func (wk *walker) decodeAll(e *entity) []byte {
 	}
 	b, err := io.ReadAll(wk.decoded(e))
 	if err != nil {
-		wk.w.add("%s part: %s after %d decoded bytes", sanitize(e.ctype), err, len(b))
+		wk.w.add(record.WarnMIMEPartDecode, "type", sanitize(e.ctype), "error", err, "bytes", len(b))
 	}
 	return b
 }

@@ -3,7 +3,6 @@ package message_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/report/pipeline"
 )
@@ -33,58 +33,16 @@ func messages(t *testing.T, path string) []*record.Message {
 	return out
 }
 
-// facts is the part of a captures/<name>.facts.json this package checks:
-// what the tools really sent.
-type facts struct {
-	Snaplen int `json:"snaplen"`
-	// Dropped is set on copies with frames removed: message bytes are
-	// then missing on purpose.
-	Dropped       *struct{} `json:"dropped"`
-	Conversations []struct {
-		TLS struct {
-			Mode string `json:"mode"`
-		} `json:"tls"`
-		Messages []struct {
-			MessageID   string `json:"message_id"`
-			HeaderFrom  string `json:"header_from"`
-			Subject     string `json:"subject"`
-			Size        int64  `json:"size"`
-			SHA256      string `json:"sha256"`
-			SMIME       string `json:"smime"`
-			Attachments []struct {
-				Filename    string `json:"filename"`
-				ContentType string `json:"content_type"`
-				Size        int64  `json:"size"`
-				SHA256      string `json:"sha256"`
-			} `json:"attachments"`
-		} `json:"messages"`
-	} `json:"conversations"`
-}
-
 // TestCapturesMatchFacts checks every message of the real captures
 // against what the client really sent: headers, size, the hash of the
 // bytes, every attachment's decoded size and SHA-256, S/MIME.
 func TestCapturesMatchFacts(t *testing.T) {
-	files, _ := filepath.Glob("../../captures/*.facts.json")
-	if len(files) == 0 {
-		t.Skip("no captures in ../../captures")
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".facts.json")
-		var fx facts
-		b, err := os.ReadFile(f)
-		if err != nil || json.Unmarshal(b, &fx) != nil {
-			t.Errorf("%s: unreadable facts", f)
-			continue
-		}
+	for _, pcap := range recordtest.Captures(t, "../../captures") {
+		fx := recordtest.LoadFacts(t, pcap)
 		if fx.Snaplen > 0 && fx.Snaplen < 1500 {
 			continue // payloads cut by the snap length: no message to check
 		}
-		pcap := filepath.Join(filepath.Dir(f), name+".pcap")
-		if _, err := os.Stat(pcap); err != nil {
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(recordtest.Name(pcap), func(t *testing.T) {
 			got := map[string]*record.Message{}
 			var all []*record.Message
 			for _, m := range messages(t, pcap) {

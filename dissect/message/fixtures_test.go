@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 )
 
 // expectedFacts reads testdata/smime/expected.txt, written by make.sh
@@ -177,7 +178,7 @@ func TestSignedMessageWithoutFinalBoundaryStillVerifies(t *testing.T) {
 	if m.Signer == nil || m.Signer.Verified == nil || !*m.Signer.Verified {
 		t.Errorf("signer = %+v", m.Signer)
 	}
-	if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], "missing final boundary") {
+	if len(m.Warnings) != 1 || !strings.Contains(recordtest.Texts(m.Warnings)[0], "missing final boundary") {
 		t.Errorf("warnings = %q", m.Warnings)
 	}
 }

@@ -1,18 +1,15 @@
 package message
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // goldenResult is what a golden file holds for one message: the record
 // and the findings the analyser raises on it.
@@ -28,8 +25,12 @@ func TestGolden(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no fixtures in testdata")
 	}
+	dir := filepath.Join("testdata", "golden")
+	var golden []string
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(filepath.Dir(f))+"-"+filepath.Base(f), ".eml")
+		file := filepath.Join(dir, name+".json")
+		golden = append(golden, file)
 		t.Run(name, func(t *testing.T) {
 			raw, err := os.ReadFile(f)
 			if err != nil {
@@ -37,27 +38,15 @@ func TestGolden(t *testing.T) {
 			}
 			m := Analyze(raw, Options{MaxAttachment: 1 << 20})
 			m.Session, m.Proto, m.Direction, m.Packet = "s1", "smtp", "sent", 10
+			recordtest.RenderWarnings(m)
 			res := goldenResult{Message: m, Findings: TypeFindings(m)}
 			got, err := json.MarshalIndent(res, "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", name+".json")
-			if *update {
-				os.MkdirAll(filepath.Dir(path), 0o755)
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from its golden file; got:\n%s", name, got)
-			}
+			recordtest.Golden(t, file, got)
 		})
 	}
+	recordtest.NoStrays(t, dir, golden)
 }

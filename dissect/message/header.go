@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // field is one header field, its name lower-cased and its value unfolded.
@@ -39,16 +41,6 @@ func (h header) values(name string) []string {
 	return v
 }
 
-// has tells whether the named field is present, even empty.
-func (h header) has(name string) bool {
-	for _, f := range h {
-		if f.name == name {
-			return true
-		}
-	}
-	return false
-}
-
 // splitHeader reads the header of an entity and returns it with the body
 // that follows the blank line. Unlike textproto readers it never stops at
 // a malformed line: the line is skipped with a warning so that the fields
@@ -58,7 +50,7 @@ func splitHeader(b []byte, w *warnings) (header, []byte) {
 	b = skipMboxLine(b, w)
 	if first, _ := cutLine(b); len(first) > 0 && first[0] != ' ' && first[0] != '\t' {
 		if _, ok := parseField(first); !ok {
-			w.add("no header before the text %q: read as body", clip(string(first), 40))
+			w.add(record.WarnMIMENoHeader, "text", record.Quote(clip(string(first), 40)))
 			return nil, b
 		}
 	}
@@ -75,12 +67,12 @@ func splitHeader(b []byte, w *warnings) (header, []byte) {
 			var utf bool
 			if f.value, utf = fromRaw8bit(f.value); !utf && !latin {
 				latin = true
-				w.add("%s header holds 8-bit bytes that are not UTF-8 and name no charset: read as windows-1252", f.name)
+				w.add(record.WarnMIMEHeaderWindows1252, "field", f.name)
 			}
 		}
 		switch {
 		case !ok:
-			w.add("malformed header line skipped: %q", clip(string(cur), 60))
+			w.add(record.WarnMIMEMalformedHeader, "line", record.Quote(clip(string(cur), 60)))
 		case len(h) < maxFields:
 			h = append(h, f)
 		case importantFields[f.name] && important[f.name] < maxImportant:
@@ -92,7 +84,7 @@ func splitHeader(b []byte, w *warnings) (header, []byte) {
 			h = append(h, f)
 		default:
 			if dropped == 0 {
-				w.add("more than %d header fields; the rest are ignored but for From, To, Cc, Subject, Date, Message-ID and Content-*", maxFields)
+				w.add(record.WarnMIMETooManyFields, "max", maxFields)
 			}
 			dropped++
 		}
@@ -109,10 +101,10 @@ func splitHeader(b []byte, w *warnings) (header, []byte) {
 			if cur != nil {
 				cur = append(cur, line...)
 			} else {
-				w.add("header continuation line without a field: %q", clip(string(line), 60))
+				w.add(record.WarnMIMEOrphanContinuation, "line", record.Quote(clip(string(line), 60)))
 			}
 		case unindented(cur, line):
-			w.add("header line %q without indentation joined to the field before it", clip(string(line), 40))
+			w.add(record.WarnMIMEUnindentedContinuation, "line", record.Quote(clip(string(line), 40)))
 			cur = append(append(cur, ' '), line...)
 		default:
 			flush()
@@ -142,7 +134,7 @@ func skipMboxLine(b []byte, w *warnings) []byte {
 		return b
 	}
 	line, rest := cutLine(b)
-	w.add("mbox separator line skipped: %q", clip(string(line), 60))
+	w.add(record.WarnMIMEMboxSeparator, "line", record.Quote(clip(string(line), 60)))
 	return rest
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 )
 
 func TestLimits(t *testing.T) {
@@ -47,7 +49,7 @@ func TestLimits(t *testing.T) {
 				t.Errorf("attachments %d mime lines %d, want %d %d", len(m.Attachments), len(m.MIME), c.attachments, c.mimeLines)
 			}
 			n := 0
-			for _, w := range m.Warnings {
+			for _, w := range recordtest.Texts(m.Warnings) {
 				if strings.Contains(w, c.warning) {
 					n++
 				}
@@ -61,7 +63,7 @@ func TestLimits(t *testing.T) {
 
 func TestWarningsAreBounded(t *testing.T) {
 	m := Analyze(crlf("Subject: x\n"+strings.Repeat("broken\n", 500)+"\n"), Options{})
-	if len(m.Warnings) != maxWarnings+1 || !strings.Contains(m.Warnings[maxWarnings], "450 more warnings") {
+	if len(m.Warnings) != maxWarnings+1 || !strings.Contains(recordtest.Texts(m.Warnings)[maxWarnings], "450 more warnings") {
 		t.Errorf("%d warnings, last %q", len(m.Warnings), m.Warnings[len(m.Warnings)-1])
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 func TestRaw8bitHeaderWarns(t *testing.T) {
@@ -13,7 +15,7 @@ func TestRaw8bitHeaderWarns(t *testing.T) {
 	}
 	n := 0
 	for _, w := range m.Warnings {
-		if strings.Contains(w, "windows-1252") {
+		if w.ID == record.WarnMIMEHeaderWindows1252 {
 			n++
 		}
 	}
@@ -22,7 +24,7 @@ func TestRaw8bitHeaderWarns(t *testing.T) {
 	}
 	m = Analyze(crlf("Subject: caf\xc3\xa9\n\nbody\n"), Options{})
 	for _, w := range m.Warnings {
-		if strings.Contains(w, "windows-1252") {
+		if w.ID == record.WarnMIMEHeaderWindows1252 {
 			t.Fatalf("valid UTF-8 warned: %q", w)
 		}
 	}

@@ -48,7 +48,7 @@ func (wk *walker) multipartSigned(e *entity, parts [][]byte, closed bool) {
 	}
 	wk.signed = true
 	if len(parts) < 2 {
-		wk.w.add("multipart/signed with %d parts: no signature to check", len(parts))
+		wk.w.add(record.WarnSMIMESignedParts, "parts", len(parts))
 		return
 	}
 	sh, sb := splitHeader(parts[1], &warnings{})
@@ -56,7 +56,7 @@ func (wk *walker) multipartSigned(e *entity, parts [][]byte, closed bool) {
 	sig.ctype, sig.params = mediaType(sh.get("content-type"))
 	sig.disp, sig.dparams = mediaType(sh.get("content-disposition"))
 	if !isPKCS7Signature(sig) && !strings.Contains(proto, "pkcs7") {
-		wk.w.add("multipart/signed with protocol %q not checked", clip(sanitize(proto), 40))
+		wk.w.add(record.WarnSMIMEUnknownProtocol, "protocol", record.Quote(clip(sanitize(proto), 40)))
 		return
 	}
 	der := wk.decodeAll(sig)
@@ -76,7 +76,7 @@ func (wk *walker) pkcs7Mime(e *entity) {
 	switch kind {
 	case cms.SignedData:
 		if strings.EqualFold(e.params["smime-type"], "certs-only") {
-			wk.w.add("S/MIME certificates-only part: carries certificates, signs nothing")
+			wk.w.add(record.WarnSMIMECertsOnly)
 			return
 		}
 		wk.signed = true
@@ -89,9 +89,9 @@ func (wk *walker) pkcs7Mime(e *entity) {
 		wk.encrypted = true
 		wk.enveloped(der)
 	case "":
-		wk.w.add("%s part is not CMS data", sanitize(e.ctype))
+		wk.w.add(record.WarnSMIMENotCMS, "type", sanitize(e.ctype))
 	default:
-		wk.w.add("%s part holds CMS %s, not analysed", sanitize(e.ctype), kind)
+		wk.w.add(record.WarnSMIMEOtherCMS, "type", sanitize(e.ctype), "cms", kind)
 	}
 }
 
@@ -99,7 +99,7 @@ func (wk *walker) pkcs7Mime(e *entity) {
 func (wk *walker) opaqueSigned(der []byte) (*pkcs7.PKCS7, []byte) {
 	p7, err := parsePKCS7(der)
 	if err != nil {
-		wk.w.add("S/MIME signed data does not parse: %s", err)
+		wk.w.add(record.WarnSMIMESignedUnreadable, "error", err)
 		return nil, nil
 	}
 	wk.m.Signer = wk.check(p7, p7.Content)
@@ -110,7 +110,7 @@ func (wk *walker) opaqueSigned(der []byte) (*pkcs7.PKCS7, []byte) {
 func (wk *walker) verify(der, content []byte) *record.Signer {
 	p7, err := parsePKCS7(der)
 	if err != nil {
-		wk.w.add("S/MIME signature does not parse: %s", err)
+		wk.w.add(record.WarnSMIMESignatureUnreadable, "error", err)
 		return nil
 	}
 	return wk.check(p7, content)
@@ -121,11 +121,11 @@ func (wk *walker) verify(der, content []byte) *record.Signer {
 // CRLF form, the form S/MIME signs.
 func (wk *walker) check(p7 *pkcs7.PKCS7, content []byte) *record.Signer {
 	if len(p7.Signers) == 0 {
-		wk.w.add("S/MIME signed data without a signer")
+		wk.w.add(record.WarnSMIMENoSigner)
 		return nil
 	}
 	if len(p7.Signers) > 1 {
-		wk.w.add("S/MIME signed data with %d signers: only the first is shown", len(p7.Signers))
+		wk.w.add(record.WarnSMIMEManySigners, "signers", len(p7.Signers))
 	}
 	si := p7.Signers[0]
 	s := &record.Signer{
@@ -136,7 +136,7 @@ func (wk *walker) check(p7 *pkcs7.PKCS7, content []byte) *record.Signer {
 	if cert != nil {
 		describeCert(s, cert)
 	} else {
-		wk.w.add("S/MIME signature without the signer's certificate")
+		wk.w.add(record.WarnSMIMENoSignerCert)
 	}
 	err := verifyPKCS7(p7, content)
 	var mismatch *pkcs7.MessageDigestMismatchError
@@ -204,7 +204,7 @@ func signerCert(p7 *pkcs7.PKCS7) *x509.Certificate {
 func (wk *walker) enveloped(der []byte) {
 	env, err := cms.ParseEnveloped(der)
 	if err != nil {
-		wk.w.add("S/MIME enveloped data: %s", err)
+		wk.w.add(record.WarnSMIMEEnvelopedUnreadable, "error", err)
 	}
 	if env == nil {
 		return

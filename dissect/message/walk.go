@@ -56,12 +56,12 @@ func (wk *walker) walk(h header, body []byte, depth int, defType string) {
 	wk.parts++
 	if wk.parts > maxParts {
 		if wk.parts == maxParts+1 {
-			wk.w.add("more than %d MIME parts; the rest are not analysed", maxParts)
+			wk.w.add(record.WarnMIMETooManyParts, "max", maxParts)
 		}
 		return
 	}
 	if depth > maxDepth {
-		wk.w.add("MIME parts nested deeper than %d levels are not analysed", maxDepth)
+		wk.w.add(record.WarnMIMETooDeep, "max", maxDepth)
 		return
 	}
 	e := wk.newEntity(h, body, depth, defType)
@@ -84,7 +84,7 @@ func (wk *walker) newEntity(h header, body []byte, depth int, defType string) *e
 	e.ctype, e.params = mediaType(h.get("content-type"))
 	if e.ctype == "" || !strings.Contains(e.ctype, "/") {
 		if e.ctype != "" {
-			wk.w.add("malformed Content-Type %q read as %s", clip(sanitize(h.get("content-type")), 60), defType)
+			wk.w.add(record.WarnMIMEMalformedType, "value", record.Quote(clip(sanitize(h.get("content-type")), 60)), "type", defType)
 		}
 		e.ctype = defType
 	}
@@ -97,7 +97,7 @@ func (wk *walker) newEntity(h header, body []byte, depth int, defType string) *e
 func (wk *walker) multipart(e *entity) {
 	boundary := e.params["boundary"]
 	if boundary == "" {
-		wk.w.add("%s without a boundary read as one part", e.ctype)
+		wk.w.add(record.WarnMIMENoBoundary, "type", e.ctype)
 		wk.leaf(e)
 		return
 	}
@@ -106,7 +106,7 @@ func (wk *walker) multipart(e *entity) {
 	}
 	parts, closed := splitMultipart(e.body, boundary)
 	if !closed {
-		wk.w.add("%s: missing final boundary %q (message cut or malformed); %d parts read", e.ctype, clip(sanitize(boundary), 70), len(parts))
+		wk.w.add(record.WarnMIMENoFinalBoundary, "type", e.ctype, "boundary", record.Quote(clip(sanitize(boundary), 70)), "parts", len(parts))
 	}
 	switch e.ctype {
 	case "multipart/signed":
@@ -138,7 +138,7 @@ func (wk *walker) embedded(e *entity) {
 		// that declares another encoding but is plain text hides its
 		// parts from readers that trust the declaration. Read it as it
 		// is, as mail clients do.
-		wk.w.add("%s part declares a transfer encoding but is not encoded: read as it is", sanitize(e.ctype))
+		wk.w.add(record.WarnMIMENotEncoded, "type", sanitize(e.ctype))
 		inner = e.body
 	}
 	ih, ib := splitHeader(inner, wk.w)

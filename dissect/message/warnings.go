@@ -1,6 +1,6 @@
 package message
 
-import "fmt"
+import "github.com/mailwire/mailwire/dissect/record"
 
 // maxWarnings bounds the warnings kept for one message; a hostile message
 // could otherwise produce one per line.
@@ -8,22 +8,23 @@ const maxWarnings = 50
 
 // warnings collects what was odd about a message, bounded.
 type warnings struct {
-	list    []string
+	list    []record.Warning
 	dropped int
 }
 
-func (w *warnings) add(format string, args ...any) {
+// add keeps a warning: its id and the name, value pairs of its sentence.
+func (w *warnings) add(id record.WarningID, kv ...any) {
 	if len(w.list) >= maxWarnings {
 		w.dropped++
 		return
 	}
-	w.list = append(w.list, fmt.Sprintf(format, args...))
+	w.list = append(w.list, record.NewWarning(0, id, kv...))
 }
 
 // result returns the warnings with a last one counting those dropped.
-func (w *warnings) result() []string {
+func (w *warnings) result() []record.Warning {
 	if w.dropped > 0 {
-		return append(w.list, fmt.Sprintf("%d more warnings not shown", w.dropped))
+		return append(w.list, record.NewWarning(0, record.WarnMessageWarningsDropped, "count", w.dropped))
 	}
 	return w.list
 }

@@ -61,7 +61,7 @@ func (h *handler) saslResponse(l lines.Line) {
 
 func (h *handler) saslClient(p *pending, b64 []byte, frame int64) {
 	if _, form := sasl.Decode(b64); form != sasl.Clean {
-		h.s.Warn(frame, "pop3: AUTH %s response is not base64; kept as a secret", p.sasl.Mechanism())
+		h.s.Warn(frame, record.WarnPOP3AuthResponseNotBase64, "mechanism", p.sasl.Mechanism())
 	}
 	p.sasl.ClientLine(b64)
 }
@@ -71,7 +71,7 @@ func (h *handler) continuation(text []byte, frame int64) {
 	p := h.auth
 	challenge, err := sasl.DecodeBase64(text[1:])
 	if err != nil {
-		h.s.Warn(frame, "pop3: AUTH %s challenge is not base64", p.sasl.Mechanism())
+		h.s.Warn(frame, record.WarnPOP3AuthChallengeNotBase64, "mechanism", p.sasl.Mechanism())
 		challenge = nil
 	}
 	p.sasl.Server(challenge)

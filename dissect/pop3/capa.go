@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/dissect/session"
 )
 
 // capability is what the CAPA response offered.
@@ -25,13 +24,13 @@ func (c *capability) list(h *handler, caps []string, cmdFrame, frame int64) {
 			c.stls = true
 		}
 	}
-	if c.stls || c.warned || h.s.Security() != session.Cleartext {
+	if c.stls || c.warned || h.s.Security() != record.SecurityCleartext {
 		return
 	}
 	c.warned = true
 	h.s.Finding(&record.Finding{
-		ID:       "starttls-not-offered",
-		Severity: "medium",
+		ID:       record.FindingStartTLSNotOffered,
+		Severity: record.SeverityMedium,
 		Title:    "The POP3 server does not offer STLS",
 		Frames:   []int64{cmdFrame, frame},
 		Detail: "The capability list has no STLS: the client cannot upgrade this " +

@@ -3,7 +3,6 @@ package pop3
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,13 +12,12 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // peers is where the public peer captures live, relative to this package.
 const peers = "../../../shared/corpus/peers"
@@ -77,26 +75,10 @@ func analyse(t *testing.T, path string) (*sink, []byte) {
 	return k, out.Bytes()
 }
 
-// golden compares out with testdata/name.golden.jsonl, or rewrites it.
+// golden compares out with testdata/name.golden.jsonl (-update rewrites it).
 func golden(t *testing.T, name string, out []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden.jsonl")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, out, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if !bytes.Equal(out, want) {
-		t.Errorf("%s differs from the golden file (run with -update and review the diff):\n%s", name, out)
-	}
+	recordtest.Golden(t, filepath.Join("testdata", name+".golden.jsonl"), out)
 }
 
 func peer(t *testing.T, rel string) string {

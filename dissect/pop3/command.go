@@ -59,12 +59,12 @@ func (h *handler) command(l lines.Line) {
 		}
 		// Unknown lines are often SASL responses whose prompt was
 		// missed: their text is never quoted, it may be a secret.
-		h.s.Warn(l.Frame, "pop3: unknown client command (%d bytes) not reported", len(l.Text))
+		h.s.Warn(l.Frame, record.WarnPOP3UnknownCommand, "bytes", len(l.Text))
 		h.enqueue(&pending{frame: l.Frame}) // it still gets a reply
 		return
 	}
 	if l.Cut {
-		h.s.Warn(l.Frame, "pop3: command line longer than %d bytes cut", h.s.Limits.MaxLine)
+		h.s.Warn(l.Frame, record.WarnPOP3CommandCut, "max", h.s.Limits.MaxLine)
 	}
 	h.greeted = true // a client speaks after the greeting
 	p := &pending{verb: upper(word), frame: l.Frame}
@@ -100,7 +100,7 @@ func (h *handler) command(l lines.Line) {
 func (h *handler) enqueue(p *pending) {
 	if len(h.queue) >= maxQueue {
 		old := h.queue[0]
-		h.s.Warn(old.frame, "pop3: more than %d commands without a reply; the oldest is dropped", maxQueue)
+		h.s.Warn(old.frame, record.WarnPOP3TooManyPending, "max", maxQueue)
 		h.emitCommand(old, "", "", 0)
 		h.queue = h.queue[1:]
 	}

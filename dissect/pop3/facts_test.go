@@ -1,84 +1,43 @@
 package pop3
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 )
 
 // captures is the project's own set of captures, each with a facts file of
 // what was really sent.
 const captures = "../../captures"
 
-// facts is the part of a .facts.json this package checks.
-type facts struct {
-	Conversations []struct {
-		Proto  string `json:"proto"`
-		Client struct {
-			Port uint16 `json:"port"`
-		} `json:"client"`
-		TLS struct {
-			Mode string `json:"mode"` // none, starttls, implicit
-		} `json:"tls"`
-		Auth []struct {
-			Mechanism string `json:"mechanism"`
-			Username  string `json:"username"`
-			Password  string `json:"password"`
-			Accepted  *bool  `json:"accepted"`
-			Encrypted bool   `json:"encrypted"`
-			Challenge string `json:"challenge"` // APOP timestamp
-			Response  string `json:"response"`  // APOP digest
-		} `json:"auth"`
-		Commands []string `json:"commands"`
-		AuthUser string   `json:"auth_user"`
-		Messages []struct {
-			MessageID string `json:"message_id"`
-			Subject   string `json:"subject"`
-		} `json:"messages"`
-		StartTLS *struct {
-			Offered   *bool `json:"offered"`
-			Requested bool  `json:"requested"`
-			Accepted  bool  `json:"accepted"`
-		} `json:"starttls"`
-	} `json:"conversations"`
-}
-
 // TestProjectCaptures checks the dissection of every POP3 capture of the
 // project against the facts of what was really sent.
 func TestProjectCaptures(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join(captures, "pop3*.pcap"))
-	gz, _ := filepath.Glob(filepath.Join(captures, "pop3*.pcap.gz"))
-	paths = append(paths, gz...)
-	if len(paths) == 0 {
-		t.Skip("no POP3 captures in captures/ yet")
-	}
-	for _, path := range paths {
-		name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".gz"), ".pcap")
+	n := 0
+	for _, path := range recordtest.Captures(t, captures) {
+		name := recordtest.Name(path)
+		if !strings.HasPrefix(name, "pop3") {
+			continue
+		}
+		n++
 		t.Run(name, func(t *testing.T) {
-			// No golden file: these captures are regenerated with new
-			// timestamps and challenges; their facts say what must hold.
+			// The records of these captures are in the pipeline's golden
+			// files; here their facts say what must hold.
 			k, _ := analyse(t, path)
-			raw, err := os.ReadFile(filepath.Join(captures, name+".facts.json"))
-			if err != nil {
-				t.Skipf("no facts for %s", name)
-			}
-			var f facts
-			if err := json.Unmarshal(raw, &f); err != nil {
-				t.Fatal(err)
-			}
-			checkFacts(t, k, f)
+			checkFacts(t, k, recordtest.LoadFacts(t, path))
 		})
+	}
+	if n == 0 {
+		t.Fatal("no POP3 capture in captures/")
 	}
 }
 
 // checkFacts compares what was dissected with what was sent, conversation
 // by conversation (matched by the client port).
-func checkFacts(t *testing.T, k *sink, f facts) {
+func checkFacts(t *testing.T, k *sink, f *recordtest.Facts) {
 	for _, c := range f.Conversations {
 		if c.Proto != "pop3" || c.TLS.Mode == "implicit" {
 			continue // POP3S is the TLS dissector's
@@ -117,7 +76,7 @@ func checkFacts(t *testing.T, k *sink, f facts) {
 			}
 			if !strings.EqualFold(got.Mechanism, want.Mechanism) || got.Username != want.Username ||
 				(got.Recoverable && got.Password != want.Password) ||
-				(want.Accepted != nil && (got.Accepted == nil || *got.Accepted != *want.Accepted)) {
+				got.Accepted == nil || *got.Accepted != want.Accepted {
 				t.Errorf("%s credential %d: got %s %q %q accepted %v, facts %+v", id, i, got.Mechanism, got.Username, got.Password, deref(got.Accepted), want)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/message"
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // fetched reports the message of a RETR or TOP response.
@@ -15,7 +16,7 @@ func (h *handler) fetched(r *response, end int64) {
 	m := message.Analyze(r.body, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
 	m.Session = h.s.ID
 	m.Proto = proto
-	m.Direction = "fetched"
+	m.Direction = record.DirectionFetched
 	m.Packet = r.frame
 	m.EndPacket = end
 	m.AuthUser = h.s.AuthUser
@@ -25,7 +26,7 @@ func (h *handler) fetched(r *response, end int64) {
 		m.Partial = strings.TrimSpace("TOP " + string(n))
 	}
 	if r.p.verb == "" {
-		m.Warnings = append(m.Warnings, "the command that fetched this message was not captured")
+		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageFetchNotSeen))
 	}
 	h.emit(m)
 	// The user who fetched a message is its recipient, not its sender:

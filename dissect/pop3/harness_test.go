@@ -82,7 +82,7 @@ func only[T record.Record](rs []record.Record) []T {
 func (r *result) findingIDs() []string {
 	var ids []string
 	for _, f := range r.findings() {
-		ids = append(ids, f.ID)
+		ids = append(ids, string(f.ID))
 	}
 	return ids
 }

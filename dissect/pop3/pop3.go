@@ -18,7 +18,7 @@ import (
 )
 
 // proto is the name of the protocol in records.
-const proto = "pop3"
+const proto = record.ProtoPOP3
 
 // maxQueue bounds the commands waiting for a reply; a pipelining client
 // has a handful in flight, more means the replies are lost.
@@ -49,7 +49,7 @@ type handler struct {
 
 // New returns the POP3 dissector for one conversation.
 func New(s *session.Session) stream.Handler {
-	if s.Proto == "" || s.Proto == "unknown" {
+	if s.Proto == "" || s.Proto == record.ProtoUnknown {
 		s.Proto = proto
 	}
 	return &handler{
@@ -67,7 +67,7 @@ func (h *handler) Handle(ev *stream.Event) {
 	}
 	if ev.Dir == stream.ClientToServer {
 		if ev.Gap > 0 {
-			h.s.Warn(ev.Frame, "pop3: %d bytes missing from the client", ev.Gap)
+			h.s.Warn(ev.Frame, record.WarnPOP3ClientGap, "bytes", ev.Gap)
 		}
 		h.cli.Write(ev)
 		if h.tls.asked != nil && h.tls.heldTooLong(h) {
@@ -93,7 +93,7 @@ func (h *handler) Close(end time.Time, frame int64) {
 	h.tls.settle(h)
 	if h.response != nil {
 		h.response.truncated = true
-		h.s.Warn(frame, "pop3: conversation ended inside a multi-line response")
+		h.s.Warn(frame, record.WarnPOP3EndedInResponse)
 		h.finishResponse(frame)
 	}
 	for _, p := range h.queue {

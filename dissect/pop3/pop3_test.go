@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 )
 
@@ -238,7 +239,7 @@ var _ = session.DefaultLimits
 func TestUnknownClientLineIsNeverQuoted(t *testing.T) {
 	r := playDefault(S(greeting), C("aHVudGVyMg==\r\n"), S("-ERR unknown command\r\n"), C("NOOP\r\n"), S("+OK\r\n"))
 	checkCommands(t, r, []cmdWant{{"NOOP", "", "+OK", "", 4, 5}})
-	for _, w := range r.s.Warnings {
+	for _, w := range recordtest.Texts(r.s.Warnings) {
 		if strings.Contains(w, "aHVud") {
 			t.Errorf("warning quotes the line: %s", w)
 		}

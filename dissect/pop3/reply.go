@@ -24,7 +24,7 @@ func (h *handler) serverLines() {
 // message is marked truncated; elsewhere the lines are skipped until one
 // parses.
 func (h *handler) serverGap(ev *stream.Event) {
-	h.s.Warn(ev.Frame, "pop3: %d bytes missing from the server", ev.Gap)
+	h.s.Warn(ev.Frame, record.WarnPOP3ServerGap, "bytes", ev.Gap)
 	if h.response != nil {
 		h.response.truncated = true
 		return
@@ -96,7 +96,7 @@ func (h *handler) otherLine(l lines.Line) {
 		return
 	}
 	if !l.AfterGap && !h.skipping && len(l.Text) > 0 {
-		h.s.Warn(l.Frame, "pop3: server line that is no reply: %q", clean(l.Text))
+		h.s.Warn(l.Frame, record.WarnPOP3NotAReply, "line", record.Quote(clean(l.Text)))
 	}
 	h.skipping = true
 }

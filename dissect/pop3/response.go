@@ -2,6 +2,7 @@ package pop3
 
 import (
 	"github.com/mailwire/mailwire/dissect/lines"
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // responseKind says what a multi-line response holds.
@@ -43,7 +44,7 @@ func (r *response) line(h *handler, l lines.Line) {
 		if st, _ := status(text); st != "" {
 			// A listing never holds a status line: the server sent a
 			// single line where a list was due (suricata bug 7709).
-			h.s.Warn(l.Frame, "pop3: %s response without its terminating dot", r.p.verb)
+			h.s.Warn(l.Frame, record.WarnPOP3NoFinalDot, "verb", r.p.verb)
 			h.finishResponse(l.Frame)
 			h.serverLine(l)
 			return
@@ -73,7 +74,7 @@ func (r *response) line(h *handler, l lines.Line) {
 func (r *response) keep(h *handler, l lines.Line, text []byte) {
 	if l.Cut {
 		r.truncated = true
-		h.s.Warn(l.Frame, "pop3: message line longer than %d bytes cut", h.s.Limits.MaxLine)
+		h.s.Warn(l.Frame, record.WarnPOP3MessageLineCut, "max", h.s.Limits.MaxLine)
 	}
 	limit := h.s.Limits.MaxMessage
 	if limit <= 0 {
@@ -81,7 +82,7 @@ func (r *response) keep(h *handler, l lines.Line, text []byte) {
 	}
 	if r.limitHit || int64(len(r.body)+len(text)+2) > limit {
 		if !r.limitHit {
-			h.s.Warn(l.Frame, "pop3: message larger than %d bytes; the rest is not analysed", limit)
+			h.s.Warn(l.Frame, record.WarnPOP3MessageTooLarge, "max", limit)
 		}
 		r.limitHit, r.truncated = true, true
 		return

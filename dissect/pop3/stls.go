@@ -73,7 +73,7 @@ func (t *tlsState) reply(h *handler, p *pending, ok bool, reply string, frame in
 		t.up.Refuse(reply, frame)
 		t.up = nil
 		h.s.Finding(&record.Finding{
-			ID: "starttls-refused", Severity: "medium",
+			ID: record.FindingStartTLSRefused, Severity: record.SeverityMedium,
 			Title:  "The POP3 server refused STLS",
 			Frames: []int64{p.frame, frame},
 			Detail: "The client asked to upgrade to TLS and the server answered -ERR: " +
@@ -135,7 +135,7 @@ func (t *tlsState) credentialInClear(h *handler, frame int64) {
 	}
 	t.usedWarned = true
 	h.s.Finding(&record.Finding{
-		ID: "starttls-not-used", Severity: "high",
+		ID: record.FindingStartTLSNotUsed, Severity: record.SeverityHigh,
 		Title:  "POP3 login in clear although the server offered STLS",
 		Frames: []int64{h.capa.frame, frame},
 		Detail: "The server listed STLS in its capabilities but the client logged in " +

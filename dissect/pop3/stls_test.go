@@ -24,7 +24,7 @@ func TestSTLS(t *testing.T) {
 		script   []ev
 		starttls []record.StartTLS
 		findings []string
-		security string
+		security record.Security
 		tlsBytes []int64 // frames of the events the TLS handler got
 		cmds     int
 	}{

@@ -1,7 +1,11 @@
 // Package record defines the facts mailwire reports, one struct per kind of
-// the JSON Lines contract (shared/docs/json-output.md). Every other package
-// produces or consumes these; field names and tags here are the public
-// interface, so renaming one is a breaking change.
+// the JSON Lines contract written down in json-output.md next to this file:
+// the kinds here, the closed sets of values (protocols, security states,
+// directions, severities, finding ids) as typed constants in enums.go, and
+// warnings as ids with arguments in warning.go and warnings.go. Every other
+// package produces or consumes these; field names, tags and values here are
+// the public interface, so renaming one is a breaking change. Subpackage
+// recordtest is the test kit every package shares.
 package record
 
 import "time"
@@ -28,18 +32,18 @@ type Capture struct {
 	First     time.Time `json:"first"`
 	Last      time.Time `json:"last"`
 	Truncated bool      `json:"truncated"`
-	Warnings  []string  `json:"warnings,omitempty"`
+	Warnings  []Warning `json:"warnings,omitempty"`
 }
 
 // Session is one TCP connection (or one implicit-TLS connection).
 type Session struct {
 	ID          string    `json:"id"`
-	Proto       string    `json:"proto"`
+	Proto       Proto     `json:"proto"`
 	Client      string    `json:"client"`
 	Server      string    `json:"server"`
 	Start       time.Time `json:"start"`
 	End         time.Time `json:"end"`
-	Security    string    `json:"security"`
+	Security    Security  `json:"security"`
 	Packet      int64     `json:"packet"`
 	Packets     int64     `json:"packets"`
 	BytesClient int64     `json:"bytes_client"`
@@ -52,9 +56,9 @@ type Session struct {
 	MidStream      bool   `json:"mid_stream,omitempty"` // no SYN seen
 	AuthUser       string `json:"auth_user,omitempty"`  // last login the server accepted
 	// Tunnel is the proxy the mail went through, when it did.
-	Tunnel   *Tunnel  `json:"tunnel,omitempty"`
-	Warnings []string `json:"warnings,omitempty"`
-	EndFrame int64    `json:"-"`
+	Tunnel   *Tunnel   `json:"tunnel,omitempty"`
+	Warnings []Warning `json:"warnings,omitempty"`
+	EndFrame int64     `json:"-"`
 	// DetectFrame is the frame at which the protocol was recognised: it
 	// orders session ids the same way whatever the number of workers.
 	DetectFrame int64 `json:"-"`
@@ -78,7 +82,7 @@ type Tunnel struct {
 // Command is one client command with the reply it got.
 type Command struct {
 	Session     string `json:"session"`
-	Proto       string `json:"proto"`
+	Proto       Proto  `json:"proto"`
 	Verb        string `json:"verb"`
 	Tag         string `json:"tag,omitempty"`
 	Args        string `json:"args,omitempty"` // secrets already masked
@@ -97,7 +101,7 @@ type Command struct {
 // Credential is one authentication attempt seen on the wire.
 type Credential struct {
 	Session     string `json:"session"`
-	Proto       string `json:"proto"`
+	Proto       Proto  `json:"proto"`
 	Mechanism   string `json:"mechanism"`
 	SASL        bool   `json:"sasl,omitempty"`
 	Username    string `json:"username"`
@@ -150,7 +154,7 @@ func (c *Credential) SetPassword(p string) {
 // StartTLS is one STARTTLS/STLS attempt.
 type StartTLS struct {
 	Session            string `json:"session"`
-	Proto              string `json:"proto"`
+	Proto              Proto  `json:"proto"`
 	Offered            *bool  `json:"offered"`
 	Requested          bool   `json:"requested"`
 	Accepted           bool   `json:"accepted"`
@@ -286,30 +290,30 @@ type Decrypted struct {
 	Signer      *Signer      `json:"signer,omitempty"`
 	Encryption  *Encryption  `json:"encryption,omitempty"`
 	BodyPreview string       `json:"body_preview,omitempty"`
-	Warnings    []string     `json:"warnings,omitempty"`
+	Warnings    []Warning    `json:"warnings,omitempty"`
 	// Raw is the decrypted MIME entity, kept for extraction only.
 	Raw []byte `json:"-"`
 }
 
 // Message is one e-mail message that crossed the wire.
 type Message struct {
-	Session      string   `json:"session"`
-	Proto        string   `json:"proto"`
-	Direction    string   `json:"direction"` // sent, fetched, appended
-	Packet       int64    `json:"packet"`
-	EndPacket    int64    `json:"end_packet,omitempty"`
-	Subject      string   `json:"subject"`
-	From         string   `json:"from"`
-	To           []string `json:"to"`
-	Cc           []string `json:"cc,omitempty"`
-	ReplyTo      string   `json:"reply_to,omitempty"`
-	ReturnPath   string   `json:"return_path,omitempty"`
-	Date         string   `json:"date,omitempty"`
-	MessageID    string   `json:"message_id,omitempty"`
-	UserAgent    string   `json:"user_agent,omitempty"`
-	Received     []string `json:"received,omitempty"`
-	EnvelopeFrom string   `json:"envelope_from,omitempty"`
-	EnvelopeTo   []string `json:"envelope_to,omitempty"`
+	Session      string    `json:"session"`
+	Proto        Proto     `json:"proto"`
+	Direction    Direction `json:"direction"`
+	Packet       int64     `json:"packet"`
+	EndPacket    int64     `json:"end_packet,omitempty"`
+	Subject      string    `json:"subject"`
+	From         string    `json:"from"`
+	To           []string  `json:"to"`
+	Cc           []string  `json:"cc,omitempty"`
+	ReplyTo      string    `json:"reply_to,omitempty"`
+	ReturnPath   string    `json:"return_path,omitempty"`
+	Date         string    `json:"date,omitempty"`
+	MessageID    string    `json:"message_id,omitempty"`
+	UserAgent    string    `json:"user_agent,omitempty"`
+	Received     []string  `json:"received,omitempty"`
+	EnvelopeFrom string    `json:"envelope_from,omitempty"`
+	EnvelopeTo   []string  `json:"envelope_to,omitempty"`
 	// EnvelopeToDropped counts the recipients past the ones listed.
 	EnvelopeToDropped int    `json:"envelope_to_dropped,omitempty"`
 	AuthUser          string `json:"auth_user,omitempty"`
@@ -333,7 +337,7 @@ type Message struct {
 	IMAPSeq        string     `json:"imap_seq,omitempty"`
 	Mailbox        string     `json:"mailbox,omitempty"`
 	Partial        string     `json:"partial,omitempty"` // e.g. "BODY[HEADER]"
-	Warnings       []string   `json:"warnings,omitempty"`
+	Warnings       []Warning  `json:"warnings,omitempty"`
 	// Raw is the message as it crossed the wire (dot-unstuffed), kept
 	// only when the caller asks (extraction); never in JSON.
 	Raw []byte `json:"-"`
@@ -390,14 +394,14 @@ type DNS struct {
 
 // Finding is a conclusion about security, with the frames that prove it.
 type Finding struct {
-	ID       string  `json:"id"`
-	Severity string  `json:"severity"` // info, low, medium, high
-	Title    string  `json:"title"`
-	Session  string  `json:"session,omitempty"`
-	Packet   int64   `json:"packet,omitempty"`
-	Frames   []int64 `json:"frames,omitempty"`
-	Lab      string  `json:"lab,omitempty"`
-	Detail   string  `json:"detail,omitempty"`
+	ID       FindingID `json:"id"`
+	Severity Severity  `json:"severity"`
+	Title    string    `json:"title"`
+	Session  string    `json:"session,omitempty"`
+	Packet   int64     `json:"packet,omitempty"`
+	Frames   []int64   `json:"frames,omitempty"`
+	Lab      string    `json:"lab,omitempty"`
+	Detail   string    `json:"detail,omitempty"`
 	// Args fill the catalogue's translated text for this finding.
 	Args map[string]string `json:"args,omitempty"`
 	// Decrypted: read from bytes that only the key log opened.
@@ -406,25 +410,12 @@ type Finding struct {
 
 // Summary closes a run.
 type Summary struct {
-	Captures    int      `json:"captures"`
-	Sessions    int      `json:"sessions"`
-	Credentials int      `json:"credentials"`
-	Messages    int      `json:"messages"`
-	Findings    int      `json:"findings"`
-	Warnings    []string `json:"warnings"`
-}
-
-// Severities in increasing order.
-var Severities = []string{"info", "low", "medium", "high"}
-
-// SeverityRank orders severities; unknown ones rank below info.
-func SeverityRank(s string) int {
-	for i, v := range Severities {
-		if v == s {
-			return i
-		}
-	}
-	return -1
+	Captures    int       `json:"captures"`
+	Sessions    int       `json:"sessions"`
+	Credentials int       `json:"credentials"`
+	Messages    int       `json:"messages"`
+	Findings    int       `json:"findings"`
+	Warnings    []Warning `json:"warnings"`
 }
 
 func (*Capture) Kind() string    { return "capture" }

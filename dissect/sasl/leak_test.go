@@ -74,7 +74,7 @@ func play(c conversation, blob string) []record.Record {
 	var recs []record.Record
 	flow := stream.Flow{Transport: "tcp"}
 	s := session.New("s1", flow, session.DefaultLimits(), func(r record.Record) { recs = append(recs, r) }, nil)
-	s.Proto = strings.Split(c.proto, "-")[0]
+	s.Proto = record.Proto(strings.Split(c.proto, "-")[0])
 	h := c.new(s)
 	t0 := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	for i, line := range c.steps(blob) {

@@ -117,17 +117,6 @@ func (x *Exchange) add(server bool, b []byte) {
 	x.steps = append(x.steps, step{server: server, data: append([]byte(nil), b...)})
 }
 
-// clientMessages returns the client's messages in order.
-func (x *Exchange) clientMessages() [][]byte {
-	var out [][]byte
-	for _, s := range x.steps {
-		if !s.server {
-			out = append(out, s.data)
-		}
-	}
-	return out
-}
-
 // firstClient returns the first non-empty client message.
 func (x *Exchange) firstClient() []byte {
 	b, _ := x.firstClientForm()

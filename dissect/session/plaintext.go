@@ -15,7 +15,7 @@ func (s *Session) Plaintext() *Session {
 	c := &Session{ID: s.ID, Flow: s.Flow, Proto: s.Proto, Limits: s.Limits, KeepRaw: s.KeepRaw,
 		security: s.security, tlsFrame: s.tlsFrame, parent: s}
 	c.emit = func(r record.Record) {
-		if f, ok := r.(*record.Finding); ok && strings.HasPrefix(f.ID, "starttls-") {
+		if f, ok := r.(*record.Finding); ok && strings.HasPrefix(string(f.ID), "starttls-") {
 			return
 		}
 		record.MarkDecrypted(r)

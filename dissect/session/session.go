@@ -4,7 +4,6 @@
 package session
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -34,17 +33,17 @@ func DefaultLimits() Limits {
 
 // Security states of a session, as in the JSON contract.
 const (
-	Cleartext      = "cleartext"
-	StartTLS       = "starttls"
-	StartTLSFailed = "starttls-failed"
-	ImplicitTLS    = "implicit-tls"
+	Cleartext      = record.SecurityCleartext
+	StartTLS       = record.SecurityStartTLS
+	StartTLSFailed = record.SecurityStartTLSFailed
+	ImplicitTLS    = record.SecurityImplicitTLS
 )
 
 // Session carries one conversation's identity and shared state.
 type Session struct {
 	ID     string
 	Flow   stream.Flow
-	Proto  string // smtp, imap, pop3, tls, unknown
+	Proto  record.Proto
 	Limits Limits
 	// KeepRaw asks dissectors to keep each message's bytes in
 	// record.Message.Raw (for extraction).
@@ -53,7 +52,7 @@ type Session struct {
 	// security starts as Cleartext and moves only through the
 	// transition methods below, so that no dissector can, say, turn an
 	// implicit-TLS session back into a failed STARTTLS.
-	security string
+	security record.Security
 	// tlsFrame is the frame of the first TLS byte, once TLS started.
 	tlsFrame int64
 	// encrypted counts the bytes handed to the TLS handler.
@@ -62,7 +61,7 @@ type Session struct {
 	AuthUser string
 	// Decrypted is set once a key log opened a record of the session.
 	Decrypted bool
-	Warnings  []string
+	Warnings  []record.Warning
 
 	emit func(record.Record)
 	// newTLS builds the handler that takes over once TLS starts.
@@ -75,29 +74,26 @@ type Session struct {
 // New returns a session that sends its records to emit; newTLS (may be
 // nil) builds the handler for the TLS part of the conversation.
 func New(id string, flow stream.Flow, lim Limits, emit func(record.Record), newTLS func(*Session) stream.Handler) *Session {
-	return &Session{ID: id, Flow: flow, Limits: lim, security: Cleartext, emit: emit, newTLS: newTLS, Proto: "unknown"}
+	return &Session{ID: id, Flow: flow, Limits: lim, security: Cleartext, emit: emit, newTLS: newTLS, Proto: record.ProtoUnknown}
 }
 
 // Emit sends a record on.
 func (s *Session) Emit(r record.Record) { s.emit(r) }
 
 // Warn records a problem with the capture or the traffic of this session,
-// citing the frame where it was seen.
-func (s *Session) Warn(frame int64, format string, args ...any) {
+// citing the frame where it was seen: its id and the name, value pairs of
+// its sentence (record.NewWarning); the report says it in its language.
+func (s *Session) Warn(frame int64, id record.WarningID, kv ...any) {
 	if s.parent != nil {
-		s.parent.Warn(frame, format, args...)
+		s.parent.Warn(frame, id, kv...)
 		return
 	}
 	if s.Limits.MaxWarnings > 0 && len(s.Warnings) >= s.Limits.MaxWarnings {
 		return
 	}
-	msg := fmt.Sprintf(format, args...)
-	if frame > 0 {
-		msg = fmt.Sprintf("frame %d: %s", frame, msg)
-	}
-	s.Warnings = append(s.Warnings, msg)
+	s.Warnings = append(s.Warnings, record.NewWarning(frame, id, kv...))
 	if s.Limits.MaxWarnings > 0 && len(s.Warnings) == s.Limits.MaxWarnings {
-		s.Warnings = append(s.Warnings, "further warnings for this session dropped")
+		s.Warnings = append(s.Warnings, record.NewWarning(0, record.WarnSessionWarningsDropped))
 	}
 }
 
@@ -113,7 +109,7 @@ func (s *Session) Finding(f *record.Finding) {
 }
 
 // Security is the session's security state, one of the constants above.
-func (s *Session) Security() string { return s.security }
+func (s *Session) Security() record.Security { return s.security }
 
 // TLSFrame is the frame of the first byte handed to TLS (0: none).
 func (s *Session) TLSFrame() int64 { return s.tlsFrame }

@@ -12,7 +12,7 @@ func TestSecurityTransitions(t *testing.T) {
 	tests := []struct {
 		name  string
 		moves []func(*Session)
-		want  string
+		want  record.Security
 	}{
 		{"StartsInClear", nil, Cleartext},
 		{"Implicit", []func(*Session){(*Session).BeginImplicitTLS}, ImplicitTLS},

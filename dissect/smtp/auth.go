@@ -73,7 +73,7 @@ func (h *handler) authReply(p *pending, r *reply) {
 		return
 	}
 	c.Session = h.s.ID
-	c.Proto = "smtp"
+	c.Proto = record.ProtoSMTP
 	c.Packet = p.cmd.Packet
 	if s := p.auth.secret; s != 0 && s != c.Packet {
 		c.SecretPacket = s

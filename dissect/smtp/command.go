@@ -60,14 +60,14 @@ func (h *handler) command(l lines.Line) {
 	if known[verb] && h.reply.code != "" && h.reply.frame < l.Frame {
 		// A client does not speak in the middle of a multi-line reply:
 		// the server ended it without a final line (a lone "250-").
-		h.warn(h.reply.frame, "", "multi-line reply %s never ended before the next command", h.reply.code)
+		h.warn(h.reply.frame, "", record.WarnSMTPReplyNotEnded, "code", h.reply.code)
 		r := h.reply
 		h.reply = reply{}
 		h.dispatch(&r)
 	}
 	if !known[verb] {
 		if !h.synced || l.AfterGap {
-			h.warn(l.Frame, "unsynced", "client line skipped until a command is recognised")
+			h.warn(l.Frame, "unsynced", record.WarnSMTPUnsynced)
 			return
 		}
 		if !isWord(verb) {
@@ -79,7 +79,7 @@ func (h *handler) command(l lines.Line) {
 	h.synced = true
 	p := &pending{cmd: record.Command{
 		Session: h.s.ID,
-		Proto:   "smtp",
+		Proto:   record.ProtoSMTP,
 		Verb:    verb,
 		Args:    clean(args, maxArgs),
 		Packet:  l.Frame,
@@ -119,7 +119,7 @@ func (h *handler) verb(p *pending, args string) {
 // push queues a command for its reply.
 func (h *handler) push(p *pending) {
 	if len(h.pending) >= maxPending {
-		h.warn(p.cmd.Packet, "pending", "more than %d commands without a reply", maxPending)
+		h.warn(p.cmd.Packet, "pending", record.WarnSMTPTooManyPending, "max", maxPending)
 		old := h.pending[0]
 		h.pending = h.pending[1:]
 		h.finish(old, nil)

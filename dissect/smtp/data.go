@@ -76,7 +76,7 @@ func (h *handler) add(b *body, p []byte, frame int64) {
 	over := b.over
 	b.add(p, frame, h.s.Limits.MaxMessage)
 	if b.over && !over {
-		h.warn(frame, "", "message larger than %d bytes: only its start is analysed", h.s.Limits.MaxMessage)
+		h.warn(frame, "", record.WarnSMTPMessageTooLarge, "max", h.s.Limits.MaxMessage)
 	}
 }
 
@@ -124,7 +124,7 @@ func (h *handler) holdClient() {
 	}
 	if h.client.Buffered() > maxHold {
 		frame, _ := h.client.Frame()
-		h.warn(frame, "", "client sent a message body without a reply to DATA")
+		h.warn(frame, "", record.WarnSMTPBodyWithoutDATAReply)
 		h.startData()
 		h.readClient()
 	}
@@ -192,7 +192,7 @@ func (h *handler) readChunk() bool {
 // chunkGap accounts for client bytes missing inside a BDAT chunk.
 func (h *handler) chunkGap(ev *stream.Event) {
 	h.chunk.lost = true
-	h.warn(ev.Frame, "", "%d client bytes missing inside a BDAT chunk", ev.Gap)
+	h.warn(ev.Frame, "", record.WarnSMTPBDATGap, "bytes", ev.Gap)
 	if int64(ev.Gap) < h.bdatLeft {
 		h.chunk.size += int64(ev.Gap)
 		h.bdatLeft -= int64(ev.Gap)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 )
 
@@ -72,7 +73,7 @@ func TestMessages(t *testing.T) {
 					m.Packet != w.packet || m.EndPacket != w.end || m.Truncated != w.truncated || m.Size != w.size || m.AuthUser != w.authUser {
 					t.Errorf("message = %+v, want %+v", m, w)
 				}
-				if w.warning != "" && !strings.Contains(strings.Join(m.Warnings, "|"), w.warning) {
+				if w.warning != "" && !strings.Contains(strings.Join(recordtest.Texts(m.Warnings), "|"), w.warning) {
 					t.Errorf("warnings %q lack %q", m.Warnings, w.warning)
 				}
 			}
@@ -88,7 +89,7 @@ func TestMessageLimitKeepsStart(t *testing.T) {
 	if len(m) != 1 || string(m[0].Raw) != "0123456789" || !m[0].Truncated || m[0].Size != 18 {
 		t.Fatalf("messages = %+v", m)
 	}
-	if len(r.s.Warnings) == 0 || !strings.Contains(r.s.Warnings[0], "larger than 10") {
+	if len(r.s.Warnings) == 0 || !strings.Contains(recordtest.Texts(r.s.Warnings)[0], "larger than 10") {
 		t.Errorf("warnings = %q", r.s.Warnings)
 	}
 }
@@ -102,7 +103,7 @@ func TestHugeLineIsCutNotKept(t *testing.T) {
 	if a := r.commands()[0].Args; len(a) > maxArgs {
 		t.Errorf("args kept %d bytes", len(a))
 	}
-	if !strings.Contains(strings.Join(r.s.Warnings, "|"), "cut") {
+	if !strings.Contains(strings.Join(recordtest.Texts(r.s.Warnings), "|"), "cut") {
 		t.Errorf("warnings = %q", r.s.Warnings)
 	}
 }

@@ -73,8 +73,8 @@ func (h *handler) capabilities(p *pending, r *reply) {
 	}
 	h.facts.notOffered = true
 	f := &record.Finding{
-		ID:       "starttls-not-offered",
-		Severity: "medium",
+		ID:       record.FindingStartTLSNotOffered,
+		Severity: record.SeverityMedium,
 		Title:    "The SMTP server does not offer STARTTLS",
 		Frames:   []int64{p.cmd.Packet, r.frame},
 		Lab:      "1.2.8",
@@ -95,8 +95,8 @@ func (h *handler) sessionFindings() {
 	f := &h.facts
 	if f.offered != nil && *f.offered && !f.asked && (f.firstAuth > 0 || f.firstMail > 0) {
 		h.s.Finding(&record.Finding{
-			ID:       "starttls-not-used",
-			Severity: "high",
+			ID:       record.FindingStartTLSNotUsed,
+			Severity: record.SeverityHigh,
 			Title:    "STARTTLS was offered but the client sent " + what(f.firstAuth, f.firstMail) + " in clear",
 			Frames:   frames(append(append([]int64{}, f.offerFrames...), f.firstAuth, f.firstMail)...),
 			Lab:      "1.2.6",
@@ -106,12 +106,12 @@ func (h *handler) sessionFindings() {
 		})
 	}
 	if f.refusedReply > 0 || f.refusedCmd > 0 {
-		sev, went := "medium", "The client did not go on in clear."
+		sev, went := record.SeverityMedium, "The client did not go on in clear."
 		if f.afterRefusal > 0 {
-			sev, went = "high", "The client then went on in clear anyway, exposing what it sent next."
+			sev, went = record.SeverityHigh, "The client then went on in clear anyway, exposing what it sent next."
 		}
 		h.s.Finding(&record.Finding{
-			ID:       "starttls-refused",
+			ID:       record.FindingStartTLSRefused,
 			Severity: sev,
 			Title:    "The SMTP server refused STARTTLS",
 			Frames:   frames(f.refusedCmd, f.refusedReply, f.afterRefusal),

@@ -115,7 +115,7 @@ func (r *result) messages() []*record.Message {
 func (r *result) findings(id string) []*record.Finding {
 	var out []*record.Finding
 	for _, x := range r.records {
-		if v, ok := x.(*record.Finding); ok && v.ID == id {
+		if v, ok := x.(*record.Finding); ok && string(v.ID) == id {
 			out = append(out, v)
 		}
 	}

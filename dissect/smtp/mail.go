@@ -1,9 +1,8 @@
 package smtp
 
 import (
-	"fmt"
-
 	"github.com/mailwire/mailwire/dissect/message"
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // sent reports the message a lone dot or BDAT LAST completed, once the
@@ -15,8 +14,8 @@ func (h *handler) sent(p *pending, r *reply) {
 	}
 	m := message.Analyze(b.buf, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
 	m.Session = h.s.ID
-	m.Proto = "smtp"
-	m.Direction = "sent"
+	m.Proto = record.ProtoSMTP
+	m.Direction = record.DirectionSent
 	m.Packet = b.packet
 	if m.Packet == 0 {
 		m.Packet = p.cmd.Packet
@@ -26,9 +25,9 @@ func (h *handler) sent(p *pending, r *reply) {
 	m.EnvelopeTo = append([]string(nil), h.tx.rcpts...)
 	if n := h.tx.dropped; n > 0 {
 		m.EnvelopeToDropped = n
-		m.Warnings = append(m.Warnings, fmt.Sprintf("%d recipients past the first %d not listed (from frame %d)",
-			n, maxRecipients, h.tx.droppedFrame))
-		h.s.Warn(h.tx.droppedFrame, "smtp: %d recipients past the first %d not listed", n, maxRecipients)
+		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageRecipientsDropped,
+			"count", n, "max", maxRecipients, "from", h.tx.droppedFrame))
+		h.s.Warn(h.tx.droppedFrame, record.WarnSMTPRecipientsDropped, "count", n, "max", maxRecipients)
 	}
 	m.AuthUser = h.s.AuthUser
 	m.Truncated = b.truncated()
@@ -38,12 +37,12 @@ func (h *handler) sent(p *pending, r *reply) {
 	m.Size = b.size
 	switch {
 	case r == nil:
-		m.Warnings = append(m.Warnings, "the server's reply to this message was not seen")
+		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageNoReply))
 	case !r.ok():
-		m.Warnings = append(m.Warnings, "the server refused this message: "+r.status())
+		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageRefused, "reply", r.status()))
 	}
 	if b.lost {
-		m.Warnings = append(m.Warnings, "bytes of this message are missing from the capture")
+		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageBytesMissing))
 	}
 	h.tx = transaction{}
 	h.emit(m)

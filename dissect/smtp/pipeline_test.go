@@ -14,7 +14,7 @@ import (
 func TestThroughPipeline(t *testing.T) {
 	tests := []struct {
 		capture  string
-		security string
+		security record.Security
 		verbs    []string // the SMTP commands seen, in order
 	}{
 		{"smtp-forgery.pcap", "cleartext", []string{"EHLO", "MAIL", "RCPT", "DATA", "QUIT"}},

@@ -72,8 +72,8 @@ func (h *handler) refusalFindings() {
 			continue
 		}
 		h.s.Finding(&record.Finding{
-			ID:       "smtp-refused-data-sent",
-			Severity: "medium",
+			ID:       record.FindingSMTPRefusedDataSent,
+			Severity: record.SeverityMedium,
 			Title:    "The client sent its message although the server refused DATA",
 			Frames:   frames(t.data, t.refusal, t.first, t.last),
 			Detail: "The server refused DATA with " + t.code + ", yet the client sent " + strconv.Itoa(t.lines) +

@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"github.com/mailwire/mailwire/dissect/lines"
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // maxReplyLines bounds the continuation lines kept of a multi-line reply
@@ -53,13 +54,13 @@ func (h *handler) serverLine(l lines.Line) {
 	code, more, text, ok := parseReply(l.Text)
 	if !ok {
 		if !l.AfterGap {
-			h.warn(l.Frame, "server-garbage", "server line is not an SMTP reply")
+			h.warn(l.Frame, "server-garbage", record.WarnSMTPServerGarbage)
 		}
 		return
 	}
 	if h.reply.code != "" && h.reply.code != code {
 		// A multi-line reply never ended: it ends where another begins.
-		h.warn(l.Frame, "", "multi-line reply %s not ended before reply %s", h.reply.code, code)
+		h.warn(l.Frame, "", record.WarnSMTPReplyInterleaved, "code", h.reply.code, "next", code)
 		r := h.reply
 		h.reply = reply{}
 		h.dispatch(&r)
@@ -86,7 +87,7 @@ func (h *handler) dispatch(r *reply) {
 	if h.mode == modeData {
 		// The server only speaks after the lone dot: it was lost.
 		h.body.lose()
-		h.warn(r.frame, "", "server replied before the end of the message")
+		h.warn(r.frame, "", record.WarnSMTPEarlyReply)
 		h.endData(0)
 	}
 	if h.replies == 1 && r.code == "220" && (len(h.pending) == 0 || h.pending[0].kind != kindStartTLS) {
@@ -94,7 +95,7 @@ func (h *handler) dispatch(r *reply) {
 		return
 	}
 	if len(h.pending) == 0 {
-		h.warn(r.frame, "unmatched", "reply %s without a command (the capture missed it)", r.code)
+		h.warn(r.frame, "unmatched", record.WarnSMTPUnmatchedReply, "code", r.code)
 		return
 	}
 	h.skipUnanswered(r)
@@ -102,8 +103,7 @@ func (h *handler) dispatch(r *reply) {
 		// A reply the oldest command cannot take answers a command the
 		// capture lost (a gap past a BDAT chunk, say): pairing it would
 		// shift every later pair.
-		h.warn(r.frame, "", "reply %s answers no command seen (the capture lost it); %s waits for its own",
-			r.code, h.pending[0].cmd.Verb)
+		h.warn(r.frame, "", record.WarnSMTPReplyUnpaired, "code", r.code, "verb", h.pending[0].cmd.Verb)
 		return
 	}
 	p := h.pending[0]
@@ -224,7 +224,7 @@ func (h *handler) skipUnanswered(r *reply) {
 		if h.pending[i].kind != want {
 			continue
 		}
-		h.warn(r.frame, "", "reply %s answers a later command: %d earlier commands lost their replies", r.code, i)
+		h.warn(r.frame, "", record.WarnSMTPRepliesLost, "code", r.code, "lost", i)
 		skipped := h.pending[:i]
 		h.pending = h.pending[i:]
 		for _, p := range skipped {

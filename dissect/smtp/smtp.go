@@ -133,7 +133,7 @@ func (h *handler) readClient() {
 
 func (h *handler) clientLine(l lines.Line) {
 	if l.Cut {
-		h.warn(l.Frame, "line-cut", "client line longer than %d bytes cut", h.s.Limits.MaxLine)
+		h.warn(l.Frame, "line-cut", record.WarnSMTPLineCut, "max", h.s.Limits.MaxLine)
 	}
 	if h.mode == modeData {
 		h.dataLine(l)
@@ -159,12 +159,12 @@ func (h *handler) clientGap(ev *stream.Event) {
 	switch h.mode {
 	case modeData:
 		h.body.lose()
-		h.warn(ev.Frame, "", "%d client bytes missing inside a message", ev.Gap)
+		h.warn(ev.Frame, "", record.WarnSMTPMessageGap, "bytes", ev.Gap)
 	case modeBDAT:
 		h.chunkGap(ev)
 	default:
 		h.synced = false
-		h.warn(ev.Frame, "", "%d client bytes missing; waiting for the next command", ev.Gap)
+		h.warn(ev.Frame, "", record.WarnSMTPClientGap, "bytes", ev.Gap)
 	}
 	h.client.Gap()
 }
@@ -175,7 +175,7 @@ func (h *handler) clientGap(ev *stream.Event) {
 func (h *handler) serverGap(ev *stream.Event) {
 	h.server.Gap()
 	h.reply = reply{}
-	h.warn(ev.Frame, "", "%d server bytes missing", ev.Gap)
+	h.warn(ev.Frame, "", record.WarnSMTPServerGap, "bytes", ev.Gap)
 	for len(h.pending) > 0 && h.pending[0].cmd.Packet < ev.Frame {
 		p := h.pending[0]
 		h.pending = h.pending[1:]
@@ -188,7 +188,7 @@ func (h *handler) Close(end time.Time, frame int64) {
 	h.settleTLS()
 	if h.mode == modeData {
 		h.body.lose()
-		h.warn(frame, "", "conversation ended inside a message")
+		h.warn(frame, "", record.WarnSMTPEndedInMessage)
 		h.endData(0)
 	}
 	for len(h.pending) > 0 {
@@ -202,14 +202,14 @@ func (h *handler) Close(end time.Time, frame int64) {
 }
 
 // warn reports a problem once per key (every time when key is empty).
-func (h *handler) warn(frame int64, key, format string, args ...any) {
+func (h *handler) warn(frame int64, key string, id record.WarningID, kv ...any) {
 	if key != "" {
 		if h.warned[key] {
 			return
 		}
 		h.warned[key] = true
 	}
-	h.s.Warn(frame, format, args...)
+	h.s.Warn(frame, id, kv...)
 }
 
 func (h *handler) emit(r record.Record) { h.s.Emit(r) }

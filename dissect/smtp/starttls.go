@@ -3,6 +3,7 @@ package smtp
 import (
 	"time"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/starttls"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
@@ -15,7 +16,7 @@ const labSTARTTLS = "1.2.7"
 func (h *handler) startTLS(p *pending) {
 	p.kind = kindStartTLS
 	h.facts.asked = true
-	h.tls = starttls.Request(h.s, "smtp", h.facts.offered, p.cmd.Packet, labSTARTTLS)
+	h.tls = starttls.Request(h.s, record.ProtoSMTP, h.facts.offered, p.cmd.Packet, labSTARTTLS)
 	h.mode = modeAwaitTLS
 }
 

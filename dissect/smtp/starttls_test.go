@@ -3,6 +3,7 @@ package smtp
 import (
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 )
 
@@ -17,7 +18,7 @@ func TestStartTLS(t *testing.T) {
 		reply                       string
 		packet, replyPacket, tlsPkt int64
 		injection, side             string
-		security                    string
+		security                    record.Security
 		findings                    map[string]string // id -> severity
 		commands                    string
 		tlsEvents                   int
@@ -81,7 +82,7 @@ func TestStartTLS(t *testing.T) {
 					t.Errorf("%s: %d findings", id, len(fs))
 					continue
 				}
-				if ok && (fs[0].Severity != sev || fs[0].Session != "s1" || len(fs[0].Frames) == 0 || fs[0].Lab == "" || fs[0].Detail == "") {
+				if ok && (string(fs[0].Severity) != sev || fs[0].Session != "s1" || len(fs[0].Frames) == 0 || fs[0].Lab == "" || fs[0].Detail == "") {
 					t.Errorf("%s = %+v", id, fs[0])
 				}
 			}

@@ -73,7 +73,7 @@ type Upgrade struct {
 // Request starts an attempt: the command was sent at frame; offered is
 // what the capabilities said (nil when none were seen); lab names the lab
 // question its findings answer ("" for none).
-func Request(s *session.Session, proto string, offered *bool, frame int64, lab string) *Upgrade {
+func Request(s *session.Session, proto record.Proto, offered *bool, frame int64, lab string) *Upgrade {
 	return &Upgrade{s: s, lab: lab, injected: map[string]bool{}, rec: record.StartTLS{
 		Session: s.ID, Proto: proto, Offered: offered, Requested: true, Packet: frame,
 	}}
@@ -121,7 +121,7 @@ func (u *Upgrade) Refuse(reply string, frame int64) ([]byte, int64, time.Time) {
 // Unanswered ends an attempt whose reply never came (lost, or the client
 // went on in clear without it) and returns the held client bytes.
 func (u *Upgrade) Unanswered(frame int64) ([]byte, int64, time.Time) {
-	u.s.Warn(frame, "%s: no reply to %s; reading on in clear", u.rec.Proto, u.verb())
+	u.s.Warn(frame, record.WarnStartTLSNoReply, "proto", u.rec.Proto, "verb", u.verb())
 	return u.giveUp()
 }
 
@@ -159,7 +159,7 @@ func (u *Upgrade) LostReply(frame int64) bool {
 	if !u.HeldTLS() {
 		return false
 	}
-	u.s.Warn(frame, "%s: TLS started without a captured reply to %s", u.rec.Proto, u.verb())
+	u.s.Warn(frame, record.WarnStartTLSNoCapturedReply, "proto", u.rec.Proto, "verb", u.verb())
 	// A client starts TLS only once the server agreed.
 	u.rec.Accepted = true
 	u.encrypt(u.heldFrame)
@@ -270,7 +270,7 @@ func (u *Upgrade) clear() []stream.Event {
 	frame := u.firstClientFrame()
 	excerpt := quote(u.clientBytes())
 	f := &record.Finding{
-		ID: "starttls-not-tls", Severity: "high", Lab: u.lab,
+		ID: record.FindingStartTLSNotTLS, Severity: record.SeverityHigh, Lab: u.lab,
 		Title: "After " + u.verb() + " was accepted, the client did not speak TLS",
 		Detail: "The server agreed to encrypt the connection, but the client went on in clear: \"" + excerpt +
 			"\". Everything that follows, credentials and messages included, crosses in clear.",
@@ -278,7 +278,7 @@ func (u *Upgrade) clear() []stream.Event {
 		Args:   map[string]string{"side": stream.ClientToServer.String(), "excerpt": excerpt},
 	}
 	u.s.Finding(f)
-	u.s.Warn(frame, "%s: %s accepted but no TLS followed; reading on in clear", u.rec.Proto, u.verb())
+	u.s.Warn(frame, record.WarnStartTLSNoTLS, "proto", u.rec.Proto, "verb", u.verb())
 	var out []stream.Event
 	if len(u.held) > 0 {
 		out = append(out, stream.Event{Dir: stream.ClientToServer, Data: u.held, Frame: u.heldFrame, Time: u.heldTime})
@@ -350,7 +350,7 @@ func (u *Upgrade) injection(side string, frame int64, b []byte) {
 		u.rec.PlaintextInjection, u.rec.InjectionSide = q, side
 	}
 	f := &record.Finding{
-		ID: "starttls-plaintext-injection", Severity: "high", Lab: u.lab,
+		ID: record.FindingStartTLSPlaintextInjection, Severity: record.SeverityHigh, Lab: u.lab,
 		Frames: frames(u.rec.Packet, frame, u.rec.ReplyPacket),
 		Args:   map[string]string{"side": side, "bytes": q},
 	}
@@ -379,7 +379,7 @@ func (u *Upgrade) emit() {
 }
 
 func (u *Upgrade) verb() string {
-	if u.rec.Proto == "pop3" {
+	if u.rec.Proto == record.ProtoPOP3 {
 		return "STLS"
 	}
 	return "STARTTLS"

@@ -45,7 +45,7 @@ func (r *recorder) findings() []string {
 	var ids []string
 	for _, rec := range r.records {
 		if f, ok := rec.(*record.Finding); ok {
-			ids = append(ids, f.ID)
+			ids = append(ids, string(f.ID))
 		}
 	}
 	return ids
@@ -65,7 +65,7 @@ func TestUpgradeAfterAccept(t *testing.T) {
 		held     string
 		after    []*stream.Event
 		want     record.StartTLS
-		security string
+		security record.Security
 		tls      []int64
 		replay   []int64 // frames given back to be read as cleartext
 		findings []string

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 
 	"github.com/mailwire/mailwire/dissect/certinfo"
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // certificateMessage reads the first (leaf) certificate of a TLS 1.2 or
@@ -20,19 +21,19 @@ func (h *handler) certificateMessage(body []byte, frame int64, sd *side) {
 	s := cryptobyte.String(body)
 	var list, der cryptobyte.String
 	if !s.ReadUint24LengthPrefixed(&list) {
-		h.s.Warn(frame, "tls: malformed Certificate message")
+		h.s.Warn(frame, record.WarnTLSMalformedCertificate)
 		return
 	}
 	if list.Empty() {
 		return // the client's empty certificate list
 	}
 	if !list.ReadUint24LengthPrefixed(&der) {
-		h.s.Warn(frame, "tls: malformed Certificate message")
+		h.s.Warn(frame, record.WarnTLSMalformedCertificate)
 		return
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		h.s.Warn(frame, "tls: certificate not readable: %v", err)
+		h.s.Warn(frame, record.WarnTLSCertificateUnreadable, "error", err)
 		return
 	}
 	h.cert, h.certAt = cert, sd.time

@@ -3,6 +3,8 @@ package tls
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // cipherName gives the IANA name of a cipher suite, or its hex value when
@@ -48,11 +50,11 @@ func cipherWeakness(c uint16) string {
 // weaknessSeverity ranks a weakness when the server chose it: everything
 // but 3DES (64-bit blocks, Sweet32) gives the traffic away to a passive or
 // active attacker outright.
-func weaknessSeverity(w string) string {
+func weaknessSeverity(w string) record.Severity {
 	if w == "3DES" {
-		return "medium"
+		return record.SeverityMedium
 	}
-	return "high"
+	return record.SeverityHigh
 }
 
 // isCBC reports a suite that uses a block cipher in CBC mode (MAC-then-

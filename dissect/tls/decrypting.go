@@ -1,8 +1,10 @@
 package tls
 
 import (
+	"fmt"
 	"time"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/dissect/tls/decrypt"
 	"github.com/mailwire/mailwire/dissect/tls/keylog"
@@ -93,13 +95,13 @@ func (h *handler) lookup(sd *side) bool {
 	d.looked = true
 	switch {
 	case h.client == nil || len(h.client.random) != 32:
-		h.s.Warn(sd.start, "tls: no ClientHello seen; the key log cannot open this session")
+		h.s.Warn(sd.start, record.WarnTLSNoClientHello)
 	case !decrypt.Supported(h.server.cipher):
-		h.s.Warn(sd.start, "tls: cipher suite %s cannot be decrypted; the session stays encrypted", cipherName(h.server.cipher))
+		h.s.Warn(sd.start, record.WarnTLSCipherNotDecryptable, "cipher", cipherName(h.server.cipher))
 	default:
 		d.secrets = d.Keys.Lookup(h.client.random)
 		if d.secrets == nil {
-			h.s.Warn(sd.start, "tls: no secret in the key log matches this session (client random %x)", h.client.random)
+			h.s.Warn(sd.start, record.WarnTLSNoSecret, "random", fmt.Sprintf("%x", h.client.random))
 		}
 	}
 	d.off = d.secrets == nil
@@ -122,21 +124,21 @@ func (h *handler) makeCipher(sd *side, dc *dirCipher) bool {
 			secret, label = sec.ClientHandshake, keylog.LabelClientHandshake
 		}
 		if secret == nil {
-			h.s.Warn(sd.start, "tls: the key log has no %s line for this session; %s records stay encrypted", label, sd.dir)
+			h.s.Warn(sd.start, record.WarnTLSKeyLogMissingLabel, "label", label, "dir", sd.dir)
 			dc.stopped = true
 			return false
 		}
 		c, err = decrypt.NewTLS13(h.server.cipher, secret)
 	} else {
 		if sec.Master == nil {
-			h.s.Warn(sd.start, "tls: the key log has no CLIENT_RANDOM line for this TLS 1.2 session")
+			h.s.Warn(sd.start, record.WarnTLSKeyLogNoMaster)
 			h.dec.off = true
 			return false
 		}
 		c, err = decrypt.NewTLS12(h.server.cipher, h.server.version, sec.Master, h.client.random, h.server.random, client, h.server.etm)
 	}
 	if err != nil {
-		h.s.Warn(sd.start, "tls: cannot decrypt this session: %v", err)
+		h.s.Warn(sd.start, record.WarnTLSCannotDecrypt, "error", err)
 		h.dec.off = true
 		return false
 	}
@@ -183,8 +185,8 @@ func (h *handler) openFailed(sd *side, dc *dirCipher, err error) {
 		return
 	}
 	h.dec.failed = true
-	h.s.Warn(sd.end, "tls: %s record %d does not decrypt (%v): this key log does not match this session (client random %x); decryption of that direction ends here",
-		sd.dir, dc.c.Seq(), err, h.client.random)
+	h.s.Warn(sd.end, record.WarnTLSKeyLogMismatch, "dir", sd.dir, "seq", dc.c.Seq(), "error", err,
+		"random", fmt.Sprintf("%x", h.client.random))
 }
 
 // keyChange follows a TLS 1.3 direction from its handshake keys to its
@@ -204,13 +206,13 @@ func (h *handler) keyChange(sd *side, typ uint8, frame int64) {
 			secret, label = h.dec.secrets.ClientTraffic, keylog.LabelClientTraffic0
 		}
 		if secret == nil {
-			h.s.Warn(frame, "tls: the key log has no %s line for this session; %s application data stays encrypted", label, sd.dir)
+			h.s.Warn(frame, record.WarnTLSKeyLogMissingAppLabel, "label", label, "dir", sd.dir)
 			dc.stopped = true
 			return
 		}
 		c, err := decrypt.NewTLS13(h.server.cipher, secret)
 		if err != nil {
-			h.s.Warn(frame, "tls: cannot decrypt %s application data: %v", sd.dir, err)
+			h.s.Warn(frame, record.WarnTLSCannotDecryptData, "dir", sd.dir, "error", err)
 			dc.stopped = true
 			return
 		}
@@ -227,7 +229,7 @@ func (h *handler) keyChange(sd *side, typ uint8, frame int64) {
 // laid out as in TLS 1.2.
 func (h *handler) certificate13(body []byte, frame int64, sd *side) {
 	if len(body) < 1 || len(body) < 1+int(body[0]) {
-		h.s.Warn(frame, "tls: malformed Certificate message")
+		h.s.Warn(frame, record.WarnTLSMalformedCertificate)
 		return
 	}
 	h.certificateMessage(body[1+int(body[0]):], frame, sd)
@@ -266,7 +268,7 @@ func (h *handler) decryptGap(sd *side, ev *stream.Event) bool {
 		return false
 	}
 	dc.stopped = true
-	h.s.Warn(ev.Frame, "tls: %d %s bytes missing; decryption of that direction ends here", ev.Gap, sd.dir)
+	h.s.Warn(ev.Frame, record.WarnTLSDecryptGap, "bytes", ev.Gap, "dir", sd.dir)
 	if d.inner != nil {
 		d.inner.Handle(&stream.Event{Dir: h.realDir(sd), Gap: ev.Gap, Frame: ev.Frame, Time: ev.Time})
 	}
@@ -282,7 +284,7 @@ func (h *handler) closeDecryption(end time.Time, frame int64) {
 	}
 	d.inner.Close(end, frame)
 	d.plain.Merge()
-	if p := d.plain.Proto; (h.s.Proto == "tls" || h.s.Proto == "unknown") && p != "" && p != "tls" && p != "unknown" {
+	if p := d.plain.Proto; (h.s.Proto == record.ProtoTLS || h.s.Proto == record.ProtoUnknown) && p != "" && p != record.ProtoTLS && p != record.ProtoUnknown {
 		h.s.Proto = p
 	}
 }

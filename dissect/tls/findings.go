@@ -14,7 +14,7 @@ const labSTARTTLS = "1.2.7"
 
 // finding fills what every finding of this package shares; args fill the
 // catalogue's translated text.
-func (h *handler) finding(id, severity, title, detail string, args map[string]string, frames ...int64) {
+func (h *handler) finding(id record.FindingID, severity record.Severity, title, detail string, args map[string]string, frames ...int64) {
 	f := &record.Finding{ID: id, Severity: severity, Title: title, Detail: detail, Args: args}
 	for _, fr := range frames {
 		if fr > 0 && !slices.Contains(f.Frames, fr) {
@@ -51,7 +51,7 @@ func (h *handler) implicitFinding() {
 		shown = append(shown, "the application protocols "+strings.Join(h.rec.ALPN, ", "))
 	}
 	shown = append(shown, "the client fingerprint, the sizes and timing of every exchange")
-	h.finding("implicit-tls", "info", "Implicit TLS: the mail exchange is encrypted from the first byte",
+	h.finding(record.FindingImplicitTLS, record.SeverityInfo, "Implicit TLS: the mail exchange is encrypted from the first byte",
 		"Commands, credentials and messages are hidden; an eavesdropper still sees "+strings.Join(shown, ", ")+".",
 		map[string]string{"sni": h.rec.SNI, "subject": h.rec.CertSubject, "version": h.rec.Version},
 		h.rec.Packet, h.rec.CertificatePacket)
@@ -62,19 +62,20 @@ func (h *handler) implicitFinding() {
 // merely offered.
 func (h *handler) weakFinding() {
 	var reasons []string
-	severity, worst := "", ""
-	add := func(sev, reason string) {
+	var severity record.Severity
+	worst := ""
+	add := func(sev record.Severity, reason string) {
 		reasons = append(reasons, reason)
-		if record.SeverityRank(sev) > record.SeverityRank(severity) {
+		if sev.Rank() > severity.Rank() {
 			severity, worst = sev, reason
 		}
 	}
 	if sh := h.server; sh != nil {
 		switch {
 		case sh.version == versionSSL3 || sh.version == versionSSL2:
-			add("high", "the server chose "+versionName(sh.version))
+			add(record.SeverityHigh, "the server chose "+versionName(sh.version))
 		case sh.version == versionTLS10 || sh.version == versionTLS11:
-			add("medium", "the server chose "+versionName(sh.version))
+			add(record.SeverityMedium, "the server chose "+versionName(sh.version))
 		}
 		if w := cipherWeakness(sh.cipher); w != "" {
 			add(weaknessSeverity(w), fmt.Sprintf("the server chose %s (%s)", cipherName(sh.cipher), w))
@@ -86,7 +87,7 @@ func (h *handler) weakFinding() {
 	if len(reasons) == 0 {
 		return
 	}
-	h.finding("weak-tls", severity, "Weak TLS: "+worst,
+	h.finding(record.FindingWeakTLS, severity, "Weak TLS: "+worst,
 		"Obsolete protocol versions and cipher suites let an attacker decrypt or tamper with the session: "+
 			strings.Join(reasons, "; ")+".",
 		map[string]string{"reason": worst, "reasons": strings.Join(reasons, "; ")},
@@ -94,12 +95,12 @@ func (h *handler) weakFinding() {
 }
 
 // clientWeaknesses lists what the ClientHello offers that it should not.
-func (h *handler) clientWeaknesses(ch *clientHello, add func(sev, reason string)) {
+func (h *handler) clientWeaknesses(ch *clientHello, add func(sev record.Severity, reason string)) {
 	if ch.sslv2 {
 		if ch.version == versionSSL2 {
-			add("high", "the client offers only SSL 2.0")
+			add(record.SeverityHigh, "the client offers only SSL 2.0")
 		} else {
-			add("low", "the client sent an SSLv2-compatible hello")
+			add(record.SeverityLow, "the client sent an SSLv2-compatible hello")
 		}
 	}
 	var old []string
@@ -119,7 +120,7 @@ func (h *handler) clientWeaknesses(ch *clientHello, add func(sev, reason string)
 		old = nil
 	}
 	if len(old) > 0 {
-		add("low", "the client offers "+strings.Join(old, ", "))
+		add(record.SeverityLow, "the client offers "+strings.Join(old, ", "))
 	}
 	var classes []string
 	aead := false
@@ -132,10 +133,10 @@ func (h *handler) clientWeaknesses(ch *clientHello, add func(sev, reason string)
 		}
 	}
 	if len(classes) > 0 {
-		add("low", "the client offers "+strings.Join(classes, ", ")+" suites")
+		add(record.SeverityLow, "the client offers "+strings.Join(classes, ", ")+" suites")
 	}
 	if !aead && len(ch.ciphers) > 0 && h.anyCBC(ch) {
-		add("low", "the client offers only CBC suites")
+		add(record.SeverityLow, "the client offers only CBC suites")
 	}
 }
 
@@ -165,7 +166,7 @@ func (h *handler) certFindings() {
 	}
 	fr := h.rec.CertificatePacket
 	if h.rec.CertSelfSigned {
-		h.finding("tls-self-signed-certificate", "medium", "The server presents a self-signed certificate",
+		h.finding(record.FindingTLSSelfSignedCertificate, record.SeverityMedium, "The server presents a self-signed certificate",
 			"Nobody vouches for "+h.rec.CertSubject+": a client that accepts it would accept an impostor's just as well, and the eavesdropper learns who the server claims to be.",
 			map[string]string{"subject": h.rec.CertSubject}, fr)
 	}
@@ -173,12 +174,12 @@ func (h *handler) certFindings() {
 	switch {
 	case at.IsZero():
 	case at.After(c.NotAfter):
-		h.finding("tls-expired-certificate", "medium", "The server certificate had expired when the capture was made",
+		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium, "The server certificate had expired when the capture was made",
 			fmt.Sprintf("It was valid until %s, the handshake took place on %s: clients that carried on ignore certificate errors.",
 				c.NotAfter.UTC().Format("2006-01-02 15:04:05Z"), at.UTC().Format("2006-01-02 15:04:05Z")),
 			map[string]string{"subject": h.rec.CertSubject, "not_after": c.NotAfter.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
 	case at.Before(c.NotBefore):
-		h.finding("tls-expired-certificate", "medium", "The server certificate was not yet valid when the capture was made",
+		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium, "The server certificate was not yet valid when the capture was made",
 			fmt.Sprintf("It is valid from %s, the handshake took place on %s: clients that carried on ignore certificate errors.",
 				c.NotBefore.UTC().Format("2006-01-02 15:04:05Z"), at.UTC().Format("2006-01-02 15:04:05Z")),
 			map[string]string{"subject": h.rec.CertSubject, "not_before": c.NotBefore.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
@@ -188,7 +189,7 @@ func (h *handler) certFindings() {
 		if names == "" {
 			names = c.Subject.CommonName
 		}
-		h.finding("tls-name-mismatch", "medium", "The server certificate does not name the server the client asked for",
+		h.finding(record.FindingTLSNameMismatch, record.SeverityMedium, "The server certificate does not name the server the client asked for",
 			fmt.Sprintf("The client asked for %s but the certificate is for %s: either the client ignores the mismatch or it was talking to another server.", sni, names),
 			map[string]string{"sni": sni, "names": names}, h.rec.Packet, fr)
 	}
@@ -201,7 +202,7 @@ func (h *handler) failedFinding() {
 		title = "The TLS handshake probably failed: " + h.rec.Alert
 		detail = "An encrypted record the size of an alert ended the handshake (its reason is hidden); a client that then retries in clear gives everything away."
 	}
-	h.finding("tls-handshake-failed", "medium", title, detail, map[string]string{"alert": h.rec.Alert}, h.rec.Packet, h.alertFrame)
+	h.finding(record.FindingTLSHandshakeFailed, record.SeverityMedium, title, detail, map[string]string{"alert": h.rec.Alert}, h.rec.Packet, h.alertFrame)
 }
 
 // notTLS handles a direction whose first bytes are not TLS. After an
@@ -214,7 +215,7 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 	}
 	h.notTLSSeen = true
 	if sd.dir == h.sides[1].dir && len(hdr) >= 5 && hdr[0]&0x80 != 0 && hdr[2] == 4 {
-		h.s.Warn(sd.start, "tls: SSL 2.0 ServerHello; not parsed further")
+		h.s.Warn(sd.start, record.WarnTLSSSL2ServerHello)
 		h.rec.Version = versionName(versionSSL2)
 		return
 	}
@@ -223,12 +224,12 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 	shown = append(shown, rest[:min(len(rest), excerptLen-len(hdr))]...)
 	text := excerpt(shown, excerptLen-1)
 	if h.implicit {
-		h.s.Warn(sd.start, "tls: %s bytes do not start with a TLS record (\"%s\"); only counting", sd.dir, text)
+		h.s.Warn(sd.start, record.WarnTLSNotTLS, "dir", sd.dir, "text", text)
 		return
 	}
 	h.s.UpgradeFailed()
 	f := &record.Finding{
-		ID: "starttls-not-tls", Severity: "high", Lab: labSTARTTLS,
+		ID: record.FindingStartTLSNotTLS, Severity: record.SeverityHigh, Lab: labSTARTTLS,
 		Title:  "After STARTTLS was accepted, the " + sd.dir.String() + " did not speak TLS",
 		Detail: fmt.Sprintf("The client believed the session upgraded, but what followed crossed in clear: \"%s\".", text),
 		Frames: []int64{sd.start},

@@ -2,7 +2,6 @@ package tls_test
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,9 +10,8 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/pipeline"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // tlsFindings are the finding ids this package raises.
 var tlsFindings = map[string]bool{
@@ -35,10 +33,10 @@ type sessionView struct {
 	ID        string `json:"id"`
 	client    string
 	server    string
-	Proto     string   `json:"proto"`
-	Security  string   `json:"security"`
-	TLSPacket int64    `json:"tls_packet,omitempty"`
-	Warnings  []string `json:"warnings,omitempty"`
+	Proto     record.Proto    `json:"proto"`
+	Security  record.Security `json:"security"`
+	TLSPacket int64           `json:"tls_packet,omitempty"`
+	Warnings  []string        `json:"warnings,omitempty"`
 }
 
 func analyse(t *testing.T, path string) view {
@@ -53,11 +51,11 @@ func analyse(t *testing.T, path string) view {
 		case *record.TLS:
 			v.TLS = append(v.TLS, r)
 		case *record.Finding:
-			if tlsFindings[r.ID] {
+			if tlsFindings[string(r.ID)] {
 				v.Findings = append(v.Findings, r)
 			}
 		case *record.Session:
-			sv := sessionView{ID: r.ID, client: r.Client, server: r.Server, Proto: r.Proto, Security: r.Security, TLSPacket: r.TLSPacket, Warnings: r.Warnings}
+			sv := sessionView{ID: r.ID, client: r.Client, server: r.Server, Proto: r.Proto, Security: r.Security, TLSPacket: r.TLSPacket, Warnings: recordtest.Texts(r.Warnings)}
 			v.sessions = append(v.sessions, sv)
 			if r.Security != "cleartext" {
 				v.Sessions = append(v.Sessions, sv)
@@ -75,41 +73,18 @@ func golden(t *testing.T, name string, v view) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	path := filepath.Join("testdata", "golden", name+".json")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		t.Skipf("no golden file %s yet (go test -update writes it)", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from the golden file:\n%s", name, got)
-	}
+	recordtest.Golden(t, filepath.Join("testdata", "golden", name+".json"), got)
 }
 
 // TestGoldenCaptures runs every lab capture that shows TLS (a tls record,
 // a finding of this package, a session that is not cleartext) against its
 // golden file and its facts file.
 func TestGoldenCaptures(t *testing.T) {
-	paths, _ := filepath.Glob("../../captures/*.pcap")
-	if len(paths) == 0 {
-		t.Skip("no captures in ../../captures")
-	}
-	for _, p := range paths {
-		name := strings.TrimSuffix(filepath.Base(p), ".pcap")
+	for _, p := range recordtest.Captures(t, "../../captures") {
+		name := recordtest.Name(p)
 		t.Run(name, func(t *testing.T) {
 			v := analyse(t, p)
-			checkFacts(t, strings.TrimSuffix(p, ".pcap")+".facts.json", v)
+			checkFacts(t, recordtest.LoadFacts(t, p), v)
 			_, err := os.Stat(filepath.Join("testdata", "golden", name+".json"))
 			if len(v.TLS) == 0 && len(v.Findings) == 0 && len(v.Sessions) == 0 && os.IsNotExist(err) {
 				return // cleartext only: nothing of this package to compare
@@ -119,40 +94,17 @@ func TestGoldenCaptures(t *testing.T) {
 	}
 }
 
-// facts is the part of a capture's facts file (what was really sent)
-// about TLS.
-type facts struct {
-	Conversations []struct {
-		Server struct {
-			Port int `json:"port"`
-		} `json:"server"`
-		TLS struct {
-			Mode    string `json:"mode"`    // none, implicit, starttls
-			Version string `json:"version"` // TLSv1.2, TLSv1.3
-		} `json:"tls"`
-	} `json:"conversations"`
-}
-
 // checkFacts compares the tls records with the TLS mode and version the
 // capture's client really used.
-func checkFacts(t *testing.T, path string, v view) {
+func checkFacts(t *testing.T, f *recordtest.Facts, v view) {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Logf("no facts file: %v", err)
-		return
-	}
-	var f facts
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range f.Conversations {
 		if c.TLS.Mode != "implicit" && c.TLS.Mode != "starttls" {
 			continue
 		}
 		var r *record.TLS
 		for _, s := range v.sessions {
-			if strings.HasSuffix(s.server, ":"+strconv.Itoa(c.Server.Port)) {
+			if strings.HasSuffix(s.server, ":"+strconv.Itoa(int(c.Server.Port))) {
 				for _, x := range v.TLS {
 					if x.Session == s.ID {
 						r = x
@@ -161,10 +113,6 @@ func checkFacts(t *testing.T, path string, v view) {
 			}
 		}
 		if r == nil {
-			if c.TLS.Mode == "starttls" {
-				t.Logf("port %d: no tls record; STARTTLS hand-off not wired for this protocol", c.Server.Port)
-				continue
-			}
 			t.Errorf("port %d: %s TLS in the facts but no tls record", c.Server.Port, c.TLS.Mode)
 			continue
 		}

@@ -2,6 +2,8 @@ package tls
 
 import (
 	"fmt"
+
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // Handshake message types read in clear.
@@ -30,8 +32,7 @@ func (h *handler) handshake(sd *side) {
 		typ := sd.hs[off]
 		n := int(sd.hs[off+1])<<16 | int(sd.hs[off+2])<<8 | int(sd.hs[off+3])
 		if n > maxHandshake {
-			h.s.Warn(frameAt(sd.hsMarks, off, sd.start), "tls: %s handshake message of %d bytes exceeds %d KiB; handshake parsing stopped",
-				sd.dir, n, maxHandshake>>10)
+			h.s.Warn(frameAt(sd.hsMarks, off, sd.start), record.WarnTLSHandshakeTooLarge, "dir", sd.dir, "size", n, "max_kib", maxHandshake>>10)
 			sd.hsOff, sd.hs, sd.hsMarks = true, nil, nil
 			return
 		}
@@ -93,11 +94,11 @@ func (h *handler) clientHelloMessage(body []byte, frame int64, sd *side) {
 	}
 	ch, err := parseClientHello(body)
 	if err != nil {
-		h.s.Warn(frame, "tls: malformed ClientHello (%d bytes)", len(body))
+		h.s.Warn(frame, record.WarnTLSMalformedClientHello, "bytes", len(body))
 		return
 	}
 	for _, e := range ch.badExt {
-		h.s.Warn(frame, "tls: malformed ClientHello extension %d", e)
+		h.s.Warn(frame, record.WarnTLSMalformedExtension, "extension", e)
 	}
 	h.setClientHello(ch, frame, sd)
 }
@@ -105,7 +106,7 @@ func (h *handler) clientHelloMessage(body []byte, frame int64, sd *side) {
 func (h *handler) serverHelloMessage(body []byte, frame int64) {
 	sh, err := parseServerHello(body)
 	if err != nil {
-		h.s.Warn(frame, "tls: malformed ServerHello (%d bytes)", len(body))
+		h.s.Warn(frame, record.WarnTLSMalformedServerHello, "bytes", len(body))
 		return
 	}
 	if h.server != nil && !h.server.retry {
@@ -123,7 +124,7 @@ func (h *handler) serverHelloMessage(body []byte, frame int64) {
 func (h *handler) sslv2Hello(sd *side) {
 	ch, err := parseSSLv2Hello(sd.body)
 	if err != nil {
-		h.s.Warn(sd.start, "tls: malformed SSLv2-compatible ClientHello")
+		h.s.Warn(sd.start, record.WarnTLSMalformedSSL2Hello)
 		return
 	}
 	if h.client == nil {
@@ -135,7 +136,7 @@ func (h *handler) sslv2Hello(sd *side) {
 // that matters is kept: a fatal alert wins over a warning.
 func (h *handler) alert(sd *side, b []byte) {
 	if len(b) < 2 {
-		h.s.Warn(sd.start, "tls: %s alert record of %d bytes", sd.dir, len(b))
+		h.s.Warn(sd.start, record.WarnTLSAlertSize, "dir", sd.dir, "bytes", len(b))
 		return
 	}
 	fatal := b[0] == 2

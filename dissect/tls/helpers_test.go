@@ -41,7 +41,7 @@ type result struct {
 
 func (r *result) finding(id string) *record.Finding {
 	for _, f := range r.findings {
-		if f.ID == id {
+		if string(f.ID) == id {
 			return f
 		}
 	}

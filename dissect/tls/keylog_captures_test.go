@@ -171,7 +171,7 @@ func TestKeyedCapturesMatchFacts(t *testing.T) {
 func checkConversation(t *testing.T, proto, mode, authUser string, s *sessionRecs) {
 	t.Helper()
 	sec := map[string]string{"implicit": "implicit-tls", "starttls": "starttls"}[mode]
-	if !s.session.Decrypted || s.session.Proto != proto || s.session.Security != sec {
+	if !s.session.Decrypted || string(s.session.Proto) != proto || string(s.session.Security) != sec {
 		t.Errorf("session %s: proto %s, security %s, decrypted %v; want %s, %s, decrypted",
 			s.session.ID, s.session.Proto, s.session.Security, s.session.Decrypted, proto, sec)
 	}
@@ -332,7 +332,7 @@ func TestWrongKeyLog(t *testing.T) {
 			}
 			n := 0
 			for _, w := range s.Warnings {
-				if strings.Contains(w, "no secret in the key log matches this session (client random ") {
+				if w.ID == record.WarnTLSNoSecret {
 					n++
 				}
 			}

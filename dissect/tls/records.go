@@ -3,6 +3,7 @@ package tls
 import (
 	"time"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -119,14 +120,13 @@ func (h *handler) readHeader(sd *side, data []byte, frame int64, t time.Time) []
 		}
 	}
 	if hdr[0] < typeChangeCipherSpec || hdr[0] > typeHeartbeat || hdr[1] != 3 {
-		h.s.Warn(sd.start, "tls: %s bytes are not a TLS record (type %d, version %d.%d); only counting from here",
-			sd.dir, hdr[0], hdr[1], hdr[2])
+		h.s.Warn(sd.start, record.WarnTLSBadRecord, "dir", sd.dir, "type", hdr[0], "major", hdr[1], "minor", hdr[2])
 		sd.stop()
 		return nil
 	}
 	length := int(hdr[3])<<8 | int(hdr[4])
 	if length > maxRecord {
-		h.s.Warn(sd.start, "tls: %s record of %d bytes exceeds the TLS maximum; only counting from here", sd.dir, length)
+		h.s.Warn(sd.start, record.WarnTLSRecordTooLarge, "dir", sd.dir, "bytes", length)
 		sd.stop()
 		return nil
 	}

@@ -21,8 +21,8 @@ import (
 func New(s *session.Session, implicit bool) stream.Handler {
 	if implicit {
 		s.BeginImplicitTLS()
-		if s.Proto == "unknown" || s.Proto == "" {
-			s.Proto = "tls"
+		if s.Proto == record.ProtoUnknown || s.Proto == "" {
+			s.Proto = record.ProtoTLS
 		}
 	}
 	h := &handler{s: s, implicit: implicit}
@@ -65,7 +65,7 @@ func (h *handler) Handle(ev *stream.Event) {
 		sd.stop()
 		h.maybeEmit()
 	} else if ev.Gap > 0 && !sd.stopped {
-		h.s.Warn(ev.Frame, "tls: %d %s bytes missing; only counting that direction from here", ev.Gap, sd.dir)
+		h.s.Warn(ev.Frame, record.WarnTLSGap, "bytes", ev.Gap, "dir", sd.dir)
 		sd.stop()
 		h.maybeEmit()
 	}

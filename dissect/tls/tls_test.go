@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
@@ -161,7 +162,7 @@ func TestRealHandshakes(t *testing.T) {
 			}
 			var ids []string
 			for _, f := range res.findings {
-				ids = append(ids, f.ID)
+				ids = append(ids, string(f.ID))
 				if f.Session != "s1" || len(f.Frames) == 0 || f.Packet == 0 || f.Title == "" || f.Detail == "" {
 					t.Errorf("finding %s lacks evidence: %+v", f.ID, f)
 				}
@@ -404,7 +405,7 @@ func TestResilience(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := run(t, true, tt.chunks)
-			if !slices.ContainsFunc(res.sess.Warnings, func(w string) bool { return strings.Contains(w, tt.warning) }) {
+			if !slices.ContainsFunc(recordtest.Texts(res.sess.Warnings), func(w string) bool { return strings.Contains(w, tt.warning) }) {
 				t.Errorf("warnings %v, want one with %q", res.sess.Warnings, tt.warning)
 			}
 		})
@@ -522,7 +523,7 @@ func TestWeakTLS(t *testing.T) {
 			if f == nil {
 				t.Fatalf("no weak-tls finding")
 			}
-			if f.Severity != tt.severity || f.Title != tt.title || f.Lab != "1.2.7" ||
+			if string(f.Severity) != tt.severity || f.Title != tt.title || f.Lab != "1.2.7" ||
 				!slices.Equal(f.Frames, []int64{1, 2}) {
 				t.Errorf("finding %+v", f)
 			}
@@ -545,7 +546,7 @@ func TestLargeCertificateMessageFollowedByAnother(t *testing.T) {
 		{dir: stream.ClientToServer, data: records(typeHandshake, browserHello.message(), 1<<14)},
 		{dir: stream.ServerToClient, data: records(typeHandshake, msgs, 1<<14)},
 	})
-	if slices.ContainsFunc(res.sess.Warnings, func(w string) bool { return strings.Contains(w, "KiB") }) {
+	if slices.ContainsFunc(recordtest.Texts(res.sess.Warnings), func(w string) bool { return strings.Contains(w, "KiB") }) {
 		t.Errorf("size warning for messages within the limits: %v", res.sess.Warnings)
 	}
 	if len(res.tls) != 1 || res.tls[0].Cipher != "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" {

@@ -108,12 +108,12 @@ func (t *Handler) Handle(ev *stream.Event) {
 	}
 	q := &t.in[ev.Dir]
 	if ev.Gap > 0 {
-		t.s.Warn(ev.Frame, "tunnel: %d %s bytes missing in the %s handshake; not read further", ev.Gap, ev.Dir, t.kind)
+		t.s.Warn(ev.Frame, record.WarnTunnelGap, "bytes", ev.Gap, "dir", ev.Dir, "kind", t.kind)
 		t.dead = true
 		return
 	}
 	if q.size+len(ev.Data) > maxHandshake {
-		t.s.Warn(ev.Frame, "tunnel: %s handshake longer than %d bytes; not read further", t.kind, maxHandshake)
+		t.s.Warn(ev.Frame, record.WarnTunnelTooLong, "kind", t.kind, "max", maxHandshake)
 		t.dead = true
 		return
 	}
@@ -154,7 +154,7 @@ func (t *Handler) open() {
 // refused stops reading a tunnel the proxy refused.
 func (t *Handler) refused(frame int64) {
 	t.dead = true
-	t.s.Warn(frame, "tunnel: the proxy refused the %s to %s (%s)", t.kind, t.rec.Target, t.rec.Reply)
+	t.s.Warn(frame, record.WarnTunnelRefused, "kind", t.kind, "target", t.rec.Target, "reply", t.rec.Reply)
 }
 
 func (t *Handler) http() bool {

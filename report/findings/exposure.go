@@ -17,19 +17,19 @@ func cleartextCredentials(ix *index) []*record.Finding {
 		}
 		lab := ""
 		switch {
-		case c.Proto == "imap" && c.Mechanism == "LOGIN" && !c.SASL:
+		case c.Proto == record.ProtoIMAP && c.Mechanism == "LOGIN" && !c.SASL:
 			lab = "1.1.2"
-		case c.Proto == "smtp":
+		case c.Proto == record.ProtoSMTP:
 			lab = "1.2.6"
 		}
 		detail := "The password crossed the network readable: anyone on the path can log in as this user."
 		if !c.Recoverable {
 			detail = "A challenge-response crossed the network in clear: it can be cracked offline and identifies the user."
 		}
-		f := newFinding(CleartextCredentials, "high", c.Session, lab,
-			fmt.Sprintf("%s credentials of %q sent in clear (%s)", strings.ToUpper(c.Proto), c.Username, c.Mechanism),
+		f := newFinding(CleartextCredentials, record.SeverityHigh, c.Session, lab,
+			fmt.Sprintf("%s credentials of %q sent in clear (%s)", strings.ToUpper(string(c.Proto)), c.Username, c.Mechanism),
 			detail, []int64{c.Packet, c.SecretPacket, c.ReplyPacket},
-			map[string]string{"proto": strings.ToUpper(c.Proto), "user": c.Username, "mechanism": c.Mechanism,
+			map[string]string{"proto": strings.ToUpper(string(c.Proto)), "user": c.Username, "mechanism": c.Mechanism,
 				"recoverable": strconv.FormatBool(c.Recoverable)})
 		if c.SecretPacket > 0 {
 			// Cited where the secret crossed, not at the AUTH command.
@@ -64,19 +64,19 @@ func cleartextMessages(ix *index) []*record.Finding {
 		if !ix.exposed(m.Session, m.Packet) {
 			continue
 		}
-		sev, detail := "medium", "Headers and body of the message crossed the network readable: anyone on the path can read and alter them."
+		sev, detail := record.SeverityMedium, "Headers and body of the message crossed the network readable: anyone on the path can read and alter them."
 		if encrypted(m) {
-			sev, detail = "low", "The body is S/MIME encrypted, but sender, recipients and subject crossed the network readable."
+			sev, detail = record.SeverityLow, "The body is S/MIME encrypted, but sender, recipients and subject crossed the network readable."
 		}
 		lab := "1.2.6"
-		if m.Direction == "fetched" {
+		if m.Direction == record.DirectionFetched {
 			lab = "1.1.4"
 		}
 		out = append(out, newFinding(CleartextMessage, sev, m.Session, lab,
 			fmt.Sprintf("Message %q %s in clear", m.Subject, m.Direction),
 			detail, []int64{m.Packet, m.EndPacket},
-			map[string]string{"subject": m.Subject, "from": m.From, "direction": m.Direction,
-				"proto": strings.ToUpper(m.Proto)}))
+			map[string]string{"subject": m.Subject, "from": m.From, "direction": string(m.Direction),
+				"proto": strings.ToUpper(string(m.Proto))}))
 	}
 	return out
 }
@@ -93,7 +93,7 @@ func attachmentsExposed(ix *index) []*record.Finding {
 			continue
 		}
 		list := strings.Join(names, ", ")
-		out = append(out, newFinding(AttachmentExposed, "medium", m.Session, "1.2.9",
+		out = append(out, newFinding(AttachmentExposed, record.SeverityMedium, m.Session, "1.2.9",
 			fmt.Sprintf("Attachment %s readable on the wire", list),
 			"The attachment travels base64-encoded inside the message: anyone on the path can decode it and get the file.",
 			[]int64{m.Packet, m.EndPacket},

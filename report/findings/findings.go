@@ -13,15 +13,16 @@ import (
 
 // Finding ids raised here, stable across versions.
 const (
-	CleartextCredentials = "cleartext-credentials"
-	CleartextMessage     = "cleartext-message"
-	AttachmentExposed    = "attachment-exposed"
-	SMIMESigned          = "smime-signed"
-	SMIMEEncrypted       = "smime-encrypted"
-	TLSDowngradeRetry    = "tls-downgrade-retry"
-	MXLookup             = "mx-lookup"
-	DeletedNotExpunged   = "imap-deleted-not-expunged"
-	KeylogCredentials    = "keylog-credentials"
+	CleartextCredentials = record.FindingCleartextCredentials
+	CleartextMessage     = record.FindingCleartextMessage
+	AttachmentExposed    = record.FindingAttachmentExposed
+	SMIMESigned          = record.FindingSMIMESigned
+	SMIMEEncrypted       = record.FindingSMIMEEncrypted
+	TLSDowngradeRetry    = record.FindingTLSDowngradeRetry
+	MXLookup             = record.FindingMXLookup
+	DeletedNotExpunged   = record.FindingDeletedNotExpunged
+	KeylogCredentials    = record.FindingKeylogCredentials
+	SenderUnverified     = record.FindingSenderUnverified
 )
 
 // Derive returns the findings of recs (one capture's records, or several
@@ -65,7 +66,7 @@ var rules = []func(*index) []*record.Finding{
 
 // newFinding fills the fields every finding has; Packet is the first
 // frame of the evidence.
-func newFinding(id, severity, session, lab, title, detail string, frames []int64, args map[string]string) *record.Finding {
+func newFinding(id record.FindingID, severity record.Severity, session, lab, title, detail string, frames []int64, args map[string]string) *record.Finding {
 	frames = uniqueFrames(frames)
 	f := &record.Finding{ID: id, Severity: severity, Session: session, Lab: lab,
 		Title: title, Detail: detail, Frames: frames, Args: args}

@@ -11,7 +11,7 @@ import (
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 func sess(id, sec, client, server string, start, tlsPacket int64) *record.Session {
-	return &record.Session{ID: id, Proto: "smtp", Client: client, Server: server, Security: sec,
+	return &record.Session{ID: id, Proto: "smtp", Client: client, Server: server, Security: record.Security(sec),
 		Start: t0.Add(time.Duration(start) * time.Second), End: t0.Add(time.Duration(start+2) * time.Second),
 		Packet: start*10 + 1, TLSPacket: tlsPacket}
 }

@@ -25,8 +25,9 @@ type index struct {
 // key identifies a finding for de-duplication: a rule never raises what a
 // dissector (or an earlier Derive) already raised about the same frame.
 type key struct {
-	id, session string
-	packet      int64
+	id      record.FindingID
+	session string
+	packet  int64
 }
 
 func newIndex(recs []record.Record) *index {
@@ -80,9 +81,9 @@ func (ix *index) exposed(sid string, frame int64) bool {
 		return true
 	}
 	switch s.Security {
-	case "implicit-tls":
+	case record.SecurityImplicitTLS:
 		return false
-	case "starttls":
+	case record.SecurityStartTLS:
 		return s.TLSPacket == 0 || frame < s.TLSPacket
 	}
 	return true

@@ -21,11 +21,11 @@ func keylogCredentials(ix *index) []*record.Finding {
 		if s := ix.sessions[c.Session]; s != nil {
 			n = s.EncryptedBytes
 		}
-		f := newFinding(KeylogCredentials, "info", c.Session, "",
-			fmt.Sprintf("%s credentials of %q visible only with the key log (%s)", strings.ToUpper(c.Proto), c.Username, c.Mechanism),
+		f := newFinding(KeylogCredentials, record.SeverityInfo, c.Session, "",
+			fmt.Sprintf("%s credentials of %q visible only with the key log (%s)", strings.ToUpper(string(c.Proto)), c.Username, c.Mechanism),
 			fmt.Sprintf("Visible only with your key log: an eavesdropper saw %d encrypted bytes on this session, not the login.", n),
 			[]int64{c.Packet, c.ReplyPacket},
-			map[string]string{"proto": strings.ToUpper(c.Proto), "user": c.Username, "mechanism": c.Mechanism,
+			map[string]string{"proto": strings.ToUpper(string(c.Proto)), "user": c.Username, "mechanism": c.Mechanism,
 				"bytes": strconv.FormatInt(n, 10)})
 		f.Decrypted = true
 		out = append(out, f)

@@ -29,7 +29,7 @@ func mxLookups(ix *index) []*record.Finding {
 			continue
 		}
 		list := strings.Join(mx, ", ")
-		out = append(out, newFinding(MXLookup, "info", "", "1.2.1",
+		out = append(out, newFinding(MXLookup, record.SeverityInfo, "", "1.2.1",
 			fmt.Sprintf("MX of %s: %s", d.Name, list),
 			"The MX records name the servers that receive mail for the domain; the look-up itself travels in clear.",
 			[]int64{d.Packet, d.ReplyPacket},
@@ -47,7 +47,7 @@ func deletedNotExpunged(ix *index) []*record.Finding {
 		if store == 0 || ix.expungedAfter(s, store) {
 			continue
 		}
-		out = append(out, newFinding(DeletedNotExpunged, "low", s, "1.1.5",
+		out = append(out, newFinding(DeletedNotExpunged, record.SeverityLow, s, "1.1.5",
 			fmt.Sprintf("Message %s flagged \\Deleted but never expunged", set),
 			"STORE \\Deleted only sets a flag: the message stays on the server until EXPUNGE or CLOSE removes it.",
 			[]int64{store}, map[string]string{"set": set}))
@@ -78,7 +78,7 @@ func (ix *index) sessionIDs() []string {
 // STORE that adds \Deleted on session s.
 func (ix *index) deletedFlag(s string) (int64, string) {
 	for _, c := range ix.commands[s] {
-		if c.Proto != "imap" || !isStore(c.Verb) || c.Status == "NO" || c.Status == "BAD" {
+		if c.Proto != record.ProtoIMAP || !isStore(c.Verb) || c.Status == "NO" || c.Status == "BAD" {
 			continue
 		}
 		args := strings.ToLower(c.Args)

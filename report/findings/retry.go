@@ -25,7 +25,7 @@ func downgradeRetries(ix *index) []*record.Finding {
 		if b == nil {
 			continue
 		}
-		out = append(out, newFinding(TLSDowngradeRetry, "high", b.ID, "",
+		out = append(out, newFinding(TLSDowngradeRetry, record.SeverityHigh, b.ID, "",
 			fmt.Sprintf("Client %s retried in clear after TLS failed on session %s", hostOf(a.Client), a.ID),
 			"An attacker who breaks the TLS handshake gets the client to talk in clear: the client should refuse instead of falling back.",
 			[]int64{failFrame, b.Packet},
@@ -42,14 +42,14 @@ func (ix *index) tlsFailure(s *record.Session) int64 {
 			return t.Packet
 		}
 	}
-	if s.Security != "starttls-failed" {
+	if s.Security != record.SecurityStartTLSFailed {
 		return 0
 	}
-	for _, st := range ix.starttls[s.ID] {
-		if st.ReplyPacket > 0 {
-			return st.ReplyPacket
+	if sts := ix.starttls[s.ID]; len(sts) > 0 {
+		if sts[0].ReplyPacket > 0 {
+			return sts[0].ReplyPacket
 		}
-		return st.Packet
+		return sts[0].Packet
 	}
 	return s.Packet
 }
@@ -62,7 +62,7 @@ func (ix *index) retryAfter(a *record.Session) *record.Session {
 		end = a.Start
 	}
 	for _, b := range ix.order {
-		if b == a || b.Security != "cleartext" || !b.Start.After(a.Start) {
+		if b == a || b.Security != record.SecurityCleartext || !b.Start.After(a.Start) {
 			continue
 		}
 		if hostOf(b.Client) != hostOf(a.Client) || hostOf(b.Server) != hostOf(a.Server) {

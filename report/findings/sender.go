@@ -8,11 +8,8 @@ import (
 	"github.com/mailwire/mailwire/report/lab"
 )
 
-// Sender finding ids.
-const (
-	SenderUnverified = "sender-unverified"
-	SpoofedSender    = "spoofed-sender"
-)
+// SpoofedSender is the id of messages whose own headers point elsewhere.
+const SpoofedSender = record.FindingSpoofedSender
 
 // senders raises, for every message sent over SMTP whose sender nothing
 // proves, a sender-unverified finding that says why; and, for any message
@@ -24,22 +21,23 @@ func senders(ix *index) []*record.Finding {
 	var out []*record.Finding
 	for _, s := range lab.Senders(ix.recs) {
 		m := s.Message
-		id, sev := "", ""
+		var id record.FindingID
+		var sev record.Severity
 		switch {
 		case s.Unverified():
-			id, sev = SenderUnverified, "medium"
+			id, sev = SenderUnverified, record.SeverityMedium
 			if s.Contradicted {
-				sev = "high"
+				sev = record.SeverityHigh
 			}
 		case s.Contradicted:
-			id, sev = SpoofedSender, "medium"
+			id, sev = SpoofedSender, record.SeverityMedium
 		case hasReason(s, "reply-to"):
-			id, sev = SpoofedSender, "info"
+			id, sev = SpoofedSender, record.SeverityInfo
 		default:
 			continue
 		}
-		args := map[string]string{"from": m.From, "subject": m.Subject, "direction": m.Direction,
-			"proto": strings.ToUpper(m.Proto)}
+		args := map[string]string{"from": m.From, "subject": m.Subject, "direction": string(m.Direction),
+			"proto": strings.ToUpper(string(m.Proto))}
 		if m.EnvelopeFrom != "" {
 			args["envelope_from"] = m.EnvelopeFrom
 		}
@@ -65,7 +63,7 @@ func hasReason(s *lab.Sender, id string) bool {
 
 // Text is the title and detail of a sender finding in tr's language;
 // clean sanitises the wire text of its arguments.
-func Text(tr i18n.Tr, id string, args map[string]string, clean func(string) string) (title, detail string) {
+func Text(tr i18n.Tr, id record.FindingID, args map[string]string, clean func(string) string) (title, detail string) {
 	a := map[string]string{}
 	for k, v := range args {
 		a[k] = clean(v)
@@ -74,7 +72,7 @@ func Text(tr i18n.Tr, id string, args map[string]string, clean func(string) stri
 		a["subject"] = tr.T("message.no-subject")
 	}
 	a["reasons"] = lab.ReasonsText(tr, lab.ReasonsOf(args), clean)
-	title, _ = tr.Fill("finding."+id+".title", a)
-	detail, _ = tr.Fill("finding."+id+".detail", a)
+	title, _ = tr.Fill("finding."+string(id)+".title", a)
+	detail, _ = tr.Fill("finding."+string(id)+".detail", a)
 	return title, detail
 }

@@ -3,16 +3,14 @@ package grade
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
+)
 
 const classDir = "../../testdata/class"
 
@@ -73,25 +71,15 @@ func TestClassGolden(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			got := outputs(t, gradeClass(t, lang))
 			golden := filepath.Join("testdata", "class."+lang)
-			if *update {
-				os.RemoveAll(golden)
-				for name, b := range got {
-					p := filepath.Join(golden, name)
-					os.MkdirAll(filepath.Dir(p), 0o755)
-					if err := os.WriteFile(p, b, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			want := outputs(t, golden)
-			for name := range want {
-				if _, ok := got[name]; !ok {
-					t.Errorf("%s is no longer written", name)
-				}
+			if recordtest.Updating() {
+				os.RemoveAll(golden) // files no longer written go too
 			}
 			for name, b := range got {
-				if !bytes.Equal(b, want[name]) {
-					t.Errorf("%s differs from %s (run go test -update and review the diff)", name, filepath.Join(golden, name))
+				recordtest.Golden(t, filepath.Join(golden, name), b)
+			}
+			for name := range outputs(t, golden) {
+				if _, ok := got[name]; !ok {
+					t.Errorf("%s is no longer written (run go test -update and review the diff)", filepath.Join(golden, name))
 				}
 			}
 		})
@@ -202,22 +190,11 @@ func num2(t *testing.T, s string) float64 {
 // TestNoSecretInOutput looks for every password the captures' facts say
 // was sent, and for any masked form of one, in every file grading writes.
 func TestNoSecretInOutput(t *testing.T) {
-	facts, _ := filepath.Glob("../../captures/*.facts.json")
-	if len(facts) == 0 {
-		t.Skip("captures/ is absent")
-	}
 	secrets := map[string]bool{}
-	for _, f := range facts {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var v struct{ Users map[string]string }
-		if json.Unmarshal(b, &v) == nil {
-			for _, p := range v.Users {
-				if len(p) >= 4 {
-					secrets[p] = true
-				}
+	for _, c := range recordtest.Captures(t, "../../captures") {
+		for _, p := range recordtest.LoadFacts(t, c).Users {
+			if len(p) >= 4 {
+				secrets[p] = true
 			}
 		}
 	}

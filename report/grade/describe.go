@@ -46,10 +46,10 @@ func describe(tr i18n.Tr, rec record.Record) string {
 		title := s(r.Title)
 		if lab.HasReasons(r.Args) {
 			title, _ = findings.Text(tr, r.ID, r.Args, s)
-		} else if t, ok := tr.Fill("finding."+r.ID+".title", cleanArgs(r.Args, s)); ok && (tr.Lang() != "en" || title == "") {
+		} else if t, ok := tr.Fill("finding."+string(r.ID)+".title", cleanArgs(r.Args, s)); ok && (tr.Lang() != "en" || title == "") {
 			title = t
 		}
-		return tr.T("grade.what.finding", "id", s(r.ID), "title", title)
+		return tr.T("grade.what.finding", "id", s(string(r.ID)), "title", title)
 	}
 	return rec.Kind()
 }
@@ -85,18 +85,16 @@ func cleanArgs(args map[string]string, s func(string) string) map[string]string 
 	return out
 }
 
-func direction(tr i18n.Tr, d string) string {
-	switch d {
-	case "sent", "fetched", "appended":
-		return tr.T("direction." + d)
+func direction(tr i18n.Tr, d record.Direction) string {
+	if d.Valid() {
+		return tr.T("direction." + string(d))
 	}
 	return tr.T("direction.other")
 }
 
-func security(tr i18n.Tr, sec string) string {
-	switch sec {
-	case "cleartext", "starttls", "starttls-failed", "implicit-tls":
-		return tr.T("security." + sec)
+func security(tr i18n.Tr, sec record.Security) string {
+	if sec.Valid() {
+		return tr.T("security." + string(sec))
 	}
 	return tr.T("security.unknown")
 }
@@ -115,4 +113,4 @@ func starttlsState(tr i18n.Tr, st *record.StartTLS) string {
 	return tr.T("grade.starttls.not-asked")
 }
 
-func up(s string) string { return strings.ToUpper(report.Sanitize(s, 10)) }
+func up(p record.Proto) string { return strings.ToUpper(report.Sanitize(string(p), 10)) }

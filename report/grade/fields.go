@@ -36,9 +36,9 @@ const (
 
 // computedFields are the fields the grader adds, by record kind.
 var computedFields = map[string][]string{
-	"message":  {fieldFromDiffers, fieldToSelf, fieldForged, fieldSenderVerified, fieldToOthers, fieldRecipientUndecided, fieldServerPort, fieldSecurity},
-	"dns":      {fieldLabDomain},
-	"starttls": {fieldNotOffered},
+	(&record.Message{}).Kind():  {fieldFromDiffers, fieldToSelf, fieldForged, fieldSenderVerified, fieldToOthers, fieldRecipientUndecided, fieldServerPort, fieldSecurity},
+	(&record.DNS{}).Kind():      {fieldLabDomain},
+	(&record.StartTLS{}).Kind(): {fieldNotOffered},
 }
 
 func buildKindFields() map[string]map[string]bool {

@@ -133,7 +133,8 @@ func readStudent(s Student, results []pipeline.FileResult, opt Options) *Result 
 			continue
 		}
 		for _, w := range fr.Result.Capture.Warnings {
-			res.Warnings = append(res.Warnings, name+": "+w)
+			w.File = name
+			res.Warnings = append(res.Warnings, i18n.New("en").Warning(w))
 		}
 		items = append(items, fileItems(name, n, fr.Result, len(items))...)
 	}
@@ -226,7 +227,7 @@ func recordItems(name string, fileNo int, recs []record.Record, order int) []*it
 			it.sender = senders[r]
 			if s := sessions[r.Session]; s != nil {
 				it.fields[fieldServerPort] = float64(port(s.Server))
-				it.fields[fieldSecurity] = s.Security
+				it.fields[fieldSecurity] = string(s.Security)
 			}
 		case *record.StartTLS:
 			it.fields[fieldNotOffered] = r.Offered != nil && !*r.Offered
@@ -356,7 +357,7 @@ func ownDomains(me *lab.Identity, items []*item) []string {
 	}
 	for _, it := range items {
 		m, ok := it.rec.(*record.Message)
-		if !ok || m.Direction != "fetched" {
+		if !ok || m.Direction != record.DirectionFetched {
 			continue
 		}
 		for _, to := range m.To {

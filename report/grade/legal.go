@@ -75,7 +75,7 @@ func checkMessages(items []*item, me *lab.Identity, class *lab.Class) ([]*Forger
 		}
 		f := it.fields
 		m := s.Message
-		sent := m.Proto == "smtp" && m.Direction == "sent"
+		sent := m.Proto == record.ProtoSMTP && m.Direction == record.DirectionSent
 		fromOwner := class.Owner(me, s.From)
 		forged := sent && s.Unverified() && !fromOwner.Self
 		rcpts := class.Recipients(me, m)

@@ -50,16 +50,3 @@ var certEN = map[string]string{
 	"lab.1.3.1.5.today.invalid": "not valid on the day of the capture",
 	"lab.1.3.1.5.missing":       "No signed message with its signer's certificate. Capture a signed message (SMTP sending or IMAP FETCH), or run mailwire cert certificat.crt.",
 }
-
-func init() { merge("en", certEN) }
-
-// merge adds a catalogue kept in its own file to a language's catalogue.
-func merge(lang string, extra map[string]string) {
-	cat := catalogues[lang]
-	for k, v := range extra {
-		if lang == "fr" {
-			v = frenchSpacing.Replace(v)
-		}
-		cat[k] = v
-	}
-}

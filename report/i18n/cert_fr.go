@@ -49,5 +49,3 @@ var certFR = map[string]string{
 	"lab.1.3.1.5.today.invalid": "pas valide le jour de la capture",
 	"lab.1.3.1.5.missing":       "Aucun message signé avec le certificat de son signataire. Capturez un message signé (envoi SMTP ou FETCH IMAP), ou lancez mailwire cert certificat.crt.",
 }
-
-func init() { merge("fr", certFR) }

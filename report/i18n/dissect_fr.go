@@ -7,14 +7,3 @@ var dissectFR = map[string]string{
 	"finding.mail-through-proxy.title":      "Le courrier est passé par un proxy {kind} en {proxy} vers {target}",
 	"finding.mail-through-proxy.detail":     "La négociation avec le proxy a circulé en clair : toute personne sur le chemin voit la destination du courrier et les éventuels identifiants du proxy.",
 }
-
-// The dissectors' sentences live in their own maps so that the main
-// catalogues and these can be edited apart; they join the lookup here.
-func init() {
-	for k, v := range dissectEN {
-		catalogues["en"][k] = v
-	}
-	for k, v := range dissectFR {
-		catalogues["fr"][k] = frenchSpacing.Replace(v)
-	}
-}

@@ -1,14 +1,36 @@
 // Package i18n holds the catalogues of every sentence the report prints,
-// one per language, keyed by message id. Placeholders are {name}, filled
-// from named arguments so that each language may order them freely.
+// one per language, keyed by message id: en.go and fr.go for the report
+// itself, warnings_en.go and warnings_fr.go for the warnings the
+// dissectors, the reassembly and the capture reader raise by id.
+// Placeholders are {name}, filled from named arguments so that each
+// language may order them freely.
 package i18n
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
 
 // Langs are the languages with a catalogue.
 var Langs = []string{"en", "fr"}
 
-var catalogues = map[string]map[string]string{"en": en, "fr": withNoBreakSpaces(fr)}
+var catalogues = map[string]map[string]string{
+	"en": merge(en, warningsEN, certEN, dissectEN),
+	"fr": withNoBreakSpaces(merge(fr, warningsFR, certFR, dissectFR)),
+}
+
+// merge joins the parts of one language's catalogue.
+func merge(parts ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, p := range parts {
+		for k, v := range p {
+			out[k] = v
+		}
+	}
+	return out
+}
 
 // frenchSpacing binds the space French typography puts before : ; ? ! »
 // and after « to its neighbour, so that wrapping never starts a line
@@ -34,7 +56,7 @@ type Tr struct {
 func New(lang string) Tr {
 	cat, ok := catalogues[lang]
 	if !ok {
-		lang, cat = "en", en
+		lang, cat = "en", catalogues["en"]
 	}
 	return Tr{lang, cat}
 }
@@ -118,4 +140,27 @@ func Keys(lang string) []string {
 		keys = append(keys, k)
 	}
 	return keys
+}
+
+// Warning says a warning in t's language, after the capture's name and
+// the frame when it has them: "frame 12: 51 client bytes missing inside a
+// message". A warning the catalogue cannot say whole is shown by id and
+// arguments rather than half-filled.
+func (t Tr) Warning(w record.Warning) string {
+	args := w.Args
+	if d, ok := args["dir"]; ok && t.Has("warning.dir."+d) {
+		// The side of a conversation is a word of the sentence.
+		args = merge(args, map[string]string{"dir": t.T("warning.dir." + d)})
+	}
+	text, ok := t.Fill("warning."+string(w.ID), args)
+	if !ok {
+		text = record.Warning{ID: w.ID, Args: w.Args}.String()
+	}
+	if w.Frame > 0 {
+		text = t.T("warning.frame", "frame", strconv.FormatInt(w.Frame, 10), "text", text)
+	}
+	if w.File != "" {
+		text = t.T("warning.file", "file", w.File, "text", text)
+	}
+	return text
 }

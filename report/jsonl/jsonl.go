@@ -1,5 +1,5 @@
 // Package jsonl writes records as JSON Lines, one object per line with its
-// "kind" first, as shared/docs/json-output.md specifies.
+// "kind" first, as dissect/record/json-output.md specifies.
 package jsonl
 
 import (
@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
 )
 
 // Writer writes records to an underlying writer.
@@ -42,8 +43,17 @@ func (w *Writer) Flush() error {
 	return w.w.Flush()
 }
 
-// Marshal encodes one record with its kind as the first field.
+// Marshal encodes one record with its kind as the first field. Warnings
+// are written as their English sentences, filled in the record.
 func Marshal(r record.Record) ([]byte, error) {
+	if ws := record.Warnings(r); len(ws) > 0 {
+		en := i18n.New("en")
+		for i := range ws {
+			if ws[i].Text == "" {
+				ws[i].Text = en.Warning(ws[i])
+			}
+		}
+	}
 	body, err := json.Marshal(r)
 	if err != nil {
 		return nil, err

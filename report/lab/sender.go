@@ -43,7 +43,7 @@ type Reason struct {
 // Unverified reports a message sent over SMTP whose sender nothing on
 // the wire proves: the lab's forgery (1.2.5) is one.
 func (s *Sender) Unverified() bool {
-	return s.Message.Proto == "smtp" && s.Message.Direction == "sent" && !s.Verified && s.From != ""
+	return s.Message.Proto == record.ProtoSMTP && s.Message.Direction == record.DirectionSent && !s.Verified && s.From != ""
 }
 
 // Senders analyses every message of recs (one capture's records). Copies
@@ -65,7 +65,7 @@ func Senders(recs []record.Record) []*Sender {
 			}
 		case *record.Message:
 			msgs = append(msgs, r)
-			if r.Direction != "sent" && r.MessageID != "" && len(r.AuthResults) > 0 {
+			if r.Direction != record.DirectionSent && r.MessageID != "" && len(r.AuthResults) > 0 {
 				verdicts[r.MessageID] = r.AuthResults
 			}
 		}
@@ -77,7 +77,7 @@ func Senders(recs []record.Record) []*Sender {
 		if ss := sessions[m.Session]; ss != nil {
 			s.Client = host(ss.Client)
 		}
-		if m.Direction == "sent" && m.Proto == "smtp" {
+		if m.Direction == record.DirectionSent && m.Proto == record.ProtoSMTP {
 			s.analyseSent(verdicts[m.MessageID])
 		} else {
 			s.analyseHeaders()

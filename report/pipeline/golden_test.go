@@ -2,18 +2,13 @@ package pipeline
 
 import (
 	"bytes"
-	"flag"
-	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/report/jsonl"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
 // TestGoldenCaptures runs every bundled capture through the whole analysis
 // and compares its JSON Lines with testdata/golden. The captures were made
@@ -21,34 +16,16 @@ var update = flag.Bool("update", false, "rewrite the golden files from the curre
 // own tests check the facts field by field against the .facts.json files,
 // this one guards the whole output against unnoticed changes.
 func TestGoldenCaptures(t *testing.T) {
-	paths, _ := filepath.Glob("../../captures/*.pcap*")
-	if len(paths) == 0 {
-		t.Fatal("no captures in captures/")
-	}
-	for _, p := range paths {
-		if strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".keys") {
-			continue
-		}
-		name := filepath.Base(p)
-		t.Run(name, func(t *testing.T) {
-			got := goldenJSON(t, p)
-			golden := filepath.Join("testdata", "golden", name+".jsonl")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./report/pipeline -run TestGoldenCaptures -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s:\n%s", golden, firstDiff(string(want), string(got)))
-			}
+	dir := filepath.Join("testdata", "golden")
+	var golden []string
+	for _, p := range recordtest.Captures(t, "../../captures") {
+		file := filepath.Join(dir, filepath.Base(p)+".jsonl")
+		golden = append(golden, file)
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			recordtest.Golden(t, file, goldenJSON(t, p))
 		})
 	}
+	recordtest.NoStrays(t, dir, golden)
 }
 
 // goldenJSON is the capture's JSON Lines as `mailwire read --json` streams
@@ -72,21 +49,4 @@ func streamJSON(t *testing.T, path string, opt Options) []byte {
 	w.Write(res.Capture)
 	w.Flush()
 	return buf.Bytes()
-}
-
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("line %d:", i+1) + "\n want " + w + "\n  got " + g
-		}
-	}
-	return ""
 }

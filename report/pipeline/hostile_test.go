@@ -12,6 +12,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/reassembly/pcapgen"
 )
@@ -47,7 +48,7 @@ func findingsByID(res *Result) map[string]*record.Finding {
 	m := map[string]*record.Finding{}
 	for _, r := range res.Records {
 		if f, ok := r.(*record.Finding); ok {
-			m[f.ID] = f
+			m[string(f.ID)] = f
 		}
 	}
 	return m
@@ -147,7 +148,7 @@ func TestConflictingOverlapIsReportedAndTheFirstCopyKept(t *testing.T) {
 	if ehlo != "good" {
 		t.Fatalf("EHLO args %q, want the first copy", ehlo)
 	}
-	if !strings.Contains(strings.Join(res.Capture.Warnings, "\n"), "overlapped") {
+	if !strings.Contains(strings.Join(recordtest.Texts(res.Capture.Warnings), "\n"), "overlapped") {
 		t.Fatalf("no overlap warning: %q", res.Capture.Warnings)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
 )
 
@@ -39,7 +40,7 @@ func TestOutputIsTheSameWhateverTheWorkers(t *testing.T) {
 			for _, workers := range []int{2, 8} {
 				got := streamJSON(t, p, Options{Reveal: true, Workers: workers})
 				if !bytes.Equal(got, want) {
-					t.Fatalf("workers %d differ from workers 1:\n%s", workers, firstDiff(string(want), string(got)))
+					t.Fatalf("workers %d differ from workers 1:\n%s", workers, recordtest.FirstDiff(want, got))
 				}
 			}
 		})
@@ -70,7 +71,7 @@ func TestMaxSessionsIsExactWhateverTheWorkers(t *testing.T) {
 				if want == nil {
 					want = got
 				} else if !bytes.Equal(got, want) {
-					t.Fatalf("--max-sessions %d: workers %d differ:\n%s", n, workers, firstDiff(string(want), string(got)))
+					t.Fatalf("--max-sessions %d: workers %d differ:\n%s", n, workers, recordtest.FirstDiff(want, got))
 				}
 			}
 			// The sessions kept are the first ones, with the records

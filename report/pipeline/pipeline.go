@@ -108,7 +108,7 @@ func Live(src reassembly.Source, name, linkType string, opt Options) (*Result, e
 
 func (res *Result) warnSkipped() {
 	if res.Skipped > 0 {
-		res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("%d mail sessions past the --max-sessions bound were counted but not analysed", res.Skipped))
+		res.Capture.Warnings = append(res.Capture.Warnings, record.NewWarning(0, record.WarnCaptureSessionsSkipped, "count", res.Skipped))
 	}
 }
 
@@ -198,22 +198,22 @@ func captureRecord(src sourceInfo, st reassembly.Stats) *record.Capture {
 		LinkType: src.linkType, Packets: st.Packets, Bytes: st.Bytes,
 		First: st.First.UTC(), Last: st.Last.UTC(), Truncated: src.truncated}
 	if src.truncated {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("the file ends in the middle of a packet after frame %d: it was cut short (copy interrupted or capture killed)", st.Packets))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureCutShort, "frame", st.Packets))
 	}
 	if src.err != nil {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("the file is damaged and was read only up to frame %d: %v", st.Packets, src.err))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureDamaged, "frame", st.Packets, "error", src.err))
 	}
 	if st.CutPackets > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d packets were cut by the capture's snap length, the first at frame %d: their payload is incomplete (capture again with -s 0)", st.CutPackets, st.CutFrame))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureSnapLength, "packets", st.CutPackets, "frame", st.CutFrame))
 	}
 	if st.GapBytes > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d bytes of TCP data were never captured (gaps in streams)", st.GapBytes))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureGaps, "bytes", st.GapBytes))
 	}
 	if st.OverlapBytes > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d bytes in %d segments overlapped data already received (retransmissions or conflicting overlaps): the first copy was kept", st.OverlapBytes, st.OverlapPackets))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureOverlaps, "bytes", st.OverlapBytes, "segments", st.OverlapPackets))
 	}
 	if st.ConnsEvicted > 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%d connections were closed early to bound memory", st.ConnsEvicted))
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureEvicted, "count", st.ConnsEvicted))
 	}
 	return c
 }
@@ -221,12 +221,12 @@ func captureRecord(src sourceInfo, st reassembly.Stats) *record.Capture {
 func captureFindings(damaged bool, st reassembly.Stats) []*record.Finding {
 	var out []*record.Finding
 	if damaged {
-		out = append(out, &record.Finding{ID: "capture-truncated", Severity: "low", Packet: st.Packets,
+		out = append(out, &record.Finding{ID: record.FindingCaptureTruncated, Severity: record.SeverityLow, Packet: st.Packets,
 			Title:  "The capture file is cut short or damaged",
 			Detail: "The file ends before its last packet does; what it held before that point was analysed, anything after is missing."})
 	}
 	if st.CutPackets > 0 {
-		out = append(out, &record.Finding{ID: "payload-truncated", Severity: "low", Packet: st.CutFrame,
+		out = append(out, &record.Finding{ID: record.FindingPayloadTruncated, Severity: record.SeverityLow, Packet: st.CutFrame,
 			Frames: []int64{st.CutFrame},
 			Title:  "Packets were cut by the snap length",
 			Detail: fmt.Sprintf("%d packets were captured only in part, so their contents are incomplete; capture with a snap length of 0 (whole packets) to see everything.", st.CutPackets)})
@@ -276,14 +276,16 @@ func Files(paths []string, opt Options, workers int) []FileResult {
 // Secrets Blocks to the analysis' key log (creating it when the file
 // holds some before its packets). It returns the warnings of their
 // malformed lines, complete once the file is read.
-func useEmbeddedKeys(src *capfile.Reader, opt *Options) *[]string {
-	var warns []string
+func useEmbeddedKeys(src *capfile.Reader, opt *Options) *[]record.Warning {
+	var warns []record.Warning
 	if opt.Dissect.Keys == nil && src.HasTLSKeyLog() {
 		opt.Dissect.Keys = keylog.New()
 	}
 	if keys := opt.Dissect.Keys; keys != nil {
 		src.TLSKeyLog(func(b []byte) {
-			warns = append(warns, keys.Add(b, "decryption secrets block")...)
+			for _, w := range keys.Add(b, "decryption secrets block") {
+				warns = append(warns, record.NewWarning(0, record.WarnCaptureKeyLog, "text", w))
+			}
 		})
 	}
 	return &warns

@@ -109,7 +109,7 @@ func (s *shard) closeSession(sess *record.Session) {
 	if p, ok := retryProbe(sess, recs); ok {
 		s.pending.probes = append(s.pending.probes, p)
 	}
-	if sess.Security == "cleartext" {
+	if sess.Security == record.SecurityCleartext {
 		s.pending.cleartext = append(s.pending.cleartext, sess)
 	}
 }
@@ -127,7 +127,7 @@ func (s *shard) derive(recs []record.Record) {
 // asking the retry rule about a made-up cleartext retry of it: the rule
 // stays in one place, package findings.
 func retryProbe(sess *record.Session, recs []record.Record) (probe, bool) {
-	if sess.Security != "starttls-failed" && !hasAlert(recs) {
+	if sess.Security != record.SecurityStartTLSFailed && !hasAlert(recs) {
 		return probe{}, false
 	}
 	var tls []record.Record
@@ -139,7 +139,7 @@ func retryProbe(sess *record.Session, recs []record.Record) (probe, bool) {
 	}
 	retry := *sess
 	retry.ID = sess.ID + "~retry"
-	retry.Security = "cleartext"
+	retry.Security = record.SecurityCleartext
 	retry.Start = sess.Start.Add(time.Nanosecond)
 	retry.Packet = 1 << 62
 	in := append(append([]record.Record{}, tls...), sess, &retry)

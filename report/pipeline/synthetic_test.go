@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
 )
 
@@ -37,10 +38,10 @@ func TestSyntheticCaptureGivesEveryCredentialAndAttachment(t *testing.T) {
 			for _, r := range res.Records {
 				switch r := r.(type) {
 				case *record.Credential:
-					gotCreds = append(gotCreds, r.Proto+" "+r.Mechanism+" "+r.Username+" "+r.Password+" "+strconv.FormatBool(r.Accepted != nil && *r.Accepted))
+					gotCreds = append(gotCreds, string(r.Proto)+" "+r.Mechanism+" "+r.Username+" "+r.Password+" "+strconv.FormatBool(r.Accepted != nil && *r.Accepted))
 				case *record.Message:
 					for _, a := range r.Attachments {
-						gotFiles = append(gotFiles, r.Proto+" "+r.Subject+" "+a.Filename+" "+a.SHA256)
+						gotFiles = append(gotFiles, string(r.Proto)+" "+r.Subject+" "+a.Filename+" "+a.SHA256)
 					}
 				}
 			}
@@ -135,7 +136,7 @@ func TestSessionsPastTheBoundAreCountedAndReported(t *testing.T) {
 	if res.Sessions != 5 || res.Skipped != 7 {
 		t.Fatalf("sessions %d skipped %d", res.Sessions, res.Skipped)
 	}
-	if !strings.Contains(strings.Join(res.Capture.Warnings, "\n"), "7 mail sessions past the --max-sessions bound") {
+	if !strings.Contains(strings.Join(recordtest.Texts(res.Capture.Warnings), "\n"), "7 mail sessions past the --max-sessions bound") {
 		t.Fatalf("warnings %q", res.Capture.Warnings)
 	}
 }

@@ -48,7 +48,7 @@ func Build(caps []Input, sum *record.Summary, opt Options) *Doc {
 		d.SummaryTitle = tr.T("summary.title")
 		d.Summary = summaryFacts(tr, sum)
 		for _, w := range sum.Warnings {
-			d.Warnings = append(d.Warnings, wire(w, maxLong))
+			d.Warnings = append(d.Warnings, wire(tr.Warning(w), maxLong))
 		}
 	}
 	return d
@@ -63,12 +63,12 @@ func (b *builder) capture(info *record.Capture) Capture {
 		c.Title = wire(filepath.Base(info.File), maxLong)
 		c.Facts = b.captureFacts(info)
 		for _, w := range info.Warnings {
-			c.Warnings = append(c.Warnings, wire(w, maxLong))
+			c.Warnings = append(c.Warnings, wire(b.tr.Warning(w), maxLong))
 		}
 	}
 	for _, s := range b.ix.sessions {
 		for _, w := range s.Warnings {
-			c.Warnings = append(c.Warnings, wire(s.ID+": "+w, maxLong))
+			c.Warnings = append(c.Warnings, wire(s.ID+": "+b.tr.Warning(w), maxLong))
 		}
 	}
 	c.Sections = []Section{b.sessions(), b.learned(), b.findings(), b.lab()}

@@ -15,7 +15,7 @@ func (b *builder) findings() Section {
 	sec := Section{ID: "findings", Title: t.T("findings.title"), Empty: t.T("findings.none")}
 	fs := append([]*record.Finding(nil), b.ix.findings...)
 	sort.SliceStable(fs, func(i, j int) bool {
-		ri, rj := record.SeverityRank(fs[i].Severity), record.SeverityRank(fs[j].Severity)
+		ri, rj := fs[i].Severity.Rank(), fs[j].Severity.Rank()
 		if ri != rj {
 			return ri > rj
 		}
@@ -38,7 +38,7 @@ func (b *builder) findingLines(f *record.Finding) []Line {
 	lines := []Line{{Spans: []Span{
 		{Text: strings.ToUpper(t.T("severity." + string(sevKey(f.Severity)))), Style: sev},
 		{Text: " " + title, Style: Strong},
-		{Text: " [" + wire(f.ID, maxShort) + "]", Style: Dim},
+		{Text: " [" + wire(string(f.ID), maxShort) + "]", Style: Dim},
 	}}}
 	if detail != "" {
 		lines = append(lines, Line{Indent: 1, Spans: []Span{{Text: detail}}})
@@ -81,7 +81,7 @@ func (b *builder) findingText(f *record.Finding) (title, detail string) {
 	if s, ok := args["subject"]; ok && s == "" {
 		args["subject"] = b.tr.T("message.no-subject")
 	}
-	if v, ok := args["verified"]; ok && f.ID == "smime-signed" {
+	if v, ok := args["verified"]; ok && f.ID == record.FindingSMIMESigned {
 		args["verified"] = b.tr.T("smime.unverified")
 		if v == "true" || v == "false" {
 			args["verified"] = b.tr.T("smime.verified." + v)
@@ -90,16 +90,16 @@ func (b *builder) findingText(f *record.Finding) (title, detail string) {
 	if d, ok := args["direction"]; ok {
 		args["direction"] = b.tr.T("direction." + directionKey(d))
 	}
-	key := "finding." + f.ID + ".title"
+	key := "finding." + string(f.ID) + ".title"
 	title, ok := b.tr.Fill(key, args)
 	generic := ok && !strings.Contains(b.tr.T(key), "{")
 	if !ok || (generic && b.tr.Lang() == "en" && f.Title != "") {
 		title = wire(f.Title, maxLong)
 	}
 	if title == "" {
-		title = wire(f.ID, maxShort)
+		title = wire(string(f.ID), maxShort)
 	}
-	detailKey := "finding." + f.ID + ".detail"
+	detailKey := "finding." + string(f.ID) + ".detail"
 	if args["recoverable"] == "false" && b.tr.Has(detailKey+".challenge") {
 		detailKey += ".challenge"
 	}
@@ -110,20 +110,33 @@ func (b *builder) findingText(f *record.Finding) (title, detail string) {
 	return title, detail
 }
 
-func sevKey(s string) string {
-	if record.SeverityRank(s) < 0 {
-		return "info"
+// recordTitle is the record's own, specific title, shown under a
+// generic translated one so that no detail is lost in translation.
+func (b *builder) recordTitle(f *record.Finding, shown string) string {
+	key := "finding." + string(f.ID) + ".title"
+	if f.Title == "" || b.tr.Lang() == "en" || !b.tr.Has(key) || strings.Contains(b.tr.T(key), "{") {
+		return ""
+	}
+	if t := wire(f.Title, maxLong); t != shown {
+		return b.tr.T("finding.record", "title", t)
+	}
+	return ""
+}
+
+func sevKey(s record.Severity) record.Severity {
+	if !s.Valid() {
+		return record.SeverityInfo
 	}
 	return s
 }
 
-func severityStyle(s string) Style {
+func severityStyle(s record.Severity) Style {
 	switch s {
-	case "high":
+	case record.SeverityHigh:
 		return High
-	case "medium":
+	case record.SeverityMedium:
 		return Medium
-	case "low":
+	case record.SeverityLow:
 		return Low
 	}
 	return Info

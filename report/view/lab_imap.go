@@ -11,7 +11,7 @@ import (
 // encrypted from its first byte.
 func (b *builder) labLogin() *answer {
 	for _, c := range b.ix.creds {
-		if c.Proto != "imap" || c.Mechanism != "LOGIN" || c.SASL {
+		if c.Proto != record.ProtoIMAP || c.Mechanism != "LOGIN" || c.SASL {
 			continue
 		}
 		a := &answer{frames: []int64{c.Packet, c.ReplyPacket},
@@ -22,7 +22,7 @@ func (b *builder) labLogin() *answer {
 		return a
 	}
 	for _, s := range b.ix.sessions {
-		if isIMAP(s) && (s.Security == "implicit-tls" || s.Security == "starttls") {
+		if isIMAP(s) && (s.Security == record.SecurityImplicitTLS || s.Security == record.SecurityStartTLS) {
 			a := &answer{frames: []int64{s.Packet, s.TLSPacket}, filters: []string{"tls.handshake.type == 1"}}
 			a.say(b, "lab.1.1.2.encrypted", "session", wire(s.ID, maxShort), "server", wire(s.Server, maxShort))
 			return a
@@ -34,7 +34,7 @@ func (b *builder) labLogin() *answer {
 // isIMAP reports an IMAP session, also one encrypted from its first byte
 // on the IMAPS port, which the dissectors can only call "tls".
 func isIMAP(s *record.Session) bool {
-	return s.Proto == "imap" || (s.Proto == "tls" && port(s.Server) == 993)
+	return s.Proto == record.ProtoIMAP || (s.Proto == record.ProtoTLS && port(s.Server) == 993)
 }
 
 // onIMAP reports whether session id is IMAP (or unknown: a record from
@@ -90,7 +90,7 @@ func (b *builder) labFetch() *answer {
 	a := &answer{filters: []string{`imap.request contains "FETCH"`}}
 	n := 0
 	for _, m := range b.ix.messages {
-		if m.Proto != "imap" || m.Direction != "fetched" {
+		if m.Proto != record.ProtoIMAP || m.Direction != record.DirectionFetched {
 			continue
 		}
 		n++
@@ -114,7 +114,7 @@ func (b *builder) labFetch() *answer {
 	}
 	if n == 0 {
 		for _, c := range b.ix.allCommands() {
-			if c.Proto == "imap" && strings.HasSuffix(c.Verb, "FETCH") && !c.Encrypted {
+			if c.Proto == record.ProtoIMAP && strings.HasSuffix(c.Verb, "FETCH") && !c.Encrypted {
 				a.frames = append(a.frames, c.Packet)
 				a.say(b, "lab.1.1.4.command", "args", wire(c.Args, maxShort), "frame", itoa(c.Packet))
 			}
@@ -130,7 +130,7 @@ func (b *builder) labFetch() *answer {
 func (b *builder) labDeleted() *answer {
 	var a *answer
 	for _, c := range b.ix.allCommands() {
-		if c.Proto != "imap" {
+		if c.Proto != record.ProtoIMAP {
 			continue
 		}
 		switch {
@@ -155,7 +155,7 @@ func (b *builder) labDeleted() *answer {
 func (b *builder) labArchive() *answer {
 	var a *answer
 	for _, c := range b.ix.allCommands() {
-		if c.Proto != "imap" {
+		if c.Proto != record.ProtoIMAP {
 			continue
 		}
 		key := ""
@@ -182,7 +182,7 @@ func (b *builder) labArchive() *answer {
 // labLogout (1.1.7).
 func (b *builder) labLogout() *answer {
 	for _, c := range b.ix.allCommands() {
-		if c.Proto == "imap" && c.Verb == "LOGOUT" {
+		if c.Proto == record.ProtoIMAP && c.Verb == "LOGOUT" {
 			a := &answer{frames: []int64{c.Packet, c.ReplyPacket}, filters: []string{`imap.request.command == "LOGOUT"`}}
 			a.say(b, "lab.1.1.7.logout", "frame", itoa(c.Packet), "status", statusText(c))
 			return a

@@ -67,7 +67,7 @@ func (b *builder) verdict(s *record.Signer) string {
 
 // encryptedMessage returns the first S/MIME encrypted message, preferring
 // one with the given direction.
-func (b *builder) encryptedMessage(direction string) *record.Message {
+func (b *builder) encryptedMessage(direction record.Direction) *record.Message {
 	var first *record.Message
 	for _, m := range b.ix.messages {
 		if !strings.Contains(m.SMIME, "encrypted") || strings.HasPrefix(m.SMIME, "pgp") {
@@ -87,7 +87,7 @@ func (b *builder) encryptedMessage(direction string) *record.Message {
 func (b *builder) labEncryptedSent() *answer {
 	var a *answer
 	for _, m := range b.ix.messages {
-		if !strings.Contains(m.SMIME, "encrypted") || strings.HasPrefix(m.SMIME, "pgp") || m.Direction != "sent" {
+		if !strings.Contains(m.SMIME, "encrypted") || strings.HasPrefix(m.SMIME, "pgp") || m.Direction != record.DirectionSent {
 			continue
 		}
 		if a == nil {
@@ -121,7 +121,7 @@ func encAlg(m *record.Message) string {
 
 // labClientReads (1.3.2 item 6): the mail client holds the private key.
 func (b *builder) labClientReads() *answer {
-	m := b.encryptedMessage("fetched")
+	m := b.encryptedMessage(record.DirectionFetched)
 	if m == nil {
 		return nil
 	}
@@ -133,7 +133,7 @@ func (b *builder) labClientReads() *answer {
 
 // labWebmail (1.3.2 item 7): the webmail has no private key.
 func (b *builder) labWebmail() *answer {
-	m := b.encryptedMessage("fetched")
+	m := b.encryptedMessage(record.DirectionFetched)
 	if m == nil {
 		return nil
 	}

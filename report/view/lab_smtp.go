@@ -31,7 +31,7 @@ func (b *builder) labPorts() *answer {
 	ports := map[uint16]int64{}
 	for _, s := range b.ix.sessions {
 		p := port(s.Server)
-		if s.Proto == "smtp" || p == 25 || p == 465 || p == 587 {
+		if s.Proto == record.ProtoSMTP || p == 25 || p == 465 || p == 587 {
 			if _, ok := ports[p]; !ok && p != 0 {
 				ports[p] = s.Packet
 			}
@@ -138,7 +138,7 @@ func (b *builder) forgeryRecipients(a *answer, m *record.Message) {
 func (b *builder) labSMTPClear() *answer {
 	var a *answer
 	for _, s := range b.ix.sessions {
-		if s.Proto != "smtp" || (s.Security != "cleartext" && s.Security != "starttls-failed") {
+		if s.Proto != record.ProtoSMTP || (s.Security != record.SecurityCleartext && s.Security != record.SecurityStartTLSFailed) {
 			continue
 		}
 		if a == nil {
@@ -202,13 +202,13 @@ func (b *builder) starttlsSessions() []string {
 	seen := map[string]bool{}
 	for _, s := range b.ix.sessions {
 		seen[s.ID] = true
-		if len(b.ix.starttls[s.ID]) > 0 && b.ix.starttls[s.ID][0].Proto == "smtp" {
+		if len(b.ix.starttls[s.ID]) > 0 && b.ix.starttls[s.ID][0].Proto == record.ProtoSMTP {
 			ids = append(ids, s.ID)
 		}
 	}
 	var rest []string
 	for id, sts := range b.ix.starttls {
-		if !seen[id] && len(sts) > 0 && sts[0].Proto == "smtp" {
+		if !seen[id] && len(sts) > 0 && sts[0].Proto == record.ProtoSMTP {
 			rest = append(rest, id)
 		}
 	}
@@ -247,11 +247,11 @@ func (b *builder) labStartTLSFailure() *answer {
 // starttls record explains the failure.
 func (b *builder) startTLSFindingAnswer() *answer {
 	for _, f := range b.ix.findings {
-		if s := b.ix.byID[f.Session]; s != nil && s.Proto != "smtp" {
+		if s := b.ix.byID[f.Session]; s != nil && s.Proto != record.ProtoSMTP {
 			continue
 		}
 		switch f.ID {
-		case "starttls-not-offered", "starttls-refused":
+		case record.FindingStartTLSNotOffered, record.FindingStartTLSRefused:
 			a := &answer{frames: append([]int64{f.Packet}, f.Frames...),
 				filters: []string{`smtp.req.command == "EHLO" || smtp.req.command == "STARTTLS"`}}
 			a.say(b, "lab.1.2.8.finding", "title", wire(f.Title, maxLong))
@@ -282,7 +282,7 @@ func (b *builder) labGIF() *answer {
 			}
 			a.say(b, key, "name", wire(dash(at.Filename), maxShort), "type", wire(at.ContentType, maxShort),
 				"encoding", wire(dash(at.TransferEncoding), maxShort), "size", b.bytes(at.Size),
-				"sha", wire(dash(at.SHA256), 64), "proto", strings.ToUpper(wire(m.Proto, 10)), "subject", b.subject(m))
+				"sha", wire(dash(at.SHA256), 64), "proto", strings.ToUpper(wire(string(m.Proto), 10)), "subject", b.subject(m))
 		}
 	}
 	if a != nil {

@@ -27,7 +27,7 @@ func (b *builder) ladder(s *record.Session) Ladder {
 	t := b.tr
 	l := Ladder{Session: wire(s.ID, maxShort), Client: wire(s.Client, maxShort), Server: wire(s.Server, maxShort),
 		Title:    wire(s.ID, maxShort) + " · " + protoName(s),
-		TLSFrame: s.TLSPacket, Implicit: s.Security == "implicit-tls"}
+		TLSFrame: s.TLSPacket, Implicit: s.Security == record.SecurityImplicitTLS}
 	arrows := b.commandArrows(s)
 	arrows = append(arrows, b.tlsArrows(s)...)
 	arrows = append(arrows, b.messageArrows(s)...)
@@ -50,8 +50,8 @@ func (b *builder) messageArrows(s *record.Session) []Arrow {
 	var out []Arrow
 	for _, m := range b.ix.messagesOf[s.ID] {
 		label := b.tr.T("ladder.message", "subject", wire(m.Subject, maxLabel))
-		out = append(out, Arrow{Frame: m.Packet, ToServer: m.Direction != "fetched", Label: wire(label, maxLabel),
-			Encrypted: s.Security == "implicit-tls" || (s.TLSPacket > 0 && m.Packet >= s.TLSPacket)})
+		out = append(out, Arrow{Frame: m.Packet, ToServer: m.Direction != record.DirectionFetched, Label: wire(label, maxLabel),
+			Encrypted: s.Security == record.SecurityImplicitTLS || (s.TLSPacket > 0 && m.Packet >= s.TLSPacket)})
 	}
 	return out
 }
@@ -59,7 +59,9 @@ func (b *builder) messageArrows(s *record.Session) []Arrow {
 // commandArrows: one arrow per command and one per reply.
 func (b *builder) commandArrows(s *record.Session) []Arrow {
 	var out []Arrow
-	enc := func(f int64) bool { return s.Security == "implicit-tls" || (s.TLSPacket > 0 && f >= s.TLSPacket) }
+	enc := func(f int64) bool {
+		return s.Security == record.SecurityImplicitTLS || (s.TLSPacket > 0 && f >= s.TLSPacket)
+	}
 	for _, c := range b.ix.commands[s.ID] {
 		label := strings.TrimSpace(c.Tag + " " + c.Verb + " " + c.Args)
 		out = append(out, Arrow{Frame: c.Packet, ToServer: true, Label: wire(label, maxLabel),
@@ -123,7 +125,7 @@ func (b *builder) markArrows(sid string, arrows []Arrow) {
 	}
 	for _, f := range b.ix.findingsOf[sid] {
 		if a := at[f.Packet]; a != nil && a.Note == "" {
-			a.Mark, a.Note = severityStyle(f.Severity), wire(f.ID, maxShort)
+			a.Mark, a.Note = severityStyle(f.Severity), wire(string(f.ID), maxShort)
 		}
 	}
 }

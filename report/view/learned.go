@@ -31,7 +31,7 @@ func (b *builder) credentials() *Block {
 	for _, c := range b.ix.creds {
 		tab.Rows = append(tab.Rows, []Span{
 			{Text: wire(c.Session, maxShort)},
-			{Text: strings.ToUpper(wire(c.Proto, 10)) + " " + wire(c.Mechanism, maxShort)},
+			{Text: strings.ToUpper(wire(string(c.Proto), 10)) + " " + wire(c.Mechanism, maxShort)},
 			{Text: dash(wire(c.Username, maxShort)), Style: Strong},
 			{Text: b.secret(c), Style: Secret},
 			b.accepted(c.Accepted),
@@ -88,8 +88,8 @@ func (b *builder) messages() *Block {
 
 func (b *builder) messageLines(n int, m *record.Message) []Line {
 	t := b.tr
-	head := t.T("message.head", "n", strconv.Itoa(n), "direction", t.T("direction."+directionKey(m.Direction)),
-		"proto", strings.ToUpper(wire(m.Proto, 10)), "session", wire(m.Session, maxShort),
+	head := t.T("message.head", "n", strconv.Itoa(n), "direction", t.T("direction."+directionKey(string(m.Direction))),
+		"proto", strings.ToUpper(wire(string(m.Proto), 10)), "session", wire(m.Session, maxShort),
 		"frames", b.framesText(m.Packet, m.EndPacket))
 	lines := []Line{{Spans: []Span{{Text: head, Style: Strong}}}}
 	add := func(key, value string, style Style) {
@@ -130,7 +130,7 @@ func (b *builder) messageLines(n int, m *record.Message) []Line {
 
 func directionKey(d string) string {
 	switch d {
-	case "sent", "fetched", "appended":
+	case string(record.DirectionSent), string(record.DirectionFetched), string(record.DirectionAppended):
 		return d
 	}
 	return "other"

@@ -20,7 +20,7 @@ func (b *builder) sessions() Section {
 	for _, s := range b.ix.sessions {
 		secText, style := b.security(s)
 		clear, enc := s.ClearBytes, s.EncryptedBytes
-		if s.Security == "implicit-tls" && enc == 0 {
+		if s.Security == record.SecurityImplicitTLS && enc == 0 {
 			// Some sessions encrypted from the first byte count all their
 			// bytes as clear: every one of them was TLS.
 			clear, enc = 0, s.ClearBytes
@@ -42,19 +42,19 @@ func (b *builder) sessions() Section {
 func (b *builder) security(s *record.Session) (string, Style) {
 	t := b.tr
 	switch s.Security {
-	case "cleartext":
+	case record.SecurityCleartext:
 		return t.T("sec.cleartext"), Clear
-	case "implicit-tls":
+	case record.SecurityImplicitTLS:
 		return t.T("sec.implicit-tls"), Encrypted
-	case "starttls":
+	case record.SecurityStartTLS:
 		if s.TLSPacket > 0 {
 			return t.T("sec.starttls.frame", "frame", strconv.FormatInt(s.TLSPacket, 10)), Encrypted
 		}
 		return t.T("sec.starttls"), Encrypted
-	case "starttls-failed":
+	case record.SecurityStartTLSFailed:
 		return b.starttlsFailure(s.ID), Clear
 	}
-	return wire(s.Security, maxShort), Plain
+	return wire(string(s.Security), maxShort), Plain
 }
 
 // starttlsFailure tells refused from accepted-but-never-followed.
@@ -83,8 +83,8 @@ func clock(t time.Time) string {
 // first byte is named after the well-known port it used, since only the
 // port tells which mail protocol TLS carries.
 func protoName(s *record.Session) string {
-	name := strings.ToUpper(wire(s.Proto, maxShort))
-	if s.Proto != "tls" {
+	name := strings.ToUpper(wire(string(s.Proto), maxShort))
+	if s.Proto != record.ProtoTLS {
 		return name
 	}
 	switch port(s.Server) {

@@ -68,7 +68,7 @@ func Message(m *record.Message, keys []*smimekey.Key, opt message.Options) {
 	}
 	if why := unsupported(enc, rcpt); why != "" {
 		enc.Decryption = Unsupported
-		m.Warnings = append(m.Warnings, fmt.Sprintf("S/MIME: cannot decrypt with %s's key: %s is not supported (mailwire opens %s)", key.Name(), why, Supported))
+		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnSMIMEUnsupported, "key", key.Name(), "what", why, "supported", Supported))
 		return
 	}
 	if enc.DER == nil {
@@ -77,7 +77,7 @@ func Message(m *record.Message, keys []*smimekey.Key, opt message.Options) {
 	plain, err := open(enc.DER, key)
 	if err != nil {
 		enc.Decryption = Failed
-		m.Warnings = append(m.Warnings, fmt.Sprintf("S/MIME: decryption with %s's key failed: %v", key.Name(), err))
+		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnSMIMEDecryptFailed, "key", key.Name(), "error", err))
 		return
 	}
 	enc.Decryption = Decrypted

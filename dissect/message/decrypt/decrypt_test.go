@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -171,7 +172,7 @@ func TestMessage(t *testing.T) {
 			if strings.Join(named, ",") != strings.Join(tt.named, ",") {
 				t.Errorf("recipients named %q, want %q", named, tt.named)
 			}
-			if tt.warnWith != "" && !strings.Contains(strings.Join(m.Warnings, "\n"), tt.warnWith) {
+			if tt.warnWith != "" && !strings.Contains(fmt.Sprint(m.Warnings), tt.warnWith) {
 				t.Errorf("no warning naming %q: %v", tt.warnWith, m.Warnings)
 			}
 			if tt.outcome != Decrypted {

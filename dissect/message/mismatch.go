@@ -58,12 +58,12 @@ func TypeFindings(m *record.Message) []*record.Finding {
 		if len(wrong) == 0 && !exe {
 			continue
 		}
-		sev := "medium"
+		sev := record.SeverityMedium
 		if exe {
-			sev = "high"
+			sev = record.SeverityHigh
 		}
 		out = append(out, &record.Finding{
-			ID: "attachment-type-mismatch", Severity: sev,
+			ID: record.FindingAttachmentTypeMismatch, Severity: sev,
 			Title:   fmt.Sprintf("Attachment %q is declared %s but its content is %s", a.Filename, a.ContentType, a.SniffedType),
 			Session: m.Session, Packet: m.Packet, Frames: frames(m),
 			Detail: "The content does not match the name or the declared type; mail filters and readers that trust the name can be fooled into opening something else.",

@@ -3,6 +3,8 @@
 // only lay this document out; none of them decides what to say.
 package view
 
+import "github.com/mailwire/mailwire/dissect/record"
+
 // Style tells a renderer how to emphasise a span.
 type Style string
 
@@ -10,13 +12,13 @@ type Style string
 const (
 	Plain     Style = ""
 	Strong    Style = "strong"
-	Code      Style = "code"   // a display filter, a hash
-	Secret    Style = "secret" // a password, masked or revealed
-	Dim       Style = "dim"    // what is missing, side notes
-	High      Style = "high"   // severities double as colours
-	Medium    Style = "medium"
-	Low       Style = "low"
-	Info      Style = "info"
+	Code      Style = "code"                     // a display filter, a hash
+	Secret    Style = "secret"                   // a password, masked or revealed
+	Dim       Style = "dim"                      // what is missing, side notes
+	High      Style = Style(record.SeverityHigh) // severities double as colours
+	Medium    Style = Style(record.SeverityMedium)
+	Low       Style = Style(record.SeverityLow)
+	Info      Style = Style(record.SeverityInfo)
 	Clear     Style = "clear"     // travelled readable
 	Encrypted Style = "encrypted" // travelled inside TLS
 )

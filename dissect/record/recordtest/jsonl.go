@@ -1,0 +1,51 @@
+package recordtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
+)
+
+// Texts are warnings as the JSON contract writes them: English sentences
+// from the catalogue.
+func Texts(ws []record.Warning) []string {
+	en := i18n.New("en")
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = en.Warning(w)
+	}
+	return out
+}
+
+// JSONL writes records one per line, "kind" first, as the JSON contract
+// does, for a golden file.
+func JSONL(t testing.TB, recs []record.Record) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	for _, r := range recs {
+		RenderWarnings(r)
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatalf("%s record: %v", r.Kind(), err)
+		}
+		buf.WriteString(`{"kind":"` + r.Kind() + `"`)
+		if len(b) > 2 {
+			buf.WriteByte(',')
+		}
+		buf.Write(b[1:])
+		buf.WriteByte('\n')
+	}
+	return buf.Bytes()
+}
+
+// RenderWarnings fills the English sentence of each warning of r, as the
+// JSON Lines writer does, so that r marshals as the contract says.
+func RenderWarnings(r record.Record) {
+	ws := record.Warnings(r)
+	for i, text := range Texts(ws) {
+		ws[i].Text = text
+	}
+}
