@@ -11,6 +11,11 @@
 //	make golden    # go test -update on every package that has golden files
 //
 // and review the diff before committing it.
+//
+// Records are written the way report/jsonl writes them, warnings as their
+// English sentences from the catalogue (report/i18n): only tests import
+// this package, so a dissector's test may reach that far ahead in the data
+// flow while the dissector itself never does.
 package recordtest
 
 import (
