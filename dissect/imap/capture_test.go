@@ -227,14 +227,14 @@ func TestPeerCaptures(t *testing.T) {
 }
 
 func TestProjectCaptures(t *testing.T) {
-	n := 0
+	var compared []string
 	for _, path := range recordtest.Captures(t, projectCaptures) {
 		name := recordtest.Name(path)
 		f := recordtest.LoadFacts(t, path)
 		if !strings.HasPrefix(name, "imap") && !f.Has("imap") {
 			continue
 		}
-		n++
+		compared = append(compared, filepath.Join("testdata", "golden", name+".jsonl"))
 		t.Run(name, func(t *testing.T) {
 			a := analyse(t, path)
 			golden(t, name, a)
@@ -249,9 +249,11 @@ func TestProjectCaptures(t *testing.T) {
 			checkFacts(t, a, f)
 		})
 	}
-	if n == 0 {
+	if len(compared) == 0 {
 		t.Fatal("no IMAP capture in captures/")
 	}
+	// The peer captures' golden files are TestPeerCaptures'.
+	recordtest.NoStrays(t, filepath.Join("testdata", "golden"), compared, "credslayer-*", "ndpi-*", "mercury-*", "chrissanders-*", "suricata-*")
 }
 
 // sessionOf finds the IMAP session of a client port.

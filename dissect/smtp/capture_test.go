@@ -94,11 +94,13 @@ func golden(t *testing.T, name, capture string, k *captureSink) {
 // TestLabCaptures checks every SMTP capture of captures/ against what was
 // really sent, field by field, and against its golden records.
 func TestLabCaptures(t *testing.T) {
+	var compared []string
 	for _, capture := range recordtest.Captures(t, "../../captures") {
 		name := recordtest.Name(capture)
 		if !strings.HasPrefix(name, "smtp") {
 			continue
 		}
+		compared = append(compared, filepath.Join("testdata", "golden", name+".jsonl"))
 		t.Run(name, func(t *testing.T) {
 			f := recordtest.LoadFacts(t, capture)
 			k := analyse(t, capture)
@@ -106,6 +108,8 @@ func TestLabCaptures(t *testing.T) {
 			golden(t, name, capture, k)
 		})
 	}
+	// The peer captures' golden files are TestPeerCaptures'.
+	recordtest.NoStrays(t, filepath.Join("testdata", "golden"), compared, "peer-*")
 }
 
 func checkFacts(t *testing.T, f *recordtest.Facts, k *captureSink) {

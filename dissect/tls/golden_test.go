@@ -80,8 +80,10 @@ func golden(t *testing.T, name string, v view) {
 // a finding of this package, a session that is not cleartext) against its
 // golden file and its facts file.
 func TestGoldenCaptures(t *testing.T) {
+	var captures []string
 	for _, p := range recordtest.Captures(t, "../../captures") {
 		name := recordtest.Name(p)
+		captures = append(captures, filepath.Join("testdata", "golden", name+".json"))
 		t.Run(name, func(t *testing.T) {
 			v := analyse(t, p)
 			checkFacts(t, recordtest.LoadFacts(t, p), v)
@@ -92,6 +94,8 @@ func TestGoldenCaptures(t *testing.T) {
 			golden(t, name, v)
 		})
 	}
+	// The peer captures' golden files are TestPeerCaptures'.
+	recordtest.NoStrays(t, filepath.Join("testdata", "golden"), captures, "peer-*")
 }
 
 // checkFacts compares the tls records with the TLS mode and version the

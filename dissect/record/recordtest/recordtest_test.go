@@ -82,6 +82,11 @@ func TestNoStrays(t *testing.T) {
 	if len(f.errors) != 1 || !strings.Contains(f.errors[0], "b.json belongs to no input") {
 		t.Errorf("stray b.json: %q", f.errors)
 	}
+	f = &fakeTB{}
+	NoStrays(f, dir, []string{filepath.Join(dir, "a.json")}, "peer-*", "b.*")
+	if len(f.errors) != 0 {
+		t.Errorf("b.json belongs to another test, yet %q", f.errors)
+	}
 }
 
 func TestJSONLPutsKindFirst(t *testing.T) {
