@@ -192,6 +192,16 @@ type Attachment struct {
 	Truncated        bool   `json:"truncated,omitempty"`
 }
 
+// Part is one leaf of a message's MIME tree: Index is its line in the
+// message's MIME list, Size and SHA256 those of its decoded content.
+type Part struct {
+	Index       int    `json:"index"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	Truncated   bool   `json:"truncated,omitempty"` // hashed up to the size limit only
+}
+
 // Signer describes the certificate that signed an S/MIME message.
 type Signer struct {
 	Subject     string    `json:"subject"`
@@ -229,23 +239,28 @@ type Encryption struct {
 
 // Message is one e-mail message that crossed the wire.
 type Message struct {
-	Session      string   `json:"session"`
-	Proto        string   `json:"proto"`
-	Direction    string   `json:"direction"` // sent, fetched, appended
-	Packet       int64    `json:"packet"`
-	EndPacket    int64    `json:"end_packet,omitempty"`
-	Subject      string   `json:"subject"`
-	From         string   `json:"from"`
-	To           []string `json:"to"`
-	Cc           []string `json:"cc,omitempty"`
-	ReplyTo      string   `json:"reply_to,omitempty"`
-	ReturnPath   string   `json:"return_path,omitempty"`
-	Date         string   `json:"date,omitempty"`
-	MessageID    string   `json:"message_id,omitempty"`
-	UserAgent    string   `json:"user_agent,omitempty"`
-	Received     []string `json:"received,omitempty"`
-	EnvelopeFrom string   `json:"envelope_from,omitempty"`
-	EnvelopeTo   []string `json:"envelope_to,omitempty"`
+	Session    string   `json:"session"`
+	Proto      string   `json:"proto"`
+	Direction  string   `json:"direction"` // sent, fetched, appended
+	Packet     int64    `json:"packet"`
+	EndPacket  int64    `json:"end_packet,omitempty"`
+	Subject    string   `json:"subject"`
+	From       string   `json:"from"`
+	To         []string `json:"to"`
+	Cc         []string `json:"cc,omitempty"`
+	ReplyTo    string   `json:"reply_to,omitempty"`
+	ReturnPath string   `json:"return_path,omitempty"`
+	Date       string   `json:"date,omitempty"`
+	MessageID  string   `json:"message_id,omitempty"`
+	UserAgent  string   `json:"user_agent,omitempty"`
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	References []string `json:"references,omitempty"`
+	// OriginatingIP is the X-Originating-IP a webmail adds: the sender's
+	// own address.
+	OriginatingIP string   `json:"originating_ip,omitempty"`
+	Received      []string `json:"received,omitempty"`
+	EnvelopeFrom  string   `json:"envelope_from,omitempty"`
+	EnvelopeTo    []string `json:"envelope_to,omitempty"`
 	// EnvelopeToDropped counts the recipients past the ones listed.
 	EnvelopeToDropped int          `json:"envelope_to_dropped,omitempty"`
 	AuthUser          string       `json:"auth_user,omitempty"`
@@ -253,15 +268,17 @@ type Message struct {
 	Truncated         bool         `json:"truncated,omitempty"`
 	MIME              []string     `json:"mime,omitempty"` // content types, depth-first, indented by depth with "  "
 	Attachments       []Attachment `json:"attachments"`
-	SMIME             string       `json:"smime"`
-	Signer            *Signer      `json:"signer,omitempty"`
-	Encryption        *Encryption  `json:"encryption,omitempty"`
-	BodyPreview       string       `json:"body_preview,omitempty"`
-	IMAPUID           string       `json:"imap_uid,omitempty"`
-	IMAPSeq           string       `json:"imap_seq,omitempty"`
-	Mailbox           string       `json:"mailbox,omitempty"`
-	Partial           string       `json:"partial,omitempty"` // e.g. "BODY[HEADER]"
-	Warnings          []string     `json:"warnings,omitempty"`
+	// Parts are the leaves of the MIME tree, text included.
+	Parts       []Part      `json:"parts,omitempty"`
+	SMIME       string      `json:"smime"`
+	Signer      *Signer     `json:"signer,omitempty"`
+	Encryption  *Encryption `json:"encryption,omitempty"`
+	BodyPreview string      `json:"body_preview,omitempty"`
+	IMAPUID     string      `json:"imap_uid,omitempty"`
+	IMAPSeq     string      `json:"imap_seq,omitempty"`
+	Mailbox     string      `json:"mailbox,omitempty"`
+	Partial     string      `json:"partial,omitempty"` // e.g. "BODY[HEADER]"
+	Warnings    []string    `json:"warnings,omitempty"`
 	// Raw is the message as it crossed the wire (dot-unstuffed), kept
 	// only when the caller asks (extraction); never in JSON.
 	Raw []byte `json:"-"`
