@@ -33,3 +33,12 @@ func TestStartTLSAcceptedThenClear(t *testing.T) {
 		t.Fatalf("security %q, %d encrypted bytes, user %q", r.s.Security(), r.s.EncryptedBytes(), r.s.AuthUser)
 	}
 }
+
+func TestSessionKeepsTheLastCapabilityList(t *testing.T) {
+	r := runDefault(t,
+		sv("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\n"),
+		c("a CAPABILITY\r\n"), sv("* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN\r\na OK done\r\n"))
+	if !reflect.DeepEqual(r.s.Capabilities, []string{"IMAP4rev1", "STARTTLS", "AUTH=PLAIN"}) || r.s.CapabilitiesFrame != 3 {
+		t.Fatalf("capabilities %q at %d", r.s.Capabilities, r.s.CapabilitiesFrame)
+	}
+}

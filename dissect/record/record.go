@@ -51,6 +51,10 @@ type Session struct {
 	GapBytes       int64  `json:"gap_bytes"`
 	MidStream      bool   `json:"mid_stream,omitempty"` // no SYN seen
 	AuthUser       string `json:"auth_user,omitempty"`  // last login the server accepted
+	// Capabilities is the last capability list the server announced
+	// (EHLO, CAPABILITY, CAPA), at CapabilitiesPacket.
+	Capabilities       []string `json:"capabilities,omitempty"`
+	CapabilitiesPacket int64    `json:"capabilities_packet,omitempty"`
 	// Tunnel is the proxy the mail went through, when it did.
 	Tunnel   *Tunnel  `json:"tunnel,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
