@@ -77,6 +77,13 @@ type Tunnel struct {
 	ReplyPacket int64  `json:"reply_packet,omitempty"`
 }
 
+// ListedMailbox is one mailbox an IMAP LIST or LSUB response named.
+type ListedMailbox struct {
+	Name      string   `json:"name"`
+	Delimiter string   `json:"delimiter,omitempty"`
+	Flags     []string `json:"flags,omitempty"` // \HasNoChildren, \Sent, ...
+}
+
 // Command is one client command with the reply it got.
 type Command struct {
 	Session     string `json:"session"`
@@ -91,7 +98,9 @@ type Command struct {
 	// Capabilities the reply announced (SMTP EHLO, IMAP CAPABILITY,
 	// POP3 CAPA): what an eavesdropper learns even before STARTTLS.
 	Capabilities []string `json:"capabilities,omitempty"`
-	Encrypted    bool     `json:"-"`
+	// Mailboxes are what IMAP LIST or LSUB listed.
+	Mailboxes []ListedMailbox `json:"mailboxes,omitempty"`
+	Encrypted bool            `json:"-"`
 }
 
 // Credential is one authentication attempt seen on the wire.
