@@ -11,7 +11,7 @@ BENCHTIME ?= 1x
 # tests drive or compare against (tshark for the cross-check; real mail
 # servers and clients for the live-capture test).
 BUILD_PKGS := gcc libpcap-dev
-TEST_PKGS  := $(BUILD_PKGS) tshark tcpdump postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dnsmasq-base swaks openssl python3 curl iproute2
+TEST_PKGS  := $(BUILD_PKGS) tshark tcpdump postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dnsmasq-base swaks openssl python3 curl iproute2 microsocks tinyproxy proxychains4
 
 .PHONY: help deps-build deps-test build demo test unit lint fuzz bench bench-live captures clean
 
