@@ -168,29 +168,47 @@ type StartTLS struct {
 
 // TLS is what the cleartext part of a TLS handshake shows.
 type TLS struct {
-	Session            string    `json:"session"`
-	Packet             int64     `json:"packet"`
-	Version            string    `json:"version,omitempty"`
-	ClientVersions     []string  `json:"client_versions,omitempty"`
-	Cipher             string    `json:"cipher,omitempty"`
-	ClientCiphers      int       `json:"client_ciphers,omitempty"`
-	SNI                string    `json:"sni,omitempty"`
-	ALPN               []string  `json:"alpn,omitempty"`
-	Groups             []string  `json:"groups,omitempty"`
-	JA3                string    `json:"ja3,omitempty"`
-	JA3Hash            string    `json:"ja3_hash,omitempty"`
-	JA4                string    `json:"ja4,omitempty"`
-	CertSubject        string    `json:"cert_subject,omitempty"`
-	CertIssuer         string    `json:"cert_issuer,omitempty"`
-	CertSANs           []string  `json:"cert_sans,omitempty"`
-	CertKey            string    `json:"cert_key,omitempty"`
-	CertSelfSigned     bool      `json:"cert_self_signed,omitempty"`
-	NotBefore          time.Time `json:"not_before,omitzero"`
-	NotAfter           time.Time `json:"not_after,omitzero"`
-	ServerHelloPacket  int64     `json:"server_hello_packet,omitempty"`
-	CertificatePacket  int64     `json:"certificate_packet,omitempty"`
-	Alert              string    `json:"alert,omitempty"`
-	HandshakeCompleted bool      `json:"handshake_completed,omitempty"`
+	Session        string   `json:"session"`
+	Packet         int64    `json:"packet"`
+	Version        string   `json:"version,omitempty"`
+	ClientVersions []string `json:"client_versions,omitempty"`
+	Cipher         string   `json:"cipher,omitempty"`
+	ClientCiphers  int      `json:"client_ciphers,omitempty"`
+	SNI            string   `json:"sni,omitempty"`
+	ALPN           []string `json:"alpn,omitempty"`
+	Groups         []string `json:"groups,omitempty"`
+	JA3            string   `json:"ja3,omitempty"`
+	JA3Hash        string   `json:"ja3_hash,omitempty"`
+	JA4            string   `json:"ja4,omitempty"`
+	// JA3S and JA4S fingerprint the server's hello.
+	JA3S     string `json:"ja3s,omitempty"`
+	JA3SHash string `json:"ja3s_hash,omitempty"`
+	JA4S     string `json:"ja4s,omitempty"`
+	// CertChain is every certificate the server sent in clear, leaf first.
+	CertChain          []Certificate `json:"cert_chain,omitempty"`
+	CertSubject        string        `json:"cert_subject,omitempty"`
+	CertIssuer         string        `json:"cert_issuer,omitempty"`
+	CertSANs           []string      `json:"cert_sans,omitempty"`
+	CertKey            string        `json:"cert_key,omitempty"`
+	CertSelfSigned     bool          `json:"cert_self_signed,omitempty"`
+	NotBefore          time.Time     `json:"not_before,omitzero"`
+	NotAfter           time.Time     `json:"not_after,omitzero"`
+	ServerHelloPacket  int64         `json:"server_hello_packet,omitempty"`
+	CertificatePacket  int64         `json:"certificate_packet,omitempty"`
+	Alert              string        `json:"alert,omitempty"`
+	HandshakeCompleted bool          `json:"handshake_completed,omitempty"`
+}
+
+// Certificate describes one certificate of a TLS chain.
+type Certificate struct {
+	Subject    string    `json:"subject,omitempty"`
+	Issuer     string    `json:"issuer,omitempty"`
+	Key        string    `json:"key,omitempty"`
+	NotBefore  time.Time `json:"not_before,omitzero"`
+	NotAfter   time.Time `json:"not_after,omitzero"`
+	CA         bool      `json:"ca,omitempty"`
+	SelfSigned bool      `json:"self_signed,omitempty"`
+	SHA256     string    `json:"sha256"` // of the DER bytes
 }
 
 // Attachment is one leaf part of a message that carries a file or an image.

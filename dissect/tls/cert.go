@@ -30,6 +30,7 @@ func (h *handler) certificateMessage(body []byte, frame int64, sd *side) {
 		h.s.Warn(frame, "tls: malformed Certificate message")
 		return
 	}
+	h.rec.CertChain = certChain(body)
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		h.s.Warn(frame, "tls: certificate not readable: %v", err)
