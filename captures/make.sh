@@ -19,12 +19,12 @@ PKI=$HERE/pki
 PY=/usr/bin/python3
 
 PACKAGES=(postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd swaks tcpdump
-	openssl curl python3 dnsmasq-base wireshark-common tshark)
+	openssl curl python3 dnsmasq-base wireshark-common tshark microsocks tinyproxy proxychains4 iproute2)
 # Commands that tell whether each package above is already there.
 COMMANDS=(/usr/sbin/postfix /usr/sbin/dovecot /usr/lib/dovecot/imap
 	/usr/lib/dovecot/pop3 /usr/lib/dovecot/lmtp /usr/bin/swaks /usr/bin/tcpdump
 	/usr/bin/openssl /usr/bin/curl /usr/bin/python3 /usr/sbin/dnsmasq
-	/usr/bin/editcap /usr/bin/tshark)
+	/usr/bin/editcap /usr/bin/tshark /usr/bin/microsocks /usr/bin/tinyproxy /usr/bin/proxychains4 /usr/bin/ss)
 
 install_packages() {
 	local missing=0 c

@@ -33,6 +33,8 @@ def streams(path):
     out = {}
     for sp, dp, payload in tshark(path, ["tcp.srcport", "tcp.dstport", "tcp.payload"], "tcp.len > 0"):
         key = (int(sp), int(dp))
+        # Inside a SOCKS tunnel tshark lists the payload twice: keep one.
+        payload = payload.split(",")[0]
         out[key] = out.get(key, b"") + bytes.fromhex(payload.replace(":", ""))
     return out
 

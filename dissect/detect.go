@@ -3,8 +3,8 @@ package dissect
 import (
 	"bytes"
 
-	"github.com/mailwire/mailwire/dissect/tunnel"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/tunnel"
 )
 
 // Protocol names, as in the session record.

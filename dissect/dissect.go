@@ -214,6 +214,7 @@ func (c *conv) Close(end time.Time, frame int64) {
 	c.rec.TLSPacket = c.s.TLSFrame()
 	c.rec.Warnings = c.s.Warnings
 	c.rec.AuthUser = c.s.AuthUser
+	c.rec.Capabilities, c.rec.CapabilitiesPacket = c.s.Capabilities, c.s.CapabilitiesFrame
 	c.rec.Proto = c.s.Proto
 	c.rec.Decrypted = c.s.Decrypted
 	c.a.emit(&c.rec)

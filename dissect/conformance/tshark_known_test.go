@@ -5,6 +5,10 @@ const (
 	tsharkStartTLS = "tshark 4.0 takes the first four letters of an SMTP command as its verb and shows STARTTLS as STAR"
 	tsharkIMAPSASL = "tshark does not decode IMAP AUTHENTICATE: the credential is in the base64 SASL exchange, which " +
 		"mailwire decodes"
+	tsharkProbe = "the script checks that the proxy listens by opening and closing a connection to it: tshark " +
+		"lists that empty connection as a session, mailwire reports mail sessions only"
+	tsharkProxyCred = "tshark's credential list leaves out the proxy login (SOCKS5 username/password, HTTP Basic " +
+		"Proxy-Authorization); mailwire reports it"
 	tsharkCRAM = "CRAM-MD5 sends no password: mailwire reports the user and the crackable hash (password empty), " +
 		"tshark reports nothing"
 )
@@ -64,4 +68,10 @@ var tsharkDifferences = []tsharkDifference{
 		"tshark does not decode POP3 AUTH (SASL); mailwire decodes both AUTH PLAIN logins"},
 	{"pop3-apop.pcap", `^credential seen by mailwire only: pop3 bob/$`,
 		"APOP sends an MD5 digest, not the password: mailwire reports the user and the crackable hash, tshark nothing"},
+	{"tunnel-socks5.pcap", `^session seen by tshark only: 127\.0\.0\.1:1080 <-> `, tsharkProbe},
+	{"tunnel-socks5.pcap", `^credential seen by mailwire only: socks5 proxyuser/Pr0xy-pass$`, tsharkProxyCred},
+	{"tunnel-http-connect.pcap", `^session seen by tshark only: 127\.0\.0\.1:3128 <-> `, tsharkProbe},
+	{"tunnel-http-connect.pcap", `^command seen by mailwire only: smtp (EHLO|MAIL|RCPT|DATA|QUIT) at`,
+		"tshark does not dissect what an HTTP CONNECT tunnel on 3128 carries; mailwire reads the SMTP session inside it"},
+	{"tunnel-http-connect.pcap", `^credential seen by mailwire only: http proxyuser/Pr0xy-pass$`, tsharkProxyCred},
 }

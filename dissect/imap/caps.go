@@ -30,6 +30,11 @@ func (h *Handler) capabilities(frame int64, t *Tokenizer) {
 func (h *Handler) capabilityList(frame int64, list []Value) {
 	h.caps.seen = true
 	h.caps.loginDisabled = false
+	names := make([]string, 0, len(list))
+	for _, v := range list {
+		names = append(names, clean([]byte(v.String())))
+	}
+	h.s.Announced(names, frame)
 	for _, v := range list {
 		switch strings.ToUpper(v.String()) {
 		case "STARTTLS":

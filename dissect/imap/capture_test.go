@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/report/pipeline"
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 // Where the captures are, relative to this package.

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 )
 
@@ -31,5 +32,32 @@ func TestStartTLSAcceptedThenClear(t *testing.T) {
 	}
 	if r.s.Security() != session.StartTLSFailed || r.s.EncryptedBytes() != 0 || r.s.AuthUser != "alice" {
 		t.Fatalf("security %q, %d encrypted bytes, user %q", r.s.Security(), r.s.EncryptedBytes(), r.s.AuthUser)
+	}
+}
+
+func TestSessionKeepsTheLastCapabilityList(t *testing.T) {
+	r := runDefault(t,
+		sv("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\n"),
+		c("a CAPABILITY\r\n"), sv("* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN\r\na OK done\r\n"))
+	if !reflect.DeepEqual(r.s.Capabilities, []string{"IMAP4rev1", "STARTTLS", "AUTH=PLAIN"}) || r.s.CapabilitiesFrame != 3 {
+		t.Fatalf("capabilities %q at %d", r.s.Capabilities, r.s.CapabilitiesFrame)
+	}
+}
+
+func TestListNamesTheMailboxes(t *testing.T) {
+	r := runDefault(t, sv("* OK ready\r\n"),
+		c("a LIST \"\" \"*\"\r\n"),
+		sv("* LIST (\\HasNoChildren) \"/\" INBOX\r\n* LIST (\\HasNoChildren \\Sent) \"/\" \"Envoy&AOk-s\"\r\n* LIST (\\Noselect) NIL {4}\r\nTeam\r\na OK done\r\n"),
+		c("b LSUB \"\" \"*\"\r\n"), sv("* LSUB () \".\" Archives\r\nb OK done\r\n"))
+	want := []record.ListedMailbox{
+		{Name: "INBOX", Delimiter: "/", Flags: []string{"\\HasNoChildren"}},
+		{Name: "Envoyés", Delimiter: "/", Flags: []string{"\\HasNoChildren", "\\Sent"}},
+		{Name: "Team", Flags: []string{"\\Noselect"}},
+	}
+	if l := r.command(t, "LIST"); !reflect.DeepEqual(l.Mailboxes, want) || l.Status != "OK" {
+		t.Fatalf("LIST %+v", l)
+	}
+	if l := r.command(t, "LSUB"); !reflect.DeepEqual(l.Mailboxes, []record.ListedMailbox{{Name: "Archives", Delimiter: "."}}) {
+		t.Fatalf("LSUB %+v", l.Mailboxes)
 	}
 }

@@ -72,7 +72,9 @@ func (h *Handler) clientUnit(u *unit) {
 	t := NewTokenizer(u.text, u.lits)
 	tagTok, verbTok := t.Next(), t.Next()
 	if tagTok.Kind != Atom || verbTok.Kind != Atom || !isTag(tagTok.Text) {
-		h.s.Warn(u.frame, record.WarnIMAPNotACommand, "text", record.Quote(clean(u.text[:min(len(u.text), 60)])))
+		// Not quoted: a line that is no command is often a SASL
+		// response whose AUTHENTICATE was missed, and may be a secret.
+		h.s.Warn(u.frame, record.WarnIMAPLineNotCommand, "bytes", len(u.text))
 		return
 	}
 	verb := upper(verbTok.Text)

@@ -148,6 +148,7 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 		packet = tokenFrame(whole.tok, packet)
 	case header != nil:
 		m = h.analyze(header.tok.Text)
+		m.Parts = nil // no body was fetched: nothing to size or hash
 		if !hasField(header.tok.Text, "content-type") {
 			// The type analysis assumes for a missing field is not
 			// something the capture showed.

@@ -117,6 +117,8 @@ func (h *Handler) untagged(u *unit, t *Tokenizer) {
 		h.searchResponse(t)
 	case "ESEARCH":
 		h.esearchResponse(t)
+	case "LIST", "LSUB", "XLIST":
+		h.listResponse(u, strings.TrimPrefix(name, "X"), t)
 	case "VANISHED":
 		var w argWriter
 		w.rest(t)

@@ -84,6 +84,9 @@ func fillHeaders(m *record.Message, h header, w *warnings) {
 	if m.UserAgent == "" {
 		m.UserAgent = decodeText(h.get("x-mailer"))
 	}
+	m.InReplyTo = sanitize(h.get("in-reply-to"))
+	m.References = messageIDs(h.get("references"))
+	m.OriginatingIP = originatingIP(h.get("x-originating-ip"))
 	for _, v := range h.values("received") {
 		if len(m.Received) == maxReceived {
 			w.add(record.WarnMIMETooManyReceived, "max", maxReceived)

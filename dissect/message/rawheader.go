@@ -1,6 +1,8 @@
 package message
 
 import (
+	"net/netip"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -32,4 +34,29 @@ func fromRaw8bit(s string) (string, bool) {
 		return s, false
 	}
 	return d, false
+}
+
+// maxReferences bounds the message ids kept from References.
+const maxReferences = 50
+
+// messageIDs splits a References field into its "<id>" tokens.
+func messageIDs(v string) []string {
+	var out []string
+	for _, f := range strings.Fields(v) {
+		if len(out) == maxReferences {
+			break
+		}
+		out = append(out, sanitize(clip(f, maxValue)))
+	}
+	return out
+}
+
+// originatingIP reads X-Originating-IP, "[192.0.2.1]" or bare; what is no
+// address is kept as text.
+func originatingIP(v string) string {
+	v = strings.Trim(strings.TrimSpace(v), "[]")
+	if a, err := netip.ParseAddr(v); err == nil {
+		return a.String()
+	}
+	return sanitize(clip(v, 64))
 }

@@ -149,9 +149,11 @@ func (wk *walker) embedded(e *entity) {
 func (wk *walker) leaf(e *entity) {
 	if isAttachment(e) {
 		wk.attachment(e)
+		wk.part(e, true)
 		return
 	}
 	wk.text(e)
+	wk.part(e, false)
 }
 
 // isAttachment tells whether a leaf carries a file or an image rather than

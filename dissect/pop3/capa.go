@@ -18,6 +18,11 @@ type capability struct {
 func (c *capability) list(h *handler, caps []string, cmdFrame, frame int64) {
 	c.seen = true
 	c.frame = frame
+	names := make([]string, len(caps))
+	for i, line := range caps {
+		names[i] = clean([]byte(line))
+	}
+	h.s.Announced(names, frame)
 	for _, line := range caps {
 		name, _, _ := strings.Cut(line, " ")
 		if strings.EqualFold(name, "STLS") {

@@ -38,3 +38,10 @@ func TestSTLSAcceptedThenClear(t *testing.T) {
 		t.Fatalf("security %q, %d encrypted bytes, %d TLS events", r.s.Security(), r.s.EncryptedBytes(), len(r.tls.events))
 	}
 }
+
+func TestSessionKeepsTheCapaList(t *testing.T) {
+	r := playDefault(S(greeting), C("CAPA\r\n"), S(capaSTLS))
+	if !reflect.DeepEqual(r.s.Capabilities, []string{"USER", "STLS", "PIPELINING"}) || r.s.CapabilitiesFrame != 3 {
+		t.Fatalf("capabilities %q at %d", r.s.Capabilities, r.s.CapabilitiesFrame)
+	}
+}

@@ -24,6 +24,7 @@ func (h *handler) fetched(r *response, end int64) {
 	if r.p.verb == "TOP" {
 		_, n := cut(bytes.TrimSpace([]byte(r.p.args)))
 		m.Partial = strings.TrimSpace("TOP " + string(n))
+		m.Parts = nil // only the first lines came: sizes and hashes would mislead
 	}
 	if r.p.verb == "" {
 		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageFetchNotSeen))

@@ -55,6 +55,10 @@ type Session struct {
 	GapBytes       int64  `json:"gap_bytes"`
 	MidStream      bool   `json:"mid_stream,omitempty"` // no SYN seen
 	AuthUser       string `json:"auth_user,omitempty"`  // last login the server accepted
+	// Capabilities is the last capability list the server announced
+	// (EHLO, CAPABILITY, CAPA), at CapabilitiesPacket.
+	Capabilities       []string `json:"capabilities,omitempty"`
+	CapabilitiesPacket int64    `json:"capabilities_packet,omitempty"`
 	// Tunnel is the proxy the mail went through, when it did.
 	Tunnel   *Tunnel   `json:"tunnel,omitempty"`
 	Warnings []Warning `json:"warnings,omitempty"`
@@ -79,6 +83,13 @@ type Tunnel struct {
 	ReplyPacket int64  `json:"reply_packet,omitempty"`
 }
 
+// ListedMailbox is one mailbox an IMAP LIST or LSUB response named.
+type ListedMailbox struct {
+	Name      string   `json:"name"`
+	Delimiter string   `json:"delimiter,omitempty"`
+	Flags     []string `json:"flags,omitempty"` // \HasNoChildren, \Sent, ...
+}
+
 // Command is one client command with the reply it got.
 type Command struct {
 	Session     string `json:"session"`
@@ -93,7 +104,9 @@ type Command struct {
 	// Capabilities the reply announced (SMTP EHLO, IMAP CAPABILITY,
 	// POP3 CAPA): what an eavesdropper learns even before STARTTLS.
 	Capabilities []string `json:"capabilities,omitempty"`
-	Encrypted    bool     `json:"-"`
+	// Mailboxes are what IMAP LIST or LSUB listed.
+	Mailboxes []ListedMailbox `json:"mailboxes,omitempty"`
+	Encrypted bool            `json:"-"`
 	// Decrypted: read from bytes that only the key log opened.
 	Decrypted bool `json:"decrypted,omitempty"`
 }
@@ -169,29 +182,35 @@ type StartTLS struct {
 
 // TLS is what the cleartext part of a TLS handshake shows.
 type TLS struct {
-	Session            string    `json:"session"`
-	Packet             int64     `json:"packet"`
-	Version            string    `json:"version,omitempty"`
-	ClientVersions     []string  `json:"client_versions,omitempty"`
-	Cipher             string    `json:"cipher,omitempty"`
-	ClientCiphers      int       `json:"client_ciphers,omitempty"`
-	SNI                string    `json:"sni,omitempty"`
-	ALPN               []string  `json:"alpn,omitempty"`
-	Groups             []string  `json:"groups,omitempty"`
-	JA3                string    `json:"ja3,omitempty"`
-	JA3Hash            string    `json:"ja3_hash,omitempty"`
-	JA4                string    `json:"ja4,omitempty"`
-	CertSubject        string    `json:"cert_subject,omitempty"`
-	CertIssuer         string    `json:"cert_issuer,omitempty"`
-	CertSANs           []string  `json:"cert_sans,omitempty"`
-	CertKey            string    `json:"cert_key,omitempty"`
-	CertSelfSigned     bool      `json:"cert_self_signed,omitempty"`
-	NotBefore          time.Time `json:"not_before,omitzero"`
-	NotAfter           time.Time `json:"not_after,omitzero"`
-	ServerHelloPacket  int64     `json:"server_hello_packet,omitempty"`
-	CertificatePacket  int64     `json:"certificate_packet,omitempty"`
-	Alert              string    `json:"alert,omitempty"`
-	HandshakeCompleted bool      `json:"handshake_completed,omitempty"`
+	Session        string   `json:"session"`
+	Packet         int64    `json:"packet"`
+	Version        string   `json:"version,omitempty"`
+	ClientVersions []string `json:"client_versions,omitempty"`
+	Cipher         string   `json:"cipher,omitempty"`
+	ClientCiphers  int      `json:"client_ciphers,omitempty"`
+	SNI            string   `json:"sni,omitempty"`
+	ALPN           []string `json:"alpn,omitempty"`
+	Groups         []string `json:"groups,omitempty"`
+	JA3            string   `json:"ja3,omitempty"`
+	JA3Hash        string   `json:"ja3_hash,omitempty"`
+	JA4            string   `json:"ja4,omitempty"`
+	// JA3S and JA4S fingerprint the server's hello.
+	JA3S     string `json:"ja3s,omitempty"`
+	JA3SHash string `json:"ja3s_hash,omitempty"`
+	JA4S     string `json:"ja4s,omitempty"`
+	// CertChain is every certificate the server sent in clear, leaf first.
+	CertChain          []Certificate `json:"cert_chain,omitempty"`
+	CertSubject        string        `json:"cert_subject,omitempty"`
+	CertIssuer         string        `json:"cert_issuer,omitempty"`
+	CertSANs           []string      `json:"cert_sans,omitempty"`
+	CertKey            string        `json:"cert_key,omitempty"`
+	CertSelfSigned     bool          `json:"cert_self_signed,omitempty"`
+	NotBefore          time.Time     `json:"not_before,omitzero"`
+	NotAfter           time.Time     `json:"not_after,omitzero"`
+	ServerHelloPacket  int64         `json:"server_hello_packet,omitempty"`
+	CertificatePacket  int64         `json:"certificate_packet,omitempty"`
+	Alert              string        `json:"alert,omitempty"`
+	HandshakeCompleted bool          `json:"handshake_completed,omitempty"`
 	// Decrypted: read from bytes that only the key log opened.
 	Decrypted bool `json:"decrypted,omitempty"`
 	// CertID names the server certificate for matching S/MIME recipients.
@@ -204,6 +223,18 @@ type CertID struct {
 	Serial       string // hex
 	SubjectKeyID string // hex
 	Name         string // e-mail address, else subject DN
+}
+
+// Certificate describes one certificate of a TLS chain.
+type Certificate struct {
+	Subject    string    `json:"subject,omitempty"`
+	Issuer     string    `json:"issuer,omitempty"`
+	Key        string    `json:"key,omitempty"`
+	NotBefore  time.Time `json:"not_before,omitzero"`
+	NotAfter   time.Time `json:"not_after,omitzero"`
+	CA         bool      `json:"ca,omitempty"`
+	SelfSigned bool      `json:"self_signed,omitempty"`
+	SHA256     string    `json:"sha256"` // of the DER bytes
 }
 
 // Attachment is one leaf part of a message that carries a file or an image.
@@ -227,6 +258,16 @@ type DKIM struct {
 	Selector  string `json:"selector"`
 	Algorithm string `json:"algorithm,omitempty"`
 	BodyHash  string `json:"body_hash"`
+}
+
+// Part is one leaf of a message's MIME tree: Index is its line in the
+// message's MIME list, Size and SHA256 those of its decoded content.
+type Part struct {
+	Index       int    `json:"index"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	Truncated   bool   `json:"truncated,omitempty"` // hashed up to the size limit only
 }
 
 // Signer describes the certificate that signed an S/MIME message.
@@ -297,23 +338,28 @@ type Decrypted struct {
 
 // Message is one e-mail message that crossed the wire.
 type Message struct {
-	Session      string    `json:"session"`
-	Proto        Proto     `json:"proto"`
-	Direction    Direction `json:"direction"`
-	Packet       int64     `json:"packet"`
-	EndPacket    int64     `json:"end_packet,omitempty"`
-	Subject      string    `json:"subject"`
-	From         string    `json:"from"`
-	To           []string  `json:"to"`
-	Cc           []string  `json:"cc,omitempty"`
-	ReplyTo      string    `json:"reply_to,omitempty"`
-	ReturnPath   string    `json:"return_path,omitempty"`
-	Date         string    `json:"date,omitempty"`
-	MessageID    string    `json:"message_id,omitempty"`
-	UserAgent    string    `json:"user_agent,omitempty"`
-	Received     []string  `json:"received,omitempty"`
-	EnvelopeFrom string    `json:"envelope_from,omitempty"`
-	EnvelopeTo   []string  `json:"envelope_to,omitempty"`
+	Session    string    `json:"session"`
+	Proto      Proto     `json:"proto"`
+	Direction  Direction `json:"direction"`
+	Packet     int64     `json:"packet"`
+	EndPacket  int64     `json:"end_packet,omitempty"`
+	Subject    string    `json:"subject"`
+	From       string    `json:"from"`
+	To         []string  `json:"to"`
+	Cc         []string  `json:"cc,omitempty"`
+	ReplyTo    string    `json:"reply_to,omitempty"`
+	ReturnPath string    `json:"return_path,omitempty"`
+	Date       string    `json:"date,omitempty"`
+	MessageID  string    `json:"message_id,omitempty"`
+	UserAgent  string    `json:"user_agent,omitempty"`
+	InReplyTo  string    `json:"in_reply_to,omitempty"`
+	References []string  `json:"references,omitempty"`
+	// OriginatingIP is the X-Originating-IP a webmail adds: the sender's
+	// own address.
+	OriginatingIP string   `json:"originating_ip,omitempty"`
+	Received      []string `json:"received,omitempty"`
+	EnvelopeFrom  string   `json:"envelope_from,omitempty"`
+	EnvelopeTo    []string `json:"envelope_to,omitempty"`
 	// EnvelopeToDropped counts the recipients past the ones listed.
 	EnvelopeToDropped int    `json:"envelope_to_dropped,omitempty"`
 	AuthUser          string `json:"auth_user,omitempty"`
@@ -325,9 +371,11 @@ type Message struct {
 	Truncated   bool         `json:"truncated,omitempty"`
 	MIME        []string     `json:"mime,omitempty"` // content types, depth-first, indented by depth with "  "
 	Attachments []Attachment `json:"attachments"`
-	SMIME       string       `json:"smime"`
-	Signer      *Signer      `json:"signer,omitempty"`
-	Encryption  *Encryption  `json:"encryption,omitempty"`
+	// Parts are the leaves of the MIME tree, text included.
+	Parts      []Part      `json:"parts,omitempty"`
+	SMIME      string      `json:"smime"`
+	Signer     *Signer     `json:"signer,omitempty"`
+	Encryption *Encryption `json:"encryption,omitempty"`
 	// SMIMEDecrypted is the inner message of an S/MIME encrypted one,
 	// opened with a key given (not named "decrypted": that flag says a
 	// record was read from bytes a TLS key log opened).

@@ -142,6 +142,8 @@ const (
 	WarnStartTLSNoTLS            WarningID = "starttls-no-tls"
 	WarnMIMEHeaderWindows1252    WarningID = "mime-header-windows-1252"
 	WarnSMTPReplyUnpaired        WarningID = "smtp-reply-unpaired"
+	WarnIMAPLineNotCommand       WarningID = "imap-line-not-command"
+	WarnIMAPTooManyListed        WarningID = "imap-too-many-listed"
 )
 
 // WarningIDs lists every warning id.
@@ -276,5 +278,7 @@ func WarningIDs() []WarningID {
 		WarnStartTLSNoTLS,
 		WarnMIMEHeaderWindows1252,
 		WarnSMTPReplyUnpaired,
+		WarnIMAPLineNotCommand,
+		WarnIMAPTooManyListed,
 	}
 }

@@ -187,3 +187,25 @@ func TestMalformedAuthNeverShowsThePassword(t *testing.T) {
 		}
 	}
 }
+
+// A SASL response whose AUTHENTICATE the capture missed (it starts
+// mid-exchange) is no command: it must not be quoted in a warning.
+func TestOrphanSASLResponseIsNotQuoted(t *testing.T) {
+	blob := b64("\x00alice\x00" + password)
+	for _, c := range []conversation{
+		{"imap-orphan", 143, func(b string) []string { return []string{"* OK ready\r\n", b + "\r\n", "a OK in\r\n"} }, imap.New},
+		{"pop3-orphan", 110, func(b string) []string { return []string{"+OK ready\r\n", b + "\r\n", "+OK in\r\n"} }, pop3.New},
+		{"smtp-orphan", 25, func(b string) []string { return []string{"220 mx\r\n", b + "\r\n", "235 ok\r\n"} }, smtp.New},
+	} {
+		for _, r := range play(c, blob) {
+			record.Redact(r, false)
+			b, err := jsonl.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l := leaks(string(b), blob); len(l) > 0 {
+				t.Errorf("%s: %s shows %q", c.proto, b, l)
+			}
+		}
+	}
+}

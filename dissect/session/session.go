@@ -57,6 +57,10 @@ type Session struct {
 	tlsFrame int64
 	// encrypted counts the bytes handed to the TLS handler.
 	encrypted int64
+	// Capabilities is the last capability list the server announced
+	// (SMTP EHLO, IMAP CAPABILITY, POP3 CAPA), from CapabilitiesFrame.
+	Capabilities      []string
+	CapabilitiesFrame int64
 	// AuthUser is the last user whose login the server accepted.
 	AuthUser string
 	// Decrypted is set once a key log opened a record of the session.
@@ -106,6 +110,16 @@ func (s *Session) Finding(f *record.Finding) {
 		f.Packet = f.Frames[0]
 	}
 	s.emit(f)
+}
+
+// maxCapabilities bounds the capability list kept for the session.
+const maxCapabilities = 64
+
+// Announced keeps the capability list a server announced at frame: the
+// last list counts, since servers announce more once logged in.
+func (s *Session) Announced(list []string, frame int64) {
+	s.Capabilities = append([]string(nil), list[:min(len(list), maxCapabilities)]...)
+	s.CapabilitiesFrame = frame
 }
 
 // Security is the session's security state, one of the constants above.

@@ -64,6 +64,7 @@ func (h *handler) capabilities(p *pending, r *reply) {
 	}
 	h.facts.offered = record.Bool(offered)
 	h.facts.caps = r.more
+	h.s.Announced(r.more, r.frame)
 	if offered {
 		h.facts.offerFrames = []int64{p.cmd.Packet, r.frame}
 		return

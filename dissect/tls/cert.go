@@ -31,6 +31,7 @@ func (h *handler) certificateMessage(body []byte, frame int64, sd *side) {
 		h.s.Warn(frame, record.WarnTLSMalformedCertificate)
 		return
 	}
+	h.rec.CertChain = certChain(body)
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		h.s.Warn(frame, record.WarnTLSCertificateUnreadable, "error", err)

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/report/pipeline"
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
+	"github.com/mailwire/mailwire/report/pipeline"
 )
 
 // tlsFindings are the finding ids this package raises.

@@ -118,6 +118,7 @@ func (h *handler) serverHelloMessage(body []byte, frame int64) {
 	}
 	h.rec.Version = versionName(sh.version)
 	h.rec.Cipher = cipherName(sh.cipher)
+	h.rec.JA3S, h.rec.JA3SHash, h.rec.JA4S = serverFingerprints(body)
 }
 
 // sslv2Hello handles the SSLv2-compatible ClientHello record.

@@ -137,4 +137,6 @@ var warningsEN = map[string]string{
 	"warning.starttls-no-tls":                "{proto}: {verb} accepted but no TLS followed; reading on in clear",
 	"warning.mime-header-windows-1252":       "{field} header holds 8-bit bytes that are not UTF-8 and name no charset: read as windows-1252",
 	"warning.smtp-reply-unpaired":            "reply {code} answers no command seen (the capture lost it); {verb} waits for its own",
+	"warning.imap-line-not-command":          "imap client: a line that is not a command ({bytes} bytes) not reported",
+	"warning.imap-too-many-listed":           "imap: more than {max} mailboxes listed; the rest are not kept",
 }

@@ -137,4 +137,6 @@ var warningsFR = map[string]string{
 	"warning.starttls-no-tls":                "{proto} : {verb} accepté mais aucun TLS n'a suivi ; la lecture continue en clair",
 	"warning.mime-header-windows-1252":       "l'en-tête {field} contient des octets 8 bits qui ne sont pas de l'UTF-8 et ne nomment aucun jeu de caractères : lu comme windows-1252",
 	"warning.smtp-reply-unpaired":            "la réponse {code} ne répond à aucune commande vue (la capture l'a perdue) ; {verb} attend la sienne",
+	"warning.imap-line-not-command":          "imap client : une ligne qui n'est pas une commande ({bytes} octets) non rapportée",
+	"warning.imap-too-many-listed":           "imap : plus de {max} boîtes listées ; les suivantes ne sont pas gardées",
 }

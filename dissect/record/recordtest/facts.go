@@ -112,6 +112,14 @@ type Conversation struct {
 	AuthUser string        `json:"auth_user"`
 	Commands []string      `json:"commands"` // first word of each command sent
 	Messages []MessageFact `json:"messages"`
+	// Tunnel is the proxy the client went through, when it did.
+	Tunnel *struct {
+		Kind     string `json:"kind"` // http-connect, socks5
+		Target   string `json:"target"`
+		User     string `json:"user"`
+		Password string `json:"password"`
+		Proxy    string `json:"proxy"` // the proxy program
+	} `json:"tunnel"`
 	// Forged marks the hand-typed forgery of lab 1.2.5.
 	Forged bool `json:"forged"`
 	// SMTP
