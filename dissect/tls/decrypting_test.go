@@ -343,4 +343,3 @@ func TestNoKeyLogUnchanged(t *testing.T) {
 		t.Error("decrypted without a key log")
 	}
 }
-
