@@ -29,9 +29,14 @@ func (b *builder) credentials() *Block {
 	tab := &Table{Head: []string{t.T("col.session"), t.T("col.mechanism"), t.T("col.user"),
 		t.T("col.secret"), t.T("col.accepted"), t.T("col.frames")}}
 	for _, c := range b.ix.creds {
+		mech := strings.ToUpper(wire(c.Proto, 10)) + " " + wire(c.Mechanism, maxShort)
+		if c.Decrypted {
+			// Read inside TLS with the key log: not what an eavesdropper saw.
+			mech += " " + t.T("learned.keylog")
+		}
 		tab.Rows = append(tab.Rows, []Span{
 			{Text: wire(c.Session, maxShort)},
-			{Text: strings.ToUpper(wire(c.Proto, 10)) + " " + wire(c.Mechanism, maxShort)},
+			{Text: mech},
 			{Text: dash(wire(c.Username, maxShort)), Style: Strong},
 			{Text: b.secret(c), Style: Secret},
 			b.accepted(c.Accepted),
