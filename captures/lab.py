@@ -13,6 +13,7 @@ import lab_imap  # noqa: F401
 import lab_pop3  # noqa: F401
 import lab_misc  # noqa: F401
 import lab_extra  # noqa: F401
+import lab_keylog  # noqa: F401
 from labkit import SCENARIOS, Capture, Dropped, Facts
 
 

@@ -22,7 +22,8 @@ import (
 
 // keyedCaptures are the captures of captures/ whose script kept the
 // client's TLS key log next to them (<name>.keys).
-var keyedCaptures = []string{"imaps-993", "imap-starttls", "pop3-stls", "pop3s-995", "smtp-starttls-openssl", "smtps-465", "lab-session"}
+var keyedCaptures = []string{"imaps-993", "imap-starttls", "pop3-stls", "pop3s-995", "smtp-starttls-openssl", "smtps-465", "lab-session",
+	"imaps-993-cbc", "imaps-993-cbc-noetm", "smtps-465-chacha"}
 
 const capturesDir = "../../captures"
 
