@@ -96,6 +96,9 @@ func (b *builder) messageLines(n int, m *record.Message) []Line {
 	head := t.T("message.head", "n", strconv.Itoa(n), "direction", t.T("direction."+directionKey(m.Direction)),
 		"proto", strings.ToUpper(wire(m.Proto, 10)), "session", wire(m.Session, maxShort),
 		"frames", b.framesText(m.Packet, m.EndPacket))
+	if m.Decrypted {
+		head += " " + t.T("learned.keylog")
+	}
 	lines := []Line{{Spans: []Span{{Text: head, Style: Strong}}}}
 	add := func(key, value string, style Style) {
 		if value != "" {
