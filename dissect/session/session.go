@@ -58,9 +58,10 @@ type Session struct {
 	EncryptedBytes int64
 	// AuthUser is the last user whose login the server accepted.
 	AuthUser string
+	Warnings []string
+
 	// Decrypted is set once a key log opened a record of the session.
 	Decrypted bool
-	Warnings  []string
 
 	emit func(record.Record)
 	// newTLS builds the handler that takes over once TLS starts.
