@@ -192,6 +192,7 @@ var en = map[string]string{
 
 	"lab.1.1.2.login.keylog": "{user} logged in with {mechanism} at frame {frame} inside TLS: the password ({len} characters) is visible only with your key log; an eavesdropper saw encrypted bytes.",
 	"lab.keylog":             "Read inside TLS with your key log: on the network an eavesdropper saw only encrypted bytes here.",
+	"lab.1.2.7.keylog":       "With your key log: inside TLS the client then sent {commands}; on the network an eavesdropper saw only {encrypted} of encrypted data.",
 
 	"lab.1.1.3.q":           "How many messages in inbox (SELECT)? How many unread?",
 	"lab.1.1.3.exists":      "{mailbox}: {exists} messages ({recent} recent).",

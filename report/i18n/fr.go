@@ -192,6 +192,7 @@ var fr = map[string]string{
 
 	"lab.1.1.2.login.keylog": "{user} s'est identifié avec {mechanism} à la trame {frame} dans TLS : le mot de passe ({len} caractères) n'est visible que grâce à votre fichier de clés ; un espion n'a vu que des octets chiffrés.",
 	"lab.keylog":             "Lu dans TLS grâce à votre fichier de clés : sur le réseau, un espion n'a vu ici que des octets chiffrés.",
+	"lab.1.2.7.keylog":       "Avec votre fichier de clés : dans TLS, le client a ensuite envoyé {commands} ; sur le réseau, un espion n'a vu que {encrypted} de données chiffrées.",
 
 	"lab.1.1.3.q":           "Combien de messages dans inbox (SELECT) ? Combien sont non lus ?",
 	"lab.1.1.3.exists":      "{mailbox} : {exists} messages ({recent} récents).",

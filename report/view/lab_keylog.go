@@ -1,5 +1,7 @@
 package view
 
+import "strings"
+
 // findAnswer runs a question and, when its evidence was read inside TLS
 // with a key log, says so: the student saw it, an eavesdropper did not.
 func (b *builder) findAnswer(q question) *answer {
@@ -40,4 +42,18 @@ func (b *builder) fromKeylog(frames []int64) bool {
 		}
 	}
 	return false
+}
+
+// decryptedVerbs lists, in order and once each, the commands of session
+// sid read with the key log.
+func (b *builder) decryptedVerbs(sid string) string {
+	var verbs []string
+	seen := map[string]bool{}
+	for _, c := range b.ix.commands[sid] {
+		if c.Decrypted && !seen[c.Verb] && len(verbs) < 12 {
+			seen[c.Verb] = true
+			verbs = append(verbs, wire(c.Verb, maxShort))
+		}
+	}
+	return strings.Join(verbs, ", ")
 }
