@@ -16,6 +16,7 @@ import lab_extra  # noqa: F401
 import lab_smime  # noqa: F401
 import lab_class  # noqa: F401
 import lab_tunnel  # noqa: F401
+import lab_keylog  # noqa: F401
 from labkit import SCENARIOS, Capture, Dropped, Facts
 
 

@@ -259,11 +259,11 @@ def smtp_starttls_swaks(f):
     conv["messages"].append(m.fact())
 
 
-def s_client_smtp(f, port, version, starttls):
+def s_client_smtp(f, port, version, starttls, extra=()):
     src = f.port()
     args = ["-connect", "%s:%d" % (HOST, port), "-bind", "%s:%d" % (HOST, src),
             "-tls1_" + version[-1], "-keylogfile", f.keylog(), "-servername", "mail.lab.example",
-            "-CAfile", os.path.join(os.path.dirname(__file__), "pki", "ca.crt")]
+            "-CAfile", os.path.join(os.path.dirname(__file__), "pki", "ca.crt")] + list(extra)
     if starttls:
         args += ["-starttls", "smtp", "-name", HELO]
     log = open(os.path.join(LAB, "log", "s_client.log"), "a")

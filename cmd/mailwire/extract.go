@@ -23,7 +23,7 @@ const extractExample = `  mailwire extract --out mails capture.pcap
 
 func newExtractCmd(a *app) *cobra.Command {
 	var out string
-	an := newAnalysisFlags()
+	an := newAnalysisFlags(a.stderr)
 	cmd := &cobra.Command{
 		Use:     "extract --out DIR CAPTURE...",
 		Short:   "Write every message (.eml) and attachment to DIR",

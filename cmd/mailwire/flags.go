@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"strconv"
@@ -99,9 +100,9 @@ type analysisFlags struct {
 // newAnalysisFlags lists the groups. A new concern (a key file, a
 // decryption secret) is one type with addFlags and apply, and one entry
 // in this list.
-func newAnalysisFlags() *analysisFlags {
+func newAnalysisFlags(stderr io.Writer) *analysisFlags {
 	lim := newLimitOptions()
-	return &analysisFlags{lim: lim, groups: []flagGroup{lim, &keylogFlags{}, &smimeFlags{}}}
+	return &analysisFlags{lim: lim, groups: []flagGroup{lim, &keylogFlags{stderr: stderr}, &smimeFlags{stderr: stderr}}}
 }
 
 func (a *analysisFlags) addFlags(fs *pflag.FlagSet) {

@@ -26,7 +26,7 @@ func newGradeCmd(a *app) *cobra.Command {
 	var rubricPath, studentsPath, lang, out string
 	var printRubric bool
 	var workers int
-	an := newAnalysisFlags()
+	an := newAnalysisFlags(a.stderr)
 	cmd := &cobra.Command{
 		Use:     "grade [flags] --out DIR DIR_OR_FILES...",
 		Short:   "Grade a class's captures",

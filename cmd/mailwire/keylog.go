@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/spf13/pflag"
 
@@ -14,8 +14,9 @@ import (
 // secrets for; every file goes into one key log shared by every capture
 // of the run.
 type keylogFlags struct {
-	files []string
-	log   *keylog.Log
+	files  []string
+	log    *keylog.Log
+	stderr io.Writer // where unreadable lines are reported
 }
 
 func (k *keylogFlags) addFlags(fs *pflag.FlagSet) {
@@ -37,10 +38,10 @@ func (k *keylogFlags) apply(o *pipeline.Options) error {
 				return fmt.Errorf("%v (give the file that SSLKEYLOGFILE or openssl s_client -keylogfile wrote)", err)
 			}
 			for _, w := range warns {
-				fmt.Fprintf(os.Stderr, "mailwire: warning: key log %s\n", w)
+				fmt.Fprintf(k.stderr, "mailwire: warning: key log %s\n", w)
 			}
 			if log.Len() == before {
-				fmt.Fprintf(os.Stderr, "mailwire: warning: key log %s holds no TLS secret\n", path)
+				fmt.Fprintf(k.stderr, "mailwire: warning: key log %s holds no TLS secret\n", path)
 			}
 		}
 		k.log = log

@@ -51,7 +51,7 @@ func (lo *liveOptions) addFlags(fs *pflag.FlagSet) {
 func newLiveCmd(a *app) *cobra.Command {
 	var out outputOptions
 	var lo liveOptions
-	an := newAnalysisFlags()
+	an := newAnalysisFlags(a.stderr)
 	cmd := &cobra.Command{
 		Use:     "live -i IFACE [flags]",
 		Short:   "Analyse traffic as it happens",

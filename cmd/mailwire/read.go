@@ -69,7 +69,7 @@ const readExample = `  mailwire read capture.pcapng
 
 func newReadCmd(a *app) *cobra.Command {
 	var out outputOptions
-	an := newAnalysisFlags()
+	an := newAnalysisFlags(a.stderr)
 	var workers int
 	cmd := &cobra.Command{
 		Use:     "read [flags] CAPTURE...",

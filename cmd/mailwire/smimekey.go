@@ -24,6 +24,8 @@ type smimeFlags struct {
 	files []string
 	pass  string
 	keys  []*smimekey.Key // loaded once, for every capture
+	// stderr is where the password is asked on a terminal.
+	stderr io.Writer
 }
 
 func (s *smimeFlags) addFlags(fs *pflag.FlagSet) {
@@ -38,7 +40,7 @@ func (s *smimeFlags) apply(opt *pipeline.Options) error {
 		return nil
 	}
 	if s.keys == nil {
-		keys, err := s.load(os.Stderr)
+		keys, err := s.load(s.stderr)
 		if err != nil {
 			return err
 		}

@@ -63,6 +63,7 @@ type Session struct {
 	CapabilitiesFrame int64
 	// AuthUser is the last user whose login the server accepted.
 	AuthUser string
+
 	// Decrypted is set once a key log opened a record of the session.
 	Decrypted bool
 	Warnings  []record.Warning

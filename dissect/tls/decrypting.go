@@ -80,7 +80,7 @@ func (h *handler) decrypts(sd *side, typ uint8) bool {
 		if typ != typeApplicationData {
 			return false
 		}
-	} else if !sd.ccs {
+	} else if !sd.ccs || typ == typeChangeCipherSpec {
 		return false
 	}
 	return dc.c != nil || h.makeCipher(sd, dc)

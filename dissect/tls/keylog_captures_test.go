@@ -22,7 +22,8 @@ import (
 
 // keyedCaptures are the captures of captures/ whose script kept the
 // client's TLS key log next to them (<name>.keys).
-var keyedCaptures = []string{"imaps-993", "imap-starttls", "pop3-stls", "pop3s-995", "smtp-starttls-openssl", "smtps-465", "lab-session"}
+var keyedCaptures = []string{"imaps-993", "imap-starttls", "pop3-stls", "pop3s-995", "smtp-starttls-openssl", "smtps-465", "lab-session",
+	"imaps-993-cbc", "imaps-993-cbc-noetm", "smtps-465-chacha"}
 
 const capturesDir = "../../captures"
 
@@ -389,4 +390,48 @@ func TestTsharkAgrees(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSecretsInsidePcapng writes a capture's key log into a pcapng
+// Decryption Secrets Block with editcap --inject-secrets, as Wireshark
+// users do, and reads it with no key log given: the same sessions open.
+func TestSecretsInsidePcapng(t *testing.T) {
+	editcap, err := exec.LookPath("editcap")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("editcap is not installed; CI must install it (wireshark-common, with tshark)")
+		}
+		t.Skip("editcap not installed: the pcapng Decryption Secrets Block test is skipped (CI installs it)")
+	}
+	for _, name := range []string{"imaps-993", "smtps-465"} {
+		out := filepath.Join(t.TempDir(), name+"-dsb.pcapng")
+		cmd := exec.Command(editcap, "-F", "pcapng", "--inject-secrets", "tls,"+filepath.Join(capturesDir, name+".keys"),
+			filepath.Join(capturesDir, name+".pcap"), out)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("editcap: %v %s", err, b)
+		}
+		res, err := pipeline.File(out, pipeline.Options{Reveal: true, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := readKeyed(t, name, loadKeys(t, name))
+		if got, exp := summary(res.Records), summary(want); got != exp {
+			t.Errorf("%s with embedded secrets:\n%s\nwant (with --keylog):\n%s", name, got, exp)
+		}
+		if !strings.Contains(summary(res.Records), "credential") {
+			t.Errorf("%s: no credential decrypted from the embedded secrets", name)
+		}
+	}
+}
+
+// summary lists the decrypted records' kinds and frames.
+func summary(recs []record.Record) string {
+	var lines []string
+	for _, r := range recs {
+		b, _ := json.Marshal(r)
+		if bytes.Contains(b, []byte(`"decrypted":true`)) {
+			lines = append(lines, fmt.Sprintf("%s@%d", r.Kind(), r.Frame()))
+		}
+	}
+	return strings.Join(lines, " ")
 }

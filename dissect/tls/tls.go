@@ -2,7 +2,10 @@
 // an eavesdropper: the hellos (versions, cipher suites, SNI, ALPN, groups,
 // fingerprints), the server certificate up to TLS 1.2, alerts in clear, and
 // how far the handshake went. Once a direction is encrypted it only counts
-// records. It never decrypts anything.
+// records, unless it was given the client's key log (NewDecrypting): then
+// it opens the records the key log's secrets open (see packages keylog and
+// decrypt), reads the TLS 1.3 certificate, and hands the application data
+// to the dissector of the protocol inside.
 package tls
 
 import (

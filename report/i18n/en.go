@@ -57,6 +57,7 @@ var en = map[string]string{
 	"learned.title":       "What an eavesdropper learned",
 	"learned.none":        "Nothing readable: every session was encrypted, or the capture holds no mail traffic.",
 	"learned.credentials": "Credentials",
+	"learned.keylog":      "(key log only)",
 	"learned.messages":    "Messages",
 	"learned.mailboxes":   "Mailbox activity",
 	"learned.dns":         "DNS look-ups",
@@ -208,6 +209,10 @@ var en = map[string]string{
 	"lab.1.1.2.login":     "{user} logged in with {mechanism} at frame {frame}; the password ({len} characters) crossed the network in clear.",
 	"lab.1.1.2.encrypted": "The IMAP session {session} to {server} is encrypted: LOGIN is hidden inside TLS, only the handshake can be seen.",
 	"lab.1.1.2.missing":   "No IMAP login. Capture port 143 (telnet or openssl s_client -starttls imap) while typing LOGIN; over 993 the login is encrypted.",
+
+	"lab.1.1.2.login.keylog": "{user} logged in with {mechanism} at frame {frame} inside TLS: the password ({len} characters) is visible only with your key log; an eavesdropper saw encrypted bytes.",
+	"lab.keylog":             "Read inside TLS with your key log: on the network an eavesdropper saw only encrypted bytes here.",
+	"lab.1.2.7.keylog":       "With your key log: inside TLS the client then sent {commands}; on the network an eavesdropper saw only {encrypted} of encrypted data.",
 
 	"lab.1.1.3.q":               "How many messages in inbox (SELECT)? How many unread?",
 	"lab.1.1.3.exists":          "{mailbox}: {exists} messages ({recent} recent).",

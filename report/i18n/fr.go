@@ -57,6 +57,7 @@ var fr = map[string]string{
 	"learned.title":       "Ce qu'une oreille indiscrète a appris",
 	"learned.none":        "Rien de lisible : toutes les sessions étaient chiffrées, ou la capture ne contient pas de messagerie.",
 	"learned.credentials": "Identifiants",
+	"learned.keylog":      "(grâce au fichier de clés)",
 	"learned.messages":    "Messages",
 	"learned.mailboxes":   "Activité des boîtes aux lettres",
 	"learned.dns":         "Requêtes DNS",
@@ -208,6 +209,10 @@ var fr = map[string]string{
 	"lab.1.1.2.login":     "{user} s'est identifié avec {mechanism} à la trame {frame} ; le mot de passe ({len} caractères) a traversé le réseau en clair.",
 	"lab.1.1.2.encrypted": "La session IMAP {session} vers {server} est chiffrée : LOGIN est caché dans TLS, seule la poignée de main est visible.",
 	"lab.1.1.2.missing":   "Pas d'identification IMAP. Capturez le port 143 (telnet ou openssl s_client -starttls imap) pendant le LOGIN ; sur le port 993 l'identification est chiffrée.",
+
+	"lab.1.1.2.login.keylog": "{user} s'est identifié avec {mechanism} à la trame {frame} dans TLS : le mot de passe ({len} caractères) n'est visible que grâce à votre fichier de clés ; un espion n'a vu que des octets chiffrés.",
+	"lab.keylog":             "Lu dans TLS grâce à votre fichier de clés : sur le réseau, un espion n'a vu ici que des octets chiffrés.",
+	"lab.1.2.7.keylog":       "Avec votre fichier de clés : dans TLS, le client a ensuite envoyé {commands} ; sur le réseau, un espion n'a vu que {encrypted} de données chiffrées.",
 
 	"lab.1.1.3.q":               "Combien de messages dans inbox (SELECT) ? Combien sont non lus ?",
 	"lab.1.1.3.exists":          "{mailbox} : {exists} messages ({recent} récents).",

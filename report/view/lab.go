@@ -71,7 +71,7 @@ func LabAnswers(recs []record.Record, lang string) []LabAnswer {
 	out := make([]LabAnswer, len(questions))
 	for i, q := range questions {
 		out[i].ID = q.id
-		a := q.find(b)
+		a := b.findAnswer(q)
 		if a == nil {
 			continue
 		}
@@ -95,7 +95,7 @@ func (b *builder) lab() Section {
 	var found, missing []Line
 	for _, q := range questions {
 		head := []Span{{Text: q.id, Style: Strong}, {Text: " " + t.T("lab."+q.id+".q"), Style: Strong}}
-		a := q.find(b)
+		a := b.findAnswer(q)
 		if a == nil {
 			missing = append(missing, Line{Spans: []Span{{Text: q.id, Style: Strong},
 				{Text: " " + t.T("lab."+q.id+".q")}}},

@@ -16,7 +16,11 @@ func (b *builder) labLogin() *answer {
 		}
 		a := &answer{frames: []int64{c.Packet, c.ReplyPacket},
 			filters: []string{`imap.request.command == "LOGIN"`}}
-		a.say(b, "lab.1.1.2.login", "user", wire(c.Username, maxShort), "mechanism", wire(c.Mechanism, maxShort),
+		key := "lab.1.1.2.login"
+		if c.Decrypted {
+			key = "lab.1.1.2.login.keylog"
+		}
+		a.say(b, key, "user", wire(c.Username, maxShort), "mechanism", wire(c.Mechanism, maxShort),
 			"frame", itoa(c.Packet), "len", strconv.Itoa(c.PasswordLen))
 		a.say(b, "lab.accepted."+acceptedKey(c.Accepted))
 		return a

@@ -183,6 +183,9 @@ func (b *builder) labStartTLS() *answer {
 			a.say(b, "lab.1.2.7.upgrade", "session", wire(sid, maxShort), "frame", itoa(st.Packet),
 				"reply", itoa(st.ReplyPacket), "tls", itoa(tlsFrame), "clear", clear)
 			a.say(b, "lab.1.2.7.how")
+			if s != nil && s.Decrypted {
+				a.say(b, "lab.1.2.7.keylog", "commands", b.decryptedVerbs(sid), "encrypted", b.bytes(s.EncryptedBytes))
+			}
 			a.note(b, "lab.1.2.7.note")
 			return a
 		}

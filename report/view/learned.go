@@ -29,9 +29,14 @@ func (b *builder) credentials() *Block {
 	tab := &Table{Head: []string{t.T("col.session"), t.T("col.mechanism"), t.T("col.user"),
 		t.T("col.secret"), t.T("col.accepted"), t.T("col.frames")}}
 	for _, c := range b.ix.creds {
+		mech := strings.ToUpper(wire(string(c.Proto), 10)) + " " + wire(c.Mechanism, maxShort)
+		if c.Decrypted {
+			// Read inside TLS with the key log: not what an eavesdropper saw.
+			mech += " " + t.T("learned.keylog")
+		}
 		tab.Rows = append(tab.Rows, []Span{
 			{Text: wire(c.Session, maxShort)},
-			{Text: strings.ToUpper(wire(string(c.Proto), 10)) + " " + wire(c.Mechanism, maxShort)},
+			{Text: mech},
 			{Text: dash(wire(c.Username, maxShort)), Style: Strong},
 			{Text: b.secret(c), Style: Secret},
 			b.accepted(c.Accepted),
@@ -91,6 +96,9 @@ func (b *builder) messageLines(n int, m *record.Message) []Line {
 	head := t.T("message.head", "n", strconv.Itoa(n), "direction", t.T("direction."+directionKey(string(m.Direction))),
 		"proto", strings.ToUpper(wire(string(m.Proto), 10)), "session", wire(m.Session, maxShort),
 		"frames", b.framesText(m.Packet, m.EndPacket))
+	if m.Decrypted {
+		head += " " + t.T("learned.keylog")
+	}
 	lines := []Line{{Spans: []Span{{Text: head, Style: Strong}}}}
 	add := func(key, value string, style Style) {
 		if value != "" {

@@ -101,6 +101,8 @@ type Conversation struct {
 		Mode    string `json:"mode"`    // none, starttls, implicit
 		Version string `json:"version"` // TLSv1.2, TLSv1.3
 		SNI     string `json:"sni"`
+		// OpenSSLOptions forced a version or cipher suite on the client.
+		OpenSSLOptions string `json:"openssl_options"`
 	} `json:"tls"`
 	StartTLS *struct {
 		Offered   bool `json:"offered"`

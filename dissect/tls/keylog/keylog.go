@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 )
 
 // Labels read from the key log.
@@ -56,7 +57,17 @@ type Secrets struct {
 type Log struct {
 	mu sync.RWMutex
 	m  map[[32]byte]*Secrets
+
+	// Files read with ReadFile are read again when a lookup misses: a
+	// client writing SSLKEYLOGFILE during a live capture adds the secrets
+	// of each new session as it opens it.
+	reloadMu   sync.Mutex
+	files      []string
+	lastReload time.Time
 }
+
+// reloadEvery bounds how often the files are read again on a miss.
+const reloadEvery = 500 * time.Millisecond
 
 // New returns an empty key log.
 func New() *Log { return &Log{m: map[[32]byte]*Secrets{}} }
@@ -77,6 +88,16 @@ func (l *Log) Lookup(random []byte) *Secrets {
 	if l == nil || len(random) != 32 {
 		return nil
 	}
+	if s := l.get(random); s != nil {
+		return s
+	}
+	if l.reload() {
+		return l.get(random)
+	}
+	return nil
+}
+
+func (l *Log) get(random []byte) *Secrets {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	s := l.m[[32]byte(random)]
@@ -85,6 +106,24 @@ func (l *Log) Lookup(random []byte) *Secrets {
 	}
 	cp := *s
 	return &cp
+}
+
+// reload reads the key log files again, at most every reloadEvery; it
+// reports whether it did.
+func (l *Log) reload() bool {
+	l.reloadMu.Lock()
+	defer l.reloadMu.Unlock()
+	if len(l.files) == 0 || time.Since(l.lastReload) < reloadEvery {
+		return false
+	}
+	l.lastReload = time.Now()
+	for _, path := range l.files {
+		if f, err := os.Open(path); err == nil {
+			l.Read(f, path)
+			f.Close()
+		}
+	}
+	return true
 }
 
 // ReadFile adds the secrets of the key log at path. Malformed lines are
@@ -96,6 +135,10 @@ func (l *Log) ReadFile(path string) ([]string, error) {
 		return nil, fmt.Errorf("key log: %w", err)
 	}
 	defer f.Close()
+	l.reloadMu.Lock()
+	l.files = append(l.files, path)
+	l.lastReload = time.Now()
+	l.reloadMu.Unlock()
 	return l.Read(f, path)
 }
 

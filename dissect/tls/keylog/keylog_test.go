@@ -172,3 +172,32 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestReloadOnMiss: a key log file that grows after it was read (a client
+// writing SSLKEYLOGFILE during a live capture) is read again on a miss.
+func TestReloadOnMiss(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sslkeylog.txt")
+	if err := os.WriteFile(path, []byte("CLIENT_RANDOM "+rnd1+" "+ms+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l := New()
+	if _, err := l.ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("CLIENT_RANDOM " + rnd2 + " " + ms + "\n")
+	f.Close()
+	l.lastReload = l.lastReload.Add(-reloadEvery) // as if time had passed
+	if l.Lookup(unhex(rnd2)) == nil {
+		t.Error("the line added to the file was not read")
+	}
+	if l.Lookup(unhex(rnd1)) == nil || l.Len() != 2 {
+		t.Errorf("%d sessions after the reload", l.Len())
+	}
+	// A miss right after a reload does not read the file again.
+	before := l.lastReload
+	l.Lookup(make([]byte, 32))
+	if l.lastReload != before {
+		t.Error("read again within reloadEvery")
+	}
+}
