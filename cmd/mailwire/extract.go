@@ -68,7 +68,7 @@ func cmdExtract(args []string, stdout, stderr io.Writer) int {
 	}
 	msgs, atts := 0, 0
 	for _, f := range idx.Files {
-		if f.Kind == "message" {
+		if f.Kind != "attachment" {
 			msgs++
 		} else {
 			atts++
