@@ -208,3 +208,27 @@ func TestCertWrongPasswordExits2(t *testing.T) {
 		t.Fatalf("exit %d, %q", code, stderr)
 	}
 }
+
+// The signature of a captured signed message carries its signer's
+// certificate; an encrypted one only names its recipients.
+func TestCertOnExtractedSMIMEParts(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []string{"smime-signed.pcap", "smime-encrypted.pcap"} {
+		if code, _, stderr := runCmd("extract", "--out", filepath.Join(dir, c), "../../captures/"+c); code != exitOK {
+			t.Fatalf("extract %s: %s", c, stderr)
+		}
+	}
+	p7s, _ := filepath.Glob(filepath.Join(dir, "smime-signed.pcap", "*.p7s"))
+	p7m, _ := filepath.Glob(filepath.Join(dir, "smime-encrypted.pcap", "*.p7m"))
+	if len(p7s) == 0 || len(p7m) == 0 {
+		t.Fatalf("no .p7s (%v) or .p7m (%v) extracted", p7s, p7m)
+	}
+	code, out, stderr := runCmd("cert", "--json", p7s[0])
+	if code != exitOK || !strings.Contains(out, `"email":"alice@grenoble-inp.example"`) || !strings.Contains(out, `"encoding":"DER"`) {
+		t.Errorf(".p7s: exit %d, %s %s", code, out, stderr)
+	}
+	code, _, stderr = runCmd("cert", p7m[0])
+	if code != exitUsage || !strings.Contains(stderr, "serial b") {
+		t.Errorf(".p7m: exit %d, %s", code, stderr)
+	}
+}

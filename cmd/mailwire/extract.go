@@ -92,7 +92,7 @@ func extractFiles(files []string, out string, base pipeline.Options, maxAttachme
 	}
 	msgs, atts := 0, 0
 	for _, f := range idx.Files {
-		if f.Kind == "message" {
+		if f.Kind != "attachment" {
 			msgs++
 		} else {
 			atts++

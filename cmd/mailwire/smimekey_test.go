@@ -136,3 +136,25 @@ func TestRecipientsNamedFromCaptureCertificates(t *testing.T) {
 		t.Errorf("the report does not name bob by his certificate's frame (exit %d)", code)
 	}
 }
+
+// The text report shows what bob's mail client shows once decrypted:
+// the inner signature, the attachment and the text.
+func TestReportShowsDecryptedMessage(t *testing.T) {
+	code, out, stderr := runCmd("read", "--lang", "en", "--color", "never", "--smime-key", filepath.Join(pkiDir, "bob.p12"),
+		"--smime-pass", "trousseau-bob", "../../captures/smime-exchange.pcap")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{
+		"Decrypted: with bob@grenoble-inp.example's key: multipart/signed",
+		"signer alice@grenoble-inp.example, signature valid",
+		"Attachment: compte-rendu.txt",
+		"Ce message est signé puis chiffré pour toi seul",
+		"mailwire opened it with bob@grenoble-inp.example's key as Thunderbird does",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}

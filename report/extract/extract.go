@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/mailwire/mailwire/dissect/message"
 	"github.com/mailwire/mailwire/dissect/record"
@@ -155,7 +156,8 @@ func (w *Writer) Add(m *record.Message) error {
 	})
 	err = w.attachments(m, m.Raw, prefix, emlName)
 	if d := m.SMIMEDecrypted; d != nil && len(d.Raw) > 0 && err == nil {
-		err = w.decrypted(m, d.Raw, prefix, emlName)
+		// Named after the .eml it came from, which may carry a suffix.
+		err = w.decrypted(m, d.Raw, strings.TrimSuffix(emlName, ".eml"), emlName)
 	}
 	return err
 }

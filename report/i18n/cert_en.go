@@ -35,6 +35,8 @@ var certEN = map[string]string{
 	"cert.use.ca":           "issuing certificates",
 	"cert.ku.note":          "digitalSignature lets the key sign; keyEncipherment lets others encrypt a message key for it (S/MIME encryption).",
 
+	"message.decrypted":         "Decrypted:",
+	"message.decrypted.with":    "with {who}'s key: {mime}",
 	"smime.recipient.seen":      "{who} (certificate seen in frame {frame})",
 	"smime.recipient.key":       "{who} (the key given)",
 	"smime.decrypted":           "decrypted with {who}'s key",

@@ -34,6 +34,8 @@ var certFR = map[string]string{
 	"cert.use.ca":           "l'émission de certificats",
 	"cert.ku.note":          "digitalSignature permet à la clé de signer ; keyEncipherment permet aux autres de lui chiffrer une clé de message (chiffrement S/MIME).",
 
+	"message.decrypted":         "Déchiffré :",
+	"message.decrypted.with":    "avec la clé de {who} : {mime}",
 	"smime.recipient.seen":      "{who} (certificat vu dans la trame {frame})",
 	"smime.recipient.key":       "{who} (la clé fournie)",
 	"smime.decrypted":           "déchiffré avec la clé de {who}",

@@ -127,7 +127,7 @@ func (b *builder) labClientReads() *answer {
 	}
 	a := &answer{frames: []int64{m.Packet, m.EndPacket}, filters: []string{`frame contains "pkcs7-mime"`}}
 	a.say(b, "lab.1.3.2.6.client", "subject", wire(m.Subject, maxLong), "recipients", b.recipients(m))
-	b.decryptedLines(a, m)
+	b.labDecrypted(a, m)
 	return a
 }
 
@@ -177,9 +177,9 @@ func (b *builder) decryption(m *record.Message) string {
 	return b.tr.T("smime."+m.Encryption.Decryption, "who", wire(m.Encryption.DecryptedWith, maxShort))
 }
 
-// decryptedLines tell, for lab 1.3.2 item 6, what mailwire read with the
+// labDecrypted tells, for lab 1.3.2 item 6, what mailwire read with the
 // key given, as Thunderbird would.
-func (b *builder) decryptedLines(a *answer, m *record.Message) {
+func (b *builder) labDecrypted(a *answer, m *record.Message) {
 	if m.Encryption != nil && m.Encryption.Decryption == "not-for-key" {
 		a.note(b, "lab.1.3.2.6.not-for-key")
 	}

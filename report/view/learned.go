@@ -133,6 +133,7 @@ func (b *builder) messageLines(n int, m *record.Message) []Line {
 	if m.BodyPreview != "" {
 		add("message.preview", wire(m.BodyPreview, maxLong), Dim)
 	}
+	lines = append(lines, b.decryptedLines(m)...)
 	return lines
 }
 

@@ -42,5 +42,8 @@ func FuzzEnveloped(f *testing.F) {
 			t.Fatalf("%d recipients", len(env.Recipients))
 		}
 		ContentType(b)
+		if ae, _ := ParseAuthEnveloped(b); ae != nil && len(ae.Recipients) > maxRecipients {
+			t.Fatalf("%d recipients", len(ae.Recipients))
+		}
 	})
 }

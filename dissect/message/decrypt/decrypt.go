@@ -38,7 +38,7 @@ var supportedContent = map[string]bool{
 var supportedKeyTransport = map[string]bool{"rsaEncryption": true, "rsaes-oaep": true}
 
 // Supported lists what can be decrypted, for messages and help texts.
-const Supported = "RSA key transport (PKCS#1 v1.5 or OAEP) with AES-128/256-CBC, AES-128/256-GCM, 3DES or DES in enveloped-data"
+const Supported = "RSA key transport (PKCS#1 v1.5 or OAEP) with AES-128/256-CBC, AES-128/256-GCM, 3DES or DES in enveloped-data, and RSA PKCS#1 v1.5 with AES-128/192/256-GCM in authEnveloped-data"
 
 // Message names m's recipients that one of keys belongs to and, when one
 // does, decrypts m and fills m.Decrypted with the inner message analysed
@@ -74,7 +74,11 @@ func Message(m *record.Message, keys []*smimekey.Key, opt message.Options) {
 	if enc.DER == nil {
 		return
 	}
-	plain, err := open(enc.DER, key)
+	opener := open
+	if enc.ContentType == cms.AuthEnvelopedData {
+		opener = openAuth
+	}
+	plain, err := opener(enc.DER, key)
 	if err != nil {
 		enc.Decryption = Failed
 		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnSMIMEDecryptFailed, "key", key.Name(), "error", err))
@@ -97,13 +101,15 @@ func Matches(r *record.Recipient, c *x509.Certificate) bool {
 // unsupported names what stops decryption, or returns "".
 func unsupported(enc *record.Encryption, r *record.Recipient) string {
 	switch {
-	case enc.ContentType != cms.EnvelopedData:
-		return enc.ContentType + " (RFC 5083)"
+	case enc.ContentType == cms.AuthEnvelopedData && (r.KeyAlg != "rsaEncryption" || authKeyLen[enc.ContentAlg] == 0):
+		return "authEnveloped-data with " + dash(r.KeyAlg) + " and " + dash(enc.ContentAlg)
+	case enc.ContentType != cms.EnvelopedData && enc.ContentType != cms.AuthEnvelopedData:
+		return enc.ContentType
 	case !supportedKeyTransport[r.KeyAlg]:
 		return "the recipient key algorithm " + dash(r.KeyAlg)
 	case r.SubjectKeyID != "":
 		return "a recipient named by subject key identifier"
-	case !supportedContent[enc.ContentAlg]:
+	case enc.ContentType == cms.EnvelopedData && !supportedContent[enc.ContentAlg]:
 		return "the content cipher " + dash(enc.ContentAlg)
 	}
 	return ""

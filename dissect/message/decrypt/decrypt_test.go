@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -150,8 +151,17 @@ func TestMessage(t *testing.T) {
 		}, []*smimekey.Key{bob}, Decrypted, "bob@grenoble-inp.example", []string{"bob@grenoble-inp.example"}, true, ""},
 		{"openssl 3des", func() []byte { return openssl(t, []byte(innerEntity), "-des3", filepath.Join(pki, "bob.crt")) },
 			[]*smimekey.Key{bob}, Decrypted, "bob@grenoble-inp.example", []string{"bob@grenoble-inp.example"}, false, ""},
-		{"openssl aes-128-gcm is authEnveloped-data", func() []byte { return openssl(t, []byte(innerEntity), "-aes-128-gcm", filepath.Join(pki, "bob.crt")) },
-			[]*smimekey.Key{bob}, Unsupported, "", []string{"bob@grenoble-inp.example"}, false, "authEnveloped-data"},
+		{"openssl aes-128-gcm (authEnveloped-data)", func() []byte { return openssl(t, []byte(innerEntity), "-aes-128-gcm", filepath.Join(pki, "bob.crt")) },
+			[]*smimekey.Key{bob}, Decrypted, "bob@grenoble-inp.example", []string{"bob@grenoble-inp.example"}, false, ""},
+		{"openssl aes-256-gcm for alice and bob, alice's key", func() []byte {
+			return openssl(t, []byte(innerEntity), "-aes-256-gcm", filepath.Join(pki, "bob.crt"), filepath.Join(pki, "alice.crt"))
+		}, []*smimekey.Key{alice}, Decrypted, "alice@grenoble-inp.example", []string{"", "alice@grenoble-inp.example"}, false, ""},
+		{"openssl aes-256-gcm with rsa-oaep", func() []byte {
+			return openssl(t, []byte(innerEntity), "-aes-256-gcm", "-recip", filepath.Join(pki, "bob.crt"), "-keyopt", "rsa_padding_mode:oaep")
+		}, []*smimekey.Key{bob}, Unsupported, "", []string{"bob@grenoble-inp.example"}, false, "rsaes-oaep"},
+		{"openssl aes-256-cbc with rsa-oaep", func() []byte {
+			return openssl(t, []byte(innerEntity), "-aes-256-cbc", "-recip", filepath.Join(pki, "bob.crt"), "-keyopt", "rsa_padding_mode:oaep")
+		}, []*smimekey.Key{bob}, Decrypted, "bob@grenoble-inp.example", []string{"bob@grenoble-inp.example"}, false, ""},
 		{"openssl aes-192-cbc", func() []byte { return openssl(t, []byte(innerEntity), "-aes-192-cbc", filepath.Join(pki, "bob.crt")) },
 			[]*smimekey.Key{bob}, Unsupported, "", []string{"bob@grenoble-inp.example"}, false, "aes192-cbc"},
 	}
@@ -169,6 +179,8 @@ func TestMessage(t *testing.T) {
 			for _, r := range enc.Recipients {
 				named = append(named, r.Email)
 			}
+			sort.Strings(named)
+			sort.Strings(tt.named)
 			if strings.Join(named, ",") != strings.Join(tt.named, ",") {
 				t.Errorf("recipients named %q, want %q", named, tt.named)
 			}
@@ -217,5 +229,23 @@ func TestBrokenEnvelopedData(t *testing.T) {
 		if m.Encryption.Decryption != Failed || m.SMIMEDecrypted != nil || len(m.Warnings) == 0 {
 			t.Errorf("byte %d flipped: %q, %v", cut, m.Encryption.Decryption, m.Warnings)
 		}
+	}
+}
+
+// A changed byte of AES-GCM ciphertext fails the tag: no inner message,
+// a warning that says so.
+func TestTamperedAuthEnvelopedData(t *testing.T) {
+	bob := loadKey(t, "bob")
+	raw := openssl(t, []byte(innerEntity), "-aes-256-gcm", filepath.Join(pki, "bob.crt"))
+	m := message.Analyze(raw, message.Options{KeepRaw: true})
+	if m.Encryption == nil || m.Encryption.ContentType != "authEnveloped-data" {
+		t.Fatalf("not authEnveloped-data: %+v", m.Encryption)
+	}
+	der := append([]byte(nil), m.Encryption.DER...)
+	der[len(der)-30] ^= 1 // in the ciphertext, before the 16-byte tag
+	m.Encryption.DER = der
+	Message(m, []*smimekey.Key{bob}, message.Options{})
+	if m.Encryption.Decryption != Failed || m.SMIMEDecrypted != nil || !strings.Contains(fmt.Sprint(m.Warnings), "tag") {
+		t.Errorf("%q, %v", m.Encryption.Decryption, m.Warnings)
 	}
 }

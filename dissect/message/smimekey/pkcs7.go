@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/smallstep/pkcs7"
 
@@ -16,7 +17,7 @@ func pkcs7Certificates(der []byte) (certs []*x509.Certificate, err error) {
 	switch kind := cms.ContentType(der); kind {
 	case cms.SignedData:
 	case cms.EnvelopedData, cms.AuthEnvelopedData:
-		return nil, errors.New("encrypted S/MIME data (enveloped) carries no certificate, only its recipients' issuer and serial number")
+		return nil, fmt.Errorf("encrypted S/MIME data carries no certificate, only who it is for: %s", recipients(der))
 	default:
 		return nil, fmt.Errorf("PKCS#7 %s carries no certificate", kind)
 	}
@@ -33,4 +34,24 @@ func pkcs7Certificates(der []byte) (certs []*x509.Certificate, err error) {
 		return nil, errors.New("the PKCS#7 signed data carries no certificate")
 	}
 	return p7.Certificates, nil
+}
+
+// recipients names the recipients of enveloped data by issuer and serial.
+func recipients(der []byte) string {
+	env, _ := cms.ParseEnveloped(der)
+	if env == nil || len(env.Recipients) == 0 {
+		return "no recipient readable"
+	}
+	var out []string
+	for _, r := range env.Recipients {
+		switch {
+		case r.Serial != "":
+			out = append(out, "issuer "+r.Issuer+" serial "+r.Serial)
+		case r.SubjectKeyID != "":
+			out = append(out, "key id "+r.SubjectKeyID)
+		default:
+			out = append(out, r.KeyAlg)
+		}
+	}
+	return strings.Join(out, "; ")
 }

@@ -124,6 +124,9 @@ func loadPKCS12(name string, data []byte, password string) (k *Key, err error) {
 			k, err = nil, fmt.Errorf("%s: malformed PKCS#12 file (%v)", name, r)
 		}
 	}()
+	if err := checkIterations(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	priv, cert, chain, err := pkcs12.DecodeChain(data, password)
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		return nil, &PasswordError{File: name, Empty: password == ""}
@@ -259,6 +262,9 @@ func derCertificates(name string, data []byte, password string) ([]*x509.Certifi
 		return append([]*x509.Certificate{k.Cert}, k.Chain...), "DER", nil
 	}
 	if errors.Is(err, ErrPassword) {
+		return nil, "DER", err
+	}
+	if errors.Is(err, errTooManyIterations) {
 		return nil, "DER", err
 	}
 	if cs, terr := pkcs12.DecodeTrustStore(data, password); terr == nil && len(cs) > 0 {

@@ -3,9 +3,11 @@ package smimekey
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const pki = "../../../captures/pki"
@@ -83,5 +85,37 @@ func TestCertificates(t *testing.T) {
 		if err != nil || enc != tt.enc || len(cs) != tt.n {
 			t.Errorf("%s: %d certificates, %s, %v; want %d, %s", tt.file, len(cs), enc, err, tt.n, tt.enc)
 		}
+	}
+}
+
+// A key store asking for billions of iterations is refused before any
+// key derivation runs.
+func TestHugeIterationCountRefused(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("openssl is needed")
+		}
+		t.Skip("openssl not installed")
+	}
+	// The bound is lowered so that openssl makes the file quickly.
+	defer func(n int64) { maxIterations = n }(maxIterations)
+	maxIterations = 10000
+	dir := t.TempDir()
+	out := filepath.Join(dir, "slow.p12")
+	cmd := exec.Command("openssl", "pkcs12", "-export", "-inkey", filepath.Join(pki, "bob.key"), "-in", filepath.Join(pki, "bob.crt"),
+		"-passout", "pass:x", "-iter", "20000", "-maciter", "-out", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("openssl: %v %s", err, b)
+	}
+	start := time.Now()
+	_, err := LoadFile(out, "x")
+	if err == nil || !strings.Contains(err.Error(), "iterations") {
+		t.Fatalf("err = %v, want the iteration count refused", err)
+	}
+	if time.Since(start) > time.Second {
+		t.Errorf("refusing took %v", time.Since(start))
+	}
+	if _, err := LoadFile(filepath.Join(pki, "bob.p12"), "trousseau-bob"); err != nil {
+		t.Fatalf("a normal key store is refused: %v", err)
 	}
 }
