@@ -168,7 +168,7 @@ test: deps-test lint unit
 # fails without writing a failing input is the fuzzing engine's own time-out
 # on a busy machine ("context deadline exceeded"): it is run once more.
 fuzz: $(GO_DEP)
-	@set -e; log=$$(mktemp); for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
+	@set -e; log=$$(mktemp); for f in $$(grep -rl --include='*_test.go' --exclude-dir=.toolchain --exclude-dir=bin '^func Fuzz' . | sort); do \
 		dir=$$(dirname $$f); \
 		for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$f | cut -d' ' -f2); do \
 			echo "fuzz $$dir $$t ($(FUZZTIME))"; \
