@@ -145,7 +145,7 @@ demo: build
 # Go files are found with find, not git, so that a source tarball is
 # checked too; an empty list is a failure, not a pass.
 STATICCHECK := $(CURDIR)/bin/staticcheck-$(STATICCHECK_VERSION)
-$(STATICCHECK): $(GO_DEP)
+$(STATICCHECK): | $(GO_DEP)
 	GOBIN=$(CURDIR)/bin/.staticcheck $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	mv bin/.staticcheck/staticcheck $@ && rmdir bin/.staticcheck
 
