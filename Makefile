@@ -146,7 +146,7 @@ demo: build
 # Go files are found with find, not git, so that a source tarball is
 # checked too; an empty list is a failure, not a pass.
 STATICCHECK := $(CURDIR)/bin/staticcheck-$(STATICCHECK_VERSION)
-$(STATICCHECK): $(GO_DEP)
+$(STATICCHECK): | $(GO_DEP)
 	GOBIN=$(CURDIR)/bin/.staticcheck $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	mv bin/.staticcheck/staticcheck $@ && rmdir bin/.staticcheck
 
@@ -176,7 +176,7 @@ golden: $(GO_DEP)
 	@git status --short -- '*testdata*' 2>/dev/null || true
 
 fuzz: $(GO_DEP)
-	@set -e; log=$$(mktemp); for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
+	@set -e; log=$$(mktemp); for f in $$(grep -rl --include='*_test.go' --exclude-dir=.toolchain --exclude-dir=bin '^func Fuzz' . | sort); do \
 		dir=$$(dirname $$f); \
 		for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$f | cut -d' ' -f2); do \
 			echo "fuzz $$dir $$t ($(FUZZTIME))"; \

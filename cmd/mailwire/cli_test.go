@@ -132,6 +132,7 @@ func TestFlagValuesCheckedInOnePlace(t *testing.T) {
 		{[]string{"read", "--fail-on", "severe", forgery}, "use info, low, medium or high"},
 		{[]string{"read", "--no-such-flag", forgery}, "unknown flag: --no-such-flag"},
 		{[]string{"read", "--max-line", "lots", forgery}, "invalid argument"},
+		{[]string{"raed", forgery}, `unknown command "raed"; did you mean read?`},
 	}
 	for _, tc := range tests {
 		code, out, stderr := runCmd(tc.args...)

@@ -35,6 +35,9 @@ func newExtractCmd(a *app) *cobra.Command {
 				return exitUsage
 			}
 			files, ok := captureFiles(args, a.stderr)
+			if len(files) == 0 {
+				return exitUsage
+			}
 			an.lim.keep = true
 			opt, err := an.options()
 			if err != nil {

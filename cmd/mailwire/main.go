@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -125,7 +126,7 @@ func newRootCmd(a *app) *cobra.Command {
 		Version: version,
 		// With no command, the usage goes to standard error with
 		// exitUsage, as for any other usage error.
-		Args: cobra.NoArgs,
+		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cmd.SetOut(a.stderr)
 			cmd.Usage()
@@ -134,9 +135,10 @@ func newRootCmd(a *app) *cobra.Command {
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			return checkFlags(cmd)
 		},
-		SilenceErrors:     true,
-		SilenceUsage:      true,
-		DisableAutoGenTag: true,
+		SuggestionsMinimumDistance: 2,
+		SilenceErrors:              true,
+		SilenceUsage:               true,
+		DisableAutoGenTag:          true,
 	}
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
@@ -145,6 +147,19 @@ func newRootCmd(a *app) *cobra.Command {
 		root.AddCommand(newCmd(a))
 	}
 	return root
+}
+
+// unknownCommand refuses a word that is not a command, suggesting the
+// command it was probably meant to be.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return errors.New(msg)
 }
 
 // runs adapts a command body that returns an exit code to cobra.
