@@ -1,13 +1,135 @@
 package lab
 
-// Question is the lab question a finding about a message answers: the
-// forged or unverified sender of a sent message is the exercise of
-// 1.2.5; a fetched message's header tricks belong to no question.
-func Question(findingID, direction string) string {
-	switch findingID {
+import "github.com/mailwire/mailwire/dissect/record"
+
+// The lab questions findings answer (tp4-messagerie.txt).
+const (
+	qLogin      = "1.1.2" // IMAP LOGIN
+	qFetch      = "1.1.4" // FETCH: messages read in clear
+	qDelete     = "1.1.5" // STORE \Deleted then EXPUNGE
+	qMX         = "1.2.1" // MX look-up
+	qForgery    = "1.2.5" // the James Bond mail
+	qClearSMTP  = "1.2.6" // what a capture of SMTP in clear shows
+	qStartTLS   = "1.2.7" // STARTTLS on port 25
+	qSecondTLS  = "1.2.8" // STARTTLS at the other domain's server
+	qAttachment = "1.2.9" // the GIF
+	qSMIME      = "1.3.2" // S/MIME exchanges
+)
+
+// byID maps the findings whose question does not depend on where they
+// were seen.
+var byID = map[string]string{
+	"attachment-exposed":        qAttachment,
+	"smime-signed":              qSMIME,
+	"smime-encrypted":           qSMIME,
+	"mx-lookup":                 qMX,
+	"imap-deleted-not-expunged": qDelete,
+	"login-disabled-ignored":    qLogin,
+}
+
+// tlsIDs are the findings about a TLS handshake: on an upgraded
+// connection they answer the STARTTLS question.
+var tlsIDs = map[string]bool{"weak-tls": true, "tls-expired-certificate": true, "tls-handshake-failed": true,
+	"tls-name-mismatch": true, "tls-self-signed-certificate": true, "starttls-not-tls": true}
+
+// Tag fills the Lab field of every finding of recs (one capture's
+// records, with the findings derived from them) with the question it
+// answers, from the finding and the records it is about: dissectors know
+// nothing of the lab.
+func Tag(recs []record.Record) {
+	sessions := map[string]*record.Session{}
+	creds := map[string][]*record.Credential{}
+	msgs := map[string][]*record.Message{}
+	for _, r := range recs {
+		switch r := r.(type) {
+		case *record.Session:
+			sessions[r.ID] = r
+		case *record.Credential:
+			creds[r.Session] = append(creds[r.Session], r)
+		case *record.Message:
+			msgs[r.Session] = append(msgs[r.Session], r)
+		}
+	}
+	for _, r := range recs {
+		f, ok := r.(*record.Finding)
+		if !ok {
+			continue
+		}
+		proto, security := "", ""
+		if s := sessions[f.Session]; s != nil {
+			proto, security = s.Proto, s.Security
+		}
+		f.Lab = question(f, proto, security, creds[f.Session], msgs[f.Session])
+	}
+}
+
+func question(f *record.Finding, proto, security string, creds []*record.Credential, msgs []*record.Message) string {
+	if q, ok := byID[f.ID]; ok {
+		return q
+	}
+	if tlsIDs[f.ID] {
+		if security == "implicit-tls" {
+			return ""
+		}
+		return qStartTLS
+	}
+	switch f.ID {
+	case "starttls-not-offered":
+		return byProto(proto, qSecondTLS, qLogin)
+	case "starttls-not-used":
+		return byProto(proto, qClearSMTP, qLogin)
+	case "starttls-refused":
+		return byProto(proto, qSecondTLS, "")
+	case "starttls-plaintext-injection":
+		return byProto(proto, qStartTLS, "")
+	case "cleartext-credentials":
+		for _, c := range creds {
+			if c.Packet == f.Packet || c.SecretPacket == f.Packet {
+				return credentialQuestion(c)
+			}
+		}
+		return byProto(proto, qClearSMTP, "")
+	case "cleartext-message":
+		if direction(f, msgs) == "fetched" {
+			return qFetch
+		}
+		return qClearSMTP
 	case "sender-unverified", "spoofed-sender":
-		if direction == "sent" {
-			return "1.2.5"
+		if direction(f, msgs) == "sent" {
+			return qForgery
+		}
+	}
+	return ""
+}
+
+func byProto(proto, smtp, imap string) string {
+	switch proto {
+	case "smtp":
+		return smtp
+	case "imap":
+		return imap
+	}
+	return ""
+}
+
+// credentialQuestion: the IMAP LOGIN command is 1.1.2; any SMTP login
+// in clear is part of what 1.2.6 shows.
+func credentialQuestion(c *record.Credential) string {
+	switch {
+	case c.Proto == "imap" && c.Mechanism == "LOGIN" && !c.SASL:
+		return qLogin
+	case c.Proto == "smtp":
+		return qClearSMTP
+	}
+	return ""
+}
+
+// direction is the direction of the message a finding is about (the
+// message at the finding's frame), "" when none is.
+func direction(f *record.Finding, msgs []*record.Message) string {
+	for _, m := range msgs {
+		if m.Packet == f.Packet {
+			return m.Direction
 		}
 	}
 	return ""
