@@ -45,6 +45,7 @@ type feedbackItem struct {
 	Points   string
 	Proof    []string // "file, Wireshark filter frame.number == N: what"
 	Hint     string
+	Note     string
 }
 
 func (c *Class) feedbackOf(s *Result, lang string) *feedback {
@@ -112,6 +113,8 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 		}
 		if !o.Met {
 			it.Hint = tr.T("grade.next", "hint", clean(cr.Hint.In(lang)))
+		} else if n := cr.Note.In(lang); n != "" {
+			it.Note = tr.T("grade.note", "note", clean(n))
 		}
 		fb.Items = append(fb.Items, it)
 	}
@@ -157,6 +160,9 @@ func (fb *feedback) writeText(w io.Writer) error {
 		if it.Hint != "" {
 			fmt.Fprintf(bw, "    %s\n", it.Hint)
 		}
+		if it.Note != "" {
+			fmt.Fprintf(bw, "    %s\n", it.Note)
+		}
 	}
 	if len(fb.Warnings) > 0 {
 		fmt.Fprintf(bw, "\n%s\n", fb.WarnHead)
@@ -183,7 +189,7 @@ li{margin:.4em 0}code{background:#eee;padding:0 .2em}
 {{if .Unreadable}}<p class="missed">{{.Unreadable}}</p>{{else}}<h2>{{.Total}}</h2>{{end}}
 <ul>{{range .Items}}<li>{{if .Met}}<span class="met">{{.State}}</span>{{else}}<span class="missed">{{.State}}</span>{{end}}
 {{.Question}} {{.Title}} ({{.Points}}){{if .Proof}}<ul>{{range .Proof}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
-{{if .Hint}}<br><i>{{.Hint}}</i>{{end}}</li>
+{{if .Hint}}<br><i>{{.Hint}}</i>{{end}}{{if .Note}}<br>{{.Note}}{{end}}</li>
 {{end}}</ul>
 {{if .Warnings}}<h2>{{.WarnHead}}</h2><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </body></html>

@@ -40,6 +40,7 @@ type Criterion struct {
 	Title    Text
 	Points   float64
 	Hint     Text // what to capture next time when it is missed
+	Note     Text // what the student observed, shown when it is met
 	When     *Cond
 	Line     int
 }
@@ -158,6 +159,8 @@ func parseCriterion(n *yaml.Node) (*Criterion, error) {
 			c.Title, err = parseText(v)
 		case "hint":
 			c.Hint, err = parseText(v)
+		case "note":
+			c.Note, err = parseText(v)
 		case "points":
 			err = v.Decode(&c.Points)
 			if err != nil || c.Points < 0 {
@@ -166,7 +169,7 @@ func parseCriterion(n *yaml.Node) (*Criterion, error) {
 		case "when":
 			c.When, err = parseCond(v)
 		default:
-			err = lineError(k, "unknown key %q in a criterion (expected id, question, title, points, hint, when)", k.Value)
+			err = lineError(k, "unknown key %q in a criterion (expected id, question, title, points, hint, note, when)", k.Value)
 		}
 		if err != nil {
 			return nil, err

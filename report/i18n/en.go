@@ -334,6 +334,7 @@ var en = map[string]string{
 	"grade.missed":               "MISSED",
 	"grade.proof":                "proof: {file}, Wireshark filter frame.number == {frame}: {what}",
 	"grade.next":                 "next time: {hint}",
+	"grade.note":                 "what this shows: {note}",
 	"grade.warnings":             "Warnings:",
 	"grade.unreadable":           "No capture could be read: {why}",
 	"grade.legal":                "LEGAL WARNING: a forged mail was sent to someone else than yourself",

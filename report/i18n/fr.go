@@ -334,6 +334,7 @@ var fr = map[string]string{
 	"grade.missed":               "MANQUANT",
 	"grade.proof":                "preuve : {file}, filtre Wireshark frame.number == {frame} : {what}",
 	"grade.next":                 "la prochaine fois : {hint}",
+	"grade.note":                 "ce que cela montre : {note}",
 	"grade.warnings":             "Avertissements :",
 	"grade.unreadable":           "Aucune capture n'a pu être lue : {why}",
 	"grade.legal":                "AVERTISSEMENT LÉGAL : un courriel usurpant une identité a été envoyé à quelqu'un d'autre que vous",
