@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
-
-	"github.com/mailwire/mailwire/dissect/record"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -31,8 +29,6 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs from the golden file; run go test -update and review the diff", name)
 	}
 }
-
-type writeFunc func(w *bytes.Buffer, caps []Capture, sum *record.Summary, opt Options) error
 
 func render(t *testing.T, f func(*bytes.Buffer) error) []byte {
 	t.Helper()

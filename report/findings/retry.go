@@ -45,11 +45,11 @@ func (ix *index) tlsFailure(s *record.Session) int64 {
 	if s.Security != "starttls-failed" {
 		return 0
 	}
-	for _, st := range ix.starttls[s.ID] {
-		if st.ReplyPacket > 0 {
-			return st.ReplyPacket
+	if sts := ix.starttls[s.ID]; len(sts) > 0 {
+		if sts[0].ReplyPacket > 0 {
+			return sts[0].ReplyPacket
 		}
-		return st.Packet
+		return sts[0].Packet
 	}
 	return s.Packet
 }

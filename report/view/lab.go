@@ -161,16 +161,3 @@ func (a *answer) note(b *builder, key string, kv ...string) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func frameFilter(fs ...int64) string {
-	var parts []string
-	for _, f := range fs {
-		if f > 0 {
-			parts = append(parts, itoa(f))
-		}
-	}
-	if len(parts) == 1 {
-		return "frame.number == " + parts[0]
-	}
-	return "frame.number in {" + strings.Join(parts, " ") + "}"
-}
