@@ -327,6 +327,7 @@ var fr = map[string]string{
 	"label.generated":    "Produit par mailwire à partir des enregistrements capturés ; mots de passe masqués sauf avec --reveal-secrets.",
 
 	"grade.title":                "Retour sur le TP",
+	"grade.generated":            "Produit par mailwire grade à partir de vos captures ; les secrets ne sont jamais affichés.",
 	"grade.student":              "Étudiant : {id}",
 	"grade.captures":             "Captures : {files}",
 	"grade.total":                "Total : {total} / {max}",
