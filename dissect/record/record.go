@@ -237,8 +237,12 @@ type Message struct {
 	AuthUser     string   `json:"auth_user,omitempty"`
 	// DKIM lists the message's DKIM signatures; AuthResults the verdicts
 	// receiving servers wrote (Authentication-Results, Received-SPF).
-	DKIM        []DKIM       `json:"dkim,omitempty"`
-	AuthResults []string     `json:"auth_results,omitempty"`
+	DKIM        []DKIM   `json:"dkim,omitempty"`
+	AuthResults []string `json:"auth_results,omitempty"`
+	// Reply is the server's answer to a message sent over SMTP ("250 2.0.0
+	// Ok: queued as ..."), at frame ReplyPacket.
+	Reply       string       `json:"reply,omitempty"`
+	ReplyPacket int64        `json:"reply_packet,omitempty"`
 	Size        int64        `json:"size"`
 	Truncated   bool         `json:"truncated,omitempty"`
 	MIME        []string     `json:"mime,omitempty"` // content types, depth-first, indented by depth with "  "

@@ -25,6 +25,9 @@ func (h *handler) sent(p *pending, r *reply) {
 	m.AuthUser = h.s.AuthUser
 	m.Truncated = b.truncated()
 	m.Size = b.size
+	if r != nil {
+		m.Reply, m.ReplyPacket = r.status(), r.frame
+	}
 	switch {
 	case r == nil:
 		m.Warnings = append(m.Warnings, "the server's reply to this message was not seen")

@@ -52,6 +52,11 @@ func (b *builder) messageArrows(s *record.Session) []Arrow {
 		label := b.tr.T("ladder.message", "subject", wire(m.Subject, maxLabel))
 		out = append(out, Arrow{Frame: m.Packet, ToServer: m.Direction != "fetched", Label: wire(label, maxLabel),
 			Encrypted: s.Security == "implicit-tls" || (s.TLSPacket > 0 && m.Packet >= s.TLSPacket)})
+		if m.ReplyPacket > 0 {
+			// The server's verdict on the message ("250 ... queued as").
+			out = append(out, Arrow{Frame: m.ReplyPacket, Label: wire(m.Reply, maxLabel),
+				Encrypted: s.Security == "implicit-tls" || (s.TLSPacket > 0 && m.ReplyPacket >= s.TLSPacket)})
+		}
 	}
 	return out
 }
