@@ -344,6 +344,7 @@ var en = map[string]string{
 	"grade.identity":             "Who you are, as the captures tell:",
 	"grade.self.roster":          "{address} is your address in the class roster.",
 	"grade.self.login":           "{address} is yours: you logged in as {detail}.",
+	"grade.self.mailbox":         "{address} is yours: it is the mailbox you read in {detail}.",
 	"grade.self.envelope":        "{address} is yours: you gave it as the envelope sender (MAIL FROM) under another From.",
 	"grade.self.name":            "{address} is taken as yours: your id {detail} reads as its name.",
 	"grade.self.undecided":       "Nothing in the captures says whether {address} is your own address: the forgery counts, but the teacher should give the class roster (--students) to check that it went to yourself.",

@@ -344,6 +344,7 @@ var fr = map[string]string{
 	"grade.identity":             "Qui vous êtes, d'après les captures :",
 	"grade.self.roster":          "{address} est votre adresse dans la liste de la classe.",
 	"grade.self.login":           "{address} est à vous : vous vous êtes identifié comme {detail}.",
+	"grade.self.mailbox":         "{address} est à vous : c'est la boîte aux lettres que vous avez lue dans {detail}.",
 	"grade.self.envelope":        "{address} est à vous : vous l'avez donnée comme expéditeur d'enveloppe (MAIL FROM) sous un autre From.",
 	"grade.self.name":            "{address} est considérée comme la vôtre : votre identifiant {detail} correspond à son nom.",
 	"grade.self.undecided":       "Rien dans les captures ne dit si {address} est votre adresse : l'usurpation compte, mais l'enseignant doit fournir la liste de la classe (--students) pour vérifier qu'elle vous était destinée.",
