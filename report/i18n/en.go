@@ -249,6 +249,7 @@ var en = map[string]string{
 	"lab.1.2.5.q":             "Send yourself a message that seems to come from James Bond.",
 	"lab.1.2.5.message":       "MAIL FROM <{envelope}>, header From: {from}, subject \"{subject}\" (frame {frame}).",
 	"lab.1.2.5.self.login":    "Sent to {address}: your own address, since you logged in as {detail} in this capture.",
+	"lab.1.2.5.self.mailbox":  "Sent to {address}: your own address, the mailbox you read in this capture.",
 	"lab.1.2.5.self.envelope": "Sent to {address}: the envelope sender's own address (MAIL FROM), kept under the forged From.",
 	"lab.1.2.5.undecided":     "Sent to {address}: nothing in this capture tells whether it is your own address. Send such a mail only to yourself: to anyone else it is an offence (LOPPSI of 14 March 2011).",
 	"lab.1.2.5.note":          "SMTP does not check the envelope sender nor the From header: the server takes what the client claims. Only SPF, DKIM and DMARC, checked by the receiver, can expose a forgery.",

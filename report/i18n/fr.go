@@ -249,6 +249,7 @@ var fr = map[string]string{
 	"lab.1.2.5.q":             "Envoyez-vous un message paraissant venir de James Bond.",
 	"lab.1.2.5.message":       "MAIL FROM <{envelope}>, en-tête From : {from}, objet « {subject} » (trame {frame}).",
 	"lab.1.2.5.self.login":    "Envoyé à {address} : votre propre adresse, puisque vous vous êtes identifié comme {detail} dans cette capture.",
+	"lab.1.2.5.self.mailbox":  "Envoyé à {address} : votre propre adresse, la boîte aux lettres lue dans cette capture.",
 	"lab.1.2.5.self.envelope": "Envoyé à {address} : l'adresse de l'expéditeur d'enveloppe (MAIL FROM), gardée sous le From usurpé.",
 	"lab.1.2.5.undecided":     "Envoyé à {address} : rien dans cette capture ne dit si c'est votre adresse. N'envoyez un tel courriel qu'à vous-même : à quelqu'un d'autre, c'est un délit (LOPPSI du 14 mars 2011).",
 	"lab.1.2.5.note":          "SMTP ne vérifie ni l'expéditeur de l'enveloppe ni l'en-tête From : le serveur croit ce que le client affirme. Seuls SPF, DKIM et DMARC, vérifiés par le destinataire, peuvent révéler une usurpation.",
