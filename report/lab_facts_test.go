@@ -32,12 +32,6 @@ func expect(f *facts) expectation {
 		allAuth = append(allAuth, c.Auth...)
 	}
 	var own, others []string
-	defer func() {
-		if len(others) == 0 {
-			others = own
-		}
-		e.mentions["1.2.5"] = append(e.mentions["1.2.5"], others...)
-	}()
 	for _, c := range f.Conversations {
 		if c.Proto == "imap" {
 			expectIMAP(&e, c.TLS.Mode, c.Auth, c.Commands, c.MailboxesCreated, c.Expunged)
@@ -110,6 +104,10 @@ func expect(f *facts) expectation {
 			}
 		}
 	}
+	if len(others) == 0 {
+		others = own
+	}
+	e.mentions["1.2.5"] = append(e.mentions["1.2.5"], others...)
 	return e
 }
 
