@@ -185,6 +185,7 @@ func (c *conv) Close(end time.Time, frame int64) {
 	c.rec.TLSPacket = c.s.TLSFrame
 	c.rec.Warnings = c.s.Warnings
 	c.rec.AuthUser = c.s.AuthUser
+	c.rec.Greeting, c.rec.GreetingPacket = c.s.Greeting, c.s.GreetingFrame
 	c.rec.Proto = c.s.Proto
 	c.a.emit(&c.rec)
 }

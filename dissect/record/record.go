@@ -45,12 +45,16 @@ type Session struct {
 	BytesClient int64     `json:"bytes_client"`
 	BytesServer int64     `json:"bytes_server"`
 	// Bytes that crossed before TLS started, and from then on.
-	ClearBytes     int64    `json:"clear_bytes"`
-	EncryptedBytes int64    `json:"encrypted_bytes"`
-	TLSPacket      int64    `json:"tls_packet,omitempty"` // first TLS record
-	GapBytes       int64    `json:"gap_bytes"`
-	MidStream      bool     `json:"mid_stream,omitempty"` // no SYN seen
-	AuthUser       string   `json:"auth_user,omitempty"`  // last login the server accepted
+	ClearBytes     int64  `json:"clear_bytes"`
+	EncryptedBytes int64  `json:"encrypted_bytes"`
+	TLSPacket      int64  `json:"tls_packet,omitempty"` // first TLS record
+	GapBytes       int64  `json:"gap_bytes"`
+	MidStream      bool   `json:"mid_stream,omitempty"` // no SYN seen
+	AuthUser       string `json:"auth_user,omitempty"`  // last login the server accepted
+	// Greeting is the server's first reply, in clear even when the
+	// session later turns to TLS, at frame GreetingPacket.
+	Greeting       string   `json:"greeting,omitempty"`
+	GreetingPacket int64    `json:"greeting_packet,omitempty"`
 	Warnings       []string `json:"warnings,omitempty"`
 	EndFrame       int64    `json:"-"`
 	// DetectFrame is the frame at which the protocol was recognised: it

@@ -58,7 +58,11 @@ type Session struct {
 	EncryptedBytes int64
 	// AuthUser is the last user whose login the server accepted.
 	AuthUser string
-	Warnings []string
+	// Greeting is the server's first reply ("220 mail.example ESMTP"),
+	// at GreetingFrame: what every client reads in clear.
+	Greeting      string
+	GreetingFrame int64
+	Warnings      []string
 
 	emit func(record.Record)
 	// newTLS builds the handler that takes over once TLS starts.

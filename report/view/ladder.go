@@ -29,6 +29,11 @@ func (b *builder) ladder(s *record.Session) Ladder {
 		Title:    wire(s.ID, maxShort) + " · " + protoName(s),
 		TLSFrame: s.TLSPacket, Implicit: s.Security == "implicit-tls"}
 	arrows := b.commandArrows(s)
+	if s.GreetingPacket > 0 {
+		// The greeting crosses in clear even before a STARTTLS.
+		arrows = append(arrows, Arrow{Frame: s.GreetingPacket, Label: wire(s.Greeting, maxLabel),
+			Encrypted: s.Security == "implicit-tls"})
+	}
 	arrows = append(arrows, b.tlsArrows(s)...)
 	arrows = append(arrows, b.messageArrows(s)...)
 	b.markArrows(s.ID, arrows)
