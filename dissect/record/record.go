@@ -108,6 +108,9 @@ type Credential struct {
 	// the secret, when it is not the command's own (AUTH PLAIN, then the
 	// response after the 334 prompt).
 	SecretPacket int64 `json:"secret_packet,omitempty"`
+	// PromptPacket is the frame of the server's last 334 prompt before
+	// that response.
+	PromptPacket int64 `json:"prompt_packet,omitempty"`
 }
 
 // SetPassword fills the secret and the fields that describe it without

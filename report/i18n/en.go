@@ -312,6 +312,7 @@ var en = map[string]string{
 	"ladder.more":          "… {n} more not drawn",
 	"ladder.credential":    "password of {user}",
 	"ladder.auth-response": "response to the 334 prompt",
+	"ladder.auth-prompt":   "334: the server asks for the credentials",
 
 	"label.client":       "client",
 	"label.server":       "server",

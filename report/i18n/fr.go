@@ -312,6 +312,7 @@ var fr = map[string]string{
 	"ladder.more":          "… {n} autres non dessinés",
 	"ladder.credential":    "mot de passe de {user}",
 	"ladder.auth-response": "réponse à l'invite 334",
+	"ladder.auth-prompt":   "334 : le serveur demande l'identifiant",
 
 	"label.client":       "client",
 	"label.server":       "serveur",

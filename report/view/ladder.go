@@ -86,6 +86,10 @@ func (b *builder) commandArrows(s *record.Session) []Arrow {
 	// The response to a 334 prompt carries the secret: it gets its own
 	// arrow, where the credential is marked.
 	for _, c := range b.ix.credsOf[s.ID] {
+		if c.PromptPacket > 0 {
+			out = append(out, Arrow{Frame: c.PromptPacket, Label: wire(b.tr.T("ladder.auth-prompt"), maxLabel),
+				Encrypted: enc(c.PromptPacket)})
+		}
 		if c.SecretPacket > 0 {
 			out = append(out, Arrow{Frame: c.SecretPacket, ToServer: true, Label: wire(b.tr.T("ladder.auth-response"), maxLabel),
 				Encrypted: enc(c.SecretPacket)})
