@@ -55,6 +55,7 @@ func (h *Handler) closeFindings() {
 		Severity: sev,
 		Title:    "Server did not offer STARTTLS on a cleartext IMAP connection",
 		Frames:   frames,
+		Lab:      "1.1.2",
 		Detail:   detail,
 	})
 }

@@ -77,6 +77,7 @@ func (h *handler) capabilities(p *pending, r *reply) {
 		Severity: "medium",
 		Title:    "The SMTP server does not offer STARTTLS",
 		Frames:   []int64{p.cmd.Packet, r.frame},
+		Lab:      "1.2.8",
 		Detail: "The EHLO reply lists no STARTTLS extension, so nothing the client sends on this " +
 			"connection (logins, envelopes, whole messages) can be protected: everything crosses in clear.",
 		Args: map[string]string{"capabilities": strings.Join(r.more, ", ")},
@@ -98,6 +99,7 @@ func (h *handler) sessionFindings() {
 			Severity: "high",
 			Title:    "STARTTLS was offered but the client sent " + what(f.firstAuth, f.firstMail) + " in clear",
 			Frames:   frames(append(append([]int64{}, f.offerFrames...), f.firstAuth, f.firstMail)...),
+			Lab:      "1.2.6",
 			Detail: "The server offered STARTTLS in its EHLO reply, but the client never asked for it: " +
 				"anyone on the path reads " + what(f.firstAuth, f.firstMail) + " of this session.",
 			Args: map[string]string{"capabilities": strings.Join(f.caps, ", ")},
@@ -113,6 +115,7 @@ func (h *handler) sessionFindings() {
 			Severity: sev,
 			Title:    "The SMTP server refused STARTTLS",
 			Frames:   frames(f.refusedCmd, f.refusedReply, f.afterRefusal),
+			Lab:      "1.2.8",
 			Detail: "The client asked to upgrade the connection with STARTTLS and the server refused. " +
 				went + " An attacker on the path can cause such a refusal (STARTTLS stripping).",
 		})
@@ -125,6 +128,7 @@ func (h *handler) injection(t *tlsState, side string, frame int64, data []byte) 
 	f := &record.Finding{
 		ID:       "starttls-plaintext-injection",
 		Severity: "high",
+		Lab:      "1.2.7",
 		Frames:   frames(t.rec.Packet, frame, t.rec.ReplyPacket),
 		Args:     map[string]string{"side": side, "bytes": clean(data, maxInjection)},
 	}

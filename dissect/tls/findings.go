@@ -10,6 +10,9 @@ import (
 	"github.com/mailwire/mailwire/dissect/session"
 )
 
+// labSTARTTLS is the lab question about STARTTLS (tp4, part 1.2, question 7).
+const labSTARTTLS = "1.2.7"
+
 // finding fills what every finding of this package shares; args fill the
 // catalogue's translated text.
 func (h *handler) finding(id, severity, title, detail string, args map[string]string, frames ...int64) {
@@ -18,6 +21,9 @@ func (h *handler) finding(id, severity, title, detail string, args map[string]st
 		if fr > 0 && !slices.Contains(f.Frames, fr) {
 			f.Frames = append(f.Frames, fr)
 		}
+	}
+	if !h.implicit {
+		f.Lab = labSTARTTLS
 	}
 	h.s.Finding(f)
 }
@@ -223,7 +229,7 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 	}
 	h.s.Security = session.StartTLSFailed
 	f := &record.Finding{
-		ID: "starttls-not-tls", Severity: "high",
+		ID: "starttls-not-tls", Severity: "high", Lab: labSTARTTLS,
 		Title:  "After STARTTLS was accepted, the " + sd.dir.String() + " did not speak TLS",
 		Detail: fmt.Sprintf("The client believed the session upgraded, but what followed crossed in clear: \"%s\".", text),
 		Frames: []int64{sd.start},
