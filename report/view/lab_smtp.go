@@ -144,6 +144,9 @@ func (b *builder) forgeryRecipients(a *answer, m *record.Message) {
 // identity is who the capture's user is as far as the capture tells:
 // the logins the servers accepted and the mailboxes read.
 func (b *builder) identity() *lab.Identity {
+	if b.ix.me != nil {
+		return b.ix.me
+	}
 	var recs []record.Record
 	for _, c := range b.ix.creds {
 		recs = append(recs, c)
@@ -154,7 +157,8 @@ func (b *builder) identity() *lab.Identity {
 	for _, m := range b.ix.messages {
 		recs = append(recs, m)
 	}
-	return &lab.Identity{Logins: lab.Logins(recs), Mailboxes: lab.Mailboxes(recs), LoginFile: map[string]string{}}
+	b.ix.me = &lab.Identity{Logins: lab.Logins(recs), Mailboxes: lab.Mailboxes(recs), LoginFile: map[string]string{}}
+	return b.ix.me
 }
 
 // labSMTPClear (1.2.6): what a capture of a cleartext SMTP session shows.
