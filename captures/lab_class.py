@@ -90,3 +90,15 @@ def lab_smime_read_only(f):
     f.data["smime"] = {"kind": "signed", "signer": "alice.crt", "recipient": None, "ca": "ca.crt",
                        "pki_dir": "captures/pki"}
     lab_misc.fetch_sent(f, bob, bpw, m, ["BODY[]"])
+
+
+@scenario("lab-starttls-454", [2526], "SMTP 2526, a server whose TLS is broken (its certificate is "
+          "missing): the client asks for STARTTLS and gets 454 (TLS not available), then quits.")
+def lab_starttls_454(f):
+    w, conv = lab_smtp.open_smtp(f, 2526)
+    code, _ = w.smtp_cmd("STARTTLS")
+    assert code == 454, code
+    conv["starttls"].update(requested=True, accepted=False, reply=code)
+    conv["helo"] = lab_smtp.HELO
+    w.smtp_cmd("QUIT", 221)
+    w.close()

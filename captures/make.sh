@@ -107,7 +107,7 @@ start_servers() {
 	postfix -c "$LAB/postfix" start
 	dnsmasq --conf-file="$LAB/conf/dnsmasq.conf" --pid-file="$LAB/run/dnsmasq.pid" \
 		--log-facility="$LAB/log/dnsmasq.log"
-	wait_port 25 && wait_port 587 && wait_port 465 && wait_port 2525 &&
+	wait_port 25 && wait_port 587 && wait_port 465 && wait_port 2525 && wait_port 2526 &&
 		wait_port 143 && wait_port 993 && wait_port 110 && wait_port 995
 }
 

@@ -215,6 +215,7 @@ func (c *conv) Close(end time.Time, frame int64) {
 	c.rec.Warnings = c.s.Warnings
 	c.rec.AuthUser = c.s.AuthUser
 	c.rec.Capabilities, c.rec.CapabilitiesPacket = c.s.Capabilities, c.s.CapabilitiesFrame
+	c.rec.Greeting, c.rec.GreetingPacket = c.s.Greeting, c.s.GreetingFrame
 	c.rec.Proto = c.s.Proto
 	c.rec.Decrypted = c.s.Decrypted
 	c.a.emit(&c.rec)

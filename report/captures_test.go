@@ -99,3 +99,37 @@ func readFacts(t *testing.T, path string) *recordtest.Facts {
 	t.Helper()
 	return recordtest.LoadFacts(t, path)
 }
+
+// TestLabTagAgreesWithTheDissectors: the lab package tags every finding
+// with its question; on every bundled capture it gives the question the
+// dissectors still write themselves, so that they can stop knowing the
+// lab without any answer changing.
+func TestLabTagAgreesWithTheDissectors(t *testing.T) {
+	tagged := 0
+	defer func() {
+		if tagged == 0 {
+			t.Error("no dissector finding carries a lab question: the comparison proved nothing")
+		}
+	}()
+	for _, path := range captureFiles(t) {
+		res, err := pipeline.File(path, pipeline.Options{Dissect: dissect.Options{Limits: session.DefaultLimits()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := map[*record.Finding]string{}
+		for _, r := range res.Records {
+			if f, ok := r.(*record.Finding); ok {
+				before[f] = f.Lab
+				if f.Lab != "" {
+					tagged++
+				}
+			}
+		}
+		report.Derive(res.Records)
+		for f, lab := range before {
+			if f.Lab != lab {
+				t.Errorf("%s: %s at frame %d: the dissector says lab %q, the lab package %q", filepath.Base(path), f.ID, f.Packet, lab, f.Lab)
+			}
+		}
+	}
+}

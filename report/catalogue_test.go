@@ -62,6 +62,16 @@ func TestEveryKeyUsedInCodeExists(t *testing.T) {
 	for _, id := range lab.ReasonIDs() {
 		used["sender."+id] = true
 	}
+	// Keys built from the evidence that decided whose an address is.
+	for _, ev := range []lab.Evidence{lab.ByRoster, lab.ByLogin, lab.ByMailbox, lab.ByEnvelope, lab.ByName} {
+		used["grade.self."+string(ev)] = true
+	}
+	for _, k := range []string{"grade.self.undecided", "grade.other.roster", "grade.other.not-yours", "grade.other.class",
+		"grade.other.name", "lab.1.2.5.self.login", "lab.1.2.5.self.mailbox", "lab.1.2.5.self.envelope",
+		"grade.no-traffic", "grade.imaps-only", "mailbox.event.dele", "mailbox.event.rset", "mailbox.event.quit",
+		"lab.1.1.3.exists.one", "lab.1.1.3.exists-only.one", "lab.1.2.9.image.declared"} {
+		used[k] = true
+	}
 	for _, s := range []string{"severity.info", "severity.low", "severity.medium", "severity.high",
 		"direction.sent", "direction.fetched", "direction.appended", "direction.other",
 		"smime.signed", "smime.encrypted", "smime.signed+encrypted", "smime.pgp-signed", "smime.pgp-encrypted", "smime.other",

@@ -28,6 +28,11 @@ func expect(f *recordtest.Facts) expectation {
 		"1.2.2", "1.2.5", "1.2.6", "1.2.7", "1.2.8", "1.2.9", "1.3.2.4", "1.3.2.5", "1.3.2.6", "1.3.2.7"} {
 		e.found[id] = false
 	}
+	var allAuth []recordtest.AuthFact
+	for _, c := range f.Conversations {
+		allAuth = append(allAuth, c.Auth...)
+	}
+	var own, others []string
 	for _, c := range f.Conversations {
 		if c.Proto == "imap" {
 			expectIMAP(&e, c.TLS.Mode, c.Auth, c.Commands, c.MailboxesCreated, c.Expunged)
@@ -80,7 +85,14 @@ func expect(f *recordtest.Facts) expectation {
 			// the envelope may say the same as the header.
 			if addr, err := mail.ParseAddress(m.HeaderFrom); err == nil && !loggedInAs(c.Auth, addr.Address) {
 				e.found["1.2.5"] = true
-				e.mentions["1.2.5"] = append(e.mentions["1.2.5"], m.EnvelopeFrom, m.Subject, addr.Address)
+				// The answer names the messages from someone the capture
+				// does not show to be its user, when there are any.
+				mention := []string{m.EnvelopeFrom, m.Subject, addr.Address}
+				if loggedInAs(allAuth, addr.Address) {
+					own = append(own, mention...)
+				} else {
+					others = append(others, mention...)
+				}
 			}
 			for _, a := range m.Attachments {
 				if strings.HasPrefix(a.ContentType, "image/") {
@@ -93,6 +105,10 @@ func expect(f *recordtest.Facts) expectation {
 			}
 		}
 	}
+	if len(others) == 0 {
+		others = own
+	}
+	e.mentions["1.2.5"] = append(e.mentions["1.2.5"], others...)
 	return e
 }
 

@@ -36,7 +36,8 @@
 //     APPEND messages are "appended".
 //   - finding: starttls-not-offered, starttls-refused, starttls-not-used,
 //     starttls-plaintext-injection, login-disabled-ignored, imap-preauth,
-//     and the spoofed-sender checks of dissect/message.
+//     and the attachment checks of dissect/message (who sent a message
+//     is decided over the whole capture, in report/lab).
 //
 // It sets the session's Security (starttls when TLS followed a tagged OK
 // to STARTTLS, starttls-failed when refused, unanswered or not followed by

@@ -39,18 +39,6 @@ func formatAddress(name, addr string) string {
 	return name + " <" + addr + ">"
 }
 
-// splitAddress is the inverse of formatAddress: the display name and the
-// address of "Name <addr>", or "" and the whole string for a bare address.
-func splitAddress(s string) (name, addr string) {
-	s = strings.TrimSpace(s)
-	if strings.HasSuffix(s, ">") {
-		if i := strings.LastIndexByte(s, '<'); i >= 0 {
-			return strings.Trim(strings.TrimSpace(s[:i]), `"`), strings.TrimSpace(s[i+1 : len(s)-1])
-		}
-	}
-	return "", strings.Trim(s, "<>")
-}
-
 // firstAddress returns the first address of a header, or "".
 func firstAddress(value, name string, w *warnings) string {
 	l := addressList(value, name, w)

@@ -30,11 +30,9 @@ func (h *handler) fetched(r *response, end int64) {
 		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageFetchNotSeen))
 	}
 	h.emit(m)
-	// The user who fetched a message is its recipient, not its sender:
-	// only what the message says of itself is checked for spoofing.
-	check := *m
-	check.AuthUser = ""
-	for _, f := range message.Findings(&check) {
+	// Only what the message shows on its own is checked here; who sent
+	// it is decided over the whole capture (report/lab).
+	for _, f := range message.Findings(m) {
 		h.s.Finding(f)
 	}
 }

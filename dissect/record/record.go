@@ -59,6 +59,10 @@ type Session struct {
 	// (EHLO, CAPABILITY, CAPA), at CapabilitiesPacket.
 	Capabilities       []string `json:"capabilities,omitempty"`
 	CapabilitiesPacket int64    `json:"capabilities_packet,omitempty"`
+	// Greeting is the server's first reply, in clear even when the
+	// session later turns to TLS, at frame GreetingPacket.
+	Greeting       string `json:"greeting,omitempty"`
+	GreetingPacket int64  `json:"greeting_packet,omitempty"`
 	// Tunnel is the proxy the mail went through, when it did.
 	Tunnel   *Tunnel   `json:"tunnel,omitempty"`
 	Warnings []Warning `json:"warnings,omitempty"`
@@ -146,6 +150,9 @@ type Credential struct {
 	// the secret, when it is not the command's own (AUTH PLAIN, then the
 	// response after the 334 prompt).
 	SecretPacket int64 `json:"secret_packet,omitempty"`
+	// PromptPacket is the frame of the server's last 334 prompt before
+	// that response.
+	PromptPacket int64 `json:"prompt_packet,omitempty"`
 }
 
 // Why a credential's messages were malformed.
@@ -365,8 +372,12 @@ type Message struct {
 	AuthUser          string `json:"auth_user,omitempty"`
 	// DKIM lists the message's DKIM signatures; AuthResults the verdicts
 	// receiving servers wrote (Authentication-Results, Received-SPF).
-	DKIM        []DKIM       `json:"dkim,omitempty"`
-	AuthResults []string     `json:"auth_results,omitempty"`
+	DKIM        []DKIM   `json:"dkim,omitempty"`
+	AuthResults []string `json:"auth_results,omitempty"`
+	// Reply is the server's answer to a message sent over SMTP ("250 2.0.0
+	// Ok: queued as ..."), at frame ReplyPacket.
+	Reply       string       `json:"reply,omitempty"`
+	ReplyPacket int64        `json:"reply_packet,omitempty"`
 	Size        int64        `json:"size"`
 	Truncated   bool         `json:"truncated,omitempty"`
 	MIME        []string     `json:"mime,omitempty"` // content types, depth-first, indented by depth with "  "

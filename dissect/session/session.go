@@ -63,6 +63,10 @@ type Session struct {
 	CapabilitiesFrame int64
 	// AuthUser is the last user whose login the server accepted.
 	AuthUser string
+	// Greeting is the server's first reply ("220 mail.example ESMTP"),
+	// at GreetingFrame: what every client reads in clear.
+	Greeting      string
+	GreetingFrame int64
 
 	// Decrypted is set once a key log opened a record of the session.
 	Decrypted bool

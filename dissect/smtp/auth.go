@@ -15,8 +15,9 @@ type authState struct {
 	// awaiting is set by a 334 challenge: the client's next line is its
 	// response, not a command.
 	awaiting bool
-	// secret is the frame of the last response to a challenge.
-	secret int64
+	// secret is the frame of the last response to a challenge, prompt
+	// that of the challenge (334).
+	secret, prompt int64
 }
 
 // startAuth reads "AUTH mechanism [initial-response]" and masks the
@@ -45,6 +46,7 @@ func (h *handler) startAuth(p *pending, args string) {
 func (h *handler) authChallenge(p *pending, r *reply) {
 	p.auth.x.Server(decode([]byte(r.text)))
 	p.auth.awaiting = true
+	p.auth.prompt = r.frame
 }
 
 // authResponse takes the client's answer to a challenge, or its "*"
@@ -76,7 +78,7 @@ func (h *handler) authReply(p *pending, r *reply) {
 	c.Proto = record.ProtoSMTP
 	c.Packet = p.cmd.Packet
 	if s := p.auth.secret; s != 0 && s != c.Packet {
-		c.SecretPacket = s
+		c.SecretPacket, c.PromptPacket = s, p.auth.prompt
 	}
 	if r != nil {
 		c.Accepted = record.Bool(r.ok())

@@ -35,6 +35,9 @@ func (h *handler) sent(p *pending, r *reply) {
 		m.Partial = "BDAT"
 	}
 	m.Size = b.size
+	if r != nil {
+		m.Reply, m.ReplyPacket = r.status(), r.frame
+	}
 	switch {
 	case r == nil:
 		m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageNoReply))

@@ -92,6 +92,7 @@ func (h *handler) dispatch(r *reply) {
 	}
 	if h.replies == 1 && r.code == "220" && (len(h.pending) == 0 || h.pending[0].kind != kindStartTLS) {
 		h.synced = true
+		h.s.Greeting, h.s.GreetingFrame = r.status(), r.frame
 		return
 	}
 	if len(h.pending) == 0 {

@@ -15,18 +15,11 @@ func cleartextCredentials(ix *index) []*record.Finding {
 		if !ix.exposed(c.Session, c.Packet) || nothingSent(c) {
 			continue
 		}
-		lab := ""
-		switch {
-		case c.Proto == record.ProtoIMAP && c.Mechanism == "LOGIN" && !c.SASL:
-			lab = "1.1.2"
-		case c.Proto == record.ProtoSMTP:
-			lab = "1.2.6"
-		}
 		detail := "The password crossed the network readable: anyone on the path can log in as this user."
 		if !c.Recoverable {
 			detail = "A challenge-response crossed the network in clear: it can be cracked offline and identifies the user."
 		}
-		f := newFinding(CleartextCredentials, record.SeverityHigh, c.Session, lab,
+		f := newFinding(CleartextCredentials, record.SeverityHigh, c.Session,
 			fmt.Sprintf("%s credentials of %q sent in clear (%s)", strings.ToUpper(string(c.Proto)), c.Username, c.Mechanism),
 			detail, []int64{c.Packet, c.SecretPacket, c.ReplyPacket},
 			map[string]string{"proto": strings.ToUpper(string(c.Proto)), "user": c.Username, "mechanism": c.Mechanism,
@@ -68,11 +61,7 @@ func cleartextMessages(ix *index) []*record.Finding {
 		if encrypted(m) {
 			sev, detail = record.SeverityLow, "The body is S/MIME encrypted, but sender, recipients and subject crossed the network readable."
 		}
-		lab := "1.2.6"
-		if m.Direction == record.DirectionFetched {
-			lab = "1.1.4"
-		}
-		out = append(out, newFinding(CleartextMessage, sev, m.Session, lab,
+		out = append(out, newFinding(CleartextMessage, sev, m.Session,
 			fmt.Sprintf("Message %q %s in clear", m.Subject, m.Direction),
 			detail, []int64{m.Packet, m.EndPacket},
 			map[string]string{"subject": m.Subject, "from": m.From, "direction": string(m.Direction),
@@ -93,7 +82,7 @@ func attachmentsExposed(ix *index) []*record.Finding {
 			continue
 		}
 		list := strings.Join(names, ", ")
-		out = append(out, newFinding(AttachmentExposed, record.SeverityMedium, m.Session, "1.2.9",
+		out = append(out, newFinding(AttachmentExposed, record.SeverityMedium, m.Session,
 			fmt.Sprintf("Attachment %s readable on the wire", list),
 			"The attachment travels base64-encoded inside the message: anyone on the path can decode it and get the file.",
 			[]int64{m.Packet, m.EndPacket},

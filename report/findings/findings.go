@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // Finding ids raised here, stable across versions.
@@ -42,6 +43,13 @@ func Derive(recs []record.Record) []*record.Finding {
 			out = append(out, f)
 		}
 	}
+	// The question each finding answers comes from the lab package,
+	// for the dissectors' findings as for these.
+	all := append([]record.Record{}, recs...)
+	for _, f := range out {
+		all = append(all, f)
+	}
+	lab.Tag(all)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Packet != out[j].Packet {
 			return out[i].Packet < out[j].Packet
@@ -66,9 +74,9 @@ var rules = []func(*index) []*record.Finding{
 
 // newFinding fills the fields every finding has; Packet is the first
 // frame of the evidence.
-func newFinding(id record.FindingID, severity record.Severity, session, lab, title, detail string, frames []int64, args map[string]string) *record.Finding {
+func newFinding(id record.FindingID, severity record.Severity, session, title, detail string, frames []int64, args map[string]string) *record.Finding {
 	frames = uniqueFrames(frames)
-	f := &record.Finding{ID: id, Severity: severity, Session: session, Lab: lab,
+	f := &record.Finding{ID: id, Severity: severity, Session: session,
 		Title: title, Detail: detail, Frames: frames, Args: args}
 	if len(frames) > 0 {
 		f.Packet = frames[0]

@@ -21,7 +21,7 @@ func keylogCredentials(ix *index) []*record.Finding {
 		if s := ix.sessions[c.Session]; s != nil {
 			n = s.EncryptedBytes
 		}
-		f := newFinding(KeylogCredentials, record.SeverityInfo, c.Session, "",
+		f := newFinding(KeylogCredentials, record.SeverityInfo, c.Session,
 			fmt.Sprintf("%s credentials of %q visible only with the key log (%s)", strings.ToUpper(string(c.Proto)), c.Username, c.Mechanism),
 			fmt.Sprintf("Visible only with your key log: an eavesdropper saw %d encrypted bytes on this session, not the login.", n),
 			[]int64{c.Packet, c.ReplyPacket},

@@ -29,7 +29,7 @@ func mxLookups(ix *index) []*record.Finding {
 			continue
 		}
 		list := strings.Join(mx, ", ")
-		out = append(out, newFinding(MXLookup, record.SeverityInfo, "", "1.2.1",
+		out = append(out, newFinding(MXLookup, record.SeverityInfo, "",
 			fmt.Sprintf("MX of %s: %s", d.Name, list),
 			"The MX records name the servers that receive mail for the domain; the look-up itself travels in clear.",
 			[]int64{d.Packet, d.ReplyPacket},
@@ -47,7 +47,7 @@ func deletedNotExpunged(ix *index) []*record.Finding {
 		if store == 0 || ix.expungedAfter(s, store) {
 			continue
 		}
-		out = append(out, newFinding(DeletedNotExpunged, record.SeverityLow, s, "1.1.5",
+		out = append(out, newFinding(DeletedNotExpunged, record.SeverityLow, s,
 			fmt.Sprintf("Message %s flagged \\Deleted but never expunged", set),
 			"STORE \\Deleted only sets a flag: the message stays on the server until EXPUNGE or CLOSE removes it.",
 			[]int64{store}, map[string]string{"set": set}))

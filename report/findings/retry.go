@@ -25,7 +25,7 @@ func downgradeRetries(ix *index) []*record.Finding {
 		if b == nil {
 			continue
 		}
-		out = append(out, newFinding(TLSDowngradeRetry, record.SeverityHigh, b.ID, "",
+		out = append(out, newFinding(TLSDowngradeRetry, record.SeverityHigh, b.ID,
 			fmt.Sprintf("Client %s retried in clear after TLS failed on session %s", hostOf(a.Client), a.ID),
 			"An attacker who breaks the TLS handshake gets the client to talk in clear: the client should refuse instead of falling back.",
 			[]int64{failFrame, b.Packet},

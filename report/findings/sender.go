@@ -46,7 +46,7 @@ func senders(ix *index) []*record.Finding {
 		}
 		lab.ReasonArgs(args, s.Reasons)
 		title, detail := Text(en, id, args, func(v string) string { return v })
-		out = append(out, newFinding(id, sev, m.Session, lab.Question(id, m.Direction), title, detail,
+		out = append(out, newFinding(id, sev, m.Session, title, detail,
 			[]int64{m.Packet, m.EndPacket}, args))
 	}
 	return out

@@ -25,7 +25,7 @@ func smimeSigned(ix *index) []*record.Finding {
 				verified = fmt.Sprint(*m.Signer.Verified)
 			}
 		}
-		out = append(out, newFinding(SMIMESigned, record.SeverityInfo, m.Session, "1.3.2",
+		out = append(out, newFinding(SMIMESigned, record.SeverityInfo, m.Session,
 			fmt.Sprintf("S/MIME signed message %q (%s)", m.Subject, sigType),
 			"The signature proves who wrote the message and that it was not altered; it does not hide the content.",
 			[]int64{m.Packet, m.EndPacket},
@@ -81,7 +81,7 @@ func smimeEncrypted(ix *index) []*record.Finding {
 		if m.Encryption != nil {
 			alg = m.Encryption.ContentAlg
 		}
-		out = append(out, newFinding(SMIMEEncrypted, record.SeverityInfo, m.Session, "1.3.2",
+		out = append(out, newFinding(SMIMEEncrypted, record.SeverityInfo, m.Session,
 			fmt.Sprintf("S/MIME encrypted message %q: body protected, headers visible", m.Subject),
 			"Only the holder of the recipient's private key can read the body; it lives in the mail client (Thunderbird), so a webmail cannot decrypt it. From, To and Subject stay readable.",
 			[]int64{m.Packet, m.EndPacket},

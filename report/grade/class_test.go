@@ -154,7 +154,7 @@ func TestClassRows(t *testing.T) {
 		}
 		fb, _ := os.ReadFile(filepath.Join(dir, "feedback", "carol.txt"))
 		html, _ := os.ReadFile(filepath.Join(dir, "feedback", "carol.html"))
-		if !bytes.Contains(fb, []byte("LEGAL WARNING")) || !bytes.Contains(html, []byte(`class="legal"`)) {
+		if !bytes.Contains(fb, []byte("LEGAL WARNING")) || !bytes.Contains(html, []byte(`id="c0-legal"`)) || !bytes.Contains(html, []byte("LEGAL WARNING")) {
 			t.Error("carol's feedback does not carry the legal warning")
 		}
 	})

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,7 +12,9 @@ import (
 	"sync"
 
 	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/html"
 	"github.com/mailwire/mailwire/report/i18n"
+	"github.com/mailwire/mailwire/report/view"
 )
 
 // feedback is what both feedback formats show, already translated and
@@ -35,6 +36,7 @@ type feedback struct {
 	Items      []feedbackItem
 	WarnHead   string
 	Warnings   []string
+	Footer     string
 }
 
 type feedbackItem struct {
@@ -45,6 +47,7 @@ type feedbackItem struct {
 	Points   string
 	Proof    []string // "file, Wireshark filter frame.number == N: what"
 	Hint     string
+	Note     string
 }
 
 func (c *Class) feedbackOf(s *Result, lang string) *feedback {
@@ -58,7 +61,7 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 		Student: tr.T("grade.student", "id", id), Captures: tr.T("grade.captures", "files", clean(strings.Join(s.Files, ", "))),
 		Total:     tr.T("grade.total", "total", num(s.Total), "max", num(c.Rubric.MaxPoints())),
 		LegalHead: tr.T("grade.legal"), LegalLaw: tr.T("grade.legal-law"), Identity: tr.T("grade.identity"),
-		WarnHead: tr.T("grade.warnings")}
+		WarnHead: tr.T("grade.warnings"), Footer: tr.T("grade.generated")}
 	if s.Unreadable != "" {
 		fb.Unreadable = tr.T("grade.unreadable", "why", clean(s.Unreadable))
 	}
@@ -112,6 +115,8 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 		}
 		if !o.Met {
 			it.Hint = tr.T("grade.next", "hint", clean(cr.Hint.In(lang)))
+		} else if n := cr.Note.In(lang); n != "" {
+			it.Note = tr.T("grade.note", "note", clean(n))
 		}
 		fb.Items = append(fb.Items, it)
 	}
@@ -157,6 +162,9 @@ func (fb *feedback) writeText(w io.Writer) error {
 		if it.Hint != "" {
 			fmt.Fprintf(bw, "    %s\n", it.Hint)
 		}
+		if it.Note != "" {
+			fmt.Fprintf(bw, "    %s\n", it.Note)
+		}
 	}
 	if len(fb.Warnings) > 0 {
 		fmt.Fprintf(bw, "\n%s\n", fb.WarnHead)
@@ -167,30 +175,66 @@ func (fb *feedback) writeText(w io.Writer) error {
 	return bw.Flush()
 }
 
-var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Title}} - {{.Student}}</title>
-<style>
-body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}
-.legal{border:3px solid #b00;background:#fee;padding:1em;font-weight:bold}
-.met{color:#070}.missed{color:#b00}
-li{margin:.4em 0}code{background:#eee;padding:0 .2em}
-</style></head><body>
-<h1>{{.Title}} — {{.Rubric}}</h1>
-<p>{{.Student}}<br>{{.Captures}}</p>
-{{if .Legal}}<div class="legal"><p>{{.LegalHead}}</p><p>{{.LegalLaw}}</p><ul>{{range .Legal}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
-{{if .Notes}}<h2>{{.Identity}}</h2><ul>{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
-{{range .Advice}}<p class="legal">{{.}}</p>{{end}}
-{{if .Unreadable}}<p class="missed">{{.Unreadable}}</p>{{else}}<h2>{{.Total}}</h2>{{end}}
-<ul>{{range .Items}}<li>{{if .Met}}<span class="met">{{.State}}</span>{{else}}<span class="missed">{{.State}}</span>{{end}}
-{{.Question}} {{.Title}} ({{.Points}}){{if .Proof}}<ul>{{range .Proof}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
-{{if .Hint}}<br><i>{{.Hint}}</i>{{end}}</li>
-{{end}}</ul>
-{{if .Warnings}}<h2>{{.WarnHead}}</h2><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul>{{end}}
-</body></html>
-`))
+// doc lays the feedback out as a report document, so that the HTML
+// feedback is drawn by the report's own page and style (report/html).
+func (fb *feedback) doc() *view.Doc {
+	line := func(indent int, spans ...view.Span) view.Line { return view.Line{Indent: indent, Spans: spans} }
+	c := view.Capture{Title: fb.Student, Facts: []view.Fact{fact(fb.Captures, view.Plain)}}
+	if fb.Unreadable != "" {
+		c.Facts = append(c.Facts, fact(fb.Unreadable, view.High))
+	} else {
+		c.Facts = append(c.Facts, fact(fb.Total, view.Strong))
+	}
+	if len(fb.Legal) > 0 {
+		b := view.Block{Lines: []view.Line{line(0, view.Span{Text: fb.LegalLaw, Style: view.High})}}
+		for _, l := range fb.Legal {
+			b.Lines = append(b.Lines, line(1, view.Span{Text: l}))
+		}
+		c.Sections = append(c.Sections, view.Section{ID: "legal", Title: fb.LegalHead, Blocks: []view.Block{b}})
+	}
+	var advice []view.Line
+	for _, a := range fb.Advice {
+		advice = append(advice, line(0, view.Span{Text: a, Style: view.Strong}))
+	}
+	for _, n := range fb.Notes {
+		advice = append(advice, line(0, view.Span{Text: n}))
+	}
+	if len(advice) > 0 {
+		c.Sections = append(c.Sections, view.Section{ID: "identity", Title: fb.Identity, Blocks: []view.Block{{Lines: advice}}})
+	}
+	var items []view.Line
+	for _, it := range fb.Items {
+		state := view.Span{Text: it.State, Style: view.High}
+		if it.Met {
+			state.Style = view.Info
+		}
+		items = append(items, line(0, state, view.Span{Text: " " + it.Question + " " + it.Title + " (" + it.Points + ")", Style: view.Strong}))
+		for _, p := range it.Proof {
+			items = append(items, line(1, view.Span{Text: p, Style: view.Code}))
+		}
+		if it.Hint != "" {
+			items = append(items, line(1, view.Span{Text: it.Hint, Style: view.Dim}))
+		}
+		if it.Note != "" {
+			items = append(items, line(1, view.Span{Text: it.Note}))
+		}
+	}
+	if len(items) > 0 {
+		c.Sections = append(c.Sections, view.Section{ID: "criteria", Title: fb.Rubric, Blocks: []view.Block{{Lines: items}}})
+	}
+	c.Warnings = fb.Warnings
+	return &view.Doc{Lang: fb.Lang, Title: fb.Title + " — " + fb.Rubric, Captures: []view.Capture{c},
+		Labels: map[string]string{"label.generated": fb.Footer}}
+}
+
+// fact splits "Name: value" (or the French "Nom : valeur") into a fact.
+func fact(s string, style view.Style) view.Fact {
+	name, value, _ := strings.Cut(s, ":")
+	return view.Fact{Name: strings.TrimRight(name, " \u00a0"), Value: strings.TrimSpace(value), Style: style}
+}
 
 // writeHTML writes the feedback as one self-contained page.
-func (fb *feedback) writeHTML(w io.Writer) error { return pageTmpl.Execute(w, fb) }
+func (fb *feedback) writeHTML(w io.Writer) error { return html.Write(w, fb.doc()) }
 
 // WriteDir writes grades.csv, grades.json and feedback/<id>.txt and .html
 // into dir, in lang ("en" or "fr").

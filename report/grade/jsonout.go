@@ -26,6 +26,8 @@ type jsonStudent struct {
 	Status   string        `json:"status"`
 	Total    float64       `json:"total"`
 	Legal    []*Forgery    `json:"legal"`
+	Identity []Note        `json:"identity"`
+	Advice   []Note        `json:"advice"`
 	Warnings []string      `json:"warnings"`
 	Criteria []jsonOutcome `json:"criteria"`
 }
@@ -45,7 +47,13 @@ func (c *Class) WriteJSON(w io.Writer) error {
 	}
 	for _, s := range c.Students {
 		js := jsonStudent{ID: s.ID, Email: s.Email, Files: s.Files, Status: s.status(), Total: s.Total,
-			Legal: s.Legal, Warnings: s.Warnings, Criteria: []jsonOutcome{}}
+			Legal: s.Legal, Identity: s.Notes, Advice: s.Advice, Warnings: s.Warnings, Criteria: []jsonOutcome{}}
+		if js.Identity == nil {
+			js.Identity = []Note{}
+		}
+		if js.Advice == nil {
+			js.Advice = []Note{}
+		}
 		if js.Files == nil {
 			js.Files = []string{}
 		}

@@ -39,14 +39,28 @@ func decision(r lab.Recipient) Decision {
 // roster's address and every login a server accepted.
 func identity(id, email string, items []*item) *lab.Identity {
 	me := &lab.Identity{ID: id, Roster: lab.Address(email), LoginFile: map[string]string{}}
+	byFile := map[string][]record.Record{}
+	var files []string
 	for _, it := range items {
 		if it.rec == nil {
 			continue
 		}
-		for _, l := range lab.Logins([]record.Record{it.rec}) {
+		if byFile[it.file] == nil {
+			files = append(files, it.file)
+		}
+		byFile[it.file] = append(byFile[it.file], it.rec)
+	}
+	for _, f := range files {
+		for _, l := range lab.Logins(byFile[f]) {
 			if _, ok := me.LoginFile[l]; !ok {
-				me.LoginFile[l] = it.file
+				me.LoginFile[l] = f
 				me.Logins = append(me.Logins, l)
+			}
+		}
+		for _, a := range lab.Mailboxes(byFile[f]) {
+			if _, ok := me.LoginFile[a]; !ok {
+				me.LoginFile[a] = f
+				me.Mailboxes = append(me.Mailboxes, a)
 			}
 		}
 	}

@@ -6,21 +6,22 @@
 package grade
 
 import (
-	_ "embed"
 	"fmt"
 	"os"
 	"regexp"
 	"strings"
 
+	"github.com/mailwire/mailwire/report/lab"
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed tp4.yaml
-var builtinRubric []byte
+// builtinRubric is the TP4 rubric, kept with the rest of what mailwire
+// knows of the lab (report/lab).
+var builtinRubric = lab.Rubric()
 
 // BuiltinRubric returns the text of the TP4 rubric, for printing and
 // editing.
-func BuiltinRubric() []byte { return append([]byte(nil), builtinRubric...) }
+func BuiltinRubric() []byte { return lab.Rubric() }
 
 // Rubric is a list of criteria, each worth some points.
 type Rubric struct {
@@ -39,6 +40,7 @@ type Criterion struct {
 	Title    Text
 	Points   float64
 	Hint     Text // what to capture next time when it is missed
+	Note     Text // what the student observed, shown when it is met
 	When     *Cond
 	Line     int
 }
@@ -157,6 +159,8 @@ func parseCriterion(n *yaml.Node) (*Criterion, error) {
 			c.Title, err = parseText(v)
 		case "hint":
 			c.Hint, err = parseText(v)
+		case "note":
+			c.Note, err = parseText(v)
 		case "points":
 			err = v.Decode(&c.Points)
 			if err != nil || c.Points < 0 {
@@ -165,7 +169,7 @@ func parseCriterion(n *yaml.Node) (*Criterion, error) {
 		case "when":
 			c.When, err = parseCond(v)
 		default:
-			err = lineError(k, "unknown key %q in a criterion (expected id, question, title, points, hint, when)", k.Value)
+			err = lineError(k, "unknown key %q in a criterion (expected id, question, title, points, hint, note, when)", k.Value)
 		}
 		if err != nil {
 			return nil, err

@@ -17,7 +17,11 @@ const (
 	// ByLogin: the student logged in with it (IMAP LOGIN, POP3 USER,
 	// SMTP AUTH) and the server accepted, in the student's own captures.
 	ByLogin Evidence = "login"
-	// ByClass: it logs in in another student's captures, so it is theirs.
+	// ByMailbox: every message the student read in a mailbox they logged
+	// in to was addressed to it (the owner of the mailbox).
+	ByMailbox Evidence = "mailbox"
+	// ByClass: it logs in, or is the mailbox read, in another student's
+	// captures, so it is theirs.
 	ByClass Evidence = "class"
 	// ByEnvelope: the recipient is the envelope sender (MAIL FROM) of a
 	// message whose From says someone else: the sender's own address.
@@ -35,8 +39,68 @@ type Identity struct {
 	// captures, lower case; a bare name ("alice") stands for every
 	// address with that local part.
 	Logins []string
-	// LoginFile names, for each login, the capture where it was seen.
+	// LoginFile names, for each login or mailbox, the capture where it
+	// was seen.
 	LoginFile map[string]string
+	// Mailboxes are the addresses of the mailboxes the student read.
+	Mailboxes []string
+}
+
+// Mailboxes lists the addresses of the mailboxes read in recs: for each
+// session where a login was accepted, the addresses every fetched
+// message was sent to (To, Cc).
+func Mailboxes(recs []record.Record) []string {
+	logged := map[string]bool{}
+	bySession := map[string][]*record.Message{}
+	var order []string
+	for _, r := range recs {
+		switch r := r.(type) {
+		case *record.Session:
+			if r.AuthUser != "" {
+				logged[r.ID] = true
+			}
+		case *record.Message:
+			if r.Direction == record.DirectionFetched && r.Partial == "" {
+				if bySession[r.Session] == nil {
+					order = append(order, r.Session)
+				}
+				bySession[r.Session] = append(bySession[r.Session], r)
+			}
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, sid := range order {
+		if !logged[sid] {
+			continue
+		}
+		var common map[string]bool
+		for _, m := range bySession[sid] {
+			here := map[string]bool{}
+			for _, a := range append(append([]string{}, m.To...), m.Cc...) {
+				if a := Address(a); a != "" && (common == nil || common[a]) {
+					here[a] = true
+				}
+			}
+			common = here
+		}
+		for _, a := range sortedKeys(common) {
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Logins lists the user names servers accepted in recs, in order.
@@ -104,6 +168,9 @@ func (c *Class) Owner(me *Identity, addr string) Owner {
 	if l := me.login(addr); l != "" {
 		return Owner{Self: true, Evidence: ByLogin, Detail: l}
 	}
+	if me.reads(addr) {
+		return Owner{Self: true, Evidence: ByMailbox, Detail: me.LoginFile[addr]}
+	}
 	if me.Roster != "" {
 		// The roster names the student's address: any other address is
 		// not theirs, whoever it belongs to.
@@ -112,6 +179,9 @@ func (c *Class) Owner(me *Identity, addr string) Owner {
 	for _, o := range c.others(me) {
 		if l := o.login(addr); l != "" {
 			return Owner{Other: o.ID, Evidence: ByClass, Detail: o.LoginFile[l]}
+		}
+		if o.reads(addr) {
+			return Owner{Other: o.ID, Evidence: ByClass, Detail: o.LoginFile[addr]}
 		}
 	}
 	if me.ID != "" && NameMatches(me.ID, addr) {
@@ -146,6 +216,16 @@ func (id *Identity) login(addr string) string {
 		}
 	}
 	return ""
+}
+
+// reads tells whether addr is a mailbox the student read.
+func (id *Identity) reads(addr string) bool {
+	for _, a := range id.Mailboxes {
+		if a == addr {
+			return true
+		}
+	}
+	return false
 }
 
 // NameMatches tells whether a student id reads as the name of an

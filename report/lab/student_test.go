@@ -1,6 +1,10 @@
 package lab
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
 
 func TestNameMatches(t *testing.T) {
 	tests := []struct {
@@ -48,5 +52,20 @@ func TestOwnerOrder(t *testing.T) {
 	me.Roster = "lea.moreau@lab.fr"
 	if o := c.Owner(me, "nobody@lab.fr"); o.Self || o.Evidence != ByRoster {
 		t.Errorf("with a roster, another address is someone else's: %+v", o)
+	}
+}
+
+func TestMailboxes(t *testing.T) {
+	s := &record.Session{ID: "s2", Proto: "imap", AuthUser: "moreaul"}
+	m1 := &record.Message{Session: "s2", Direction: "fetched", To: []string{"Léa <lea.moreau@lab.fr>"}, Cc: []string{"x@lab.fr"}}
+	m2 := &record.Message{Session: "s2", Direction: "fetched", To: []string{"lea.moreau@lab.fr", "y@lab.fr"}}
+	other := &record.Message{Session: "s3", Direction: "fetched", To: []string{"z@lab.fr"}} // nobody logged in
+	got := Mailboxes([]record.Record{s, m1, m2, other})
+	if len(got) != 1 || got[0] != "lea.moreau@lab.fr" {
+		t.Fatalf("mailboxes %v", got)
+	}
+	me := &Identity{ID: "x", Mailboxes: got, LoginFile: map[string]string{"lea.moreau@lab.fr": "a.pcap"}}
+	if o := NewClass([]*Identity{me}).Owner(me, "lea.moreau@lab.fr"); !o.Self || o.Evidence != ByMailbox {
+		t.Errorf("owner %+v", o)
 	}
 }

@@ -26,6 +26,9 @@ type index struct {
 	findingsOf map[string][]*record.Finding
 	// senders is the sender analysis of every message (report/lab).
 	senders map[*record.Message]*lab.Sender
+	// me is who the capture's user is (logins, mailboxes read), built
+	// once by builder.identity.
+	me *lab.Identity
 }
 
 func newIndex(recs []record.Record) *index {

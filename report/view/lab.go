@@ -5,6 +5,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/i18n"
+	"github.com/mailwire/mailwire/report/lab"
 	"strconv"
 	"strings"
 )
@@ -23,28 +24,37 @@ type question struct {
 	find func(b *builder) *answer
 }
 
-// questions of the lab that a capture can hold evidence for, in the
-// sheet's order.
-var questions = []question{
-	{"1.1.2", (*builder).labLogin},
-	{"1.1.3", (*builder).labSelect},
-	{"1.1.4", (*builder).labFetch},
-	{"1.1.5", (*builder).labDeleted},
-	{"1.1.6", (*builder).labArchive},
-	{"1.1.7", (*builder).labLogout},
-	{"1.2.1", (*builder).labMX},
-	{"1.2.2", (*builder).labPorts},
-	{"1.2.5", (*builder).labForgery},
-	{"1.2.6", (*builder).labSMTPClear},
-	{"1.2.7", (*builder).labStartTLS},
-	{"1.2.8", (*builder).labStartTLSFailure},
-	{"1.2.9", (*builder).labGIF},
-	{"1.3.1.5", (*builder).labCertificate},
-	{"1.3.2.4", (*builder).labSigned},
-	{"1.3.2.5", (*builder).labEncryptedSent},
-	{"1.3.2.6", (*builder).labClientReads},
-	{"1.3.2.7", (*builder).labWebmail},
+// finders maps each question the report answers (lab.Questions, in the
+// sheet's order) to the function that looks for its evidence.
+var finders = map[string]func(b *builder) *answer{
+	"1.1.2":   (*builder).labLogin,
+	"1.1.3":   (*builder).labSelect,
+	"1.1.4":   (*builder).labFetch,
+	"1.1.5":   (*builder).labDeleted,
+	"1.1.6":   (*builder).labArchive,
+	"1.1.7":   (*builder).labLogout,
+	"1.2.1":   (*builder).labMX,
+	"1.2.2":   (*builder).labPorts,
+	"1.2.5":   (*builder).labForgery,
+	"1.2.6":   (*builder).labSMTPClear,
+	"1.2.7":   (*builder).labStartTLS,
+	"1.2.8":   (*builder).labStartTLSFailure,
+	"1.2.9":   (*builder).labGIF,
+	"1.3.1.5": (*builder).labCertificate,
+	"1.3.2.4": (*builder).labSigned,
+	"1.3.2.5": (*builder).labEncryptedSent,
+	"1.3.2.6": (*builder).labClientReads,
+	"1.3.2.7": (*builder).labWebmail,
 }
+
+// questions are the lab's questions with their finders, in order.
+var questions = func() []question {
+	var out []question
+	for _, id := range lab.Questions() {
+		out = append(out, question{id, finders[id]})
+	}
+	return out
+}()
 
 // QuestionIDs lists the lab questions the report answers.
 func QuestionIDs() []string {

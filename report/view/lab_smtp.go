@@ -87,12 +87,26 @@ func port(endpoint string) uint16 {
 // on the wire proves, with the reasons of the one sender analysis
 // (report/lab) that the findings and the grader read too.
 func (b *builder) labForgery() *answer {
-	var a *answer
+	// A message from an address the capture shows to be the user's own
+	// (their login, the mailbox they read) is their own unverified mail:
+	// it answers only when no other does.
+	me := b.identity()
+	class := lab.NewClass([]*lab.Identity{me})
+	var unverified, forged []*record.Message
 	for _, m := range b.ix.messages {
-		s := b.ix.senders[m]
-		if s == nil || !s.Unverified() {
-			continue
+		if s := b.ix.senders[m]; s != nil && s.Unverified() {
+			unverified = append(unverified, m)
+			if !class.Owner(me, s.From).Self {
+				forged = append(forged, m)
+			}
 		}
+	}
+	if len(forged) == 0 {
+		forged = unverified
+	}
+	var a *answer
+	for _, m := range forged {
+		s := b.ix.senders[m]
 		if a == nil {
 			a = &answer{filters: []string{`smtp.req.command == "MAIL" || smtp.req.command == "RCPT" || imf`}}
 		}
@@ -115,14 +129,7 @@ func (b *builder) labForgery() *answer {
 // when nothing decides: a capture alone never proves that a recipient is
 // someone else, so it never raises the legal warning itself.
 func (b *builder) forgeryRecipients(a *answer, m *record.Message) {
-	var logins []record.Record
-	for _, c := range b.ix.creds {
-		logins = append(logins, c)
-	}
-	for _, s := range b.ix.sessions {
-		logins = append(logins, s)
-	}
-	me := &lab.Identity{Logins: lab.Logins(logins)}
+	me := b.identity()
 	for _, r := range lab.NewClass([]*lab.Identity{me}).Recipients(me, m) {
 		addr := wire(r.Address, maxShort)
 		switch {
@@ -132,6 +139,26 @@ func (b *builder) forgeryRecipients(a *answer, m *record.Message) {
 			a.say(b, "lab.1.2.5.undecided", "address", addr)
 		}
 	}
+}
+
+// identity is who the capture's user is as far as the capture tells:
+// the logins the servers accepted and the mailboxes read.
+func (b *builder) identity() *lab.Identity {
+	if b.ix.me != nil {
+		return b.ix.me
+	}
+	var recs []record.Record
+	for _, c := range b.ix.creds {
+		recs = append(recs, c)
+	}
+	for _, s := range b.ix.sessions {
+		recs = append(recs, s)
+	}
+	for _, m := range b.ix.messages {
+		recs = append(recs, m)
+	}
+	b.ix.me = &lab.Identity{Logins: lab.Logins(recs), Mailboxes: lab.Mailboxes(recs), LoginFile: map[string]string{}}
+	return b.ix.me
 }
 
 // labSMTPClear (1.2.6): what a capture of a cleartext SMTP session shows.

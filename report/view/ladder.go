@@ -29,6 +29,11 @@ func (b *builder) ladder(s *record.Session) Ladder {
 		Title:    wire(s.ID, maxShort) + " · " + protoName(s),
 		TLSFrame: s.TLSPacket, Implicit: s.Security == record.SecurityImplicitTLS}
 	arrows := b.commandArrows(s)
+	if s.GreetingPacket > 0 {
+		// The greeting crosses in clear even before a STARTTLS.
+		arrows = append(arrows, Arrow{Frame: s.GreetingPacket, Label: wire(s.Greeting, maxLabel),
+			Encrypted: s.Security == record.SecurityImplicitTLS})
+	}
 	arrows = append(arrows, b.tlsArrows(s)...)
 	arrows = append(arrows, b.messageArrows(s)...)
 	b.markArrows(s.ID, arrows)
@@ -52,6 +57,11 @@ func (b *builder) messageArrows(s *record.Session) []Arrow {
 		label := b.tr.T("ladder.message", "subject", wire(m.Subject, maxLabel))
 		out = append(out, Arrow{Frame: m.Packet, ToServer: m.Direction != record.DirectionFetched, Label: wire(label, maxLabel),
 			Encrypted: s.Security == record.SecurityImplicitTLS || (s.TLSPacket > 0 && m.Packet >= s.TLSPacket)})
+		if m.ReplyPacket > 0 {
+			// The server's verdict on the message ("250 ... queued as").
+			out = append(out, Arrow{Frame: m.ReplyPacket, Label: wire(m.Reply, maxLabel),
+				Encrypted: s.Security == record.SecurityImplicitTLS || (s.TLSPacket > 0 && m.ReplyPacket >= s.TLSPacket)})
+		}
 	}
 	return out
 }
@@ -78,6 +88,10 @@ func (b *builder) commandArrows(s *record.Session) []Arrow {
 	// The response to a 334 prompt carries the secret: it gets its own
 	// arrow, where the credential is marked.
 	for _, c := range b.ix.credsOf[s.ID] {
+		if c.PromptPacket > 0 {
+			out = append(out, Arrow{Frame: c.PromptPacket, Label: wire(b.tr.T("ladder.auth-prompt"), maxLabel),
+				Encrypted: enc(c.PromptPacket)})
+		}
 		if c.SecretPacket > 0 {
 			out = append(out, Arrow{Frame: c.SecretPacket, ToServer: true, Label: wire(b.tr.T("ladder.auth-response"), maxLabel),
 				Encrypted: enc(c.SecretPacket)})

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the TP4 test class of report/grade from the real captures of
-# captures/ (see captures/README.md): eleven students who did the lab in
+# captures/ (see captures/README.md): twelve students who did the lab in
 # the ways students really do it. expected.csv holds the grades each one
 # deserves by the lab sheet (/work/shared/lab/tp4-messagerie.txt), written
 # by hand from what each capture holds, not from mailwire's output.
@@ -50,6 +50,9 @@ head -c 24 "$CAP/dns-mx.pcap" >"$CLASS/girardn/capture.pcap"
 student mercierq lab-session.pcap
 # Élise Rousse: STARTTLS on 25, and refused by the second domain's server.
 student roussele smtp-starttls-openssl.pcap lab-starttls-second.pcap
+# Sophie Blanc: STARTTLS on 25, and 454 (TLS not available) from the
+# second domain's server.
+student blancs smtp-starttls-openssl.pcap lab-starttls-454.pcap
 # Kévin Dubois: the GIF sent on 25 and read back over IMAP (not in the roster).
 student duboisk gif-attachment.pcap
 
@@ -64,4 +67,5 @@ lefebvreh,hugo.lefebvre@grenoble-inp.example
 fournierp,paul.fournier@grenoble-inp.example
 girardn,nina.girard@grenoble-inp.example
 roussele,elise.rousse@grenoble-inp.example
+blancs,sophie.blanc@grenoble-inp.example
 CSV
