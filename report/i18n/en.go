@@ -114,7 +114,6 @@ var en = map[string]string{
 	"tls.alert": "alert: {alert}",
 	"tls.until": "(valid until {date})",
 
-	"finding.record":  "mailwire: {title}",
 	"findings.title":  "Findings",
 	"findings.none":   "No finding.",
 	"finding.session": "session {session}",

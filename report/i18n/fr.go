@@ -114,7 +114,6 @@ var fr = map[string]string{
 	"tls.alert": "alerte : {alert}",
 	"tls.until": "(valable jusqu'au {date})",
 
-	"finding.record":  "mailwire : {title}",
 	"findings.title":  "Constats",
 	"findings.none":   "Aucun constat.",
 	"finding.session": "session {session}",

@@ -110,19 +110,6 @@ func (b *builder) findingText(f *record.Finding) (title, detail string) {
 	return title, detail
 }
 
-// recordTitle is the record's own, specific title, shown under a
-// generic translated one so that no detail is lost in translation.
-func (b *builder) recordTitle(f *record.Finding, shown string) string {
-	key := "finding." + string(f.ID) + ".title"
-	if f.Title == "" || b.tr.Lang() == "en" || !b.tr.Has(key) || strings.Contains(b.tr.T(key), "{") {
-		return ""
-	}
-	if t := wire(f.Title, maxLong); t != shown {
-		return b.tr.T("finding.record", "title", t)
-	}
-	return ""
-}
-
 func sevKey(s record.Severity) record.Severity {
 	if !s.Valid() {
 		return record.SeverityInfo

@@ -43,6 +43,7 @@ func openAuth(der []byte, k *smimekey.Key) ([]byte, error) {
 	if _, isRSA := dec.Public().(*rsa.PublicKey); !isRSA {
 		return nil, errors.New("only RSA keys transport content keys")
 	}
+	//lint:ignore SA1019 CMS key transport (RFC 5652) is RSA PKCS #1 v1.5: mail encrypted that way can only be opened that way
 	cek, err := dec.Decrypt(rand.Reader, kt.EncryptedKey, &rsa.PKCS1v15DecryptOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("content key: %w", err)
