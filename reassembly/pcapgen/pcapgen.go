@@ -128,6 +128,10 @@ func (w *Writer) Conn(client, server net.IP, cport, sport uint16) *Conn {
 		cseq: 1000 + uint32(cport)*7, sseq: 900000 + uint32(cport)*13, MSS: 1460}
 }
 
+// SetISN sets the initial sequence numbers of both sides, as a new
+// connection on the same ports would pick.
+func (c *Conn) SetISN(client, server uint32) { c.cseq, c.sseq = client, server }
+
 // Handshake writes SYN, SYN-ACK, ACK.
 func (c *Conn) Handshake() error {
 	if err := c.w.TCP(c.seg(true, nil, func(s *Segment) { s.SYN, s.ACK = true, false })); err != nil {
