@@ -81,4 +81,3 @@ func resetSegment(tf gopacket.Flow) *layers.TCP {
 	_ = t.DecodeFromBytes(b[:], gopacket.NilDecodeFeedback)
 	return &t
 }
-
