@@ -13,6 +13,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	gr "github.com/gopacket/gopacket/reassembly"
 
+	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -75,6 +76,10 @@ type Stats struct {
 	// the first of them.
 	CutPackets int64
 	CutFrame   int64
+	// BigPackets were longer than capfile.MaxPacket and only that much
+	// of them was read (by the capture tool or the file reader); BigFrame
+	// is the first of them.
+	BigPackets, BigFrame int64
 	// Undecoded frames had a link type mailwire does not decode.
 	Undecoded int64
 	// ConnsEvicted were closed early to respect MaxConns (never those
@@ -247,7 +252,13 @@ func (st *Stats) count(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType)
 	if ci.Timestamp.After(st.Last) {
 		st.Last = ci.Timestamp
 	}
-	if ci.CaptureLength < ci.Length {
+	switch {
+	case ci.CaptureLength < ci.Length && ci.CaptureLength >= capfile.MaxPacket:
+		if st.BigPackets == 0 {
+			st.BigFrame = st.Packets
+		}
+		st.BigPackets++
+	case ci.CaptureLength < ci.Length:
 		if st.CutPackets == 0 {
 			st.CutFrame = st.Packets
 		}

@@ -28,15 +28,14 @@ type Reader struct {
 	// Err is set when reading stopped early on a damaged file; the packets
 	// before it were delivered.
 	Err error
+	// Limits counts what the memory bounds changed in the file.
+	Limits Limits
 
 	frame  int64
 	closer io.Closer
 	pcap   *pcapgo.Reader
 	ng     *pcapgo.NgReader
 }
-
-// maxSnaplen is the largest packet Wireshark accepts in a pcap file.
-const maxSnaplen = 262144
 
 // ErrUnknownFormat is returned for files that are not captures.
 var ErrUnknownFormat = errors.New("not a pcap or pcapng capture (unknown magic bytes)")
@@ -103,15 +102,16 @@ func NewReader(name string, r io.Reader, closer io.Closer) (*Reader, error) {
 	switch m := binary.BigEndian.Uint32(magic); m {
 	case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1:
 		c.Format = "pcap"
-		c.pcap, err = pcapgo.NewReader(br)
-		if err == nil && c.pcap.Snaplen() < maxSnaplen {
+		c.pcap, err = pcapgo.NewReader(newBounded(br, false, &c.Limits))
+		if err == nil {
 			// Writers that do not enforce their own snap length are
-			// common; Wireshark reads their packets, so do we.
-			c.pcap.SetSnaplen(maxSnaplen)
+			// common; Wireshark reads their packets up to its own
+			// maximum, and so do we (longer ones are cut by bounded).
+			c.pcap.SetSnaplen(MaxPacket)
 		}
 	case 0x0a0d0d0a:
 		c.Format = "pcapng"
-		c.ng, err = pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{SkipUnknownVersion: true})
+		c.ng, err = pcapgo.NewNgReader(newBounded(br, true, &c.Limits), pcapgo.NgReaderOptions{SkipUnknownVersion: true})
 	default:
 		if tar, _ := br.Peek(262); len(tar) == 262 && string(tar[257:]) == "ustar" {
 			return nil, fmt.Errorf("%w: it is a tar archive; extract it first (tar xf) and read the capture inside", ErrUnknownFormat)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"runtime"
@@ -161,5 +162,124 @@ func TestSYNFloodWithOneTimestampIsBoundedByCount(t *testing.T) {
 	}
 	if peak > smallPeak+16<<20 {
 		t.Errorf("memory grows with the flood: %d MiB for 40,000 SYNs, %d MiB for 160,000", smallPeak>>20, peak>>20)
+	}
+}
+
+// pcapRecord is one pcap record header (little-endian, microseconds).
+func pcapRecord(incl, orig uint32) []byte {
+	h := make([]byte, 16)
+	binary.LittleEndian.PutUint32(h[0:], 1_700_000_000)
+	binary.LittleEndian.PutUint32(h[8:], incl)
+	binary.LittleEndian.PutUint32(h[12:], orig)
+	return h
+}
+
+// A packet larger than 256 KiB under a huge snap length is cut to 256
+// KiB with a warning, and the packets after it are read; one that claims
+// a gigabyte is never allocated.
+func TestHugePacketIsCutNotAllocated(t *testing.T) {
+	w, buf := newPcap(t)
+	c := w.Conn(client, server, 40103, 25)
+	c.Handshake()
+	c.ServerSays("220 mail ESMTP\r\n")
+	good := buf.Bytes()
+	hdr := append([]byte(nil), good[:24]...)
+	binary.LittleEndian.PutUint32(hdr[16:], 0xffffffff) // snap length
+	var file []byte
+	file = append(file, hdr...)
+	big := make([]byte, 1<<20)
+	copy(big, good[24+16:24+16+14]) // an Ethernet header
+	file = append(file, pcapRecord(1<<20, 1<<20)...)
+	file = append(file, big...)
+	file = append(file, good[24:]...) // the conversation after it
+	var res *Result
+	peak, alloc := peakHeap(t, func() { res = analyseWith(t, file, Options{}) })
+	if res.Stats.Packets != 5 || res.Stats.BigPackets != 1 || res.Stats.BigFrame != 1 {
+		t.Fatalf("packets %d, big %d at frame %d", res.Stats.Packets, res.Stats.BigPackets, res.Stats.BigFrame)
+	}
+	if !warned(res, "1 packets were longer than 256 KiB, the first at frame 1") {
+		t.Errorf("no warning: %q", res.Capture.Warnings)
+	}
+	if res.Sessions != 1 {
+		t.Errorf("the conversation after the big packet was lost: %d sessions", res.Sessions)
+	}
+	t.Logf("1 MiB packet: peak %d KiB, allocated %d KiB", peak>>10, alloc>>10)
+
+	// A record that claims a gigabyte, in a file that ends long before.
+	claim := append(append(append([]byte(nil), hdr...), pcapRecord(1<<30, 1<<30)...), big...)
+	peak, alloc = peakHeap(t, func() { res = analyseWith(t, claim, Options{}) })
+	t.Logf("1 GiB claim: peak %d KiB, allocated %d KiB", peak>>10, alloc>>10)
+	if !res.Capture.Truncated {
+		t.Errorf("a file cut inside its packet is not reported cut: %+v", res.Capture)
+	}
+	if alloc > 64<<20 {
+		t.Errorf("allocated %d MiB for a packet claiming 1 GiB", alloc>>20)
+	}
+}
+
+// ngBlock is one little-endian pcapng block.
+func ngBlock(typ uint32, body []byte) []byte {
+	for len(body)%4 != 0 {
+		body = append(body, 0)
+	}
+	b := make([]byte, 12+len(body))
+	binary.LittleEndian.PutUint32(b[0:], typ)
+	binary.LittleEndian.PutUint32(b[4:], uint32(len(b)))
+	copy(b[8:], body)
+	binary.LittleEndian.PutUint32(b[len(b)-4:], uint32(len(b)))
+	return b
+}
+
+// A pcapng file with hundreds of thousands of interface descriptions keeps
+// the first 1024, with a warning, and its packets are still read.
+func TestManyPcapngInterfacesAreBounded(t *testing.T) {
+	shb := ngBlock(0x0A0D0D0A, []byte{0x4D, 0x3C, 0x2B, 0x1A, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	idb := ngBlock(1, []byte{1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}) // Ethernet, huge snap length
+	w, buf := newPcap(t)
+	c := w.Conn(client, server, 40104, 25)
+	c.Handshake()
+	c.ServerSays("220 mail ESMTP\r\n")
+	c.ClientSays("EHLO me\r\n")
+	epbs := func(file []byte, iface uint32) []byte {
+		src, _ := capfile.NewReader("in", bytes.NewReader(buf.Bytes()), nil)
+		for {
+			data, ci, _, err := src.Next()
+			if err != nil {
+				return file
+			}
+			body := make([]byte, 20, 20+len(data))
+			binary.LittleEndian.PutUint32(body[0:], iface)
+			us := uint64(ci.Timestamp.UnixMicro())
+			binary.LittleEndian.PutUint32(body[4:], uint32(us>>32))
+			binary.LittleEndian.PutUint32(body[8:], uint32(us))
+			binary.LittleEndian.PutUint32(body[12:], uint32(len(data)))
+			binary.LittleEndian.PutUint32(body[16:], uint32(len(data)))
+			file = append(file, ngBlock(6, append(body, data...))...)
+		}
+	}
+	build := func(n int) []byte {
+		file := append([]byte(nil), shb...)
+		for i := 0; i < n; i++ {
+			file = append(file, idb...)
+		}
+		return epbs(file, uint32(n-1)) // packets of the last interface
+	}
+	run := func(n int) (*Result, uint64, uint64) {
+		file := build(n)
+		var res *Result
+		peak, alloc := peakHeap(t, func() { res = analyseWith(t, file, Options{}) })
+		return res, peak, alloc
+	}
+	_, small, smallAlloc := run(2000)
+	res, peak, alloc := run(200000)
+	t.Logf("2,000 interfaces: peak heap %d KiB, allocated %d KiB; 200,000: %d KiB, %d KiB", small>>10, smallAlloc>>10, peak>>10, alloc>>10)
+	if res.Stats.Packets != 5 || res.Sessions != 1 {
+		t.Fatalf("packets %d, sessions %d", res.Stats.Packets, res.Sessions)
+	}
+	if !warned(res, "198976 pcapng interface descriptions past the first 1024 of a section were not kept; 5 packets") {
+		t.Errorf("no warning: %q", res.Capture.Warnings)
+	}
+	if peak > small+8<<20 || alloc > smallAlloc+8<<20 {
+		t.Errorf("memory grows with the interfaces: %d KiB for 2,000, %d KiB for 200,000", small>>10, peak>>10)
 	}
 }

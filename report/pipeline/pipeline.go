@@ -80,7 +80,7 @@ func Read(src *capfile.Reader, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Capture = captureRecord(sourceInfo{src.Name, src.Format, src.LinkType().String(), src.Truncated, src.Err}, res.Stats)
+	res.Capture = captureRecord(sourceInfo{src.Name, src.Format, src.LinkType().String(), src.Truncated, src.Err, src.Limits}, res.Stats)
 	res.warnSkipped()
 	finish(res, src.Truncated || src.Err != nil, opt)
 	return res, nil
@@ -109,6 +109,7 @@ type sourceInfo struct {
 	name, format, linkType string
 	truncated              bool
 	err                    error
+	limits                 capfile.Limits
 }
 
 func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Result, error) {
@@ -198,6 +199,15 @@ func captureRecord(src sourceInfo, st reassembly.Stats) *record.Capture {
 	}
 	if st.CutPackets > 0 {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d packets were cut by the capture's snap length, the first at frame %d: their payload is incomplete (capture again with -s 0)", st.CutPackets, st.CutFrame))
+	}
+	if st.BigPackets > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d packets were longer than %d KiB, the first at frame %d: only their first %d KiB were read, as tcpdump and Wireshark do", st.BigPackets, capfile.MaxPacket>>10, st.BigFrame, capfile.MaxPacket>>10))
+	}
+	if l := src.limits; l.DroppedInterfaces > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d pcapng interface descriptions past the first %d of a section were not kept; %d packets that named them were read as if from the first interface", l.DroppedInterfaces, capfile.MaxInterfaces, l.Remapped))
+	}
+	if l := src.limits; l.SkippedBlocks > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d pcapng blocks larger than any packet were skipped as damage", l.SkippedBlocks))
 	}
 	if st.GapBytes > 0 {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d bytes of TCP data were never captured (gaps in streams)", st.GapBytes))
