@@ -85,6 +85,9 @@ type Stats struct {
 	// ConnsEvicted were closed early to respect MaxConns (never those
 	// closed by FIN, RST or idleness).
 	ConnsEvicted int64
+	// FragmentsDropped are IP datagrams whose fragments were dropped,
+	// unassembled, because too many were waiting at once.
+	FragmentsDropped int64
 	// ConnsReused were replaced by a new connection on the same addresses
 	// and ports (a new SYN) before they had closed.
 	ConnsReused int64
@@ -214,6 +217,7 @@ func (e *engine) checkpoint(upTo int64) {
 
 func (e *engine) finish(upTo int64) Stats {
 	e.asm.FlushAll()
+	e.r.stats.FragmentsDropped = e.dec.fragsDropped
 	if e.cp != nil {
 		e.cp.Checkpoint(upTo, e.now, true)
 	}
@@ -276,6 +280,7 @@ func (st Stats) merge(e Stats) Stats {
 	st.GapBytes += e.GapBytes
 	st.ConnsEvicted += e.ConnsEvicted
 	st.ConnsReused += e.ConnsReused
+	st.FragmentsDropped += e.FragmentsDropped
 	st.OverlapBytes += e.OverlapBytes
 	st.OverlapPackets += e.OverlapPackets
 	return st

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/reassembly/pcapgen"
@@ -281,5 +284,40 @@ func TestManyPcapngInterfacesAreBounded(t *testing.T) {
 	}
 	if peak > small+8<<20 || alloc > smallAlloc+8<<20 {
 		t.Errorf("memory grows with the interfaces: %d KiB for 2,000, %d KiB for 200,000", small>>10, peak>>10)
+	}
+}
+
+// Hundreds of thousands of first fragments that never get the rest, all
+// with one timestamp: what waits for the rest is bounded by count.
+func TestIncompleteFragmentsAreBoundedByCount(t *testing.T) {
+	run := func(n int) (*Result, uint64) {
+		w, buf := newPcap(t)
+		w.Step = 0
+		payload := make([]byte, 64)
+		for i := 0; i < n; i++ {
+			ip := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolUDP, Id: uint16(i),
+				Flags: layers.IPv4MoreFragments, SrcIP: net.IPv4(10, 9, byte(i>>16), byte(i>>8)).To4(), DstIP: server.To4()}
+			eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 2}, EthernetType: layers.EthernetTypeIPv4}
+			sb := gopacket.NewSerializeBuffer()
+			if err := gopacket.SerializeLayers(sb, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, ip, gopacket.Payload(payload)); err != nil {
+				t.Fatal(err)
+			}
+			w.Raw(sb.Bytes())
+		}
+		var res *Result
+		peak, _ := peakHeap(t, func() { res = analyseWith(t, buf.Bytes(), Options{Workers: 2}) })
+		return res, peak - min(peak, uint64(buf.Cap()))
+	}
+	_, small := run(40000)
+	res, peak := run(160000)
+	t.Logf("peak heap past the input: %d MiB for 40,000 fragments, %d MiB for 160,000", small>>20, peak>>20)
+	if d := res.Stats.FragmentsDropped; d < 160000-2*8192 || d > 160000 {
+		t.Errorf("%d datagrams dropped", d)
+	}
+	if !warned(res, fmt.Sprintf("%d IP datagrams were dropped before all their fragments came", res.Stats.FragmentsDropped)) {
+		t.Errorf("no warning: %q", res.Capture.Warnings)
+	}
+	if peak > small+16<<20 {
+		t.Errorf("memory grows with the fragments: %d MiB for 40,000, %d MiB for 160,000", small>>20, peak>>20)
 	}
 }

@@ -209,6 +209,9 @@ func captureRecord(src sourceInfo, st reassembly.Stats) *record.Capture {
 	if l := src.limits; l.SkippedBlocks > 0 {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d pcapng blocks larger than any packet were skipped as damage", l.SkippedBlocks))
 	}
+	if st.FragmentsDropped > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%d IP datagrams were dropped before all their fragments came: too many were waiting at once", st.FragmentsDropped))
+	}
 	if st.GapBytes > 0 {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%d bytes of TCP data were never captured (gaps in streams)", st.GapBytes))
 	}
