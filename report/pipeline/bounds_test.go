@@ -13,7 +13,9 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/net/dns/dnsmessage"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/reassembly/pcapgen"
@@ -319,5 +321,103 @@ func TestIncompleteFragmentsAreBoundedByCount(t *testing.T) {
 	}
 	if peak > small+16<<20 {
 		t.Errorf("memory grows with the fragments: %d MiB for 40,000, %d MiB for 160,000", small>>20, peak>>20)
+	}
+}
+
+// One session of endless NOOPs: the first commands are listed, the rest
+// counted on the session, and memory does not grow with them.
+func TestEndlessCommandsAreSummarised(t *testing.T) {
+	run := func(n int) (*Result, uint64, int) {
+		w, buf := newPcap(t)
+		c := w.Conn(client, server, 40105, 25)
+		c.Handshake()
+		c.ServerSays("220 mail ESMTP\r\n")
+		for i := 0; i < n; i++ {
+			c.ClientSays("NOOP\r\n")
+			c.ServerSays("250 2.0.0 Ok\r\n")
+		}
+		c.Close()
+		var warnings []string
+		commands := 0
+		opt := Options{OnRecord: func(r record.Record) {
+			switch r := r.(type) {
+			case *record.Command:
+				commands++
+			case *record.Session:
+				warnings = r.Warnings
+			}
+		}}
+		var out *Result
+		peak, _ := peakHeap(t, func() { out = analyseWith(t, buf.Bytes(), opt) })
+		// The session's warnings are checked with the capture's.
+		out.Capture.Warnings = append(out.Capture.Warnings, warnings...)
+		return out, peak - min(peak, uint64(buf.Cap())), commands
+	}
+	_, small, _ := run(20000)
+	res, peak, listed := run(200000)
+	t.Logf("peak heap past the input: %d MiB for 20,000 NOOPs, %d MiB for 200,000", small>>20, peak>>20)
+	if listed != maxCommands {
+		t.Errorf("%d commands listed, want %d", listed, maxCommands)
+	}
+	if !warned(res, fmt.Sprintf("%d more commands were counted but not listed", 200000-maxCommands)) {
+		t.Errorf("no warning on the session: %q", res.Capture.Warnings)
+	}
+	if peak > small+8<<20 {
+		t.Errorf("memory grows with the commands: %d MiB for 20,000, %d MiB for 200,000", small>>20, peak>>20)
+	}
+}
+
+// Endless MX answers: the first DNS records and MX findings are listed,
+// the rest counted, and memory does not grow with them.
+func TestEndlessDNSAnswersAreSummarised(t *testing.T) {
+	resolver := net.IPv4(127, 0, 0, 53)
+	run := func(n int) (*Result, uint64, int, int) {
+		w, buf := newPcap(t)
+		for i := 0; i < n; i++ {
+			name := dnsmessage.MustNewName(fmt.Sprintf("d%d.example.", i))
+			q := dnsmessage.Question{Name: name, Type: dnsmessage.TypeMX, Class: dnsmessage.ClassINET}
+			b := dnsmessage.NewBuilder(nil, dnsmessage.Header{ID: uint16(i)})
+			b.StartQuestions()
+			b.Question(q)
+			query, _ := b.Finish()
+			w.UDP(client, resolver, uint16(1024+i%60000), 53, query)
+			b = dnsmessage.NewBuilder(nil, dnsmessage.Header{ID: uint16(i), Response: true})
+			b.StartQuestions()
+			b.Question(q)
+			b.StartAnswers()
+			for j := 0; j < 4; j++ {
+				mx := dnsmessage.MustNewName(fmt.Sprintf("mx%d.d%d.example.", j, i))
+				b.MXResource(dnsmessage.ResourceHeader{Name: name, Class: dnsmessage.ClassINET, TTL: 60}, dnsmessage.MXResource{Pref: uint16(10 * j), MX: mx})
+			}
+			reply, _ := b.Finish()
+			w.UDP(resolver, client, 53, uint16(1024+i%60000), reply)
+		}
+		var out *Result
+		dns, mx := 0, 0
+		opt := Options{Workers: 2, OnRecord: func(r record.Record) {
+			switch r := r.(type) {
+			case *record.DNS:
+				dns++
+			case *record.Finding:
+				if r.ID == "mx-lookup" {
+					mx++
+				}
+			}
+		}}
+		peak, _ := peakHeap(t, func() { out = analyseWith(t, buf.Bytes(), opt) })
+		return out, peak - min(peak, uint64(buf.Cap())), dns, mx
+	}
+	_, small, _, _ := run(15000)
+	res, peak, dns, mx := run(60000)
+	t.Logf("peak heap past the input: %d MiB for 15,000 answers, %d MiB for 60,000", small>>20, peak>>20)
+	if dns != maxDNSRecords || mx != maxMXFindings {
+		t.Errorf("%d DNS records and %d MX findings listed, want %d and %d", dns, mx, maxDNSRecords, maxMXFindings)
+	}
+	if !warned(res, fmt.Sprintf("%d more DNS look-ups were counted", 60000-maxDNSRecords)) ||
+		!warned(res, fmt.Sprintf("%d more MX look-up findings were counted", 60000-maxMXFindings)) {
+		t.Errorf("no warning: %q", res.Capture.Warnings)
+	}
+	if peak > small+16<<20 {
+		t.Errorf("memory grows with the answers: %d MiB for 15,000, %d MiB for 60,000", small>>20, peak>>20)
 	}
 }

@@ -48,6 +48,8 @@ type merger struct {
 	watch  map[*record.Session]string
 
 	out func(record.Record)
+
+	dns, mx struct{ listed, dropped int }
 }
 
 // hold keeps a session whose TLS failed, and everything from the frame of
@@ -169,6 +171,9 @@ func (m *merger) release(w int64) {
 		} else {
 			heap.Pop(&m.waiting)
 		}
+		if m.capped(it.rec) {
+			continue
+		}
 		m.out(it.rec)
 	}
 	done := limit
@@ -178,6 +183,35 @@ func (m *merger) release(w int64) {
 	for m.forget.Len() > 0 && m.forget[0].frame < done {
 		delete(m.ids, heap.Pop(&m.forget).(forgetAt).id)
 	}
+}
+
+// Records that grow with the traffic rather than with what it reveals are
+// listed up to a bound per capture, then counted.
+const (
+	maxDNSRecords = 10000
+	maxMXFindings = 100
+)
+
+// capped counts r instead of listing it when its kind is past its bound.
+func (m *merger) capped(r record.Record) bool {
+	switch r := r.(type) {
+	case *record.DNS:
+		if m.dns.listed >= maxDNSRecords {
+			m.dns.dropped++
+			return true
+		}
+		m.dns.listed++
+	case *record.Finding:
+		if r.ID != findings.MXLookup {
+			return false
+		}
+		if m.mx.listed >= maxMXFindings {
+			m.mx.dropped++
+			return true
+		}
+		m.mx.listed++
+	}
+	return false
 }
 
 // settleHolds decides the retries that can be decided: once the shard's

@@ -59,6 +59,9 @@ type Result struct {
 	// Sessions and Unknown count mail and other TCP conversations;
 	// Skipped counts mail sessions past the MaxSessions bound.
 	Sessions, Unknown, Skipped int
+	// DNSDropped and MXDropped are DNS records and mx-lookup findings
+	// past their bound, counted but not listed.
+	DNSDropped, MXDropped int
 	// Held is the most records the pipeline held at once to put them in
 	// capture order: it stays small whatever the capture's size.
 	Held int
@@ -101,7 +104,13 @@ func Live(src reassembly.Source, name, linkType string, opt Options) (*Result, e
 
 func (res *Result) warnSkipped() {
 	if res.Skipped > 0 {
-		res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("%d mail sessions past the --max-sessions bound were counted but not analysed", res.Skipped))
+		res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("%d mail sessions past the --max-sessions bound were counted but not listed", res.Skipped))
+	}
+	if res.DNSDropped > 0 {
+		res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("%d more DNS look-ups were counted but not listed (the first %d are)", res.DNSDropped, maxDNSRecords))
+	}
+	if res.MXDropped > 0 {
+		res.Capture.Warnings = append(res.Capture.Warnings, fmt.Sprintf("%d more MX look-up findings were counted but not listed (the first %d are)", res.MXDropped, maxMXFindings))
 	}
 }
 
@@ -149,7 +158,7 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 			do.IDPrefix = fmt.Sprintf("~%d.", i)
 		}
 		sh := &shard{id: i, reveal: opt.Reveal, immediate: passThrough,
-			bySession: map[string][]record.Record{}, send: func(r shardReport) { reports <- r }}
+			bySession: map[string][]record.Record{}, commands: map[string]int{}, send: func(r shardReport) { reports <- r }}
 		sh.an = dissect.New(do, sh.emit)
 		sh.dns = sh.an
 		shards[i], sinks[i] = sh, sh
@@ -171,6 +180,7 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 	}
 	res.Stats = stats
 	res.Held = m.held
+	res.DNSDropped, res.MXDropped = m.dns.dropped, m.mx.dropped
 	return res, nil
 }
 

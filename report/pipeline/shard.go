@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect"
@@ -26,6 +27,9 @@ type shard struct {
 	// of them carried bounds what the shard can still emit.
 	open      []*openConv
 	bySession map[string][]record.Record
+	// commands counts each open session's commands, to list only the
+	// first maxCommands of them.
+	commands map[string]int
 	out       []item
 	pending   shardReport
 	send      func(shardReport)
@@ -76,7 +80,17 @@ type item struct {
 	seq     int64
 }
 
+// maxCommands bounds the commands listed per session: a session of
+// millions of NOOPs says no more with all of them listed.
+const maxCommands = 10000
+
 func (s *shard) emit(r record.Record) {
+	if c, ok := r.(*record.Command); ok {
+		s.commands[c.Session]++
+		if s.commands[c.Session] > maxCommands {
+			return
+		}
+	}
 	record.Redact(r, s.reveal)
 	s.out = append(s.out, item{rec: r, frame: r.Frame()})
 	switch r := r.(type) {
@@ -97,6 +111,10 @@ func (s *shard) emit(r record.Record) {
 // closeSession derives the findings of a session that just closed: all
 // of its records are known.
 func (s *shard) closeSession(sess *record.Session) {
+	if n := s.commands[sess.ID] - maxCommands; n > 0 {
+		sess.Warnings = append(sess.Warnings, fmt.Sprintf("%d more commands were counted but not listed (the first %d are)", n, maxCommands))
+	}
+	delete(s.commands, sess.ID)
 	recs := append(s.bySession[sess.ID], sess)
 	delete(s.bySession, sess.ID)
 	s.derive(recs)
