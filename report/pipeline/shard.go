@@ -30,9 +30,9 @@ type shard struct {
 	// commands counts each open session's commands, to list only the
 	// first maxCommands of them.
 	commands map[string]int
-	out       []item
-	pending   shardReport
-	send      func(shardReport)
+	out      []item
+	pending  shardReport
+	send     func(shardReport)
 }
 
 // lowFrame is the DNS tracker's lowest pending query frame.
