@@ -34,13 +34,12 @@ type Limits struct {
 
 var errBlockLength = errors.New("pcapng block length is impossible (damaged file)")
 
-// bounded sits between the file and the pcap or pcapng reader and
-// rewrites what would make them allocate without bound: it cuts packets
-// longer than MaxPacket and keeps at most MaxInterfaces interfaces. What
-// it passes on is a valid capture of the same format.
+// bounded sits between the file and the pcapng reader and rewrites what
+// would make it allocate without bound: it cuts packets longer than
+// MaxPacket and keeps at most MaxInterfaces interfaces per section. What
+// it passes on is a valid pcapng stream.
 type bounded struct {
 	r      io.Reader
-	ng     bool
 	order  binary.ByteOrder
 	lim    *Limits
 	frame  int64
@@ -49,11 +48,10 @@ type bounded struct {
 	buf    []byte // headers
 	rec    []byte // the record or block passed on, reused
 	err    error
-	start  bool
 }
 
-func newBounded(r io.Reader, ng bool, lim *Limits) *bounded {
-	return &bounded{r: r, ng: ng, lim: lim, start: true}
+func newBounded(r io.Reader, lim *Limits) *bounded {
+	return &bounded{r: r, lim: lim}
 }
 
 func (b *bounded) Read(p []byte) (int, error) {
@@ -68,17 +66,8 @@ func (b *bounded) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// next prepares the next file header, record or block in b.out.
-func (b *bounded) next() error {
-	if b.ng {
-		return b.block()
-	}
-	if b.start {
-		b.start = false
-		return b.pcapHeader()
-	}
-	return b.record()
-}
+// next prepares the next block in b.out.
+func (b *bounded) next() error { return b.block() }
 
 // readFull reads n bytes into b.buf; on a short read it returns what
 // was read with io.EOF (nothing) or io.ErrUnexpectedEOF (some).
@@ -88,55 +77,6 @@ func (b *bounded) readFull(n int) ([]byte, error) {
 	}
 	read, err := io.ReadFull(b.r, b.buf[:n])
 	return b.buf[:read], err
-}
-
-func (b *bounded) pcapHeader() error {
-	h, err := b.readFull(24)
-	if err != nil {
-		b.out = h
-		return eofAs(err, err)
-	}
-	switch binary.BigEndian.Uint32(h) {
-	case 0xa1b2c3d4, 0xa1b23c4d:
-		b.order = binary.BigEndian
-	default:
-		b.order = binary.LittleEndian
-	}
-	b.out = h
-	return nil
-}
-
-// record passes one pcap record, cut to MaxPacket.
-func (b *bounded) record() error {
-	h, err := b.readFull(16)
-	if err != nil {
-		b.out = h // the reader sees where the file was cut
-		return eofAs(err, err)
-	}
-	b.frame++
-	incl := b.order.Uint32(h[8:])
-	keep := min(incl, MaxPacket)
-	if keep < incl {
-		b.cut()
-		b.order.PutUint32(h[8:], keep)
-		if b.order.Uint32(h[12:]) < incl {
-			b.order.PutUint32(h[12:], incl)
-		}
-	}
-	rec := b.record16(int(keep))
-	copy(rec, h)
-	if _, err := io.ReadFull(b.r, rec[16:]); err != nil {
-		b.out = rec[:16]
-		return eofAs(err, io.ErrUnexpectedEOF)
-	}
-	if keep < incl {
-		if _, err := io.CopyN(io.Discard, b.r, int64(incl-keep)); err != nil {
-			b.out = rec
-			return eofAs(err, io.ErrUnexpectedEOF)
-		}
-	}
-	b.out = rec
-	return nil
 }
 
 // record16 is the reused buffer for a record of n bytes after a 16-byte

@@ -33,7 +33,7 @@ type Reader struct {
 
 	frame  int64
 	closer io.Closer
-	pcap   *pcapgo.Reader
+	pcap   *pcapReader
 	ng     *pcapgo.NgReader
 }
 
@@ -102,16 +102,13 @@ func NewReader(name string, r io.Reader, closer io.Closer) (*Reader, error) {
 	switch m := binary.BigEndian.Uint32(magic); m {
 	case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1:
 		c.Format = "pcap"
-		c.pcap, err = pcapgo.NewReader(newBounded(br, false, &c.Limits))
-		if err == nil {
-			// Writers that do not enforce their own snap length are
-			// common; Wireshark reads their packets up to its own
-			// maximum, and so do we (longer ones are cut by bounded).
-			c.pcap.SetSnaplen(MaxPacket)
-		}
+		// The snap length of the header is not trusted: writers that do
+		// not enforce theirs are common, and Wireshark reads packets up
+		// to its own maximum, as the reader does.
+		c.pcap, err = newPcapReader(br, &c.Limits)
 	case 0x0a0d0d0a:
 		c.Format = "pcapng"
-		c.ng, err = pcapgo.NewNgReader(newBounded(br, true, &c.Limits), pcapgo.NgReaderOptions{SkipUnknownVersion: true})
+		c.ng, err = pcapgo.NewNgReader(newBounded(br, &c.Limits), pcapgo.NgReaderOptions{SkipUnknownVersion: true})
 	default:
 		if tar, _ := br.Peek(262); len(tar) == 262 && string(tar[257:]) == "ustar" {
 			return nil, fmt.Errorf("%w: it is a tar archive; extract it first (tar xf) and read the capture inside", ErrUnknownFormat)
@@ -130,7 +127,7 @@ func NewReader(name string, r io.Reader, closer io.Closer) (*Reader, error) {
 // LinkType is the link type of the first interface.
 func (c *Reader) LinkType() layers.LinkType {
 	if c.pcap != nil {
-		return c.pcap.LinkType()
+		return c.pcap.linkType
 	}
 	return c.ng.LinkType()
 }
@@ -149,8 +146,8 @@ func (c *Reader) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) {
 		lt   layers.LinkType
 	)
 	if c.pcap != nil {
-		data, ci, err = c.pcap.ZeroCopyReadPacketData()
-		lt = c.pcap.LinkType()
+		data, ci, err = c.pcap.next()
+		lt = c.pcap.linkType
 	} else {
 		data, ci, err = c.ng.ZeroCopyReadPacketData()
 		lt = c.ng.LinkType()
