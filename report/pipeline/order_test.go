@@ -6,12 +6,15 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
 	"github.com/mailwire/mailwire/report/findings"
+	"github.com/mailwire/mailwire/report/jsonl"
 )
 
 // orderCaptures are the bundled captures and a generated one with many
@@ -200,6 +203,39 @@ func TestStreamedRecordsHoldEveryDerivedFinding(t *testing.T) {
 		}
 		if missed := findings.Derive(recs); len(missed) > 0 {
 			t.Errorf("%s: %d findings missed, the first %+v", filepath.Base(p), len(missed), *missed[0])
+		}
+	}
+}
+
+// Live output passes records on as they come, derived findings included:
+// the same records as reading the file, in the order they were known.
+func TestLiveGivesTheSameRecordsAsRead(t *testing.T) {
+	for _, p := range []string{"../../captures/lab-session.pcap", retryCapture(t)} {
+		lines := func(live bool) []string {
+			var buf bytes.Buffer
+			w := jsonl.NewWriter(&buf)
+			opt := Options{Reveal: true, OnRecord: func(r record.Record) { w.Write(r) }}
+			src, err := capfile.Open(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			if live {
+				_, err = Live(src, "lo", "Ethernet", opt)
+			} else {
+				_, err = Read(src, opt)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Flush()
+			out := strings.Split(strings.TrimSpace(buf.String()), "\n")
+			sort.Strings(out)
+			return out
+		}
+		read, live := lines(false), lines(true)
+		if fmt.Sprint(read) != fmt.Sprint(live) {
+			t.Errorf("%s: live and read differ:\n%s", filepath.Base(p), firstDiff(strings.Join(read, "\n"), strings.Join(live, "\n")))
 		}
 	}
 }

@@ -23,6 +23,7 @@ type shard struct {
 	immediate bool
 	upTo      int64
 	time      time.Time
+	lastLow   int64 // at the last checkpoint
 	// open holds the conversations not yet closed: the first data each
 	// of them carried bounds what the shard can still emit.
 	open      []*openConv
@@ -104,7 +105,7 @@ func (s *shard) emit(r record.Record) {
 		}
 	}
 	if s.immediate {
-		s.Checkpoint(s.upTo, s.time, false)
+		s.flush(s.lastLow, false)
 	}
 }
 
@@ -189,10 +190,15 @@ func (s *shard) Checkpoint(upTo int64, t time.Time, done bool) {
 		s.an.Finish()
 	}
 	s.upTo, s.time = upTo, t
+	s.lastLow = s.low(upTo)
+	s.flush(s.lastLow, done)
+}
+
+// flush sends what was emitted since the last report.
+func (s *shard) flush(low int64, done bool) {
 	rep := s.pending
 	s.pending = shardReport{}
-	rep.shard, rep.items, rep.upTo, rep.time, rep.done = s.id, s.out, upTo, t, done
-	rep.low = s.low(upTo)
+	rep.shard, rep.items, rep.upTo, rep.time, rep.done, rep.low = s.id, s.out, s.upTo, s.time, done, low
 	s.out = nil
 	s.send(rep)
 }
