@@ -143,6 +143,17 @@ func (r *runner) acksLostBytes(p packet) bool {
 	return true
 }
 
+// bareAckOfNoConn tells whether p carries nothing (no data, no SYN, FIN
+// or RST) and belongs to no open connection.
+func (r *runner) bareAckOfNoConn(p packet) bool {
+	t := p.tcp
+	if len(t.Payload) > 0 || t.SYN || t.FIN || t.RST {
+		return false
+	}
+	tf := t.TransportFlow()
+	return r.conns[connKey{p.netFlow, tf}] == nil && r.conns[connKey{p.netFlow.Reverse(), tf.Reverse()}] == nil
+}
+
 // flushEvery is how many packets pass between two checks of the capture
 // clock for holes and idle connections.
 const flushEvery = 4096
@@ -191,6 +202,11 @@ func (e *engine) packet(data []byte, ci gopacket.CaptureInfo, lt layers.LinkType
 	case p.tcp != nil:
 		if p.tcp.SYN && !p.tcp.ACK {
 			e.reuse(p, ci, frame)
+		}
+		if e.r.bareAckOfNoConn(p) {
+			// The last ACK after both FINs: it would open a connection
+			// that carries nothing and waits for the idle timeout.
+			return
 		}
 		if e.r.acksLostBytes(p) {
 			// The peer acknowledged bytes the capture never saw: they
