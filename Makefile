@@ -19,7 +19,7 @@ help:
 	@echo "make demo      build mailwire and analyse a bundled capture"
 	@echo "make test      install what the tests need, then lint, unit, integration and short fuzz runs"
 	@echo "make build     build $(BIN) (with live capture when libpcap headers are there)"
-	@echo "make bench     benchmarks of every stage, then end to end on a BENCH_MB (1024) MB capture vs the floor and tshark"
+	@echo "make bench     benchmarks of every stage, then end to end on a BENCH_MB (1024) MB capture vs the floor and tshark, and 200,000 short sessions under 256 MiB"
 	@echo "make bench-live  live capture under tcpreplay at rising rates (root)"
 	@echo "make fuzz      run every fuzz target for FUZZTIME each (default $(FUZZTIME))"
 	@echo "make captures  regenerate captures/ with real servers on loopback (root)"
