@@ -54,7 +54,7 @@ demo: build
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet ./... ./testdata/pcapgen ./testdata/pcapgen/mailgen
 
 unit:
 	$(GO) test ./...

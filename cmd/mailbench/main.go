@@ -22,7 +22,7 @@ import (
 
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
-	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
+	"github.com/mailwire/mailwire/testdata/pcapgen/mailgen"
 )
 
 func main() {

@@ -18,7 +18,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
-	"github.com/mailwire/mailwire/reassembly/pcapgen"
+	"github.com/mailwire/mailwire/testdata/pcapgen"
 )
 
 // Each hostile capture of this file is generated small, analysed, and

@@ -12,9 +12,9 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/capfile"
-	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
 	"github.com/mailwire/mailwire/report/findings"
 	"github.com/mailwire/mailwire/report/jsonl"
+	"github.com/mailwire/mailwire/testdata/pcapgen/mailgen"
 )
 
 // orderCaptures are the bundled captures and a generated one with many

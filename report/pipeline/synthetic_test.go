@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
+	"github.com/mailwire/mailwire/testdata/pcapgen/mailgen"
 )
 
 func TestSyntheticCaptureGivesEveryCredentialAndAttachment(t *testing.T) {

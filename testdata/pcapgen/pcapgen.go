@@ -1,5 +1,6 @@
-// Package pcapgen writes synthetic captures with gopacket's serializer:
-// TCP conversations with real handshakes and sequence numbers, MSS
+// Package pcapgen is test support, kept under testdata beside the data
+// tests read, out of the analyser's packages. It writes synthetic captures
+// with gopacket's serializer: TCP conversations with real handshakes and sequence numbers, MSS
 // segmentation, and the faults a capture can hold (reordering,
 // retransmission, loss, cut packets). Tests build their edge cases with it
 // and the benchmark generator builds large captures.
