@@ -80,7 +80,7 @@ func (m *merger) add(rep shardReport) {
 	for _, it := range rep.items {
 		m.seq++
 		it.seq = m.seq
-		heap.Push(&m.waiting, it)
+		m.waiting.push(it)
 		if sess, ok := it.rec.(*record.Session); ok && !m.passThrough {
 			heap.Push(&m.unnumbered, sess)
 		}
@@ -163,13 +163,13 @@ func (m *merger) release(w int64) {
 				// Its session is not numbered yet: wait, in order.
 				break
 			}
-			heap.Pop(&m.waiting)
+			m.waiting.pop()
 			if id == "" {
 				continue // a session past MaxSessions
 			}
 			*ref = id
 		} else {
-			heap.Pop(&m.waiting)
+			m.waiting.pop()
 		}
 		if m.capped(it.rec) {
 			continue
@@ -277,7 +277,7 @@ func (m *merger) retry(h *hold) bool {
 	for _, f := range findings.Derive(in) {
 		if f.ID == findings.TLSDowngradeRetry {
 			m.seq++
-			heap.Push(&m.waiting, item{rec: f, frame: f.Frame(), derived: true, final: true, seq: m.seq})
+			m.waiting.push(item{rec: f, frame: f.Frame(), derived: true, final: true, seq: m.seq})
 		}
 	}
 	return true
