@@ -140,6 +140,11 @@ func (m *merger) final(prov string) (string, bool) {
 		return prov, true
 	}
 	id, ok := m.ids[prov]
+	if !ok && m.watermark() == never {
+		// Every session is numbered once the capture is over: a record
+		// whose session never closed must still not be lost.
+		return prov, true
+	}
 	return id, ok
 }
 
