@@ -2,7 +2,6 @@ package capfile
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -31,8 +30,6 @@ type Limits struct {
 	// too large to be anything but damage.
 	SkippedBlocks int64
 }
-
-var errBlockLength = errors.New("pcapng block length is impossible (damaged file)")
 
 // bounded sits between the file and the pcapng reader and rewrites what
 // would make it allocate without bound: it cuts packets longer than
