@@ -32,6 +32,8 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&lo.Duration, "duration", 0, "stop after this long (e.g. 30s); default: at Ctrl-C")
 	fs.Int64Var(&lo.Count, "count", 0, "stop after this many packets")
 	fs.IntVar(&lo.Buffer, "buffer", 64<<20, "kernel capture buffer in bytes (a larger one absorbs bursts)")
+	fs.BoolVar(&lo.AFPacket, "af-packet", false, "Linux: capture with AF_PACKET rings (TPACKET_V3) instead of libpcap")
+	fs.IntVar(&lo.Sockets, "af-packet-rings", 2, "with --af-packet: rings in one fanout group, each drained on its own")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: mailwire live -i IFACE [flags]\n\nWatches mail traffic as it happens; Ctrl-C prints the full report.\n\nFlags:")
 		fs.PrintDefaults()
