@@ -32,6 +32,7 @@ type merger struct {
 	// Sessions closed but not numbered yet, by detection frame.
 	unnumbered sessionHeap
 	ids        map[string]string // provisional id -> final id ("" past MaxSessions)
+	closed     []string          // passThrough: sessions whose record went
 	forget     endHeap           // when a provisional id is no longer needed
 	next       int
 	prefix     string
@@ -39,8 +40,8 @@ type merger struct {
 	sessions   int
 	skipped    int
 
-	// passThrough (live output) hands records on as they come, with the
-	// dissectors' own ids.
+	// passThrough (live output) hands records on as they come and numbers
+	// sessions as their first record goes.
 	passThrough bool
 
 	holds  []*hold
@@ -117,15 +118,7 @@ func (m *merger) watermark() int64 {
 func (m *merger) number(w int64) {
 	for m.unnumbered.Len() > 0 && m.unnumbered[0].DetectFrame < w {
 		sess := heap.Pop(&m.unnumbered).(*record.Session)
-		m.next++
-		id := fmt.Sprintf("%ss%d", m.prefix, m.next)
-		if m.max > 0 && m.next > m.max {
-			id = ""
-			m.skipped++
-		} else {
-			m.sessions++
-		}
-		m.ids[sess.ID] = id
+		id := m.assign(sess.ID)
 		heap.Push(&m.forget, forgetAt{sess.EndFrame, sess.ID})
 		if _, ok := m.watch[sess]; ok {
 			m.watch[sess] = id
@@ -133,13 +126,27 @@ func (m *merger) number(w int64) {
 	}
 }
 
+// assign gives a session the next number.
+func (m *merger) assign(prov string) string {
+	m.next++
+	id := fmt.Sprintf("%ss%d", m.prefix, m.next)
+	if m.max > 0 && m.next > m.max {
+		id = ""
+		m.skipped++
+	} else {
+		m.sessions++
+	}
+	m.ids[prov] = id
+	return id
+}
+
 // final returns the final id of a provisional one; ok is false while it
 // is not known yet.
 func (m *merger) final(prov string) (string, bool) {
-	if m.passThrough {
-		return prov, true
-	}
 	id, ok := m.ids[prov]
+	if !ok && m.passThrough {
+		return m.assign(prov), true
+	}
 	if !ok && m.watermark() == never {
 		// Every session is numbered once the capture is over: a record
 		// whose session never closed must still not be lost.
@@ -169,6 +176,13 @@ func (m *merger) release(w int64) {
 				break
 			}
 			m.waiting.pop()
+			if sess, ok := it.rec.(*record.Session); ok && m.passThrough {
+				// Its last record but the findings that follow it.
+				m.closed = append(m.closed, sess.ID)
+				if _, ok := m.watch[sess]; ok {
+					m.watch[sess] = id
+				}
+			}
 			if id == "" {
 				continue // a session past MaxSessions
 			}
@@ -181,6 +195,10 @@ func (m *merger) release(w int64) {
 		}
 		m.out(it.rec)
 	}
+	for _, prov := range m.closed {
+		delete(m.ids, prov)
+	}
+	m.closed = m.closed[:0]
 	done := limit
 	if m.waiting.Len() > 0 {
 		done = min(done, m.waiting[0].frame)
@@ -289,9 +307,6 @@ func (m *merger) retry(h *hold) bool {
 }
 
 func (m *merger) watchedID(s *record.Session) (string, bool) {
-	if m.passThrough {
-		return s.ID, true
-	}
 	id := m.watch[s]
 	return id, id != unnumbered
 }
