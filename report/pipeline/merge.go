@@ -32,7 +32,6 @@ type merger struct {
 	// Sessions closed but not numbered yet, by detection frame.
 	unnumbered sessionHeap
 	ids        map[string]string // provisional id -> final id ("" past MaxSessions)
-	closed     []string          // passThrough: sessions whose record went
 	forget     endHeap           // when a provisional id is no longer needed
 	next       int
 	prefix     string
@@ -40,8 +39,8 @@ type merger struct {
 	sessions   int
 	skipped    int
 
-	// passThrough (live output) hands records on as they come and numbers
-	// sessions as their first record goes.
+	// passThrough (live output) hands records on as they come, with the
+	// dissectors' own ids.
 	passThrough bool
 
 	holds  []*hold
@@ -118,7 +117,15 @@ func (m *merger) watermark() int64 {
 func (m *merger) number(w int64) {
 	for m.unnumbered.Len() > 0 && m.unnumbered[0].DetectFrame < w {
 		sess := heap.Pop(&m.unnumbered).(*record.Session)
-		id := m.assign(sess.ID)
+		m.next++
+		id := fmt.Sprintf("%ss%d", m.prefix, m.next)
+		if m.max > 0 && m.next > m.max {
+			id = ""
+			m.skipped++
+		} else {
+			m.sessions++
+		}
+		m.ids[sess.ID] = id
 		heap.Push(&m.forget, forgetAt{sess.EndFrame, sess.ID})
 		if _, ok := m.watch[sess]; ok {
 			m.watch[sess] = id
@@ -126,27 +133,13 @@ func (m *merger) number(w int64) {
 	}
 }
 
-// assign gives a session the next number.
-func (m *merger) assign(prov string) string {
-	m.next++
-	id := fmt.Sprintf("%ss%d", m.prefix, m.next)
-	if m.max > 0 && m.next > m.max {
-		id = ""
-		m.skipped++
-	} else {
-		m.sessions++
-	}
-	m.ids[prov] = id
-	return id
-}
-
 // final returns the final id of a provisional one; ok is false while it
 // is not known yet.
 func (m *merger) final(prov string) (string, bool) {
-	id, ok := m.ids[prov]
-	if !ok && m.passThrough {
-		return m.assign(prov), true
+	if m.passThrough {
+		return prov, true
 	}
+	id, ok := m.ids[prov]
 	if !ok && m.watermark() == never {
 		// Every session is numbered once the capture is over: a record
 		// whose session never closed must still not be lost.
@@ -176,13 +169,6 @@ func (m *merger) release(w int64) {
 				break
 			}
 			m.waiting.pop()
-			if sess, ok := it.rec.(*record.Session); ok && m.passThrough {
-				// Its last record but the findings that follow it.
-				m.closed = append(m.closed, sess.ID)
-				if _, ok := m.watch[sess]; ok {
-					m.watch[sess] = id
-				}
-			}
 			if id == "" {
 				continue // a session past MaxSessions
 			}
@@ -195,10 +181,6 @@ func (m *merger) release(w int64) {
 		}
 		m.out(it.rec)
 	}
-	for _, prov := range m.closed {
-		delete(m.ids, prov)
-	}
-	m.closed = m.closed[:0]
 	done := limit
 	if m.waiting.Len() > 0 {
 		done = min(done, m.waiting[0].frame)
@@ -307,6 +289,9 @@ func (m *merger) retry(h *hold) bool {
 }
 
 func (m *merger) watchedID(s *record.Session) (string, bool) {
+	if m.passThrough {
+		return s.ID, true
+	}
 	id := m.watch[s]
 	return id, id != unnumbered
 }

@@ -44,7 +44,7 @@ type Options struct {
 	// BytesRead, when set, counts the bytes read from capture files.
 	BytesRead *atomic.Int64
 	// Workers is how many shards analyse one capture at once (at least
-	// one).
+	// one; live output uses one).
 	Workers int
 }
 
@@ -126,6 +126,9 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 		opt.Reassembly = reassembly.DefaultOptions()
 	}
 	workers := max(opt.Workers, 1)
+	if passThrough {
+		workers = 1
+	}
 	res := &Result{}
 	out := opt.OnRecord
 	if out == nil {
@@ -147,11 +150,13 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 	shards := make([]*shard, workers)
 	sinks := make([]reassembly.Sink, workers)
 	for i := range shards {
-		// The merger numbers sessions and applies the bound over every
-		// shard; these ids only need to be unique.
 		do := opt.Dissect
-		do.MaxSessions = 0
-		do.IDPrefix = fmt.Sprintf("~%d.", i)
+		if !passThrough {
+			// The merger numbers sessions and applies the bound over
+			// every shard; these ids only need to be unique.
+			do.MaxSessions = 0
+			do.IDPrefix = fmt.Sprintf("~%d.", i)
+		}
 		sh := &shard{id: i, reveal: opt.Reveal, immediate: passThrough,
 			bySession: map[string][]record.Record{}, commands: map[string]int{}, send: func(r shardReport) { reports <- r }}
 		sh.an = dissect.New(do, sh.emit)
@@ -165,8 +170,14 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 	}
 	for _, sh := range shards {
 		res.Unknown += sh.an.Unknown
+		if passThrough {
+			res.Sessions += sh.an.Sessions
+			res.Skipped += sh.an.Skipped
+		}
 	}
-	res.Sessions, res.Skipped = m.sessions, m.skipped
+	if !passThrough {
+		res.Sessions, res.Skipped = m.sessions, m.skipped
+	}
 	res.Stats = stats
 	res.Held = m.held
 	res.DNSDropped, res.MXDropped = m.dns.dropped, m.mx.dropped
