@@ -32,7 +32,23 @@ type decoder struct {
 
 	defrag4 *ip4defrag.IPv4Defragmenter
 	defrag6 *ip6defrag.IPv6Defragmenter
+	// waiting are the datagrams with fragments held, and when their
+	// latest fragment came: past maxWaiting of them, all are dropped.
+	waiting map[fragKey]time.Time
+	// fragsDropped counts the datagrams dropped so.
+	fragsDropped int64
 }
+
+// fragKey names a datagram being reassembled.
+type fragKey struct {
+	flow gopacket.Flow
+	id   uint32
+}
+
+// maxWaiting bounds the datagrams waiting for fragments in one shard: the
+// defragmenters only expire them by capture time, which a capture where
+// every packet has one timestamp never advances.
+const maxWaiting = 8192
 
 // packet is what the decoder found in one frame.
 type packet struct {
@@ -49,6 +65,7 @@ func newDecoder() *decoder {
 		ipOnly:  map[gopacket.LayerType]*gopacket.DecodingLayerParser{},
 		defrag4: ip4defrag.NewIPv4Defragmenter(),
 		defrag6: ip6defrag.NewIPv6Defragmenter(),
+		waiting: map[fragKey]time.Time{},
 	}
 	link := []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.lo, &d.ip4, &d.ip6}
 	all := append(link[:len(link):len(link)], &d.ip6frag, &d.ip6ext, &d.tcp, &d.udp, &d.payload)
@@ -141,10 +158,13 @@ func (d *decoder) defragment4(ts time.Time) (packet, bool) {
 	frag := d.ip4
 	frag.Payload = append([]byte(nil), d.ip4.Payload...)
 	frag.Contents = append([]byte(nil), d.ip4.Contents...)
+	k := fragKey{d.ip4.NetworkFlow(), uint32(d.ip4.Id)<<8 | uint32(d.ip4.Protocol)}
+	d.hold(k, ts)
 	whole, err := d.defrag4.DefragIPv4WithTimestamp(&frag, ts)
 	if err != nil || whole == nil {
 		return packet{}, false
 	}
+	delete(d.waiting, k)
 	return d.transport(whole.NetworkFlow(), whole.Protocol, whole.Payload)
 }
 
@@ -155,10 +175,13 @@ func (d *decoder) defragment6(ts time.Time) (packet, bool) {
 	frag := d.ip6frag
 	frag.Payload = append([]byte(nil), d.ip6frag.Payload...)
 	frag.Contents = append([]byte(nil), d.ip6frag.Contents...)
+	k := fragKey{d.ip6.NetworkFlow(), d.ip6frag.Identification}
+	d.hold(k, ts)
 	whole := d.defrag6.DefragIPv6(&ip, &frag)
 	if whole == nil {
 		return packet{}, false
 	}
+	delete(d.waiting, k)
 	return d.transport(whole.NetworkFlow(), frag.NextHeader, whole.Payload)
 }
 
@@ -180,8 +203,25 @@ func (d *decoder) transport(flow gopacket.Flow, proto layers.IPProtocol, payload
 	return packet{}, false
 }
 
+// hold notes that a fragment of datagram k is about to be held; past
+// maxWaiting datagrams, every held fragment is dropped and counted.
+func (d *decoder) hold(k fragKey, ts time.Time) {
+	if _, ok := d.waiting[k]; !ok && len(d.waiting) >= maxWaiting {
+		d.fragsDropped += int64(len(d.waiting))
+		clear(d.waiting)
+		d.defrag4 = ip4defrag.NewIPv4Defragmenter()
+		d.defrag6 = ip6defrag.NewIPv6Defragmenter()
+	}
+	d.waiting[k] = ts
+}
+
 // expire drops fragments that waited too long, by capture time.
 func (d *decoder) expire(before time.Time) {
 	d.defrag4.DiscardOlderThan(before)
 	d.defrag6.DiscardOlderThan(before)
+	for k, t := range d.waiting {
+		if t.Before(before) {
+			delete(d.waiting, k)
+		}
+	}
 }

@@ -58,7 +58,7 @@ func RunParallel(src Source, sinks []Sink, opt Options) (Stats, error) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			e := newEngine(sinks[i], opt)
+			e := newEngine(sinks[i], opt, n)
 			for b := range work[i] {
 				for _, q := range b.pkts {
 					e.packet(b.arena[q.off:q.off+q.n], q.ci, q.lt, q.frame)

@@ -13,6 +13,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	gr "github.com/gopacket/gopacket/reassembly"
 
+	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -52,7 +53,8 @@ type Options struct {
 	HoleTimeout time.Duration
 	// IdleTimeout closes connections silent for that long (capture time).
 	IdleTimeout time.Duration
-	// MaxConns bounds open connections: past it, the idlest are closed.
+	// MaxConns bounds open connections, over every shard: past it, those
+	// whose last packet is the oldest are closed (and counted).
 	MaxConns int
 }
 
@@ -74,10 +76,21 @@ type Stats struct {
 	// the first of them.
 	CutPackets int64
 	CutFrame   int64
+	// BigPackets were longer than capfile.MaxPacket and only that much
+	// of them was read (by the capture tool or the file reader); BigFrame
+	// is the first of them.
+	BigPackets, BigFrame int64
 	// Undecoded frames had a link type mailwire does not decode.
 	Undecoded int64
-	// ConnsEvicted were closed early to respect MaxConns.
+	// ConnsEvicted were closed early to respect MaxConns (never those
+	// closed by FIN, RST or idleness).
 	ConnsEvicted int64
+	// FragmentsDropped are IP datagrams whose fragments were dropped,
+	// unassembled, because too many were waiting at once.
+	FragmentsDropped int64
+	// ConnsReused were replaced by a new connection on the same addresses
+	// and ports (a new SYN) before they had closed.
+	ConnsReused int64
 	// OverlapBytes were received again over data already delivered
 	// (retransmissions, or overlaps that may carry other bytes: the first
 	// copy is kept, as most receivers do).
@@ -89,6 +102,11 @@ type runner struct {
 	opt   Options
 	stats Stats
 	open  int
+	// maxConns is this shard's part of MaxConns.
+	maxConns int
+	// injecting is set while the engine feeds the assembler packets of
+	// its own (resets that close a connection).
+	injecting bool
 	// conns finds a connection's state from a packet, to see whether the
 	// packet acknowledges bytes that were never captured.
 	conns map[connKey]*tcpConn
@@ -125,6 +143,17 @@ func (r *runner) acksLostBytes(p packet) bool {
 	return true
 }
 
+// bareAckOfNoConn tells whether p carries nothing (no data, no SYN, FIN
+// or RST) and belongs to no open connection.
+func (r *runner) bareAckOfNoConn(p packet) bool {
+	t := p.tcp
+	if len(t.Payload) > 0 || t.SYN || t.FIN || t.RST {
+		return false
+	}
+	tf := t.TransportFlow()
+	return r.conns[connKey{p.netFlow, tf}] == nil && r.conns[connKey{p.netFlow.Reverse(), tf.Reverse()}] == nil
+}
+
 // flushEvery is how many packets pass between two checks of the capture
 // clock for holes and idle connections.
 const flushEvery = 4096
@@ -143,8 +172,11 @@ type engine struct {
 	cp        Checkpointer
 }
 
-func newEngine(sink Sink, opt Options) *engine {
+func newEngine(sink Sink, opt Options, shards int) *engine {
 	r := &runner{sink: sink, opt: opt, conns: map[connKey]*tcpConn{}}
+	if opt.MaxConns > 0 {
+		r.maxConns = max(opt.MaxConns/shards, 1)
+	}
 	asm := gr.NewAssembler(gr.NewStreamPool(&factory{run: r}))
 	asm.MaxBufferedPagesTotal = opt.MaxPages
 	asm.MaxBufferedPagesPerConnection = opt.MaxPagesPerConn
@@ -168,6 +200,14 @@ func (e *engine) packet(data []byte, ci gopacket.CaptureInfo, lt layers.LinkType
 	switch {
 	case !ok:
 	case p.tcp != nil:
+		if p.tcp.SYN && !p.tcp.ACK {
+			e.reuse(p, ci, frame)
+		}
+		if e.r.bareAckOfNoConn(p) {
+			// The last ACK after both FINs: it would open a connection
+			// that carries nothing and waits for the idle timeout.
+			return
+		}
 		if e.r.acksLostBytes(p) {
 			// The peer acknowledged bytes the capture never saw: they
 			// will not come, so report the gap now rather than after
@@ -176,6 +216,9 @@ func (e *engine) packet(data []byte, ci gopacket.CaptureInfo, lt layers.LinkType
 			e.asm.FlushWithOptions(gr.FlushOptions{T: ci.Timestamp.Add(-ackedHoleGrace), TC: ci.Timestamp.Add(-e.r.opt.IdleTimeout)})
 		}
 		e.asm.AssembleWithContext(p.netFlow, p.tcp, e.slab.next(ci, frame))
+		if e.r.maxConns > 0 && e.r.open > e.r.maxConns {
+			e.evict(ci, frame)
+		}
 	case p.udp != nil:
 		e.r.datagram(&e.dg, p, ci, frame)
 	}
@@ -190,6 +233,7 @@ func (e *engine) checkpoint(upTo int64) {
 
 func (e *engine) finish(upTo int64) Stats {
 	e.asm.FlushAll()
+	e.r.stats.FragmentsDropped = e.dec.fragsDropped
 	if e.cp != nil {
 		e.cp.Checkpoint(upTo, e.now, true)
 	}
@@ -198,7 +242,7 @@ func (e *engine) finish(upTo int64) Stats {
 
 // Run reads every packet of src and feeds sink until src ends.
 func Run(src Source, sink Sink, opt Options) (Stats, error) {
-	e := newEngine(sink, opt)
+	e := newEngine(sink, opt, 1)
 	var st Stats
 	for {
 		data, ci, lt, err := src.Next()
@@ -228,7 +272,13 @@ func (st *Stats) count(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType)
 	if ci.Timestamp.After(st.Last) {
 		st.Last = ci.Timestamp
 	}
-	if ci.CaptureLength < ci.Length {
+	switch {
+	case ci.CaptureLength < ci.Length && ci.CaptureLength >= capfile.MaxPacket:
+		if st.BigPackets == 0 {
+			st.BigFrame = st.Packets
+		}
+		st.BigPackets++
+	case ci.CaptureLength < ci.Length:
 		if st.CutPackets == 0 {
 			st.CutFrame = st.Packets
 		}
@@ -245,6 +295,8 @@ func (st Stats) merge(e Stats) Stats {
 	st.Datagrams += e.Datagrams
 	st.GapBytes += e.GapBytes
 	st.ConnsEvicted += e.ConnsEvicted
+	st.ConnsReused += e.ConnsReused
+	st.FragmentsDropped += e.FragmentsDropped
 	st.OverlapBytes += e.OverlapBytes
 	st.OverlapPackets += e.OverlapPackets
 	return st
@@ -255,18 +307,6 @@ func (st Stats) merge(e Stats) Stats {
 func (r *runner) flush(asm *gr.Assembler, dec *decoder, now time.Time) {
 	asm.FlushWithOptions(gr.FlushOptions{T: now.Add(-r.opt.HoleTimeout), TC: now.Add(-r.opt.IdleTimeout)})
 	dec.expire(now.Add(-30 * time.Second))
-	if r.opt.MaxConns > 0 && r.open > r.opt.MaxConns {
-		// Close what has been idle for a fraction of the idle timeout
-		// until under the limit.
-		for _, age := range []time.Duration{r.opt.IdleTimeout / 4, r.opt.IdleTimeout / 16, time.Second} {
-			before := r.open
-			asm.FlushCloseOlderThan(now.Add(-age))
-			r.stats.ConnsEvicted += int64(before - r.open)
-			if r.open <= r.opt.MaxConns {
-				break
-			}
-		}
-	}
 }
 
 func (r *runner) datagram(dg *stream.Datagram, p packet, ci gopacket.CaptureInfo, frame int64) {

@@ -111,6 +111,10 @@ type tcpConn struct {
 	// hole is waiting in it.
 	next  [2]gr.Sequence
 	ahead [2]bool
+	// isn is each direction's initial sequence number, once its SYN
+	// was seen: another SYN opens a new connection on the same ports.
+	isn     [2]uint32
+	synSeen [2]bool
 }
 
 func (c *tcpConn) dir(d gr.TCPFlowDirection) stream.Direction {
@@ -121,10 +125,24 @@ func (c *tcpConn) dir(d gr.TCPFlowDirection) stream.Direction {
 }
 
 func (c *tcpConn) Accept(tcp *layers.TCP, ci gopacket.CaptureInfo, dir gr.TCPFlowDirection, nextSeq gr.Sequence, start *bool, ac gr.AssemblerContext) bool {
+	if c.run.injecting {
+		// A reset of the engine's own, not a packet of the capture: it
+		// goes exactly where the stream expects its next byte, so that
+		// the assembler takes it.
+		if nextSeq == -1 {
+			*start = true
+		} else {
+			tcp.Seq = uint32(nextSeq)
+		}
+		return true
+	}
 	c.last, c.frame = ci.Timestamp, frameOf(ci)
 	i := 0
 	if dir != gr.TCPDirClientToServer {
 		i = 1
+	}
+	if tcp.SYN && !c.synSeen[i] {
+		c.synSeen[i], c.isn[i] = true, tcp.Seq
 	}
 	c.next[i] = nextSeq
 	if nextSeq != -1 && len(tcp.Payload) > 0 {

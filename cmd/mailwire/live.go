@@ -43,7 +43,9 @@ func (lo *liveOptions) addFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&lo.Duration, "duration", 0, "stop after this long, e.g. 30s (default: at Ctrl-C)")
 	fs.Int64Var(&lo.Count, "count", 0, "stop after this many packets (default: at Ctrl-C)")
 	fs.IntVar(&lo.Buffer, "buffer", 64<<20, "kernel capture buffer in bytes (a larger one absorbs bursts)")
-	for _, name := range []string{"snaplen", "duration", "count", "buffer"} {
+	fs.BoolVar(&lo.AFPacket, "af-packet", false, "Linux: capture with AF_PACKET rings (TPACKET_V3) instead of libpcap")
+	fs.IntVar(&lo.Sockets, "af-packet-rings", 2, "with --af-packet: rings in one fanout group, each drained on its own")
+	for _, name := range []string{"snaplen", "duration", "count", "buffer", "af-packet-rings"} {
 		limit(fs, name)
 	}
 }

@@ -144,6 +144,13 @@ const (
 	WarnSMTPReplyUnpaired        WarningID = "smtp-reply-unpaired"
 	WarnIMAPLineNotCommand       WarningID = "imap-line-not-command"
 	WarnIMAPTooManyListed        WarningID = "imap-too-many-listed"
+	WarnCaptureDNSDropped        WarningID = "capture-dns-dropped"
+	WarnCaptureMXDropped         WarningID = "capture-mx-dropped"
+	WarnCaptureBigPackets        WarningID = "capture-big-packets"
+	WarnCaptureInterfacesDropped WarningID = "capture-interfaces-dropped"
+	WarnCaptureBlocksSkipped     WarningID = "capture-blocks-skipped"
+	WarnCaptureFragmentsDropped  WarningID = "capture-fragments-dropped"
+	WarnSessionCommandsDropped   WarningID = "session-commands-dropped"
 )
 
 // WarningIDs lists every warning id.
@@ -280,5 +287,12 @@ func WarningIDs() []WarningID {
 		WarnSMTPReplyUnpaired,
 		WarnIMAPLineNotCommand,
 		WarnIMAPTooManyListed,
+		WarnCaptureDNSDropped,
+		WarnCaptureMXDropped,
+		WarnCaptureBigPackets,
+		WarnCaptureInterfacesDropped,
+		WarnCaptureBlocksSkipped,
+		WarnCaptureFragmentsDropped,
+		WarnSessionCommandsDropped,
 	}
 }

@@ -9,8 +9,8 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/reassembly/pcapgen"
 	"github.com/mailwire/mailwire/report/pipeline"
+	"github.com/mailwire/mailwire/testdata/pcapgen"
 )
 
 // Through the whole pipeline, an SMTP session whose 220 to STARTTLS no TLS

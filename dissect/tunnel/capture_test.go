@@ -11,8 +11,8 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/reassembly/pcapgen"
 	"github.com/mailwire/mailwire/report/pipeline"
+	"github.com/mailwire/mailwire/testdata/pcapgen"
 )
 
 // exchange is one side's bytes: client (true) or server.

@@ -28,17 +28,16 @@ type Reader struct {
 	// Err is set when reading stopped early on a damaged file; the packets
 	// before it were delivered.
 	Err error
+	// Limits counts what the memory bounds changed in the file.
+	Limits Limits
 
 	frame  int64
 	closer io.Closer
-	pcap   *pcapgo.Reader
+	pcap   *pcapReader
 	ng     *pcapgo.NgReader
 	// secrets watches pcapng input for TLS Decryption Secrets Blocks.
 	secrets *secretsTap
 }
-
-// maxSnaplen is the largest packet Wireshark accepts in a pcap file.
-const maxSnaplen = 262144
 
 // ErrUnknownFormat is returned for files that are not captures.
 var ErrUnknownFormat = errors.New("not a pcap or pcapng capture (unknown magic bytes)")
@@ -105,16 +104,18 @@ func NewReader(name string, r io.Reader, closer io.Closer) (*Reader, error) {
 	switch m := binary.BigEndian.Uint32(magic); m {
 	case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1:
 		c.Format = "pcap"
-		c.pcap, err = pcapgo.NewReader(br)
-		if err == nil && c.pcap.Snaplen() < maxSnaplen {
-			// Writers that do not enforce their own snap length are
-			// common; Wireshark reads their packets, so do we.
-			c.pcap.SetSnaplen(maxSnaplen)
-		}
+		// The snap length of the header is not trusted: writers that do
+		// not enforce theirs are common, and Wireshark reads packets up
+		// to its own maximum, as the reader does.
+		c.pcap, err = newPcapReader(br, &c.Limits)
 	case 0x0a0d0d0a:
 		c.Format = "pcapng"
+		// The tap sees the file's own bytes; the buffer after it reads
+		// ahead, as the pcapng reader did before the bounds sat between
+		// them, so that secrets at the head of a file are known at once.
 		c.secrets = &secretsTap{r: br}
-		c.ng, err = pcapgo.NewNgReader(c.secrets, pcapgo.NgReaderOptions{SkipUnknownVersion: true})
+		ahead := bufio.NewReaderSize(c.secrets, 64<<10)
+		c.ng, err = pcapgo.NewNgReader(newBounded(ahead, &c.Limits), pcapgo.NgReaderOptions{SkipUnknownVersion: true})
 	default:
 		if tar, _ := br.Peek(262); len(tar) == 262 && string(tar[257:]) == "ustar" {
 			return nil, fmt.Errorf("%w: it is a tar archive; extract it first (tar xf) and read the capture inside", ErrUnknownFormat)
@@ -133,7 +134,7 @@ func NewReader(name string, r io.Reader, closer io.Closer) (*Reader, error) {
 // LinkType is the link type of the first interface.
 func (c *Reader) LinkType() layers.LinkType {
 	if c.pcap != nil {
-		return c.pcap.LinkType()
+		return c.pcap.linkType
 	}
 	return c.ng.LinkType()
 }
@@ -152,8 +153,8 @@ func (c *Reader) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) {
 		lt   layers.LinkType
 	)
 	if c.pcap != nil {
-		data, ci, err = c.pcap.ZeroCopyReadPacketData()
-		lt = c.pcap.LinkType()
+		data, ci, err = c.pcap.next()
+		lt = c.pcap.linkType
 	} else {
 		data, ci, err = c.ng.ZeroCopyReadPacketData()
 		lt = c.ng.LinkType()

@@ -9,7 +9,6 @@ import (
 // editcap --inject-secrets tls,FILE writes them.
 const (
 	blockDSB       = 0x0000000A
-	blockSHB       = 0x0A0D0D0A
 	secretsTLSK    = 0x544c534b // TLS key log
 	maxSecretBytes = 16 << 20   // bound on the secrets kept from one file
 )

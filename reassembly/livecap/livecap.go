@@ -1,8 +1,9 @@
 //go:build cgo
 
 // Package livecap captures packets from a network interface with libpcap,
-// optionally saving them to a pcapng file as they are analysed, so that the
-// same records can be read back from the file later.
+// or on Linux with AF_PACKET rings (Options.AFPacket), optionally saving
+// them to a pcapng file as they are analysed, so that the same records can
+// be read back from the file later.
 package livecap
 
 import (
@@ -37,11 +38,54 @@ type Options struct {
 	Count    int64  // stop after that many packets; 0: no limit
 	Duration time.Duration
 	Buffer   int // kernel buffer in bytes; 0: 64 MiB
+	// AFPacket captures with Linux AF_PACKET and TPACKET_V3 rings instead
+	// of libpcap (which stays the portable path); Sockets rings join one
+	// fanout group (0: one ring).
+	AFPacket bool
+	Sockets  int
 }
+
+// source is where packets come from: libpcap or AF_PACKET rings.
+type source interface {
+	// read returns the next packet, valid until the next call, or
+	// errRetry when none came for a while.
+	read() ([]byte, gopacket.CaptureInfo, error)
+	linkType() layers.LinkType
+	stats() Stats
+	Close()
+}
+
+// errRetry says no packet came before a time-out: the caller checks
+// whether to stop, then reads again.
+var errRetry = errors.New("no packet yet")
+
+// pcapSource reads with libpcap.
+type pcapSource struct{ h *pcap.Handle }
+
+func (p pcapSource) read() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, err := p.h.ZeroCopyReadPacketData()
+	if errors.Is(err, pcap.NextErrorTimeoutExpired) {
+		err = errRetry
+	}
+	return data, ci, err
+}
+
+func (p pcapSource) linkType() layers.LinkType { return p.h.LinkType() }
+
+// stats reads libpcap's counters.
+func (p pcapSource) stats() Stats {
+	s, err := p.h.Stats()
+	if err != nil {
+		return Stats{}
+	}
+	return Stats{Received: int64(s.PacketsReceived), DroppedKernel: int64(s.PacketsDropped), DroppedInterface: int64(s.PacketsIfDropped)}
+}
+
+func (p pcapSource) Close() { p.h.Close() }
 
 // Capture is a running live capture; it implements reassembly.Source.
 type Capture struct {
-	h        *pcap.Handle
+	src      source
 	file     *os.File
 	w        *pcapgo.NgWriter
 	opt      Options
@@ -58,6 +102,28 @@ func Open(opt Options) (*Capture, error) {
 	if opt.Filter == "" {
 		opt.Filter = DefaultFilter
 	}
+	var src source
+	var err error
+	if opt.AFPacket {
+		src, err = openAFPacket(opt)
+	} else {
+		src, err = openPcap(opt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := &Capture{src: src, opt: opt, start: time.Now()}
+	if opt.Write != "" {
+		if err := c.openWriter(); err != nil {
+			src.Close()
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// openPcap starts a libpcap capture.
+func openPcap(opt Options) (source, error) {
 	in, err := pcap.NewInactiveHandle(opt.Iface)
 	if err != nil {
 		return nil, explain(err)
@@ -82,14 +148,7 @@ func Open(opt Options) (*Capture, error) {
 		h.Close()
 		return nil, fmt.Errorf("filter %q: %v (use tcpdump's syntax, e.g. \"tcp port 25 or udp port 53\")", opt.Filter, err)
 	}
-	c := &Capture{h: h, opt: opt, start: time.Now()}
-	if opt.Write != "" {
-		if err := c.openWriter(); err != nil {
-			h.Close()
-			return nil, err
-		}
-	}
-	return c, nil
+	return pcapSource{h}, nil
 }
 
 func (c *Capture) openWriter() error {
@@ -99,7 +158,7 @@ func (c *Capture) openWriter() error {
 	}
 	intf := pcapgo.DefaultNgInterface
 	intf.Name = c.opt.Iface
-	intf.LinkType = c.h.LinkType()
+	intf.LinkType = c.src.linkType()
 	intf.SnapLength = uint32(c.opt.Snaplen)
 	w, err := pcapgo.NewNgWriterInterface(f, intf, pcapgo.DefaultNgWriterOptions)
 	if err != nil {
@@ -118,7 +177,7 @@ func CheckFilter(expr string) error {
 }
 
 // LinkType of the interface.
-func (c *Capture) LinkType() layers.LinkType { return c.h.LinkType() }
+func (c *Capture) LinkType() layers.LinkType { return c.src.linkType() }
 
 // Stop asks the capture to end; Next then returns io.EOF. Safe to call
 // from a signal handler's goroutine.
@@ -130,8 +189,8 @@ func (c *Capture) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) 
 		if c.done() {
 			return nil, gopacket.CaptureInfo{}, 0, io.EOF
 		}
-		data, ci, err := c.h.ZeroCopyReadPacketData()
-		if errors.Is(err, pcap.NextErrorTimeoutExpired) {
+		data, ci, err := c.src.read()
+		if err == errRetry {
 			continue
 		}
 		if err != nil {
@@ -146,7 +205,7 @@ func (c *Capture) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) 
 				return nil, ci, 0, fmt.Errorf("writing %s: %w", c.opt.Write, err)
 			}
 		}
-		return data, ci, c.h.LinkType(), nil
+		return data, ci, c.src.linkType(), nil
 	}
 }
 
@@ -161,14 +220,8 @@ type Stats struct {
 	Received, DroppedKernel, DroppedInterface int64
 }
 
-// Stats reads libpcap's counters.
-func (c *Capture) Stats() Stats {
-	s, err := c.h.Stats()
-	if err != nil {
-		return Stats{}
-	}
-	return Stats{Received: int64(s.PacketsReceived), DroppedKernel: int64(s.PacketsDropped), DroppedInterface: int64(s.PacketsIfDropped)}
-}
+// Stats are the kernel's counters of the capture.
+func (c *Capture) Stats() Stats { return c.src.stats() }
 
 // Close ends the capture and flushes the written file.
 func (c *Capture) Close() error {
@@ -179,7 +232,7 @@ func (c *Capture) Close() error {
 			err = cerr
 		}
 	}
-	c.h.Close()
+	c.src.Close()
 	return err
 }
 

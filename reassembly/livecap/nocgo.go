@@ -28,6 +28,8 @@ type Options struct {
 	Write    string
 	Count    int64
 	Duration time.Duration
+	AFPacket bool
+	Sockets  int
 	Buffer   int
 }
 

@@ -139,4 +139,11 @@ var warningsEN = map[string]string{
 	"warning.smtp-reply-unpaired":            "reply {code} answers no command seen (the capture lost it); {verb} waits for its own",
 	"warning.imap-line-not-command":          "imap client: a line that is not a command ({bytes} bytes) not reported",
 	"warning.imap-too-many-listed":           "imap: more than {max} mailboxes listed; the rest are not kept",
+	"warning.capture-dns-dropped":            "{count} more DNS look-ups were counted but not listed (the first {max} are)",
+	"warning.capture-mx-dropped":             "{count} more MX look-up findings were counted but not listed (the first {max} are)",
+	"warning.capture-big-packets":            "{packets} packets were longer than {kib} KiB, the first at frame {frame}: only their first {kib} KiB were read, as tcpdump and Wireshark do",
+	"warning.capture-interfaces-dropped":     "{count} pcapng interface descriptions past the first {max} of a section were not kept; {packets} packets that named them were read as if from the first interface",
+	"warning.capture-blocks-skipped":         "{count} pcapng blocks larger than any packet were skipped as damage",
+	"warning.capture-fragments-dropped":      "{count} IP datagrams were dropped before all their fragments came: too many were waiting at once",
+	"warning.session-commands-dropped":       "{count} more commands were counted but not listed (the first {max} are)",
 }

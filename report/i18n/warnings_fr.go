@@ -139,4 +139,11 @@ var warningsFR = map[string]string{
 	"warning.smtp-reply-unpaired":            "la réponse {code} ne répond à aucune commande vue (la capture l'a perdue) ; {verb} attend la sienne",
 	"warning.imap-line-not-command":          "imap client : une ligne qui n'est pas une commande ({bytes} octets) non rapportée",
 	"warning.imap-too-many-listed":           "imap : plus de {max} boîtes listées ; les suivantes ne sont pas gardées",
+	"warning.capture-dns-dropped":            "{count} requêtes DNS de plus ont été comptées mais pas listées (les {max} premières le sont)",
+	"warning.capture-mx-dropped":             "{count} constats de requête MX de plus ont été comptés mais pas listés (les {max} premiers le sont)",
+	"warning.capture-big-packets":            "{packets} paquets dépassaient {kib} Kio, le premier à la trame {frame} : seuls leurs {kib} premiers Kio ont été lus, comme le font tcpdump et Wireshark",
+	"warning.capture-interfaces-dropped":     "{count} descriptions d'interface pcapng au-delà des {max} premières d'une section n'ont pas été gardées ; {packets} paquets qui les nommaient ont été lus comme venant de la première interface",
+	"warning.capture-blocks-skipped":         "{count} blocs pcapng plus grands que tout paquet ont été sautés comme des dégâts",
+	"warning.capture-fragments-dropped":      "{count} datagrammes IP ont été abandonnés avant l'arrivée de tous leurs fragments : trop attendaient en même temps",
+	"warning.session-commands-dropped":       "{count} commandes de plus ont été comptées mais pas listées (les {max} premières le sont)",
 }

@@ -8,12 +8,14 @@ import (
 
 // itemHeap orders waiting records as the output does: by frame, the
 // findings derived about a frame after the records of that frame, then in
-// the order the shard emitted them.
+// the order the shard emitted them. It is a binary heap of its own rather
+// than container/heap, which boxes every item it moves.
 type itemHeap []item
 
 func (h itemHeap) Len() int { return len(h) }
-func (h itemHeap) Less(i, j int) bool {
-	a, b := h[i], h[j]
+
+func (h itemHeap) less(i, j int) bool {
+	a, b := &h[i], &h[j]
 	if a.frame != b.frame {
 		return a.frame < b.frame
 	}
@@ -22,14 +24,43 @@ func (h itemHeap) Less(i, j int) bool {
 	}
 	return a.seq < b.seq
 }
-func (h itemHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *itemHeap) Push(x any)   { *h = append(*h, x.(item)) }
-func (h *itemHeap) Pop() any {
-	old := *h
-	it := old[len(old)-1]
-	old[len(old)-1] = item{}
-	*h = old[:len(old)-1]
-	return it
+
+func (h *itemHeap) push(it item) {
+	*h = append(*h, it)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !s.less(i, p) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
+	}
+}
+
+func (h *itemHeap) pop() item {
+	s := *h
+	top := s[0]
+	n := len(s) - 1
+	s[0] = s[n]
+	s[n] = item{}
+	s = s[:n]
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < n && s.less(l, m) {
+			m = l
+		}
+		if r := l + 1; r < n && s.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		s[i], s[m] = s[m], s[i]
+		i = m
+	}
+	*h = s
+	return top
 }
 
 // sessionHeap orders sessions by the frame their protocol was recognised

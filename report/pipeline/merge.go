@@ -52,6 +52,8 @@ type merger struct {
 	certs findings.CertBook
 
 	out func(record.Record)
+
+	dns, mx struct{ listed, dropped int }
 }
 
 // hold keeps a session whose TLS failed, and everything from the frame of
@@ -82,7 +84,7 @@ func (m *merger) add(rep shardReport) {
 	for _, it := range rep.items {
 		m.seq++
 		it.seq = m.seq
-		heap.Push(&m.waiting, it)
+		m.waiting.push(it)
 		if sess, ok := it.rec.(*record.Session); ok && !m.passThrough {
 			heap.Push(&m.unnumbered, sess)
 		}
@@ -142,6 +144,11 @@ func (m *merger) final(prov string) (string, bool) {
 		return prov, true
 	}
 	id, ok := m.ids[prov]
+	if !ok && m.watermark() == never {
+		// Every session is numbered once the capture is over: a record
+		// whose session never closed must still not be lost.
+		return prov, true
+	}
 	return id, ok
 }
 
@@ -165,13 +172,16 @@ func (m *merger) release(w int64) {
 				// Its session is not numbered yet: wait, in order.
 				break
 			}
-			heap.Pop(&m.waiting)
+			m.waiting.pop()
 			if id == "" {
 				continue // a session past MaxSessions
 			}
 			*ref = id
 		} else {
-			heap.Pop(&m.waiting)
+			m.waiting.pop()
+		}
+		if m.capped(it.rec) {
+			continue
 		}
 		m.certs.Pass(it.rec)
 		m.out(it.rec)
@@ -183,6 +193,35 @@ func (m *merger) release(w int64) {
 	for m.forget.Len() > 0 && m.forget[0].frame < done {
 		delete(m.ids, heap.Pop(&m.forget).(forgetAt).id)
 	}
+}
+
+// Records that grow with the traffic rather than with what it reveals are
+// listed up to a bound per capture, then counted.
+const (
+	maxDNSRecords = 10000
+	maxMXFindings = 100
+)
+
+// capped counts r instead of listing it when its kind is past its bound.
+func (m *merger) capped(r record.Record) bool {
+	switch r := r.(type) {
+	case *record.DNS:
+		if m.dns.listed >= maxDNSRecords {
+			m.dns.dropped++
+			return true
+		}
+		m.dns.listed++
+	case *record.Finding:
+		if r.ID != findings.MXLookup {
+			return false
+		}
+		if m.mx.listed >= maxMXFindings {
+			m.mx.dropped++
+			return true
+		}
+		m.mx.listed++
+	}
+	return false
 }
 
 // settleHolds decides the retries that can be decided: once the shard's
@@ -248,7 +287,7 @@ func (m *merger) retry(h *hold) bool {
 	for _, f := range findings.Derive(in) {
 		if f.ID == findings.TLSDowngradeRetry {
 			m.seq++
-			heap.Push(&m.waiting, item{rec: f, frame: f.Frame(), derived: true, final: true, seq: m.seq})
+			m.waiting.push(item{rec: f, frame: f.Frame(), derived: true, final: true, seq: m.seq})
 		}
 	}
 	return true

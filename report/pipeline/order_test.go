@@ -3,13 +3,19 @@ package pipeline
 import (
 	"bytes"
 	"fmt"
+	"net"
+	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
-	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
+	"github.com/mailwire/mailwire/reassembly/capfile"
+	"github.com/mailwire/mailwire/report/findings"
+	"github.com/mailwire/mailwire/report/jsonl"
+	"github.com/mailwire/mailwire/testdata/pcapgen/mailgen"
 )
 
 // orderCaptures are the bundled captures and a generated one with many
@@ -112,5 +118,125 @@ func TestRecordsLeaveAsTheCaptureGoesOn(t *testing.T) {
 	t.Logf("held at most %d records of %d (%d for a tenth of the capture)", big, records, small)
 	if big > 2*small+100 || big > records/10 {
 		t.Fatalf("held %d records at once for 6000 sessions (%d records), %d for 600", big, records, small)
+	}
+}
+
+// retryCapture holds a STARTTLS the server refuses, then, from the same
+// client, a session in clear while other conversations come and go.
+func retryCapture(t *testing.T) string {
+	t.Helper()
+	w, buf := newPcap(t)
+	other := w.Conn(net.IPv4(127, 0, 0, 77), server, 41000, 25)
+	other.Handshake()
+	other.ServerSays("220 mail ESMTP\r\n")
+	a := w.Conn(client, server, 40200, 25)
+	a.Handshake()
+	a.ServerSays("220 mail ESMTP\r\n")
+	a.ClientSays("EHLO me\r\n")
+	a.ServerSays("250-mail\r\n250 STARTTLS\r\n")
+	a.ClientSays("STARTTLS\r\n")
+	a.ServerSays("454 4.7.0 TLS not available\r\n")
+	a.ClientSays("QUIT\r\n")
+	a.ServerSays("221 Bye\r\n")
+	a.Close()
+	other.ClientSays("EHLO other\r\n")
+	other.ServerSays("250 mail\r\n")
+	b := w.Conn(client, server, 40201, 25)
+	b.Handshake()
+	b.ServerSays("220 mail ESMTP\r\n")
+	b.ClientSays("EHLO me\r\n")
+	b.ServerSays("250-mail\r\n250 AUTH PLAIN\r\n")
+	b.ClientSays("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n")
+	b.ServerSays("235 2.7.0 Authentication successful\r\n")
+	b.Close()
+	other.ClientSays("QUIT\r\n")
+	other.ServerSays("221 Bye\r\n")
+	other.Close()
+	path := filepath.Join(t.TempDir(), "retry.pcap")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The retry rule spans two sessions: its finding comes at the frame of
+// the failure, names both final ids, and is the same whatever the workers.
+func TestDowngradeRetryIsFoundWhileStreaming(t *testing.T) {
+	path := retryCapture(t)
+	var want []byte
+	for _, workers := range []int{1, 2, 8} {
+		out := streamJSON(t, path, Options{Workers: workers})
+		if want == nil {
+			want = out
+		} else if !bytes.Equal(out, want) {
+			t.Fatalf("workers %d differ:\n%s", workers, recordtest.FirstDiff(want, out))
+		}
+	}
+	var retry string
+	for _, line := range strings.Split(string(want), "\n") {
+		if strings.Contains(line, `"id":"tls-downgrade-retry"`) {
+			retry = line
+		}
+	}
+	if !strings.Contains(retry, `"session":"s3"`) || !strings.Contains(retry, "after TLS failed on session s2") {
+		t.Fatalf("retry finding: %q\n%s", retry, want)
+	}
+}
+
+// Every finding the rules can derive from the streamed records is already
+// among them: deriving inside the pipeline missed none.
+func TestStreamedRecordsHoldEveryDerivedFinding(t *testing.T) {
+	for _, p := range append(orderCaptures(t), retryCapture(t)) {
+		var recs []record.Record
+		if _, err := File(p, Options{Workers: 2, OnRecord: func(r record.Record) { recs = append(recs, r) }}); err != nil {
+			t.Fatal(err)
+		}
+		last := int64(0)
+		for _, r := range recs {
+			if f, ok := r.(*record.Finding); ok && (f.ID == "capture-truncated" || f.ID == "payload-truncated") {
+				break // the capture's own findings close its records
+			}
+			if r.Frame() < last {
+				t.Errorf("%s: a record of frame %d after one of frame %d", filepath.Base(p), r.Frame(), last)
+				break
+			}
+			last = r.Frame()
+		}
+		if missed := findings.Derive(recs); len(missed) > 0 {
+			t.Errorf("%s: %d findings missed, the first %+v", filepath.Base(p), len(missed), *missed[0])
+		}
+	}
+}
+
+// Live output passes records on as they come, derived findings included:
+// the same records as reading the file, in the order they were known.
+func TestLiveGivesTheSameRecordsAsRead(t *testing.T) {
+	for _, p := range []string{"../../captures/lab-session.pcap", retryCapture(t)} {
+		lines := func(live bool) []string {
+			var buf bytes.Buffer
+			w := jsonl.NewWriter(&buf)
+			opt := Options{Reveal: true, OnRecord: func(r record.Record) { w.Write(r) }}
+			src, err := capfile.Open(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			if live {
+				_, err = Live(src, "lo", "Ethernet", opt)
+			} else {
+				_, err = Read(src, opt)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Flush()
+			out := strings.Split(strings.TrimSpace(buf.String()), "\n")
+			sort.Strings(out)
+			return out
+		}
+		read, live := lines(false), lines(true)
+		if fmt.Sprint(read) != fmt.Sprint(live) {
+			t.Errorf("%s: live and read differ:\n%s", filepath.Base(p), recordtest.FirstDiff([]byte(strings.Join(read, "\n")), []byte(strings.Join(live, "\n"))))
+		}
 	}
 }

@@ -64,6 +64,9 @@ type Result struct {
 	// Sessions and Unknown count mail and other TCP conversations;
 	// Skipped counts mail sessions past the MaxSessions bound.
 	Sessions, Unknown, Skipped int
+	// DNSDropped and MXDropped are DNS records and mx-lookup findings
+	// past their bound, counted but not listed.
+	DNSDropped, MXDropped int
 	// Held is the most records the pipeline held at once to put them in
 	// capture order: it stays small whatever the capture's size.
 	Held int
@@ -86,7 +89,7 @@ func Read(src *capfile.Reader, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Capture = captureRecord(sourceInfo{src.Name, src.Format, src.LinkType().String(), src.Truncated, src.Err}, res.Stats)
+	res.Capture = captureRecord(sourceInfo{src.Name, src.Format, src.LinkType().String(), src.Truncated, src.Err, src.Limits}, res.Stats)
 	res.Capture.Warnings = append(res.Capture.Warnings, *keyWarnings...)
 	res.warnSkipped()
 	finish(res, src.Truncated || src.Err != nil, opt)
@@ -110,12 +113,19 @@ func (res *Result) warnSkipped() {
 	if res.Skipped > 0 {
 		res.Capture.Warnings = append(res.Capture.Warnings, record.NewWarning(0, record.WarnCaptureSessionsSkipped, "count", res.Skipped))
 	}
+	if res.DNSDropped > 0 {
+		res.Capture.Warnings = append(res.Capture.Warnings, record.NewWarning(0, record.WarnCaptureDNSDropped, "count", res.DNSDropped, "max", maxDNSRecords))
+	}
+	if res.MXDropped > 0 {
+		res.Capture.Warnings = append(res.Capture.Warnings, record.NewWarning(0, record.WarnCaptureMXDropped, "count", res.MXDropped, "max", maxMXFindings))
+	}
 }
 
 type sourceInfo struct {
 	name, format, linkType string
 	truncated              bool
 	err                    error
+	limits                 capfile.Limits
 }
 
 func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Result, error) {
@@ -155,7 +165,7 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 			do.IDPrefix = fmt.Sprintf("~%d.", i)
 		}
 		sh := &shard{id: i, reveal: opt.Reveal, transform: opt.Transform, immediate: passThrough,
-			bySession: map[string][]record.Record{}, send: func(r shardReport) { reports <- r }}
+			bySession: map[string][]record.Record{}, commands: map[string]int{}, send: func(r shardReport) { reports <- r }}
 		sh.an = dissect.New(do, sh.emit)
 		sh.dns = sh.an
 		shards[i], sinks[i] = sh, sh
@@ -177,6 +187,7 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 	}
 	res.Stats = stats
 	res.Held = m.held
+	res.DNSDropped, res.MXDropped = m.dns.dropped, m.mx.dropped
 	return res, nil
 }
 
@@ -205,6 +216,18 @@ func captureRecord(src sourceInfo, st reassembly.Stats) *record.Capture {
 	}
 	if st.CutPackets > 0 {
 		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureSnapLength, "packets", st.CutPackets, "frame", st.CutFrame))
+	}
+	if st.BigPackets > 0 {
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureBigPackets, "packets", st.BigPackets, "kib", capfile.MaxPacket>>10, "frame", st.BigFrame))
+	}
+	if l := src.limits; l.DroppedInterfaces > 0 {
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureInterfacesDropped, "count", l.DroppedInterfaces, "max", capfile.MaxInterfaces, "packets", l.Remapped))
+	}
+	if l := src.limits; l.SkippedBlocks > 0 {
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureBlocksSkipped, "count", l.SkippedBlocks))
+	}
+	if st.FragmentsDropped > 0 {
+		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureFragmentsDropped, "count", st.FragmentsDropped))
 	}
 	if st.GapBytes > 0 {
 		c.Warnings = append(c.Warnings, record.NewWarning(0, record.WarnCaptureGaps, "bytes", st.GapBytes))

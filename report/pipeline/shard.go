@@ -25,13 +25,17 @@ type shard struct {
 	immediate bool
 	upTo      int64
 	time      time.Time
+	lastLow   int64 // at the last checkpoint
 	// open holds the conversations not yet closed: the first data each
 	// of them carried bounds what the shard can still emit.
 	open      []*openConv
 	bySession map[string][]record.Record
-	out       []item
-	pending   shardReport
-	send      func(shardReport)
+	// commands counts each open session's commands, to list only the
+	// first maxCommands of them.
+	commands map[string]int
+	out      []item
+	pending  shardReport
+	send     func(shardReport)
 }
 
 // lowFrame is the DNS tracker's lowest pending query frame.
@@ -79,9 +83,19 @@ type item struct {
 	seq     int64
 }
 
+// maxCommands bounds the commands listed per session: a session of
+// millions of NOOPs says no more with all of them listed.
+const maxCommands = 10000
+
 func (s *shard) emit(r record.Record) {
 	if s.transform != nil {
 		s.transform(r)
+	}
+	if c, ok := r.(*record.Command); ok {
+		s.commands[c.Session]++
+		if s.commands[c.Session] > maxCommands {
+			return
+		}
 	}
 	record.Redact(r, s.reveal)
 	s.out = append(s.out, item{rec: r, frame: r.Frame()})
@@ -96,13 +110,17 @@ func (s *shard) emit(r record.Record) {
 		}
 	}
 	if s.immediate {
-		s.Checkpoint(s.upTo, s.time, false)
+		s.flush(s.lastLow, false)
 	}
 }
 
 // closeSession derives the findings of a session that just closed: all
 // of its records are known.
 func (s *shard) closeSession(sess *record.Session) {
+	if n := s.commands[sess.ID] - maxCommands; n > 0 {
+		sess.Warnings = append(sess.Warnings, record.NewWarning(0, record.WarnSessionCommandsDropped, "count", n, "max", maxCommands))
+	}
+	delete(s.commands, sess.ID)
 	recs := append(s.bySession[sess.ID], sess)
 	delete(s.bySession, sess.ID)
 	s.derive(recs)
@@ -177,10 +195,15 @@ func (s *shard) Checkpoint(upTo int64, t time.Time, done bool) {
 		s.an.Finish()
 	}
 	s.upTo, s.time = upTo, t
+	s.lastLow = s.low(upTo)
+	s.flush(s.lastLow, done)
+}
+
+// flush sends what was emitted since the last report.
+func (s *shard) flush(low int64, done bool) {
 	rep := s.pending
 	s.pending = shardReport{}
-	rep.shard, rep.items, rep.upTo, rep.time, rep.done = s.id, s.out, upTo, t, done
-	rep.low = s.low(upTo)
+	rep.shard, rep.items, rep.upTo, rep.time, rep.done, rep.low = s.id, s.out, s.upTo, s.time, done, low
 	s.out = nil
 	s.send(rep)
 }

@@ -1,5 +1,6 @@
-// Package pcapgen writes synthetic captures with gopacket's serializer:
-// TCP conversations with real handshakes and sequence numbers, MSS
+// Package pcapgen is test support, kept under testdata beside the data
+// tests read, out of the analyser's packages. It writes synthetic captures
+// with gopacket's serializer: TCP conversations with real handshakes and sequence numbers, MSS
 // segmentation, and the faults a capture can hold (reordering,
 // retransmission, loss, cut packets). Tests build their edge cases with it
 // and the benchmark generator builds large captures.
@@ -127,6 +128,10 @@ func (w *Writer) Conn(client, server net.IP, cport, sport uint16) *Conn {
 	return &Conn{w: w, Client: client, Server: server, CPort: cport, SPort: sport,
 		cseq: 1000 + uint32(cport)*7, sseq: 900000 + uint32(cport)*13, MSS: 1460}
 }
+
+// SetISN sets the initial sequence numbers of both sides, as a new
+// connection on the same ports would pick.
+func (c *Conn) SetISN(client, server uint32) { c.cseq, c.sseq = client, server }
 
 // Handshake writes SYN, SYN-ACK, ACK.
 func (c *Conn) Handshake() error {

@@ -21,7 +21,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/mailwire/mailwire/reassembly/pcapgen"
+	"github.com/mailwire/mailwire/testdata/pcapgen"
 )
 
 // Options shape a generated capture.
@@ -275,7 +275,15 @@ func WriteFile(path string, opt Options) (*Expected, error) {
 // system's temporary folder, with what it holds, generating it unless a
 // previous run did: the same options always give the same bytes.
 func BenchFile(mb int) (string, *Expected, error) {
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("mailwire-bench-%dMB.pcap", mb))
+	// About 450 KB per session with a 300 KB attachment.
+	return cachedFile(fmt.Sprintf("mailwire-bench-%dMB.pcap", mb),
+		Options{Seed: 1, Sessions: max(mb*1000/450, 3), Concurrent: 32, Attachment: 300_000, STARTTLS: 10})
+}
+
+// cachedFile generates the capture of opt under name in the temporary
+// folder, or reuses the one a previous run left there.
+func cachedFile(name string, opt Options) (string, *Expected, error) {
+	path := filepath.Join(os.TempDir(), name)
 	expPath := path + ".expected.json"
 	var exp Expected
 	if b, err := os.ReadFile(expPath); err == nil && json.Unmarshal(b, &exp) == nil {
@@ -283,8 +291,6 @@ func BenchFile(mb int) (string, *Expected, error) {
 			return path, &exp, nil
 		}
 	}
-	// About 450 KB per session with a 300 KB attachment.
-	opt := Options{Seed: 1, Sessions: max(mb*1000/450, 3), Concurrent: 32, Attachment: 300_000, STARTTLS: 10}
 	got, err := WriteFile(path+".tmp", opt)
 	if err != nil {
 		return "", nil, err
@@ -297,6 +303,14 @@ func BenchFile(mb int) (string, *Expected, error) {
 		err = os.Rename(path+".tmp", path)
 	}
 	return path, got, err
+}
+
+// ManySessionsFile returns a synthetic capture of n short sessions (no
+// attachments) in the system's temporary folder, generating it unless a
+// previous run did: the capture where records, not bytes, are what grows.
+func ManySessionsFile(n int) (string, *Expected, error) {
+	return cachedFile(fmt.Sprintf("mailwire-bench-%dsessions.pcap", n),
+		Options{Seed: 2, Sessions: n, Concurrent: 64})
 }
 
 // BenchMB reads the benchmark capture size from MAILWIRE_BENCH_MB
