@@ -95,6 +95,11 @@ func cmdRead(args []string, stdout, stderr io.Writer) int {
 	}
 	opt := lim.options()
 	opt.Reveal = out.reveal
+	if out.format != "json" && !flagSet(fs, "max-sessions") {
+		// Text, markdown and HTML reports are built from every record
+		// at once; JSON Lines stream and need no bound.
+		opt.Dissect.MaxSessions = reportMaxSessions
+	}
 	stop := startProgress(files, &opt, out.progress, stderr)
 	if out.format == "json" {
 		defer stop()
@@ -104,6 +109,16 @@ func cmdRead(args []string, stdout, stderr io.Writer) int {
 	stop()
 	caps, failed := collect(results, stderr)
 	return finish(caps, failed, &out, stdout, stderr)
+}
+
+// reportMaxSessions bounds the sessions of a report that is not streamed,
+// unless --max-sessions says otherwise.
+const reportMaxSessions = 10000
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // streamJSON writes each capture's records as the pipeline lets them go,
