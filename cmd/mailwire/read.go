@@ -92,6 +92,11 @@ func newReadCmd(a *app) *cobra.Command {
 				return exitUsage
 			}
 			opt.Reveal = out.reveal
+			if out.format != "json" && !cmd.Flags().Changed("max-sessions") {
+				// Text, markdown and HTML reports are built from every
+				// record at once; JSON Lines stream and need no bound.
+				opt.Dissect.MaxSessions = reportMaxSessions
+			}
 			stop := startProgress(files, &opt, out.progress, a.stderr)
 			if out.format == "json" {
 				defer stop()
@@ -109,6 +114,10 @@ func newReadCmd(a *app) *cobra.Command {
 	completeChoices(cmd)
 	return cmd
 }
+
+// reportMaxSessions bounds the sessions of a report that is not streamed,
+// unless --max-sessions says otherwise.
+const reportMaxSessions = 10000
 
 // collect turns results into report captures with derived findings, and
 // reports the files that could not be read.
