@@ -182,16 +182,11 @@ func finish(caps []report.Capture, failed bool, out *outputOptions, stdout, stde
 		return exitUsage
 	}
 	sum := summarize(caps)
-	w := stdout
-	if out.output != "" {
-		f, err := os.Create(out.output)
-		if err != nil {
-			fmt.Fprintf(stderr, "mailwire: cannot write the report: %v\n", err)
-			return exitUsage
-		}
-		defer f.Close()
-		w = f
+	w, closeOut, ok := reportWriter(out, stdout, stderr)
+	if !ok {
+		return exitUsage
 	}
+	defer closeOut()
 	if err := render(w, caps, sum, out); err != nil {
 		fmt.Fprintf(stderr, "mailwire: writing the report: %v\n", err)
 		return exitUsage
@@ -277,16 +272,11 @@ func isTerminal(w io.Writer) bool {
 // in capture order, then the capture record (it holds the totals), and
 // the summary last: memory does not grow with the capture.
 func streamJSON(files []string, opt pipeline.Options, out *outputOptions, allRead bool, stdout, stderr io.Writer) int {
-	w := stdout
-	if out.output != "" {
-		f, err := os.Create(out.output)
-		if err != nil {
-			fmt.Fprintf(stderr, "mailwire: cannot write the report: %v\n", err)
-			return exitUsage
-		}
-		defer f.Close()
-		w = f
+	w, closeOut, ok := reportWriter(out, stdout, stderr)
+	if !ok {
+		return exitUsage
 	}
+	defer closeOut()
 	jw := jsonl.NewWriter(w)
 	sum := &record.Summary{Warnings: []record.Warning{}}
 	rank, failed := -1, !allRead
@@ -339,4 +329,18 @@ func severityNames() []string {
 		out = append(out, string(s))
 	}
 	return out
+}
+
+// reportWriter is where the report goes: --output's file, or stdout. It
+// says why when the file cannot be created.
+func reportWriter(out *outputOptions, stdout, stderr io.Writer) (io.Writer, func(), bool) {
+	if out.output == "" {
+		return stdout, func() {}, true
+	}
+	f, err := os.Create(out.output)
+	if err != nil {
+		fmt.Fprintf(stderr, "mailwire: cannot write the report: %v\n", err)
+		return nil, nil, false
+	}
+	return f, func() { f.Close() }, true
 }
