@@ -3,6 +3,7 @@ package record_test
 import (
 	"encoding"
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"regexp"
@@ -25,40 +26,43 @@ var documented = []any{
 
 // sectionHead matches a heading of json-output.md that documents one Go
 // struct: "### `session` (record.Session)".
-var sectionHead = regexp.MustCompile(`(?m)^#{2,4} .*\(([a-z]+\.[A-Z][A-Za-z0-9]*)\)\s*$`)
+var sectionHead = regexp.MustCompile(`(?m)^#{2,4} .*\(([a-z_]+\.[A-Za-z][A-Za-z0-9]*)\)\s*$`)
 
 // TestDocumentNamesEveryField fails when a JSON field of a struct mailwire
 // writes is not named, between backquotes, in the section of
-// json-output.md that documents that struct, or when a struct has no
-// section: a field added to the code must be added to the contract too.
+// json-output.md that documents that struct, when a struct has no
+// section, or when a section documents a struct mailwire does not write:
+// a field added to the code must be added to the contract too.
 func TestDocumentNamesEveryField(t *testing.T) {
-	sections := docSections(t, readDoc(t))
-	seen := map[reflect.Type]bool{}
-	var visit func(reflect.Type)
-	visit = func(typ reflect.Type) {
-		if seen[typ] {
-			return
-		}
-		seen[typ] = true
-		name := typeName(typ)
-		text, ok := sections[name]
-		if !ok {
-			t.Errorf("json-output.md has no section for %s: add a heading ending in (%s)", name, name)
-		}
-		for _, f := range jsonFields(typ) {
-			if ok && !strings.Contains(text, "`"+f.name+"`") {
-				t.Errorf("json-output.md, section (%s): field `%s` is not documented", name, f.name)
-			}
-			if s := structOf(f.typ); s != nil {
-				visit(s)
-			}
+	for _, p := range undocumented(readDoc(t), documented) {
+		t.Error("json-output.md: " + p)
+	}
+}
+
+// TestDocumentCheckCanFail runs the check on a document that lacks a
+// field, a section and has a stale one, so that a broken check cannot
+// pass silently.
+func TestDocumentCheckCanFail(t *testing.T) {
+	type inner struct {
+		Name string `json:"name"`
+	}
+	type outer struct {
+		ID     string  `json:"id"`
+		Hidden string  `json:"-"`
+		Items  []inner `json:"items,omitempty"`
+		Count  int     `json:"count"`
+	}
+	doc := "## Kinds\n\n### `outer` (record_test.outer)\n\n| `id` | `items` |\n\n" +
+		"### gone (record_test.gone)\n\n`name`\n"
+	got := strings.Join(undocumented(doc, []any{outer{}}), "\n")
+	for _, want := range []string{"field `count` is not documented", "no section for record_test.inner",
+		"(record_test.gone), which mailwire does not write"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the check missed %q; it said:\n%s", want, got)
 		}
 	}
-	for _, v := range documented {
-		visit(reflect.TypeOf(v))
-	}
-	if len(seen) < len(documented)+5 {
-		t.Fatalf("only %d structs reached: the walk over nested structs is broken", len(seen))
+	if strings.Contains(got, "`id`") || strings.Contains(got, "Hidden") {
+		t.Errorf("the check complained of a documented or hidden field:\n%s", got)
 	}
 }
 
@@ -73,11 +77,36 @@ func TestDocumentNamesEveryFinding(t *testing.T) {
 	}
 }
 
-// TestDocumentSectionsExist keeps the section check honest: a heading
-// the test does not recognise would make every field look undocumented,
-// and a section for a struct that no longer exists is stale.
-func TestDocumentSectionsExist(t *testing.T) {
-	known := map[string]bool{}
+// TestDocumentNamesEveryValue fails when a value of a closed set is not in
+// the "Closed sets of values" section of json-output.md.
+func TestDocumentNamesEveryValue(t *testing.T) {
+	text := chapter(t, readDoc(t), "## Closed sets of values")
+	var values []string
+	for _, v := range record.Protos() {
+		values = append(values, string(v))
+	}
+	for _, v := range record.Securities() {
+		values = append(values, string(v))
+	}
+	for _, v := range record.Directions() {
+		values = append(values, string(v))
+	}
+	for _, v := range record.Severities() {
+		values = append(values, string(v))
+	}
+	for _, v := range values {
+		if !strings.Contains(text, "`"+v+"`") {
+			t.Errorf("json-output.md, section Closed sets of values: `%s` is not documented", v)
+		}
+	}
+}
+
+// undocumented lists what json-output.md (doc) lacks for the structs of
+// roots and the structs they hold, and the sections it has for no struct.
+func undocumented(doc string, roots []any) []string {
+	var out []string
+	sections, problems := docSections(doc)
+	out = append(out, problems...)
 	seen := map[reflect.Type]bool{}
 	var visit func(reflect.Type)
 	visit = func(typ reflect.Type) {
@@ -85,21 +114,33 @@ func TestDocumentSectionsExist(t *testing.T) {
 			return
 		}
 		seen[typ] = true
-		known[typeName(typ)] = true
+		name := typeName(typ)
+		text, ok := sections[name]
+		if !ok {
+			out = append(out, fmt.Sprintf("no section for %s: add a heading ending in (%s)", name, name))
+		}
 		for _, f := range jsonFields(typ) {
+			if ok && !strings.Contains(text, "`"+f.name+"`") {
+				out = append(out, fmt.Sprintf("section (%s): field `%s` is not documented", name, f.name))
+			}
 			if s := structOf(f.typ); s != nil {
 				visit(s)
 			}
 		}
 	}
-	for _, v := range documented {
+	for _, v := range roots {
 		visit(reflect.TypeOf(v))
 	}
-	for name := range docSections(t, readDoc(t)) {
+	known := map[string]bool{}
+	for typ := range seen {
+		known[typeName(typ)] = true
+	}
+	for name := range sections {
 		if !known[name] {
-			t.Errorf("json-output.md documents (%s), which mailwire does not write", name)
+			out = append(out, fmt.Sprintf("it documents (%s), which mailwire does not write", name))
 		}
 	}
+	return out
 }
 
 func readDoc(t *testing.T) string {
@@ -113,12 +154,12 @@ func readDoc(t *testing.T) string {
 
 // docSections maps "record.Session" to the text of its section, up to the
 // next heading of the same or a higher level.
-func docSections(t *testing.T, doc string) map[string]string {
-	t.Helper()
+func docSections(doc string) (map[string]string, []string) {
 	out := map[string]string{}
+	var problems []string
 	locs := sectionHead.FindAllStringSubmatchIndex(doc, -1)
 	if len(locs) == 0 {
-		t.Fatal("json-output.md has no heading naming a Go struct, such as ### `session` (record.Session)")
+		problems = append(problems, "no heading names a Go struct, such as ### `session` (record.Session)")
 	}
 	for _, l := range locs {
 		name := doc[l[2]:l[3]]
@@ -128,11 +169,11 @@ func docSections(t *testing.T, doc string) map[string]string {
 			body = body[:end]
 		}
 		if _, dup := out[name]; dup {
-			t.Errorf("json-output.md has two sections for %s", name)
+			problems = append(problems, "two sections for "+name)
 		}
 		out[name] = body
 	}
-	return out
+	return out, problems
 }
 
 // nextHeading finds the next heading of level or higher in s, or -1.
