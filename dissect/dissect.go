@@ -1,7 +1,11 @@
 // Package dissect recognises the protocol of each conversation from its
-// content, hands it to the protocol's dissector and turns what every
-// conversation showed into session records. DNS datagrams go to the DNS
-// dissector.
+// content (detect.go; ports only break ties), hands it to the protocol's
+// dissector and turns what every conversation showed into session records.
+// DNS datagrams go to the DNS dissector. A proxy handshake (HTTP CONNECT,
+// SOCKS) is read by package tunnel and what it carries is recognised the
+// same way (tunnel_conv.go). With a key log, TLS conversations are opened
+// by package tls and the bytes inside go to the dissector of the
+// protocol they carry (plaintext.go).
 package dissect
 
 import (

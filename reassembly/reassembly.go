@@ -2,6 +2,10 @@
 // the link and IP layers, defragments, reassembles TCP in both directions
 // with gopacket's reassembly package and hands ordered events to the
 // dissectors through the stream package. UDP datagrams are passed on whole.
+// RunParallel spreads one capture over shards by address pair, so that both
+// directions of a connection and every fragment of a datagram meet in one
+// shard. Memory is bounded by page and connection limits driven by capture
+// time.
 package reassembly
 
 import (

@@ -4,9 +4,11 @@
 // messages and findings as text, JSON Lines, markdown or HTML.
 //
 // The command line is built with cobra: each command is one newXxxCmd
-// function (read.go, extract.go, grade.go, live.go), each concern's flags
-// one options type with an addFlags method (flags.go), and every flag value
-// is checked in one place, checkFlags, before any command runs.
+// function (read.go, extract.go, grade.go, live.go with interfaces,
+// cert.go; man.go for the manual pages), each concern's flags one options
+// type with an addFlags method (flags.go; the key log in keylog.go, S/MIME
+// keys in smimekey.go), and every flag value is checked in one place,
+// checkFlags, before any command runs.
 package main
 
 import (

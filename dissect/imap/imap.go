@@ -5,7 +5,8 @@
 // Records it emits:
 //   - command: every command with its tagged reply, matched by tag
 //     (clients pipeline); verb upper case, "UID FETCH" for UID forms;
-//     args with the LOGIN password masked and SASL responses left out.
+//     args with the LOGIN password masked and SASL responses left out;
+//     mailboxes for what LIST and LSUB listed.
 //   - credential: LOGIN (mechanism "LOGIN", recoverable) and AUTHENTICATE
 //     through dissect/sasl, with SASL-IR, "+" continuations and "*"
 //     cancellation; accepted from the tagged reply, nil when none came.
@@ -39,10 +40,11 @@
 //     and the attachment checks of dissect/message (who sent a message
 //     is decided over the whole capture, in report/lab).
 //
-// It sets the session's Security (starttls when TLS followed a tagged OK
-// to STARTTLS, starttls-failed when refused, unanswered or not followed by
-// TLS) and AuthUser, and hands every byte after the STARTTLS reply to the
-// TLS dissector. After COMPRESS DEFLATE both directions are inflated.
+// It sets the session's AuthUser and, through package starttls (shared
+// with SMTP and POP3), its Security (starttls when TLS followed a tagged
+// OK to STARTTLS, starttls-failed when refused, unanswered or not followed
+// by TLS), handing every byte after the STARTTLS reply to the TLS
+// dissector. After COMPRESS DEFLATE both directions are inflated.
 //
 // Literals are read by byte count, never by line: a literal holding
 // "a1 OK" lines is data. A literal over Limits.MaxLiteral is skipped by

@@ -1,6 +1,8 @@
 // Package session is what every protocol dissector is given for one
 // conversation: where to send records, the limits to respect, and the
-// shared security state that becomes the session record.
+// shared security state that becomes the session record. Plaintext gives
+// the dissector of bytes a TLS key log opened a session of its own whose
+// records are marked decrypted.
 package session
 
 import (

@@ -1,7 +1,10 @@
 // Package smtp dissects SMTP conversations (RFC 5321) as a passive
 // eavesdropper sees them: commands and their replies, the EHLO
-// capabilities, AUTH exchanges, STARTTLS attempts and the messages sent
-// with DATA or BDAT. It reads both directions in capture order, keeps only
+// capabilities and the server's greeting, AUTH exchanges, STARTTLS
+// attempts (through package starttls) and the messages sent with DATA or
+// BDAT with the server's answer, and the findings these show on their own
+// (STARTTLS not offered, refused or not used, message text sent after a
+// refused DATA). It reads both directions in capture order, keeps only
 // bounded state, and starts wherever the capture starts.
 package smtp
 

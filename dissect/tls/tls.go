@@ -1,11 +1,13 @@
 // Package tls reads what the cleartext part of a TLS conversation shows to
 // an eavesdropper: the hellos (versions, cipher suites, SNI, ALPN, groups,
-// fingerprints), the server certificate up to TLS 1.2, alerts in clear, and
-// how far the handshake went. Once a direction is encrypted it only counts
-// records, unless it was given the client's key log (NewDecrypting): then
-// it opens the records the key log's secrets open (see packages keylog and
-// decrypt), reads the TLS 1.3 certificate, and hands the application data
-// to the dissector of the protocol inside.
+// JA3/JA4 and JA3S/JA4S fingerprints), the server's certificate chain up
+// to TLS 1.2, alerts in clear, and how far the handshake went; it raises
+// the findings these prove (weak-tls, certificate problems, a failed
+// handshake, STARTTLS not followed by TLS). Once a direction is encrypted
+// it only counts records, unless it was given the client's key log
+// (NewDecrypting): then it opens the records the key log's secrets open
+// (see packages keylog and decrypt), reads the TLS 1.3 certificate, and
+// hands the application data to the dissector of the protocol inside.
 package tls
 
 import (

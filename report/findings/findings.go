@@ -2,7 +2,10 @@
 // record: a credential is only a leak if its session was in clear, a retry
 // in clear is only a downgrade if a failed TLS attempt came just before.
 // Dissectors raise the findings they can see locally; this package never
-// duplicates them.
+// duplicates them. Before the rules run it names the recipients of S/MIME
+// encrypted messages by the certificates the capture showed
+// (recipients.go); afterwards package lab tags every finding with the lab
+// question it answers.
 package findings
 
 import (

@@ -1,7 +1,10 @@
 // Package i18n holds the catalogues of every sentence the report prints,
 // one per language, keyed by message id: en.go and fr.go for the report
-// itself, warnings_en.go and warnings_fr.go for the warnings the
-// dissectors, the reassembly and the capture reader raise by id.
+// itself, dissect_en.go and dissect_fr.go for the findings dissectors
+// raise about refused DATA and proxy tunnels, cert_en.go and cert_fr.go
+// for `mailwire cert`, S/MIME decryption and the certificate questions,
+// warnings_en.go and warnings_fr.go for the warnings the dissectors, the
+// reassembly and the capture reader raise by id.
 // Placeholders are {name}, filled from named arguments so that each
 // language may order them freely.
 package i18n

@@ -6,8 +6,10 @@
 //     each TCP conversation;
 //  3. dissect recognises each conversation's protocol and turns it into
 //     records (shard.go);
-//  4. report/findings derives, when a session closes, the findings that
-//     need several of its records (shard.go);
+//  4. each record goes through Options.Transform (the command's S/MIME
+//     decryption) and loses its secrets unless they are revealed; when a
+//     session closes, report/findings derives the findings that need
+//     several of its records and report/lab tags them (shard.go);
 //  5. the merger (merge.go) orders the records of every shard by frame,
 //     numbers sessions, and lets each record go as soon as no shard can
 //     still produce an earlier one, so memory does not grow with the
