@@ -74,11 +74,15 @@ const (
 	ProtoTLS     Proto = "tls" // TLS on a port of no known mail protocol
 	ProtoDNS     Proto = "dns"
 	ProtoUnknown Proto = "unknown"
+	// The proxies a tunnel went through: the proto of their credentials.
+	ProtoHTTP   Proto = "http"
+	ProtoSOCKS4 Proto = "socks4"
+	ProtoSOCKS5 Proto = "socks5"
 )
 
 // Protos lists the protocols.
 func Protos() []Proto {
-	return []Proto{ProtoSMTP, ProtoIMAP, ProtoPOP3, ProtoTLS, ProtoDNS, ProtoUnknown}
+	return []Proto{ProtoSMTP, ProtoIMAP, ProtoPOP3, ProtoTLS, ProtoDNS, ProtoUnknown, ProtoHTTP, ProtoSOCKS4, ProtoSOCKS5}
 }
 
 // Direction is which way a message crossed the wire.

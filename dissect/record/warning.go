@@ -102,3 +102,15 @@ func Warnings(r Record) []Warning {
 	}
 	return nil
 }
+
+// WarningLists calls fn with every list of warnings r holds: its own and,
+// for a message opened with an S/MIME key, the inner message's. The lists
+// share their storage, so that a writer can fill their Text.
+func WarningLists(r Record, fn func([]Warning)) {
+	if ws := Warnings(r); len(ws) > 0 {
+		fn(ws)
+	}
+	if m, ok := r.(*Message); ok && m.SMIMEDecrypted != nil && len(m.SMIMEDecrypted.Warnings) > 0 {
+		fn(m.SMIMEDecrypted.Warnings)
+	}
+}

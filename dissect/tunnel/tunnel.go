@@ -205,7 +205,7 @@ func (t *Handler) http() bool {
 // does not decode is a secret as a whole.
 func (t *Handler) basic(v string, frame int64) {
 	scheme, b64, _ := strings.Cut(v, " ")
-	c := &record.Credential{Session: t.s.ID, Proto: "http", Mechanism: strings.ToUpper(clean(scheme)), Packet: frame}
+	c := &record.Credential{Session: t.s.ID, Proto: record.ProtoHTTP, Mechanism: strings.ToUpper(clean(scheme)), Packet: frame}
 	msg, form := sasl.Decode([]byte(strings.TrimSpace(b64)))
 	user, pass, ok := bytes.Cut(msg, []byte(":"))
 	switch {
@@ -334,7 +334,7 @@ func (t *Handler) socks5() bool {
 		}
 		ulen := int(b[1])
 		plen := int(b[2+ulen])
-		cred := &record.Credential{Session: t.s.ID, Proto: "socks5", Mechanism: "USERNAME/PASSWORD",
+		cred := &record.Credential{Session: t.s.ID, Proto: record.ProtoSOCKS5, Mechanism: "USERNAME/PASSWORD",
 			Username: clean(string(b[2 : 2+ulen])), Recoverable: true, Packet: c.frameAt()}
 		cred.SetPassword(string(b[3+ulen : 3+ulen+plen]))
 		t.rec.User = cred.Username

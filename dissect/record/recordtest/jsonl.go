@@ -44,8 +44,9 @@ func JSONL(t testing.TB, recs []record.Record) []byte {
 // RenderWarnings fills the English sentence of each warning of r, as the
 // JSON Lines writer does, so that r marshals as the contract says.
 func RenderWarnings(r record.Record) {
-	ws := record.Warnings(r)
-	for i, text := range Texts(ws) {
-		ws[i].Text = text
-	}
+	record.WarningLists(r, func(ws []record.Warning) {
+		for i, text := range Texts(ws) {
+			ws[i].Text = text
+		}
+	})
 }
