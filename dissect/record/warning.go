@@ -86,19 +86,3 @@ func (w *Warning) UnmarshalJSON(b []byte) error {
 	*w = Warning{}
 	return json.Unmarshal(b, &w.Text)
 }
-
-// Warnings returns the warnings a record carries, sharing their storage
-// so that a writer can fill their Text.
-func Warnings(r Record) []Warning {
-	switch v := r.(type) {
-	case *Capture:
-		return v.Warnings
-	case *Session:
-		return v.Warnings
-	case *Message:
-		return v.Warnings
-	case *Summary:
-		return v.Warnings
-	}
-	return nil
-}
