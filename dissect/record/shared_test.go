@@ -121,3 +121,22 @@ func TestSummaryCount(t *testing.T) {
 		t.Errorf("summary totals %+v", s)
 	}
 }
+
+func TestGroupOf(t *testing.T) {
+	s1, s2 := &Session{ID: "1"}, &Session{ID: "2"}
+	c1, c2, c3 := &Command{Session: "1", Verb: "a"}, &Command{Session: "2"}, &Command{Session: "1", Verb: "b"}
+	f := &Finding{Session: "2"}
+	recs := []Record{&Capture{}, s1, c1, &DNS{}, c2, s2, c3, f, &TLS{Session: "1"}, &Summary{}}
+	g := GroupOf(recs)
+	if len(g.Sessions) != 2 || g.Sessions[0] != s1 || len(g.Commands) != 3 || len(g.DNS) != 1 ||
+		len(g.TLS) != 1 || len(g.Findings) != 1 || len(g.Messages) != 0 {
+		t.Fatalf("GroupOf = %+v", g)
+	}
+	by := BySession(g.Commands)
+	if len(by) != 2 || len(by["1"]) != 2 || by["1"][0] != c1 || by["1"][1] != c3 || by["2"][0] != c2 {
+		t.Errorf("BySession(commands) = %v", by)
+	}
+	if s := BySession(g.Sessions); s["2"][0] != s2 {
+		t.Errorf("BySession(sessions) = %v", s)
+	}
+}
