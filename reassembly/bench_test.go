@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/reassembly/capfile"
-	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
+	"github.com/mailwire/mailwire/reassembly/testkit/pcapgen/mailgen"
 )
 
 // BenchmarkFloor reads, decodes and reassembles a capture and throws the

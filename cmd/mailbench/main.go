@@ -19,7 +19,7 @@ import (
 
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
-	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
+	"github.com/mailwire/mailwire/reassembly/testkit/pcapgen/mailgen"
 )
 
 func main() {

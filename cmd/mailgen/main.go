@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
+	"github.com/mailwire/mailwire/reassembly/testkit/pcapgen/mailgen"
 )
 
 func main() {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/reassembly/pcapgen"
+	"github.com/mailwire/mailwire/reassembly/testkit/pcapgen"
 	"github.com/mailwire/mailwire/report/pipeline"
 )
 

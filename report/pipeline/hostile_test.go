@@ -14,7 +14,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/reassembly/capfile"
-	"github.com/mailwire/mailwire/reassembly/pcapgen"
+	"github.com/mailwire/mailwire/reassembly/testkit/pcapgen"
 )
 
 var (

@@ -9,7 +9,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
-	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
+	"github.com/mailwire/mailwire/reassembly/testkit/pcapgen/mailgen"
 )
 
 // orderCaptures are the bundled captures and a generated one with many

@@ -13,7 +13,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
-	"github.com/mailwire/mailwire/reassembly/pcapgen/mailgen"
+	"github.com/mailwire/mailwire/reassembly/testkit/pcapgen/mailgen"
 )
 
 func TestSyntheticCaptureGivesEveryCredentialAndAttachment(t *testing.T) {

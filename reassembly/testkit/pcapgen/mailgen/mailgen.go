@@ -21,7 +21,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/mailwire/mailwire/reassembly/pcapgen"
+	"github.com/mailwire/mailwire/reassembly/testkit/pcapgen"
 )
 
 // Options shape a generated capture.
