@@ -157,23 +157,10 @@ func summarize(caps []report.Capture) *record.Summary {
 			s.Warnings = append(s.Warnings, w)
 		}
 		for _, r := range c.Records {
-			count(s, r)
+			s.Count(r)
 		}
 	}
 	return s
-}
-
-func count(s *record.Summary, r record.Record) {
-	switch r.(type) {
-	case *record.Session:
-		s.Sessions++
-	case *record.Credential:
-		s.Credentials++
-	case *record.Message:
-		s.Messages++
-	case *record.Finding:
-		s.Findings++
-	}
 }
 
 // finish renders the report and chooses the exit code.
@@ -286,7 +273,7 @@ func streamJSON(files []string, opt pipeline.Options, out *outputOptions, allRea
 			o.Dissect.IDPrefix = filepath.Base(path) + "#"
 		}
 		o.OnRecord = func(r record.Record) {
-			count(sum, r)
+			sum.Count(r)
 			if f, ok := r.(*record.Finding); ok {
 				rank = max(rank, f.Severity.Rank())
 			}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message/charset"
+
+	"github.com/mailwire/mailwire/dissect/address"
 	"github.com/mailwire/mailwire/dissect/record"
 )
 
@@ -66,10 +68,7 @@ func addresses(v Value) []string {
 		if host != "" {
 			addr += "@" + host
 		}
-		if name != "" {
-			addr = name + " <" + addr + ">"
-		}
-		out = append(out, addr)
+		out = append(out, address.Address{Name: name, Addr: addr}.String())
 	}
 	return out
 }

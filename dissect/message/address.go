@@ -3,8 +3,7 @@ package message
 import (
 	"strings"
 
-	"github.com/emersion/go-message/mail"
-
+	"github.com/mailwire/mailwire/dissect/address"
 	"github.com/mailwire/mailwire/dissect/record"
 )
 
@@ -15,7 +14,7 @@ func addressList(value string, name string, w *warnings) []string {
 	if strings.TrimSpace(value) == "" {
 		return nil
 	}
-	list, err := mail.ParseAddressList(value)
+	list, err := address.ParseList(value)
 	if err == nil && len(list) == 0 {
 		return nil // an empty group: "undisclosed-recipients:;"
 	}
@@ -25,18 +24,9 @@ func addressList(value string, name string, w *warnings) []string {
 	}
 	out := make([]string, 0, len(list))
 	for _, a := range list {
-		out = append(out, formatAddress(sanitize(a.Name), sanitize(a.Address)))
+		out = append(out, address.Address{Name: sanitize(a.Name), Addr: sanitize(a.Addr)}.String())
 	}
 	return out
-}
-
-// formatAddress writes an address the way a mail client shows it, without
-// re-encoding the display name.
-func formatAddress(name, addr string) string {
-	if name == "" {
-		return addr
-	}
-	return name + " <" + addr + ">"
 }
 
 // firstAddress returns the first address of a header, or "".

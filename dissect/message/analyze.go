@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mailwire/mailwire/dissect/address"
 	"github.com/mailwire/mailwire/dissect/record"
 )
 
@@ -98,8 +99,5 @@ func fillHeaders(m *record.Message, h header, w *warnings) {
 
 // returnPath is the address of a Return-Path field ("<a@b>" or "<>").
 func returnPath(v string) string {
-	v = strings.TrimSpace(v)
-	v = strings.TrimPrefix(v, "<")
-	v = strings.TrimSuffix(v, ">")
-	return sanitize(strings.TrimSpace(v))
+	return sanitize(address.Path(v))
 }

@@ -13,12 +13,15 @@ import "time"
 // Schema is the version of the JSON contract written in capture records.
 const Schema = 1
 
-// Record is any fact mailwire reports.
+// Record is any fact mailwire reports. The set of kinds is closed: only
+// the types of this package are records (see Kinds).
 type Record interface {
 	// Kind is the record's "kind" field.
 	Kind() string
 	// Frame is the frame number that orders the record in the output.
 	Frame() int64
+	// shared points at the fields common to several kinds (shared.go).
+	shared() shared
 }
 
 // Capture opens the records of one capture file.
@@ -525,3 +528,21 @@ func (r *DNS) Frame() int64 {
 }
 func (r *Finding) Frame() int64 { return r.Packet }
 func (r *Summary) Frame() int64 { return 1<<62 - 1 }
+
+func (r *Capture) shared() shared { return shared{warnings: &r.Warnings} }
+func (r *Session) shared() shared {
+	return shared{session: &r.ID, decrypted: &r.Decrypted, warnings: &r.Warnings}
+}
+func (r *Command) shared() shared { return shared{session: &r.Session, decrypted: &r.Decrypted} }
+func (r *Credential) shared() shared {
+	return shared{session: &r.Session, decrypted: &r.Decrypted, secrets: []*string{&r.Password, &r.Hash}}
+}
+func (r *StartTLS) shared() shared { return shared{session: &r.Session} }
+func (r *TLS) shared() shared      { return shared{session: &r.Session, decrypted: &r.Decrypted} }
+func (r *Message) shared() shared {
+	return shared{session: &r.Session, decrypted: &r.Decrypted, warnings: &r.Warnings}
+}
+func (r *Mailbox) shared() shared { return shared{session: &r.Session, decrypted: &r.Decrypted} }
+func (r *DNS) shared() shared     { return shared{} }
+func (r *Finding) shared() shared { return shared{session: &r.Session, decrypted: &r.Decrypted} }
+func (r *Summary) shared() shared { return shared{warnings: &r.Warnings} }

@@ -30,18 +30,6 @@ func visible(c rune) string {
 	return string(c)
 }
 
-// Redact removes every secret from r in place, unless reveal is set. It is
-// the one place where secrets are dropped: renderers only see its result.
-func Redact(r Record, reveal bool) {
-	if reveal {
-		return
-	}
-	if c, ok := r.(*Credential); ok {
-		c.Password = ""
-		c.Hash = ""
-	}
-}
-
 // Bool returns a pointer to b, for the optional booleans of the contract.
 func Bool(b bool) *bool { return &b }
 

@@ -87,22 +87,6 @@ func (w *Warning) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, &w.Text)
 }
 
-// Warnings returns the warnings a record carries, sharing their storage
-// so that a writer can fill their Text.
-func Warnings(r Record) []Warning {
-	switch v := r.(type) {
-	case *Capture:
-		return v.Warnings
-	case *Session:
-		return v.Warnings
-	case *Message:
-		return v.Warnings
-	case *Summary:
-		return v.Warnings
-	}
-	return nil
-}
-
 // WarningLists calls fn with every list of warnings r holds: its own and,
 // for a message opened with an S/MIME key, the inner message's. The lists
 // share their storage, so that a writer can fill their Text.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 
+	"github.com/mailwire/mailwire/dissect/address"
 	"github.com/mailwire/mailwire/dissect/lines"
 	"github.com/mailwire/mailwire/dissect/record"
 )
@@ -158,20 +159,5 @@ func path(args, prefix string) string {
 	if len(args) < len(prefix) || !strings.EqualFold(args[:len(prefix)], prefix) {
 		return ""
 	}
-	rest := strings.TrimLeft(args[len(prefix):], " ")
-	if strings.HasPrefix(rest, "<") {
-		rest = rest[1:]
-		if i := strings.IndexByte(rest, '>'); i >= 0 {
-			rest = rest[:i]
-		}
-	}
-	if i := strings.IndexByte(rest, ' '); i >= 0 {
-		rest = rest[:i]
-	}
-	if strings.HasPrefix(rest, "@") {
-		if i := strings.IndexByte(rest, ':'); i >= 0 {
-			rest = rest[i+1:]
-		}
-	}
-	return rest
+	return address.Path(args[len(prefix):])
 }

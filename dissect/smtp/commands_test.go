@@ -91,6 +91,8 @@ func TestPath(t *testing.T) {
 		{"SourceRoute", "TO:<@relay.org:a@b.c>", "TO:", "a@b.c"},
 		{"WrongPrefix", "XX:<a@b.c>", "TO:", ""},
 		{"Unclosed", "FROM:<a@b.c SIZE=1", "FROM:", "a@b.c"},
+		{"SpacesInBrackets", "FROM:< a@b.c > SIZE=1", "FROM:", "a@b.c"},
+		{"QuotedLocalPart", `TO:<"john doe"@b.c> NOTIFY=NEVER`, "TO:", `"john doe"@b.c`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

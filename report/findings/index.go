@@ -31,43 +31,27 @@ type key struct {
 }
 
 func newIndex(recs []record.Record) *index {
+	g := record.GroupOf(recs)
 	ix := &index{
-		sessions: map[string]*record.Session{},
-		commands: map[string][]*record.Command{},
-		tls:      map[string][]*record.TLS{},
-		starttls: map[string][]*record.StartTLS{},
-		mailbox:  map[string][]*record.Mailbox{},
-		existing: map[key]bool{},
 		recs:     recs,
+		sessions: map[string]*record.Session{},
+		order:    g.Sessions,
+		commands: record.BySession(g.Commands),
+		tls:      record.BySession(g.TLS),
+		starttls: record.BySession(g.StartTLS),
+		creds:    g.Credentials,
+		messages: g.Messages,
+		mailbox:  record.BySession(g.Mailboxes),
+		dns:      g.DNS,
+		existing: map[key]bool{},
 	}
-	for _, r := range recs {
-		ix.add(r)
+	for _, s := range g.Sessions {
+		ix.sessions[s.ID] = s
+	}
+	for _, f := range g.Findings {
+		ix.existing[key{f.ID, f.Session, f.Packet}] = true
 	}
 	return ix
-}
-
-func (ix *index) add(r record.Record) {
-	switch v := r.(type) {
-	case *record.Session:
-		ix.sessions[v.ID] = v
-		ix.order = append(ix.order, v)
-	case *record.Command:
-		ix.commands[v.Session] = append(ix.commands[v.Session], v)
-	case *record.TLS:
-		ix.tls[v.Session] = append(ix.tls[v.Session], v)
-	case *record.StartTLS:
-		ix.starttls[v.Session] = append(ix.starttls[v.Session], v)
-	case *record.Credential:
-		ix.creds = append(ix.creds, v)
-	case *record.Message:
-		ix.messages = append(ix.messages, v)
-	case *record.Mailbox:
-		ix.mailbox[v.Session] = append(ix.mailbox[v.Session], v)
-	case *record.DNS:
-		ix.dns = append(ix.dns, v)
-	case *record.Finding:
-		ix.existing[key{v.ID, v.Session, v.Packet}] = true
-	}
 }
 
 // exposed reports whether something seen at frame on session sid crossed

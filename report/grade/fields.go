@@ -42,11 +42,11 @@ var computedFields = map[string][]string{
 }
 
 func buildKindFields() map[string]map[string]bool {
-	recs := []record.Record{&record.Capture{}, &record.Session{}, &record.Command{},
-		&record.Credential{}, &record.StartTLS{}, &record.TLS{}, &record.Message{},
-		&record.Mailbox{}, &record.DNS{}, &record.Finding{}}
 	out := map[string]map[string]bool{}
-	for _, r := range recs {
+	for _, r := range record.Kinds() {
+		if _, ok := r.(*record.Summary); ok {
+			continue // written once per run, never graded
+		}
 		fs := map[string]bool{"kind": true, "file": true}
 		addFields(fs, "", reflect.TypeOf(r).Elem())
 		out[r.Kind()] = fs

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/mailwire/mailwire/dissect/address"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/jsonl"
@@ -347,11 +348,11 @@ func port(endpoint string) uint16 {
 // user name).
 func ownDomains(me *lab.Identity, items []*item) []string {
 	var out []string
-	if d := lab.Domain(me.Roster); d != "" {
+	if d := address.Domain(me.Roster); d != "" {
 		out = append(out, d)
 	}
 	for _, l := range me.Logins {
-		if d := lab.Domain(l); d != "" {
+		if d := address.Domain(l); d != "" {
 			out = append(out, d)
 		}
 	}
@@ -362,10 +363,9 @@ func ownDomains(me *lab.Identity, items []*item) []string {
 		}
 		for _, to := range m.To {
 			a := lab.Address(to)
-			local, _, _ := strings.Cut(a, "@")
 			for _, l := range me.Logins {
-				if l == local {
-					out = append(out, lab.Domain(a))
+				if l == address.Local(a) {
+					out = append(out, address.Domain(a))
 				}
 			}
 		}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/mailwire/mailwire/dissect/address"
 )
 
 // Student is one student's id and capture files.
@@ -217,7 +219,7 @@ func ReadStudents(r io.Reader) (map[string]string, error) {
 		if line == 1 && strings.EqualFold(id, "id") {
 			continue
 		}
-		if id == "" || !strings.Contains(email, "@") {
+		if id == "" || address.Domain(address.Parse(email).Addr) == "" {
 			return nil, fmt.Errorf("line %d: expected id,email, got %q,%q", line, id, email)
 		}
 		out[id] = strings.ToLower(email)

@@ -1,10 +1,10 @@
 package lab
 
 import (
-	"net/mail"
 	"net/netip"
 	"strings"
 
+	"github.com/mailwire/mailwire/dissect/address"
 	"github.com/mailwire/mailwire/dissect/record"
 )
 
@@ -102,7 +102,7 @@ func (s *Sender) analyseSent(delivered []string) {
 	if s.From == "" {
 		return
 	}
-	domain := Domain(s.From)
+	domain := address.Domain(s.From)
 	switch {
 	case s.AuthUser == "":
 		s.reason("no-auth", "from", s.From, "domain", domain, "client", dash(s.Client))
@@ -139,7 +139,7 @@ func (s *Sender) analyseHeaders() {
 	if s.From == "" {
 		return
 	}
-	if rp := Address(s.Message.ReturnPath); rp != "" && s.Message.EnvelopeFrom == "" && Domain(rp) != Domain(s.From) {
+	if rp := Address(s.Message.ReturnPath); rp != "" && s.Message.EnvelopeFrom == "" && address.Domain(rp) != address.Domain(s.From) {
 		s.Contradicted = true
 		s.reason("return-path", "return_path", rp, "from", s.From)
 	}
@@ -148,8 +148,8 @@ func (s *Sender) analyseHeaders() {
 
 // headerClues are the header fields that point elsewhere than the From.
 func (s *Sender) headerClues() {
-	name := displayName(s.Message.From)
-	if shown := addressInName(name); shown != "" && !strings.EqualFold(shown, s.From) {
+	name := address.Parse(s.Message.From).Name
+	if shown := strings.ToLower(address.Find(name)); shown != "" && !strings.EqualFold(shown, s.From) {
 		s.Contradicted = true
 		s.reason("display-name", "shown", shown, "from", s.From)
 	}
@@ -183,65 +183,14 @@ func ownsAddress(login, addr string) bool {
 	if strings.Contains(login, "@") {
 		return login == addr
 	}
-	local, _, _ := strings.Cut(addr, "@")
-	return login == local
+	return login == address.Local(addr)
 }
 
-// Address returns the lower-case address of a header value or an
-// envelope path ("James Bond <jb@mi6.example>", "<a@b>", "a@b"); "" for
-// the null sender and for text without an address.
+// Address returns the lower-case address of a header value, an envelope
+// path or a record's "Name <addr>" text, the form the lab compares
+// addresses in; "" for the null sender and for text without an address.
 func Address(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" || s == "<>" {
-		return ""
-	}
-	if a, err := mail.ParseAddress(s); err == nil {
-		return strings.ToLower(a.Address)
-	}
-	if i := strings.LastIndexByte(s, '<'); i >= 0 {
-		s = s[i+1:]
-		if j := strings.IndexByte(s, '>'); j >= 0 {
-			s = s[:j]
-		}
-	}
-	s = strings.ToLower(strings.TrimSpace(s))
-	if strings.ContainsAny(s, " \t\"") {
-		return ""
-	}
-	return s
-}
-
-// Domain is the part of an address after the last @.
-func Domain(addr string) string {
-	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
-		return strings.ToLower(addr[i+1:])
-	}
-	return ""
-}
-
-// displayName is the name part of "Name <addr>".
-func displayName(s string) string {
-	if a, err := mail.ParseAddress(s); err == nil {
-		return a.Name
-	}
-	if i := strings.LastIndexByte(s, '<'); i > 0 {
-		return strings.TrimSpace(s[:i])
-	}
-	return ""
-}
-
-// addressInName returns an address written in a display name
-// ("boss@bank.com" <x@evil>), or "".
-func addressInName(name string) string {
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
-		return strings.ContainsRune(" \"'<>(),[]", r)
-	}) {
-		at := strings.IndexByte(w, '@')
-		if at > 0 && at < len(w)-1 && strings.Contains(w[at:], ".") {
-			return strings.ToLower(w)
-		}
-	}
-	return ""
+	return strings.ToLower(address.Parse(s).Addr)
 }
 
 func host(endpoint string) string {

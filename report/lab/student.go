@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/mailwire/mailwire/dissect/address"
 	"github.com/mailwire/mailwire/dissect/record"
 )
 
@@ -234,7 +235,7 @@ func (id *Identity) reads(addr string) bool {
 // local part itself.
 func NameMatches(id, addr string) bool {
 	id = letters(id)
-	local, _, _ := strings.Cut(strings.ToLower(addr), "@")
+	local := address.Local(strings.ToLower(addr))
 	if id == "" || local == "" {
 		return false
 	}

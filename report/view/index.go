@@ -32,39 +32,17 @@ type index struct {
 }
 
 func newIndex(recs []record.Record) *index {
-	ix := &index{byID: map[string]*record.Session{}, commands: map[string][]*record.Command{},
-		starttls: map[string][]*record.StartTLS{}, credsOf: map[string][]*record.Credential{},
-		messagesOf: map[string][]*record.Message{}, tlsOf: map[string][]*record.TLS{}, findingsOf: map[string][]*record.Finding{}}
+	g := record.GroupOf(recs)
+	ix := &index{sessions: g.Sessions, byID: map[string]*record.Session{}, commands: record.BySession(g.Commands),
+		creds: g.Credentials, credsOf: record.BySession(g.Credentials), starttls: record.BySession(g.StartTLS),
+		tls: g.TLS, tlsOf: record.BySession(g.TLS), messages: g.Messages, messagesOf: record.BySession(g.Messages),
+		mailbox: g.Mailboxes, dns: g.DNS, findings: g.Findings, findingsOf: record.BySession(g.Findings)}
+	for _, s := range g.Sessions {
+		ix.byID[s.ID] = s
+	}
 	ix.senders = map[*record.Message]*lab.Sender{}
 	for _, s := range lab.Senders(recs) {
 		ix.senders[s.Message] = s
-	}
-	for _, r := range recs {
-		switch v := r.(type) {
-		case *record.Session:
-			ix.sessions = append(ix.sessions, v)
-			ix.byID[v.ID] = v
-		case *record.Command:
-			ix.commands[v.Session] = append(ix.commands[v.Session], v)
-		case *record.Credential:
-			ix.creds = append(ix.creds, v)
-			ix.credsOf[v.Session] = append(ix.credsOf[v.Session], v)
-		case *record.StartTLS:
-			ix.starttls[v.Session] = append(ix.starttls[v.Session], v)
-		case *record.TLS:
-			ix.tls = append(ix.tls, v)
-			ix.tlsOf[v.Session] = append(ix.tlsOf[v.Session], v)
-		case *record.Message:
-			ix.messages = append(ix.messages, v)
-			ix.messagesOf[v.Session] = append(ix.messagesOf[v.Session], v)
-		case *record.Mailbox:
-			ix.mailbox = append(ix.mailbox, v)
-		case *record.DNS:
-			ix.dns = append(ix.dns, v)
-		case *record.Finding:
-			ix.findings = append(ix.findings, v)
-			ix.findingsOf[v.Session] = append(ix.findingsOf[v.Session], v)
-		}
 	}
 	return ix
 }
