@@ -203,7 +203,7 @@ func (c *conv) Close(end time.Time, frame int64) {
 	}
 	c.h.Close(end, frame)
 	if c.tun != nil {
-		if c.rec.ID == "" { // the tunnel carried no mail
+		if c.rec.ID == "" && !c.keepTunnel(frame) { // no mail, nothing to tell
 			c.a.Unknown++
 			return
 		}

@@ -53,8 +53,10 @@ func (in *inner) Handle(ev *stream.Event) {
 
 // targetPort is the port the proxy connected to, for the port hints of
 // detection (0 when unknown).
-func (in *inner) targetPort() uint16 {
-	t := in.c.tun.Tunnel().Target
+func (in *inner) targetPort() uint16 { return targetPort(in.c.tun.Tunnel().Target) }
+
+// targetPort is the port of a tunnel's host:port target, 0 when unknown.
+func targetPort(t string) uint16 {
 	i := strings.LastIndexByte(t, ':')
 	if i < 0 {
 		return 0
@@ -119,4 +121,36 @@ func (in *inner) Close(end time.Time, frame int64) {
 	if in.h != nil {
 		in.h.Close(end, frame)
 	}
+}
+
+// keepTunnel gives a session to a tunnel that carried no mail (the proxy
+// refused it, it was cut, or what it carried is not mail) when it still
+// tells something: it was headed for a mail port, or the client gave the
+// proxy a credential, which crossed in clear. Other tunnels (web traffic
+// through the same proxy) stay out of a mail report, counted as unknown.
+func (c *conv) keepTunnel(frame int64) bool {
+	t := c.tun.Tunnel()
+	creds := c.tun.Credentials()
+	p := targetPort(t.Target)
+	if !tlsPorts[p] && mailPorts[p] == "" && len(creds) == 0 {
+		return false
+	}
+	if c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
+		c.a.Skipped++
+		return false
+	}
+	c.a.next++
+	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
+	c.rec.ID = c.s.ID
+	c.rec.Proto, c.s.Proto = Unknown, Unknown
+	if t.Accepted {
+		c.s.Warn(frame, record.WarnTunnelNoMail, "kind", t.Kind, "target", t.Target)
+	}
+	for _, r := range creds {
+		if s := record.SessionRef(r); s != nil {
+			*s = c.s.ID
+		}
+		c.a.emit(r)
+	}
+	return true
 }

@@ -65,7 +65,14 @@ func (v *tsharkView) addRequest(t *testing.T, f []string, offset int64) {
 		return strings.Split(f[i], aggregator)
 	}
 	for _, verb := range field(2) {
-		v.commands = append(v.commands, observed{"smtp", frame, strings.ToUpper(verb)})
+		verb = strings.ToUpper(verb)
+		// tshark 4.0 keeps the first four letters of an SMTP command as
+		// its verb (the rest goes to the parameter); STARTTLS is the only
+		// command that begins with STAR.
+		if verb == "STAR" {
+			verb = "STARTTLS"
+		}
+		v.commands = append(v.commands, observed{"smtp", frame, verb})
 	}
 	// tshark names "UID FETCH" FETCH and flags it in its own field.
 	uid := len(field(12)) > 0

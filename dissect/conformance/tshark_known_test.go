@@ -2,7 +2,6 @@ package conformance
 
 // Reasons shared by several captures.
 const (
-	tsharkStartTLS = "tshark 4.0 takes the first four letters of an SMTP command as its verb and shows STARTTLS as STAR"
 	tsharkIMAPSASL = "tshark does not decode IMAP AUTHENTICATE: the credential is in the base64 SASL exchange, which " +
 		"mailwire decodes"
 	tsharkProbe = "the script checks that the proxy listens by opening and closing a connection to it: tshark " +
@@ -17,27 +16,6 @@ const (
 // each where tshark is wrong or blind and the capture shows mailwire right.
 // diff is matched against crossDiff.String().
 var tsharkDifferences = []tsharkDifference{
-	{"lab-session.pcap", `^command seen by tshark only: smtp STAR at`, tsharkStartTLS},
-	{"lab-session.pcap", `^command seen by mailwire only: smtp STARTTLS at`, tsharkStartTLS},
-	{"lab-session-ng.pcapng", `^command seen by tshark only: smtp STAR at`, tsharkStartTLS},
-	{"lab-session-ng.pcapng", `^command seen by mailwire only: smtp STARTTLS at`, tsharkStartTLS},
-	{"smtp-starttls-swaks.pcap", `^command seen by tshark only: smtp STAR at`, tsharkStartTLS},
-	{"smtp-starttls-swaks.pcap", `^command seen by mailwire only: smtp STARTTLS at`, tsharkStartTLS},
-	{"smtp-starttls-openssl.pcap", `^command seen by tshark only: smtp STAR at`, tsharkStartTLS},
-	{"smtp-starttls-openssl.pcap", `^command seen by mailwire only: smtp STARTTLS at`, tsharkStartTLS},
-
-	{"smtp-starttls-refused.pcap", `^command seen by mailwire only: smtp (EHLO|STARTTLS|MAIL|RCPT|DATA|QUIT) at`,
-		"the server listens on 2525; tshark dissects SMTP on 25, 465 and 587 only, mailwire recognises the " +
-			"220 banner and the EHLO"},
-
-	{"lab-starttls-second.pcap", `^command seen by mailwire only: smtp (EHLO|STARTTLS|QUIT) at`,
-		"the second domain's server listens on 2525; tshark dissects SMTP on 25, 465 and 587 only, mailwire " +
-			"recognises the 220 banner and the EHLO"},
-
-	{"lab-starttls-454.pcap", `^command seen by mailwire only: smtp (EHLO|STARTTLS|QUIT) at`,
-		"the server with broken TLS listens on 2526; tshark dissects SMTP on 25, 465 and 587 only, mailwire " +
-			"recognises the 220 banner and the EHLO"},
-
 	{"smtp-bdat.pcap", `^command seen by mailwire only: smtp BDAT at frame`,
 		"each BDAT command line shares its segment with the chunk it announces; tshark 4.0 shows the segment as " +
 			"message data and never lists BDAT as a request"},

@@ -102,6 +102,9 @@ func readGroup(t *testing.T, tshark, mergecap string, group []*capture) []*tshar
 		}
 	}
 	args := []string{"-r", path, "-n", "-Y", "smtp.req || imap.request || pop.request",
+		// The scripts' second and broken SMTP servers listen on 2525 and
+		// 2526: tshark dissects SMTP there only when told to.
+		"-d", "tcp.port==2525,smtp", "-d", "tcp.port==2526,smtp",
 		"-T", "fields", "-E", "occurrence=a", "-E", "aggregator=" + aggregator}
 	for _, f := range tsharkFields {
 		args = append(args, "-e", f)

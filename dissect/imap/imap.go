@@ -121,7 +121,7 @@ func New(s *session.Session) stream.Handler {
 
 // Handle takes the next piece of the conversation.
 func (h *Handler) Handle(ev *stream.Event) {
-	if h.upgrading() {
+	if h.upgrading() || h.lostReplyShown(ev) {
 		h.upgradeEvent(ev)
 		return
 	}
@@ -244,6 +244,7 @@ func (h *Handler) Close(end time.Time, frame int64) {
 	if h.closed {
 		return
 	}
+	h.lostReply()
 	h.settleStartTLS()
 	h.closed = true
 	h.flushPartial(stream.ServerToClient)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/starttls"
+	"github.com/mailwire/mailwire/dissect/tls"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -60,6 +61,34 @@ func (h *Handler) unanswered(frame int64) {
 		h.tls.up.Unanswered(frame)
 		h.tls = nil
 	}
+}
+
+// lostReply hands the conversation to TLS when the client bytes held
+// after STARTTLS start a TLS record and the reply is still awaited: the
+// server's OK was not captured, but a client starts TLS only after it.
+// STARTTLS is reported without its reply. It is asked when the server's
+// TLS shows, or when the conversation ends: an impatient client's hello
+// can come before an OK that was captured.
+func (h *Handler) lostReply() bool {
+	ts := h.tls
+	if ts == nil || ts.cmd != h.holdFor || !ts.up.TLSWithoutReply(h.hold, h.holdFrame, time.Time{}) {
+		return false
+	}
+	h.hold, h.holdFor = nil, nil
+	if c := h.takePending(ts.cmd.tag); c != nil {
+		h.s.Emit(&c.rec)
+	}
+	return true
+}
+
+// lostReplyShown reports whether ev, server bytes that start a TLS record
+// while STARTTLS waits for its reply, shows the reply was lost; the
+// conversation is then TLS (lostReply).
+func (h *Handler) lostReplyShown(ev *stream.Event) bool {
+	if ev.Dir != stream.ServerToClient || h.tls == nil || !h.tls.up.Waiting() || !tls.Looks(ev.Data) {
+		return false
+	}
+	return h.lostReply()
 }
 
 // upgradeEvent passes an event after the tagged OK to the upgrade; when no

@@ -137,6 +137,7 @@ const (
 	WarnTunnelGap                WarningID = "tunnel-gap"
 	WarnTunnelTooLong            WarningID = "tunnel-too-long"
 	WarnTunnelRefused            WarningID = "tunnel-refused"
+	WarnTunnelNoMail             WarningID = "tunnel-no-mail"
 	WarnStartTLSNoReply          WarningID = "starttls-no-reply"
 	WarnStartTLSNoCapturedReply  WarningID = "starttls-no-captured-reply"
 	WarnStartTLSNoTLS            WarningID = "starttls-no-tls"
@@ -280,6 +281,7 @@ func WarningIDs() []WarningID {
 		WarnTunnelGap,
 		WarnTunnelTooLong,
 		WarnTunnelRefused,
+		WarnTunnelNoMail,
 		WarnStartTLSNoReply,
 		WarnStartTLSNoCapturedReply,
 		WarnStartTLSNoTLS,

@@ -105,6 +105,12 @@ func (h *handler) clientEvent(ev *stream.Event) {
 func (h *handler) serverEvent(ev *stream.Event) {
 	if ev.Gap > 0 {
 		h.serverGap(ev)
+		if h.mode == modeTLS {
+			// The gap took the reply to STARTTLS and TLS followed: the
+			// bytes after it are the server's TLS.
+			h.upgradeEvent(&stream.Event{Dir: ev.Dir, Data: ev.Data, Frame: ev.Frame, Time: ev.Time})
+			return
+		}
 	}
 	h.server.Append(ev.Data, ev.Frame, ev.Time)
 	h.readServer()

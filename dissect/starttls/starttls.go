@@ -168,6 +168,19 @@ func (u *Upgrade) LostReply(frame int64) bool {
 	return true
 }
 
+// TLSWithoutReply is LostReply for a protocol that keeps the client's
+// bytes itself while the reply is awaited: when b, the client bytes sent
+// since the command, start a TLS record, the reply was lost and they go
+// to TLS. It reports false, keeping nothing, otherwise (too few bytes yet,
+// cleartext, or the reply already came).
+func (u *Upgrade) TLSWithoutReply(b []byte, frame int64, when time.Time) bool {
+	if u.st != waiting || !tls.Looks(b) {
+		return false
+	}
+	u.Hold(b, frame, when)
+	return u.LostReply(frame)
+}
+
 // Event takes an event after the accepting reply. It returns the events
 // to read again as cleartext of the protocol when the client's first bytes
 // show that no TLS followed (Plain is then true), nil otherwise.

@@ -200,3 +200,44 @@ func TestSettleReadsShortClearAtTheEnd(t *testing.T) {
 		t.Fatalf("replay %v plain %v security %q", replay, u.Plain(), s.Security())
 	}
 }
+
+// TLSWithoutReply takes the bytes a protocol held itself: only a TLS
+// record while the reply is awaited hands them over, and nothing is kept
+// otherwise (a later Accept must not see them twice).
+func TestTLSWithoutReply(t *testing.T) {
+	tests := []struct {
+		name     string
+		b        string
+		accepted bool // the reply came before
+		want     bool
+	}{
+		{"Cleartext", "b LOGIN x y\r\n", false, false},
+		{"TooShortToTell", "\x16\x03", false, false},
+		{"ClientHello", clientHello, false, true},
+		{"AfterTheReply", clientHello, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &recorder{}
+			s := newSession(r)
+			u := Request(s, "imap", nil, 1, "")
+			if tt.accepted {
+				u.Accept("OK go", 2)
+			}
+			got := u.TLSWithoutReply([]byte(tt.b), 3, time.Time{})
+			if got != tt.want {
+				t.Fatalf("TLSWithoutReply = %v, want %v", got, tt.want)
+			}
+			if !got {
+				if len(u.held) != 0 {
+					t.Errorf("kept %q", u.held)
+				}
+				return
+			}
+			st := r.starttls(t)
+			if !st.Accepted || !st.TLSSeen || st.TLSPacket != 3 || !reflect.DeepEqual(r.tls, []int64{3}) || s.Security() != session.StartTLS {
+				t.Errorf("starttls %+v, tls frames %v, security %q", st, r.tls, s.Security())
+			}
+		})
+	}
+}

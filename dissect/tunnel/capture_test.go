@@ -3,10 +3,12 @@ package tunnel_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/gopacket/gopacket/layers"
@@ -165,15 +167,109 @@ func TestMailThroughTunnels(t *testing.T) {
 	}
 }
 
-func TestRefusedTunnelIsNoMailSession(t *testing.T) {
-	script := []exchange{cl("CONNECT mx.example.org:25 HTTP/1.1\r\n\r\n"), sv("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")}
-	res, err := pipeline.File(capture(t, 3128, script), pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
+// A tunnel that carried no mail is still reported when it says something
+// about mail (headed for a mail port) or exposed a proxy credential: a
+// session of unknown protocol with the tunnel, its warning and the
+// credential, masked. A tunnel to a web port with no credential is not.
+func TestTunnelWithoutMailIsReported(t *testing.T) {
+	basic := base64.StdEncoding.EncodeToString([]byte("proxyuser:proxy-pw"))
+	socksAuthFailed := []exchange{cl("\x05\x02\x00\x02"), sv("\x05\x02"), cl("\x01\x08sockuser\x07sock-pw"), sv("\x01\x01")}
+	tests := []struct {
+		name     string
+		script   []exchange
+		tunnel   *record.Tunnel // nil: not reported
+		warning  record.WarningID
+		user     string // the proxy credential's user, "" for none
+		secret   string // its password, never printed
+		accepted bool
+	}{
+		{"HTTPRefusedWithBasicAuth", []exchange{cl("CONNECT mx.example.org:25 HTTP/1.1\r\nProxy-Authorization: Basic " + basic + "\r\n\r\n"),
+			sv("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")},
+			&record.Tunnel{Kind: "http-connect", Target: "mx.example.org:25", Reply: "403 Forbidden", User: "proxyuser", Packet: 4, ReplyPacket: 5},
+			record.WarnTunnelRefused, "proxyuser", "proxy-pw", false},
+		{"HTTPRefusedToMailPort", []exchange{cl("CONNECT mx.example.org:587 HTTP/1.1\r\n\r\n"), sv("HTTP/1.1 403 Forbidden\r\n\r\n")},
+			&record.Tunnel{Kind: "http-connect", Target: "mx.example.org:587", Reply: "403 Forbidden", Packet: 4, ReplyPacket: 5},
+			record.WarnTunnelRefused, "", "", false},
+		{"HTTPRefusedToWebPort", []exchange{cl("CONNECT www.example.org:443 HTTP/1.1\r\n\r\n"), sv("HTTP/1.1 403 Forbidden\r\n\r\n")},
+			nil, "", "", "", false},
+		{"SOCKS5AuthFailed", socksAuthFailed,
+			&record.Tunnel{Kind: "socks5", Reply: "authentication failed", User: "sockuser", Packet: 4, ReplyPacket: 7},
+			record.WarnTunnelRefused, "sockuser", "sock-pw", false},
+		{"SOCKS5RefusedTarget", []exchange{cl("\x05\x01\x00"), sv("\x05\x00"),
+			cl("\x05\x01\x00\x03\x0emx.example.org\x00\x19"), sv("\x05\x05\x00\x01\x00\x00\x00\x00\x00\x00")},
+			&record.Tunnel{Kind: "socks5", Target: "mx.example.org:25", Reply: "connection refused", Packet: 4, ReplyPacket: 7},
+			record.WarnTunnelRefused, "", "", false},
+		{"SOCKS4Rejected", []exchange{cl("\x04\x01\x00\x6e\xc0\x00\x02\x07bob\x00"), sv("\x00\x5b\x00\x00\x00\x00\x00\x00")},
+			&record.Tunnel{Kind: "socks4", Target: "192.0.2.7:110", Reply: "rejected or failed", User: "bob", Packet: 4, ReplyPacket: 5},
+			record.WarnTunnelRefused, "", "", false},
+		{"HTTPOpenWithBasicAuthNoMail", []exchange{cl("CONNECT www.example.org:8080 HTTP/1.1\r\nProxy-Authorization: Basic " + basic + "\r\n\r\n"),
+			sv("HTTP/1.1 200 OK\r\n\r\n"), cl("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), sv("HTTP/1.1 200 OK\r\n\r\n")},
+			&record.Tunnel{Kind: "http-connect", Target: "www.example.org:8080", Accepted: true, Reply: "200 OK", User: "proxyuser", Packet: 4, ReplyPacket: 5},
+			record.WarnTunnelNoMail, "proxyuser", "proxy-pw", true},
+		{"HTTPOpenToWebPortNoCredential", []exchange{cl("CONNECT www.example.org:80 HTTP/1.1\r\n\r\n"), sv("HTTP/1.1 200 OK\r\n\r\n"),
+			cl("GET / HTTP/1.1\r\n\r\n"), sv("HTTP/1.1 200 OK\r\n\r\n")},
+			nil, "", "", "", false},
 	}
-	for _, r := range res.Records {
-		if _, ok := r.(*record.Session); ok {
-			t.Fatalf("a refused tunnel was reported as a mail session: %+v", r)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := pipeline.File(capture(t, 3128, tt.script), pipeline.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sess []*record.Session
+			var creds []*record.Credential
+			for _, r := range res.Records {
+				switch r := r.(type) {
+				case *record.Session:
+					sess = append(sess, r)
+				case *record.Credential:
+					creds = append(creds, r)
+				case *record.Finding:
+					if r.ID == record.FindingMailThroughProxy {
+						t.Errorf("no mail went through, yet %+v", r)
+					}
+				}
+				if tt.secret != "" {
+					b, _ := json.Marshal(r)
+					if bytes.Contains(b, []byte(tt.secret)) || bytes.Contains(b, []byte(base64.StdEncoding.EncodeToString([]byte(tt.secret)))) {
+						t.Errorf("the proxy password is printed: %s", b)
+					}
+				}
+			}
+			if tt.tunnel == nil {
+				if len(sess) != 0 || len(creds) != 0 {
+					t.Fatalf("a web tunnel without credential was reported: %+v %+v", sess, creds)
+				}
+				return
+			}
+			if len(sess) != 1 {
+				t.Fatalf("%d sessions, want the tunnel's", len(sess))
+			}
+			s := sess[0]
+			if s.ID == "" || s.Proto != record.ProtoUnknown || s.Tunnel == nil || !reflect.DeepEqual(*s.Tunnel, *tt.tunnel) {
+				t.Fatalf("session %+v tunnel %+v, want tunnel %+v", s, s.Tunnel, tt.tunnel)
+			}
+			var ids []record.WarningID
+			for _, w := range s.Warnings {
+				ids = append(ids, w.ID)
+			}
+			if !slices.Contains(ids, tt.warning) {
+				t.Errorf("warnings %v, want %s", ids, tt.warning)
+			}
+			if tt.user == "" {
+				if len(creds) != 0 {
+					t.Errorf("credentials %+v", creds)
+				}
+				return
+			}
+			if len(creds) != 1 {
+				t.Fatalf("%d credentials, want the proxy's", len(creds))
+			}
+			c := creds[0]
+			if c.Session != s.ID || c.Username != tt.user || c.Password != "" || c.PasswordLen != len(tt.secret) ||
+				c.PasswordMasked != record.Mask(tt.secret) || c.Accepted == nil || *c.Accepted != tt.accepted {
+				t.Errorf("proxy credential %+v", c)
+			}
+		})
 	}
 }

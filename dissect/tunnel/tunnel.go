@@ -345,17 +345,19 @@ func (t *Handler) socks5() bool {
 		if len(b) < 2 {
 			return false
 		}
-		ok := b[1] == 0
+		ok, frame := b[1] == 0, s.frameAt()
 		for _, r := range t.creds {
 			cr := r.(*record.Credential)
-			cr.Accepted, cr.ReplyPacket = record.Bool(ok), s.frameAt()
+			cr.Accepted, cr.ReplyPacket = record.Bool(ok), frame
 			if !ok {
 				cr.Reply = "status " + strconv.Itoa(int(b[1]))
 			}
 		}
 		s.consume(2)
 		if !ok {
-			t.rec.Reply, t.rec.ReplyPacket = "authentication failed", s.frameAt()
+			// The frame is taken before consume: after it the queue may
+			// be empty and know no frame.
+			t.rec.Reply, t.rec.ReplyPacket = "authentication failed", frame
 			t.refused(t.rec.ReplyPacket)
 			return false
 		}

@@ -37,6 +37,9 @@ type File struct {
 	Size        int64  `json:"size"`
 	SHA256      string `json:"sha256"`
 	Truncated   bool   `json:"truncated,omitempty"`
+	// Decrypted: the message was read from TLS records that only the key
+	// log opened; an eavesdropper did not see it.
+	Decrypted bool `json:"decrypted,omitempty"`
 }
 
 // Index lists what was extracted.
@@ -153,6 +156,7 @@ func (w *Writer) Add(m *record.Message) error {
 	w.index.Files = append(w.index.Files, File{
 		Path: emlName, Kind: "message", Session: m.Session, Packet: m.Packet, EndPacket: m.EndPacket,
 		ContentType: "message/rfc822", Size: int64(len(m.Raw)), SHA256: hex.EncodeToString(sum[:]), Truncated: m.Truncated,
+		Decrypted: m.Decrypted,
 	})
 	err = w.attachments(m, m.Raw, prefix, emlName)
 	if d := m.SMIMEDecrypted; d != nil && len(d.Raw) > 0 && err == nil {
@@ -173,6 +177,7 @@ func (w *Writer) decrypted(m *record.Message, raw []byte, prefix, emlName string
 	w.index.Files = append(w.index.Files, File{
 		Path: name, Kind: "decrypted", Session: m.Session, Packet: m.Packet, EndPacket: m.EndPacket,
 		Message: emlName, ContentType: "message/rfc822", Size: int64(len(raw)), SHA256: hex.EncodeToString(sum[:]),
+		Decrypted: m.Decrypted,
 	})
 	return w.attachments(m, raw, prefix+"-decrypted", name)
 }
@@ -199,7 +204,7 @@ func (w *Writer) attachments(m *record.Message, raw []byte, prefix, emlName stri
 		w.index.Files = append(w.index.Files, File{
 			Path: opened[i], Kind: "attachment", Session: m.Session, Packet: m.Packet, EndPacket: m.EndPacket,
 			Message: emlName, Filename: a.Filename, ContentType: a.ContentType, Size: min(a.Size, w.limit()),
-			SHA256: a.SHA256, Truncated: a.Truncated,
+			SHA256: a.SHA256, Truncated: a.Truncated, Decrypted: m.Decrypted,
 		})
 	}
 	return err
