@@ -10,8 +10,8 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/reassembly/pcapgen"
 	"github.com/mailwire/mailwire/report/pipeline"
+	"github.com/mailwire/mailwire/testdata/pcapgen"
 )
 
 // TestImpatientClient: the client sends its TLS hello right behind the
