@@ -53,7 +53,7 @@ for source in ${sources:-default}; do
 		ip netns exec "$ns" "$bin" live -i lo --json "${flag[@]}" >"$out/live.json" 2>"$out/live.err" &
 		pid=$!
 		sleep 1.5
-		ip netns exec "$ns" tcpreplay -q -i lo --loop="$loops" --mbps="$rate" "$capture" >"$out/replay.txt" 2>&1
+		ip netns exec "$ns" tcpreplay -q --preload-pcap -i lo --loop="$loops" --mbps="$rate" "$capture" >"$out/replay.txt" 2>&1
 		settle "$pid"
 		used=$(cpu "$pid")
 		kill -INT "$pid"
