@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -14,7 +15,6 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcap"
 	"golang.org/x/net/bpf"
-	"golang.org/x/sys/unix"
 )
 
 // The ring is made of blocks the kernel fills and hands over whole. A
@@ -127,7 +127,7 @@ func kernelFilter(opt Options) ([]bpf.RawInstruction, error) {
 // compiled filter that follows is unchanged.
 var dropOutgoing = mustAssemble(
 	bpf.LoadExtension{Num: bpf.ExtType},
-	bpf.JumpIf{Cond: bpf.JumpEqual, Val: unix.PACKET_OUTGOING, SkipFalse: 1},
+	bpf.JumpIf{Cond: bpf.JumpEqual, Val: syscall.PACKET_OUTGOING, SkipFalse: 1},
 	bpf.RetConstant{Val: 0},
 )
 
@@ -162,7 +162,7 @@ func (a *afpacketReader) stats() Stats {
 
 // explainAF turns a refused socket into the same advice as libpcap's.
 func explainAF(err error) error {
-	if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
+	if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) {
 		return explain(fmt.Errorf("AF_PACKET socket: %w: %w", err, os.ErrPermission))
 	}
 	return fmt.Errorf("AF_PACKET socket: %w", err)
