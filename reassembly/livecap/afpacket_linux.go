@@ -160,10 +160,7 @@ func (a *afpacketReader) stats() Stats {
 	return Stats{Received: int64(v3.Packets()), DroppedKernel: int64(v3.Drops())}
 }
 
-// explainAF turns a refused socket into the same advice as libpcap's.
+// explainAF gives a refused socket the same advice as libpcap's.
 func explainAF(err error) error {
-	if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) {
-		return explain(fmt.Errorf("AF_PACKET socket: %w: %w", err, os.ErrPermission))
-	}
-	return fmt.Errorf("AF_PACKET socket: %w", err)
+	return explain(fmt.Errorf("AF_PACKET socket: %w", err))
 }

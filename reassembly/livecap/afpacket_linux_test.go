@@ -151,3 +151,40 @@ func readBack(t *testing.T, file string) []string {
 		out = append(out, payload(data, r.LinkType()))
 	}
 }
+
+// TestSourceChoice checks which source each --source value opens, and
+// that an unfit interface is refused with what to use instead.
+func TestSourceChoice(t *testing.T) {
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatal("capturing needs root")
+		}
+		t.Skip("capturing needs root")
+	}
+	for _, tc := range []struct {
+		iface, source, want, err string
+	}{
+		{"lo", SourceAuto, SourceAFPacket, ""},
+		{"lo", "", SourceAFPacket, ""},
+		{"lo", SourcePcap, SourcePcap, ""},
+		{"any", SourceAuto, SourcePcap, ""},
+		{"any", SourceAFPacket, "", "use --source pcap"},
+		{"lo", "bpf", "", "say auto, afpacket, pcap"},
+	} {
+		c, err := Open(Options{Iface: tc.iface, Source: tc.source, Duration: time.Millisecond})
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s on %s: error %v, want one saying %q", tc.source, tc.iface, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s on %s: %v", tc.source, tc.iface, err)
+			continue
+		}
+		if c.Source() != tc.want {
+			t.Errorf("%s on %s opened %s, want %s", tc.source, tc.iface, c.Source(), tc.want)
+		}
+		c.Close()
+	}
+}

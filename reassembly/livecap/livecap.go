@@ -295,10 +295,10 @@ func Interfaces() ([]Interface, error) {
 
 // explain adds what to do when permissions are missing.
 func explain(err error) error {
-	msg := err.Error()
-	if os.Geteuid() != 0 && (contains(msg, "permission") || contains(msg, "Operation not permitted")) {
+	msg := strings.ToLower(err.Error())
+	if os.Geteuid() != 0 && (errors.Is(err, os.ErrPermission) || contains(msg, "permission") || contains(msg, "not permitted")) {
 		exe, _ := os.Executable()
-		return fmt.Errorf("%v: capturing needs root, or these capabilities: sudo setcap cap_net_raw,cap_net_admin=eip %s", err, exe)
+		return fmt.Errorf("%w: capturing needs root, or these capabilities: sudo setcap cap_net_raw,cap_net_admin=eip %s", err, exe)
 	}
 	return err
 }
