@@ -83,6 +83,9 @@ func openAFPacket(opt Options) (reader, error) {
 		afpacket.OptNumBlocks(blocks),
 		afpacket.OptBlockTimeout(blockTimeout),
 		afpacket.OptPollTimeout(pollTimeout),
+		// The kernel takes a VLAN tag out of the frame; put it back, as
+		// libpcap does, so that both sources write the same bytes.
+		afpacket.OptAddVLANHeader(true),
 	)
 	if err != nil {
 		return nil, explainAF(err)
