@@ -43,9 +43,9 @@ func (lo *liveOptions) addFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&lo.Duration, "duration", 0, "stop after this long, e.g. 30s (default: at Ctrl-C)")
 	fs.Int64Var(&lo.Count, "count", 0, "stop after this many packets (default: at Ctrl-C)")
 	fs.IntVar(&lo.Buffer, "buffer", 64<<20, "kernel capture buffer in bytes (a larger one absorbs bursts)")
-	fs.BoolVar(&lo.AFPacket, "af-packet", false, "Linux: capture with AF_PACKET rings (TPACKET_V3) instead of libpcap")
-	fs.IntVar(&lo.Sockets, "af-packet-rings", 2, "with --af-packet: rings in one fanout group, each drained on its own")
-	for _, name := range []string{"snaplen", "duration", "count", "buffer", "af-packet-rings"} {
+	fs.StringVar(&lo.Source, "source", livecap.SourceAuto, "how to capture: afpacket (Linux's AF_PACKET ring), pcap (libpcap), auto (afpacket where it can)")
+	choices(fs, "source", livecap.Sources...)
+	for _, name := range []string{"snaplen", "duration", "count", "buffer"} {
 		limit(fs, name)
 	}
 }
@@ -141,7 +141,7 @@ func live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options, out *out
 			fmt.Fprintln(stdout, line)
 		}
 	}
-	fmt.Fprintf(stderr, "capturing on %s (filter %q); Ctrl-C to stop\n", lo.Iface, lo.Filter)
+	fmt.Fprintf(stderr, "capturing on %s (filter %q, source %s); Ctrl-C to stop\n", lo.Iface, lo.Filter, c.Source())
 	res, err := pipeline.Live(c, lo.Iface, c.LinkType().String(), opt)
 	stats := c.Stats()
 	if cerr := c.Close(); err == nil {

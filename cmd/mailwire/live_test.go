@@ -22,7 +22,8 @@ import (
 // else is captured), runs `mailwire live -i lo` there while swaks logs in,
 // sends a message and upgrades with STARTTLS, and checks the records; then
 // it checks that the pcapng written during the capture reads back to the
-// same records. It needs root; in CI it fails rather than skip.
+// same records; once with each capture source. It needs root; in CI it
+// fails rather than skip.
 func TestLiveCaptureOnRealServers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts real mail servers")
@@ -50,14 +51,25 @@ func TestLiveCaptureOnRealServers(t *testing.T) {
 	t.Cleanup(func() { os.RemoveAll(lab) })
 	serve(t, ns, lab)
 
-	pcapng := filepath.Join(dir, "live.pcapng")
-	live := exec.Command("ip", "netns", "exec", ns, bin, "live", "-i", "lo", "--json", "--write", pcapng)
+	for _, source := range []string{"afpacket", "pcap"} {
+		t.Run(source, func(t *testing.T) { liveAndReadBack(t, bin, ns, source) })
+	}
+}
+
+// liveAndReadBack captures the lab's clients with one capture source and
+// compares the live records with the written capture's.
+func liveAndReadBack(t *testing.T, bin, ns, source string) {
+	pcapng := filepath.Join(t.TempDir(), "live.pcapng")
+	live := exec.Command("ip", "netns", "exec", ns, bin, "live", "-i", "lo", "--json", "--source", source, "--write", pcapng)
 	var stdout, stderr bytes.Buffer
 	live.Stdout, live.Stderr = &stdout, &stderr
 	if err := live.Start(); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, &stderr, "capturing on lo")
+	if !strings.Contains(stderr.String(), "source "+source) {
+		t.Fatalf("asked for source %s: %s", source, stderr.String())
+	}
 	swaks(t, ns, "--port", "587", "--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "Wonderland!42",
 		"--from", "alice@grenoble-inp.example", "--to", "alice@grenoble-inp.example",
 		"--header", "Subject: live capture test", "--body", "Sent while mailwire was watching.")

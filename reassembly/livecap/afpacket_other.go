@@ -1,9 +1,12 @@
-//go:build !linux && cgo
+//go:build cgo && !linux
 
 package livecap
 
 import "errors"
 
-func openAFPacket(Options) (source, error) {
-	return nil, errors.New("AF_PACKET is Linux only; leave it off to capture with libpcap")
+// AF_PACKET is Linux's: elsewhere auto means libpcap.
+func afpacketUnfit(string) string { return "AF_PACKET exists on Linux only" }
+
+func openAFPacket(Options) (reader, error) {
+	return nil, errors.New("AF_PACKET exists on Linux only; use --source pcap")
 }

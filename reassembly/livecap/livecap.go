@@ -1,9 +1,9 @@
 //go:build cgo
 
-// Package livecap captures packets from a network interface with libpcap,
-// or on Linux with AF_PACKET rings (Options.AFPacket), optionally saving
-// them to a pcapng file as they are analysed, so that the same records can
-// be read back from the file later.
+// Package livecap captures packets from a network interface, with Linux's
+// AF_PACKET (TPACKET_V3) where it can and libpcap everywhere else,
+// optionally saving them to a pcapng file as they are analysed, so that the
+// same records can be read back from the file later.
 package livecap
 
 import (
@@ -38,54 +38,37 @@ type Options struct {
 	Count    int64  // stop after that many packets; 0: no limit
 	Duration time.Duration
 	Buffer   int // kernel buffer in bytes; 0: 64 MiB
-	// AFPacket captures with Linux AF_PACKET and TPACKET_V3 rings instead
-	// of libpcap (which stays the portable path); Sockets rings join one
-	// fanout group (0: one ring).
-	AFPacket bool
-	Sockets  int
+	// Source is SourceAuto (or ""), SourceAFPacket or SourcePcap.
+	Source string
 }
 
-// source is where packets come from: libpcap or AF_PACKET rings.
-type source interface {
+// Capture sources: AF_PACKET reads the kernel's ring itself and refuses
+// loopback's duplicate copies in the kernel; libpcap is the portable path.
+const (
+	SourceAuto     = "auto"
+	SourceAFPacket = "afpacket"
+	SourcePcap     = "pcap"
+)
+
+// Sources are the values Options.Source accepts.
+var Sources = []string{SourceAuto, SourceAFPacket, SourcePcap}
+
+// reader is one way of taking packets from the kernel.
+type reader interface {
 	// read returns the next packet, valid until the next call, or
-	// errRetry when none came for a while.
+	// errTimeout when none came for a while (so that Stop is seen).
 	read() ([]byte, gopacket.CaptureInfo, error)
 	linkType() layers.LinkType
 	stats() Stats
-	Close()
+	close()
 }
 
-// errRetry says no packet came before a time-out: the caller checks
-// whether to stop, then reads again.
-var errRetry = errors.New("no packet yet")
-
-// pcapSource reads with libpcap.
-type pcapSource struct{ h *pcap.Handle }
-
-func (p pcapSource) read() ([]byte, gopacket.CaptureInfo, error) {
-	data, ci, err := p.h.ZeroCopyReadPacketData()
-	if errors.Is(err, pcap.NextErrorTimeoutExpired) {
-		err = errRetry
-	}
-	return data, ci, err
-}
-
-func (p pcapSource) linkType() layers.LinkType { return p.h.LinkType() }
-
-// stats reads libpcap's counters.
-func (p pcapSource) stats() Stats {
-	s, err := p.h.Stats()
-	if err != nil {
-		return Stats{}
-	}
-	return Stats{Received: int64(s.PacketsReceived), DroppedKernel: int64(s.PacketsDropped), DroppedInterface: int64(s.PacketsIfDropped)}
-}
-
-func (p pcapSource) Close() { p.h.Close() }
+var errTimeout = errors.New("no packet before the timeout")
 
 // Capture is a running live capture; it implements reassembly.Source.
 type Capture struct {
-	src      source
+	r        reader
+	source   string
 	file     *os.File
 	w        *pcapgo.NgWriter
 	opt      Options
@@ -102,28 +85,57 @@ func Open(opt Options) (*Capture, error) {
 	if opt.Filter == "" {
 		opt.Filter = DefaultFilter
 	}
-	var src source
-	var err error
-	if opt.AFPacket {
-		src, err = openAFPacket(opt)
-	} else {
-		src, err = openPcap(opt)
+	if opt.Buffer <= 0 {
+		// A large kernel buffer absorbs bursts while a big message is
+		// analysed; libpcap's default (2 MiB) drops packets at a few
+		// hundred Mbit/s.
+		opt.Buffer = 64 << 20
 	}
+	r, source, err := openReader(opt)
 	if err != nil {
 		return nil, err
 	}
-	c := &Capture{src: src, opt: opt, start: time.Now()}
+	c := &Capture{r: r, source: source, opt: opt, start: time.Now()}
 	if opt.Write != "" {
 		if err := c.openWriter(); err != nil {
-			src.Close()
+			r.close()
 			return nil, err
 		}
 	}
 	return c, nil
 }
 
-// openPcap starts a libpcap capture.
-func openPcap(opt Options) (source, error) {
+// openReader opens the source asked for; auto takes AF_PACKET when the
+// interface allows it and falls back to libpcap when AF_PACKET fails for
+// any reason but a refused permission (which libpcap would meet too).
+func openReader(opt Options) (reader, string, error) {
+	switch opt.Source {
+	case SourcePcap:
+		r, err := openPcap(opt)
+		return r, SourcePcap, err
+	case SourceAFPacket:
+		if why := afpacketUnfit(opt.Iface); why != "" {
+			return nil, "", fmt.Errorf("--source afpacket: %s; use --source pcap", why)
+		}
+		r, err := openAFPacket(opt)
+		return r, SourceAFPacket, err
+	case SourceAuto, "":
+		if afpacketUnfit(opt.Iface) == "" {
+			r, err := openAFPacket(opt)
+			if err == nil || errors.Is(err, os.ErrPermission) {
+				return r, SourceAFPacket, err
+			}
+		}
+		r, err := openPcap(opt)
+		return r, SourcePcap, err
+	}
+	return nil, "", fmt.Errorf("unknown capture source %q: say %s", opt.Source, strings.Join(Sources, ", "))
+}
+
+// pcapReader reads through libpcap.
+type pcapReader struct{ h *pcap.Handle }
+
+func openPcap(opt Options) (reader, error) {
 	in, err := pcap.NewInactiveHandle(opt.Iface)
 	if err != nil {
 		return nil, explain(err)
@@ -132,13 +144,7 @@ func openPcap(opt Options) (source, error) {
 	in.SetSnapLen(opt.Snaplen)
 	in.SetPromisc(opt.Promisc)
 	in.SetImmediateMode(true)
-	// A large kernel buffer absorbs bursts while a big message is
-	// analysed; the default (2 MiB) drops packets at a few hundred Mbit/s.
-	bufSize := opt.Buffer
-	if bufSize <= 0 {
-		bufSize = 64 << 20
-	}
-	in.SetBufferSize(bufSize)
+	in.SetBufferSize(opt.Buffer)
 	in.SetTimeout(200 * time.Millisecond)
 	h, err := in.Activate()
 	if err != nil {
@@ -146,9 +152,33 @@ func openPcap(opt Options) (source, error) {
 	}
 	if err := h.SetBPFFilter(opt.Filter); err != nil {
 		h.Close()
-		return nil, fmt.Errorf("filter %q: %v (use tcpdump's syntax, e.g. \"tcp port 25 or udp port 53\")", opt.Filter, err)
+		return nil, filterError(opt.Filter, err)
 	}
-	return pcapSource{h}, nil
+	return pcapReader{h}, nil
+}
+
+func (p pcapReader) read() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, err := p.h.ZeroCopyReadPacketData()
+	if errors.Is(err, pcap.NextErrorTimeoutExpired) {
+		err = errTimeout
+	}
+	return data, ci, err
+}
+
+func (p pcapReader) linkType() layers.LinkType { return p.h.LinkType() }
+func (p pcapReader) close()                    { p.h.Close() }
+
+// stats reads libpcap's counters.
+func (p pcapReader) stats() Stats {
+	s, err := p.h.Stats()
+	if err != nil {
+		return Stats{}
+	}
+	return Stats{Received: int64(s.PacketsReceived), DroppedKernel: int64(s.PacketsDropped), DroppedInterface: int64(s.PacketsIfDropped)}
+}
+
+func filterError(expr string, err error) error {
+	return fmt.Errorf("filter %q: %v (use tcpdump's syntax, e.g. \"tcp port 25 or udp port 53\")", expr, err)
 }
 
 func (c *Capture) openWriter() error {
@@ -158,7 +188,7 @@ func (c *Capture) openWriter() error {
 	}
 	intf := pcapgo.DefaultNgInterface
 	intf.Name = c.opt.Iface
-	intf.LinkType = c.src.linkType()
+	intf.LinkType = c.r.linkType()
 	intf.SnapLength = uint32(c.opt.Snaplen)
 	w, err := pcapgo.NewNgWriterInterface(f, intf, pcapgo.DefaultNgWriterOptions)
 	if err != nil {
@@ -177,7 +207,10 @@ func CheckFilter(expr string) error {
 }
 
 // LinkType of the interface.
-func (c *Capture) LinkType() layers.LinkType { return c.src.linkType() }
+func (c *Capture) LinkType() layers.LinkType { return c.r.linkType() }
+
+// Source says which source captures: SourceAFPacket or SourcePcap.
+func (c *Capture) Source() string { return c.source }
 
 // Stop asks the capture to end; Next then returns io.EOF. Safe to call
 // from a signal handler's goroutine.
@@ -189,8 +222,8 @@ func (c *Capture) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) 
 		if c.done() {
 			return nil, gopacket.CaptureInfo{}, 0, io.EOF
 		}
-		data, ci, err := c.src.read()
-		if err == errRetry {
+		data, ci, err := c.r.read()
+		if err == errTimeout {
 			continue
 		}
 		if err != nil {
@@ -205,7 +238,7 @@ func (c *Capture) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) 
 				return nil, ci, 0, fmt.Errorf("writing %s: %w", c.opt.Write, err)
 			}
 		}
-		return data, ci, c.src.linkType(), nil
+		return data, ci, c.r.linkType(), nil
 	}
 }
 
@@ -220,8 +253,9 @@ type Stats struct {
 	Received, DroppedKernel, DroppedInterface int64
 }
 
-// Stats are the kernel's counters of the capture.
-func (c *Capture) Stats() Stats { return c.src.stats() }
+// Stats reads the kernel's counters: received counts the packets the
+// filter kept, dropped ones included.
+func (c *Capture) Stats() Stats { return c.r.stats() }
 
 // Close ends the capture and flushes the written file.
 func (c *Capture) Close() error {
@@ -232,7 +266,7 @@ func (c *Capture) Close() error {
 			err = cerr
 		}
 	}
-	c.src.Close()
+	c.r.close()
 	return err
 }
 
@@ -261,10 +295,10 @@ func Interfaces() ([]Interface, error) {
 
 // explain adds what to do when permissions are missing.
 func explain(err error) error {
-	msg := err.Error()
-	if os.Geteuid() != 0 && (contains(msg, "permission") || contains(msg, "Operation not permitted")) {
+	msg := strings.ToLower(err.Error())
+	if os.Geteuid() != 0 && (errors.Is(err, os.ErrPermission) || contains(msg, "permission") || contains(msg, "not permitted")) {
 		exe, _ := os.Executable()
-		return fmt.Errorf("%v: capturing needs root, or these capabilities: sudo setcap cap_net_raw,cap_net_admin=eip %s", err, exe)
+		return fmt.Errorf("%w: capturing needs root, or these capabilities: sudo setcap cap_net_raw,cap_net_admin=eip %s", err, exe)
 	}
 	return err
 }

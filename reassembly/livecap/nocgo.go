@@ -28,10 +28,19 @@ type Options struct {
 	Write    string
 	Count    int64
 	Duration time.Duration
-	AFPacket bool
-	Sockets  int
 	Buffer   int
+	Source   string
 }
+
+// Capture sources, as in the build with cgo.
+const (
+	SourceAuto     = "auto"
+	SourceAFPacket = "afpacket"
+	SourcePcap     = "pcap"
+)
+
+// Sources are the values Options.Source accepts.
+var Sources = []string{SourceAuto, SourceAFPacket, SourcePcap}
 
 // Capture is unavailable in this build.
 type Capture struct{}
@@ -52,6 +61,7 @@ func CheckFilter(string) error             { return ErrNoLive }
 func Interfaces() ([]Interface, error)     { return nil, ErrNoLive }
 func (*Capture) LinkType() layers.LinkType { return 0 }
 func (*Capture) Stop()                     {}
+func (*Capture) Source() string            { return "" }
 func (*Capture) Stats() Stats              { return Stats{} }
 func (*Capture) Close() error              { return nil }
 func (*Capture) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) {
