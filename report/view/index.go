@@ -1,10 +1,7 @@
 package view
 
 import (
-	"sort"
-
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/report/lab"
 )
 
 // index groups one capture's records by kind and session.
@@ -24,21 +21,15 @@ type index struct {
 	messagesOf map[string][]*record.Message
 	tlsOf      map[string][]*record.TLS
 	findingsOf map[string][]*record.Finding
-	// senders is the sender analysis of every message (report/lab).
-	senders map[*record.Message]*lab.Sender
-	// me is who the capture's user is (logins, mailboxes read), built
-	// once by builder.identity.
-	me *lab.Identity
+	// recs are the capture's records, for the lab's answers.
+	recs []record.Record
 }
 
 func newIndex(recs []record.Record) *index {
 	ix := &index{byID: map[string]*record.Session{}, commands: map[string][]*record.Command{},
 		starttls: map[string][]*record.StartTLS{}, credsOf: map[string][]*record.Credential{},
 		messagesOf: map[string][]*record.Message{}, tlsOf: map[string][]*record.TLS{}, findingsOf: map[string][]*record.Finding{}}
-	ix.senders = map[*record.Message]*lab.Sender{}
-	for _, s := range lab.Senders(recs) {
-		ix.senders[s.Message] = s
-	}
+	ix.recs = recs
 	for _, r := range recs {
 		switch v := r.(type) {
 		case *record.Session:
@@ -67,25 +58,4 @@ func newIndex(recs []record.Record) *index {
 		}
 	}
 	return ix
-}
-
-// allCommands lists the commands of every session in session order.
-func (ix *index) allCommands() []*record.Command {
-	var out []*record.Command
-	seen := map[string]bool{}
-	for _, s := range ix.sessions {
-		seen[s.ID] = true
-		out = append(out, ix.commands[s.ID]...)
-	}
-	var rest []string
-	for id := range ix.commands {
-		if !seen[id] {
-			rest = append(rest, id)
-		}
-	}
-	sort.Strings(rest)
-	for _, id := range rest {
-		out = append(out, ix.commands[id]...)
-	}
-	return out
 }
