@@ -14,6 +14,10 @@ import (
 type authState struct {
 	cmd *command
 	ex  *sasl.Exchange
+	// secret is the frame of the client's last continuation response,
+	// prompt the frame of the server's last "+" before it: the secret
+	// crosses there, not in the command's own frame.
+	secret, prompt int64
 }
 
 // login reads "tag LOGIN user password", each an atom, a quoted string or
@@ -107,10 +111,12 @@ func (h *Handler) authResponse(u *unit) {
 		return
 	}
 	h.auth.client(line)
+	h.auth.secret = u.frame
 }
 
 // authChallenge handles "+ challenge" during AUTHENTICATE.
 func (h *Handler) authChallenge(u *unit, t *Tokenizer) {
+	h.auth.prompt = u.frame
 	rest := bytes.TrimSpace(t.Rest())
 	if len(rest) == 0 {
 		h.auth.ex.Server(nil)
@@ -138,6 +144,9 @@ func (h *Handler) finishAuth(c *command, st *status) {
 	cred.Session = h.s.ID
 	cred.Proto = Proto
 	cred.Packet = c.rec.Packet
+	if a.secret != 0 && a.secret != cred.Packet {
+		cred.SecretPacket, cred.PromptPacket = a.secret, a.prompt
+	}
 	if st != nil {
 		h.acceptCredential(&cred, *st, c.rec.ReplyPacket)
 	}

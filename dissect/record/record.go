@@ -147,8 +147,9 @@ type Credential struct {
 	// Decrypted: read from bytes that only the key log opened.
 	Decrypted bool `json:"decrypted,omitempty"`
 	// SecretPacket is the frame of the client's response that carried
-	// the secret, when it is not the command's own (AUTH PLAIN, then the
-	// response after the 334 prompt).
+	// the secret, when it is not the command's own (SMTP or POP3 AUTH
+	// PLAIN, then the response after the 334 or "+" prompt; IMAP
+	// AUTHENTICATE's continuation response).
 	SecretPacket int64 `json:"secret_packet,omitempty"`
 	// PromptPacket is the frame of the server's last 334 prompt before
 	// that response.
