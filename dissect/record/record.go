@@ -266,6 +266,12 @@ type DKIM struct {
 	Selector  string `json:"selector"`
 	Algorithm string `json:"algorithm,omitempty"`
 	BodyHash  string `json:"body_hash"`
+	// HeaderDigest is the hash of the signed header fields as the
+	// signature's canonicalization writes them, and Signature the b=
+	// value: with the domain's DNS key (report/lab) they verify the
+	// signature. Neither is a secret; neither is output.
+	HeaderDigest []byte `json:"-"`
+	Signature    []byte `json:"-"`
 }
 
 // Part is one leaf of a message's MIME tree: Index is its line in the

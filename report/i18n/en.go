@@ -166,6 +166,8 @@ var en = map[string]string{
 	"sender.dkim-body-match":                      "DKIM signature of {domain} (selector {selector}): the body hash matches; the signature itself needs the domain's DNS key and is not checked here.",
 	"sender.dkim-body-mismatch":                   "DKIM signature of {domain} (selector {selector}): the body hash does not match, so the body changed after signing.",
 	"sender.dkim-unchecked":                       "DKIM signature of {domain} (selector {selector}), not checked.",
+	"sender.dkim-valid":                           "DKIM signature of {domain} (selector {selector}) verified with the domain's key, which the capture's DNS answer holds: the domain signed this message.",
+	"sender.dkim-invalid":                         "DKIM signature of {domain} (selector {selector}) does not verify with the domain's key from the capture's DNS answer: the signed header fields changed, or the signature is forged.",
 	"sender.delivered":                            "The copy fetched back carries the receiving server's verdict: {verdict}.",
 	"finding.implicit-tls.title":                  "Session encrypted from the first byte (implicit TLS)",
 	"finding.implicit-tls.detail":                 "Only the TLS handshake is visible: server name, certificate, versions.",

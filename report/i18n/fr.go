@@ -166,6 +166,8 @@ var fr = map[string]string{
 	"sender.dkim-body-match":                      "Signature DKIM de {domain} (sélecteur {selector}) : l'empreinte du corps correspond ; la signature elle-même demande la clé DNS du domaine et n'est pas vérifiée ici.",
 	"sender.dkim-body-mismatch":                   "Signature DKIM de {domain} (sélecteur {selector}) : l'empreinte du corps ne correspond pas, le corps a donc changé après la signature.",
 	"sender.dkim-unchecked":                       "Signature DKIM de {domain} (sélecteur {selector}), non vérifiée.",
+	"sender.dkim-valid":                           "Signature DKIM de {domain} (sélecteur {selector}) vérifiée avec la clé du domaine, présente dans la réponse DNS de la capture : le domaine a signé ce message.",
+	"sender.dkim-invalid":                         "La signature DKIM de {domain} (sélecteur {selector}) ne se vérifie pas avec la clé du domaine lue dans la réponse DNS de la capture : les champs d'en-tête signés ont changé, ou la signature est contrefaite.",
 	"sender.delivered":                            "La copie relue porte le verdict du serveur destinataire : {verdict}.",
 	"finding.implicit-tls.title":                  "Session chiffrée dès le premier octet (TLS implicite)",
 	"finding.implicit-tls.detail":                 "Seule la poignée de main TLS est visible : nom du serveur, certificat, versions.",

@@ -13,6 +13,7 @@ import (
 func ReasonIDs() []string {
 	return []string{"no-auth", "auth-matches", "auth-differs", "envelope-same", "envelope-differs", "helo",
 		"display-name", "reply-to", "return-path", "no-dkim", "dkim-body-match", "dkim-body-mismatch", "dkim-unchecked",
+		"dkim-valid", "dkim-invalid",
 		"delivered"}
 }
 
