@@ -1,12 +1,13 @@
 package view
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/certreport"
 	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/lab"
-	"strconv"
-	"strings"
 )
 
 // QuestionIDs lists the lab questions the report answers.
