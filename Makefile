@@ -18,7 +18,7 @@ STATICCHECK_VERSION := v0.8.2
 # capture), and what the tests drive or compare against (tshark for the
 # cross-check; real mail servers and clients for the live-capture test).
 BUILD_PKGS := gcc libc6-dev libpcap-dev
-TEST_PKGS  := $(BUILD_PKGS) tshark tcpdump postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dnsmasq-base swaks openssl python3 curl iproute2 microsocks tinyproxy proxychains4
+TEST_PKGS  := $(BUILD_PKGS) tshark tcpdump postfix dovecot-imapd dovecot-pop3d dovecot-lmtpd dnsmasq-base swaks openssl python3 curl iproute2 microsocks tinyproxy proxychains4 python3-dkim
 
 # Go: the go.mod's version or later. A go on PATH or in /usr/local/go is
 # used when it is recent enough; otherwise that exact toolchain is fetched

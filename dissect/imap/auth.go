@@ -14,6 +14,10 @@ import (
 type authState struct {
 	cmd *command
 	ex  *sasl.Exchange
+	// secret is the frame of the client's last continuation response,
+	// prompt the frame of the server's last "+" before it: the secret
+	// crosses there, not in the command's own frame.
+	secret, prompt int64
 }
 
 // login reads "tag LOGIN user password", each an atom, a quoted string or
@@ -45,7 +49,6 @@ func (h *Handler) login(c *command, t *Tokenizer, u *unit, args *argWriter) {
 			Severity: record.SeverityHigh,
 			Title:    "Client sent LOGIN although the server advertised LOGINDISABLED",
 			Frames:   append(append([]int64(nil), h.caps.frames...), u.frame),
-			Lab:      "1.1.2",
 			Detail: "The server said plaintext LOGIN is not allowed on this connection (LOGINDISABLED), " +
 				"yet the client sent its user name and password in clear: anyone on the path has read them, " +
 				"whatever the server answered.",
@@ -108,10 +111,12 @@ func (h *Handler) authResponse(u *unit) {
 		return
 	}
 	h.auth.client(line)
+	h.auth.secret = u.frame
 }
 
 // authChallenge handles "+ challenge" during AUTHENTICATE.
 func (h *Handler) authChallenge(u *unit, t *Tokenizer) {
+	h.auth.prompt = u.frame
 	rest := bytes.TrimSpace(t.Rest())
 	if len(rest) == 0 {
 		h.auth.ex.Server(nil)
@@ -139,6 +144,9 @@ func (h *Handler) finishAuth(c *command, st *status) {
 	cred.Session = h.s.ID
 	cred.Proto = Proto
 	cred.Packet = c.rec.Packet
+	if a.secret != 0 && a.secret != cred.Packet {
+		cred.SecretPacket, cred.PromptPacket = a.secret, a.prompt
+	}
 	if st != nil {
 		h.acceptCredential(&cred, *st, c.rec.ReplyPacket)
 	}
@@ -160,7 +168,6 @@ func (h *Handler) credentialSent(frame int64, verb string) {
 			Severity: record.SeverityHigh,
 			Title:    "Server offered STARTTLS but the client sent its credentials in clear",
 			Frames:   append(append([]int64(nil), h.caps.frames...), frame),
-			Lab:      "1.1.2",
 			Detail: "The server advertised STARTTLS, yet the client never asked for it and sent " + verb +
 				" over the cleartext connection: the user name and the password (or its hash) can be read by anyone on the path.",
 		})

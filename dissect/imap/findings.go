@@ -55,7 +55,6 @@ func (h *Handler) closeFindings() {
 		Severity: sev,
 		Title:    "Server did not offer STARTTLS on a cleartext IMAP connection",
 		Frames:   frames,
-		Lab:      "1.1.2",
 		Detail:   detail,
 	})
 }

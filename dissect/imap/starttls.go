@@ -20,7 +20,7 @@ type tlsState struct {
 // held until the server answers.
 func (h *Handler) requestStartTLS(c *command) {
 	h.asked = true
-	h.tls = &tlsState{cmd: c, up: starttls.Request(h.s, Proto, h.offered(), c.rec.Packet, "")}
+	h.tls = &tlsState{cmd: c, up: starttls.Request(h.s, Proto, h.offered(), c.rec.Packet)}
 	h.holdFor = c
 }
 

@@ -55,6 +55,7 @@ func analyze(raw []byte, opt Options, save func(a *record.Attachment) (io.WriteC
 	h, body := splitHeader(raw, &w)
 	fillHeaders(m, h, &w)
 	fillSenderAuth(m, h, body)
+	digestDKIM(m, raw)
 	wk := &walker{m: m, opt: opt, w: &w, save: save}
 	walkMessage(wk, h, body)
 	if m.To == nil {

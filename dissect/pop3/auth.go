@@ -64,6 +64,7 @@ func (h *handler) saslClient(p *pending, b64 []byte, frame int64) {
 		h.s.Warn(frame, record.WarnPOP3AuthResponseNotBase64, "mechanism", p.sasl.Mechanism())
 	}
 	p.sasl.ClientLine(b64)
+	p.secret = frame
 }
 
 // continuation reads a server's "+ challenge" line during AUTH.
@@ -76,6 +77,7 @@ func (h *handler) continuation(text []byte, frame int64) {
 	}
 	p.sasl.Server(challenge)
 	p.awaiting = true
+	p.prompt = frame
 }
 
 // emitCredential reports the credential a command carried, with the
@@ -95,6 +97,9 @@ func (h *handler) emitCredential(p *pending, accepted *bool, reply string, reply
 	c.Session = h.s.ID
 	c.Proto = proto
 	c.Packet = p.frame
+	if p.secret != 0 && p.secret != p.frame {
+		c.SecretPacket, c.PromptPacket = p.secret, p.prompt
+	}
 	c.ReplyPacket = replyFrame
 	c.Accepted = accepted
 	c.Reply = reply

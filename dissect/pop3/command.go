@@ -23,6 +23,10 @@ type pending struct {
 	// awaiting is set on AUTH while the server's last continuation waits
 	// for the client's response.
 	awaiting bool
+	// secret is the frame of the client's last AUTH response, prompt
+	// the frame of the server's last continuation before it: the
+	// secret crosses there, not in the command's own frame.
+	secret, prompt int64
 }
 
 // verbs are the commands of RFC 1939, 2449, 2595, 5034 and 6856, and

@@ -27,7 +27,7 @@ func (t *tlsState) active() bool { return t.up != nil && t.up.Active() }
 
 func (t *tlsState) request(h *handler, p *pending) {
 	t.asked = p
-	t.up = starttls.Request(h.s, proto, h.capa.offered(), p.frame, "")
+	t.up = starttls.Request(h.s, proto, h.capa.offered(), p.frame)
 }
 
 // heldTooLong handles client bytes that arrive while STLS waits: a TLS

@@ -150,8 +150,9 @@ type Credential struct {
 	// Decrypted: read from bytes that only the key log opened.
 	Decrypted bool `json:"decrypted,omitempty"`
 	// SecretPacket is the frame of the client's response that carried
-	// the secret, when it is not the command's own (AUTH PLAIN, then the
-	// response after the 334 prompt).
+	// the secret, when it is not the command's own (SMTP or POP3 AUTH
+	// PLAIN, then the response after the 334 or "+" prompt; IMAP
+	// AUTHENTICATE's continuation response).
 	SecretPacket int64 `json:"secret_packet,omitempty"`
 	// PromptPacket is the frame of the server's last 334 prompt before
 	// that response.
@@ -268,6 +269,12 @@ type DKIM struct {
 	Selector  string `json:"selector"`
 	Algorithm string `json:"algorithm,omitempty"`
 	BodyHash  string `json:"body_hash"`
+	// HeaderDigest is the hash of the signed header fields as the
+	// signature's canonicalization writes them, and Signature the b=
+	// value: with the domain's DNS key (report/lab) they verify the
+	// signature. Neither is a secret; neither is output.
+	HeaderDigest []byte `json:"-"`
+	Signature    []byte `json:"-"`
 }
 
 // Part is one leaf of a message's MIME tree: Index is its line in the

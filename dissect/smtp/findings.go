@@ -78,7 +78,6 @@ func (h *handler) capabilities(p *pending, r *reply) {
 		Severity: record.SeverityMedium,
 		Title:    "The SMTP server does not offer STARTTLS",
 		Frames:   []int64{p.cmd.Packet, r.frame},
-		Lab:      "1.2.8",
 		Detail: "The EHLO reply lists no STARTTLS extension, so nothing the client sends on this " +
 			"connection (logins, envelopes, whole messages) can be protected: everything crosses in clear.",
 		Args: map[string]string{"capabilities": strings.Join(r.more, ", ")},
@@ -100,7 +99,6 @@ func (h *handler) sessionFindings() {
 			Severity: record.SeverityHigh,
 			Title:    "STARTTLS was offered but the client sent " + what(f.firstAuth, f.firstMail) + " in clear",
 			Frames:   frames(append(append([]int64{}, f.offerFrames...), f.firstAuth, f.firstMail)...),
-			Lab:      "1.2.6",
 			Detail: "The server offered STARTTLS in its EHLO reply, but the client never asked for it: " +
 				"anyone on the path reads " + what(f.firstAuth, f.firstMail) + " of this session.",
 			Args: map[string]string{"capabilities": strings.Join(f.caps, ", ")},
@@ -116,7 +114,6 @@ func (h *handler) sessionFindings() {
 			Severity: sev,
 			Title:    "The SMTP server refused STARTTLS",
 			Frames:   frames(f.refusedCmd, f.refusedReply, f.afterRefusal),
-			Lab:      "1.2.8",
 			Detail: "The client asked to upgrade the connection with STARTTLS and the server refused. " +
 				went + " An attacker on the path can cause such a refusal (STARTTLS stripping).",
 		})

@@ -8,15 +8,12 @@ import (
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
-// labSTARTTLS is the lab question the STARTTLS findings answer.
-const labSTARTTLS = "1.2.7"
-
 // startTLS reads the STARTTLS command: the client must now wait for the
 // reply, so its next bytes are held.
 func (h *handler) startTLS(p *pending) {
 	p.kind = kindStartTLS
 	h.facts.asked = true
-	h.tls = starttls.Request(h.s, record.ProtoSMTP, h.facts.offered, p.cmd.Packet, labSTARTTLS)
+	h.tls = starttls.Request(h.s, record.ProtoSMTP, h.facts.offered, p.cmd.Packet)
 	h.mode = modeAwaitTLS
 }
 

@@ -22,7 +22,7 @@ func FuzzUpgrade(f *testing.F) {
 				n++
 			}
 		}, nil)
-		u := Request(s, "smtp", nil, 1, "")
+		u := Request(s, "smtp", nil, 1)
 		u.Hold(held, 2, time.Time{})
 		if !accept {
 			u.Refuse("454 no", 3)

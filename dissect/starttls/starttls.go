@@ -49,7 +49,6 @@ const (
 type Upgrade struct {
 	s   *session.Session
 	rec record.StartTLS
-	lab string
 	st  state
 
 	// held are the client bytes sent after the command before its reply.
@@ -71,10 +70,9 @@ type Upgrade struct {
 }
 
 // Request starts an attempt: the command was sent at frame; offered is
-// what the capabilities said (nil when none were seen); lab names the lab
-// question its findings answer ("" for none).
-func Request(s *session.Session, proto record.Proto, offered *bool, frame int64, lab string) *Upgrade {
-	return &Upgrade{s: s, lab: lab, injected: map[string]bool{}, rec: record.StartTLS{
+// what the capabilities said (nil when none were seen).
+func Request(s *session.Session, proto record.Proto, offered *bool, frame int64) *Upgrade {
+	return &Upgrade{s: s, injected: map[string]bool{}, rec: record.StartTLS{
 		Session: s.ID, Proto: proto, Offered: offered, Requested: true, Packet: frame,
 	}}
 }
@@ -283,7 +281,7 @@ func (u *Upgrade) clear() []stream.Event {
 	frame := u.firstClientFrame()
 	excerpt := quote(u.clientBytes())
 	f := &record.Finding{
-		ID: record.FindingStartTLSNotTLS, Severity: record.SeverityHigh, Lab: u.lab,
+		ID: record.FindingStartTLSNotTLS, Severity: record.SeverityHigh,
 		Title: "After " + u.verb() + " was accepted, the client did not speak TLS",
 		Detail: "The server agreed to encrypt the connection, but the client went on in clear: \"" + excerpt +
 			"\". Everything that follows, credentials and messages included, crosses in clear.",
@@ -363,7 +361,7 @@ func (u *Upgrade) injection(side string, frame int64, b []byte) {
 		u.rec.PlaintextInjection, u.rec.InjectionSide = q, side
 	}
 	f := &record.Finding{
-		ID: record.FindingStartTLSPlaintextInjection, Severity: record.SeverityHigh, Lab: u.lab,
+		ID: record.FindingStartTLSPlaintextInjection, Severity: record.SeverityHigh,
 		Frames: frames(u.rec.Packet, frame, u.rec.ReplyPacket),
 		Args:   map[string]string{"side": side, "bytes": q},
 	}

@@ -93,7 +93,7 @@ func TestUpgradeAfterAccept(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &recorder{}
 			s := newSession(r)
-			u := Request(s, "smtp", nil, 1, "")
+			u := Request(s, "smtp", nil, 1)
 			u.Hold([]byte(tt.held), 2, time.Time{})
 			u.Accept("220 go", 2)
 			var replay []int64
@@ -123,7 +123,7 @@ func TestUpgradeAfterAccept(t *testing.T) {
 func TestNotTLSFindingQuotesTheClear(t *testing.T) {
 	r := &recorder{}
 	s := newSession(r)
-	u := Request(s, "pop3", nil, 5, "")
+	u := Request(s, "pop3", nil, 5)
 	u.Accept("+OK", 6)
 	u.Event(cli(7, "USER alice\r\n"))
 	var f *record.Finding
@@ -144,7 +144,7 @@ func TestNotTLSFindingQuotesTheClear(t *testing.T) {
 func TestRefusedGivesBackTheHeldBytes(t *testing.T) {
 	r := &recorder{}
 	s := newSession(r)
-	u := Request(s, "imap", record.Bool(true), 1, "")
+	u := Request(s, "imap", record.Bool(true), 1)
 	u.Hold([]byte("b LOGIN x y\r\n"), 2, time.Time{})
 	held, frame, _ := u.Refuse("NO later", 3)
 	if string(held) != "b LOGIN x y\r\n" || frame != 2 || s.Security() != session.StartTLSFailed || u.Active() {
@@ -157,7 +157,7 @@ func TestRefusedGivesBackTheHeldBytes(t *testing.T) {
 
 func TestHoldIsBounded(t *testing.T) {
 	r := &recorder{}
-	u := Request(newSession(r), "smtp", nil, 1, "")
+	u := Request(newSession(r), "smtp", nil, 1)
 	chunk := []byte(strings.Repeat("NOOP\r\n", 1000))
 	n := 0
 	for u.Hold(chunk, 2, time.Time{}) {
@@ -175,12 +175,12 @@ func TestHoldIsBounded(t *testing.T) {
 func TestLostReplyWithTLSFollowing(t *testing.T) {
 	r := &recorder{}
 	s := newSession(r)
-	u := Request(s, "smtp", nil, 1, "")
+	u := Request(s, "smtp", nil, 1)
 	u.Hold([]byte("EHLO"), 2, time.Time{})
 	if u.LostReply(3) {
 		t.Fatal("cleartext taken for TLS")
 	}
-	u = Request(s, "smtp", nil, 1, "")
+	u = Request(s, "smtp", nil, 1)
 	u.Hold([]byte(clientHello), 2, time.Time{})
 	if !u.LostReply(3) || !u.Active() || s.Security() != session.StartTLS || !reflect.DeepEqual(r.tls, []int64{2}) {
 		t.Fatalf("active %v security %q tls %v", u.Active(), s.Security(), r.tls)
@@ -190,7 +190,7 @@ func TestLostReplyWithTLSFollowing(t *testing.T) {
 func TestSettleReadsShortClearAtTheEnd(t *testing.T) {
 	r := &recorder{}
 	s := newSession(r)
-	u := Request(s, "smtp", nil, 1, "")
+	u := Request(s, "smtp", nil, 1)
 	u.Accept("220", 2)
 	if got := u.Event(cli(3, "QU")); got != nil {
 		t.Fatalf("decided on 2 bytes: %v", got)
@@ -220,7 +220,7 @@ func TestTLSWithoutReply(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &recorder{}
 			s := newSession(r)
-			u := Request(s, "imap", nil, 1, "")
+			u := Request(s, "imap", nil, 1)
 			if tt.accepted {
 				u.Accept("OK go", 2)
 			}

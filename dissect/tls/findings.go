@@ -9,9 +9,6 @@ import (
 	"github.com/mailwire/mailwire/dissect/record"
 )
 
-// labSTARTTLS is the lab question about STARTTLS (tp4, part 1.2, question 7).
-const labSTARTTLS = "1.2.7"
-
 // finding fills what every finding of this package shares; args fill the
 // catalogue's translated text.
 func (h *handler) finding(id record.FindingID, severity record.Severity, title, detail string, args map[string]string, frames ...int64) {
@@ -20,9 +17,6 @@ func (h *handler) finding(id record.FindingID, severity record.Severity, title, 
 		if fr > 0 && !slices.Contains(f.Frames, fr) {
 			f.Frames = append(f.Frames, fr)
 		}
-	}
-	if !h.implicit {
-		f.Lab = labSTARTTLS
 	}
 	h.s.Finding(f)
 }
@@ -229,7 +223,7 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 	}
 	h.s.UpgradeFailed()
 	f := &record.Finding{
-		ID: record.FindingStartTLSNotTLS, Severity: record.SeverityHigh, Lab: labSTARTTLS,
+		ID: record.FindingStartTLSNotTLS, Severity: record.SeverityHigh,
 		Title:  "After STARTTLS was accepted, the " + sd.dir.String() + " did not speak TLS",
 		Detail: fmt.Sprintf("The client believed the session upgraded, but what followed crossed in clear: \"%s\".", text),
 		Frames: []int64{sd.start},

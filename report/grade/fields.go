@@ -38,7 +38,7 @@ const (
 var computedFields = map[string][]string{
 	(&record.Message{}).Kind():  {fieldFromDiffers, fieldToSelf, fieldForged, fieldSenderVerified, fieldToOthers, fieldRecipientUndecided, fieldServerPort, fieldSecurity},
 	(&record.DNS{}).Kind():      {fieldLabDomain},
-	(&record.StartTLS{}).Kind(): {fieldNotOffered},
+	(&record.StartTLS{}).Kind(): {fieldNotOffered, fieldSecondServer},
 }
 
 func buildKindFields() map[string]map[string]bool {

@@ -166,6 +166,7 @@ func (res *Result) score(class *lab.Class, rubric *Rubric) {
 	items := res.items
 	res.Legal, res.Notes = checkMessages(items, res.me, class)
 	markLabDomains(items, append(rubric.Domains, ownDomains(res.me, items)...))
+	markSecondServers(items)
 	for _, c := range rubric.Criteria {
 		o := &Outcome{Criterion: c}
 		met, ev := c.When.eval(items)
@@ -232,6 +233,7 @@ func recordItems(name string, fileNo int, recs []record.Record, order int) []*it
 			}
 		case *record.StartTLS:
 			it.fields[fieldNotOffered] = r.Offered != nil && !*r.Offered
+			it.server = serverOf(sessions[r.Session])
 		}
 		it.order = order + len(out)
 		out = append(out, it)

@@ -22,6 +22,7 @@ type item struct {
 	what   string // one-line description for the feedback
 	rec    record.Record
 	sender *lab.Sender // messages only: the sender analysis
+	server server      // starttls only: the server of its session
 }
 
 // eval tells whether c holds over items and returns the records that

@@ -22,3 +22,19 @@ func FuzzSenders(f *testing.F) {
 		NameMatches(id, rcpt)
 	})
 }
+
+// FuzzDKIMKey feeds hostile DNS TXT answers and signatures to the DKIM
+// verification: it may only answer valid, invalid or nothing.
+func FuzzDKIMKey(f *testing.F) {
+	f.Add("v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDXW0G0z6S7ZidpdiG0OEyl4s/6k9sH2pHsggJzOvfVUKMvQQ6bFT2Zt04X3dpN5nDTVsKrozStO+7PNzVe+DHpAHuLrL9JQd31p75BkIfjzU4ua0ZBIUk1hK6sa3UwqpmkoaRrKGzKgadG4VLoWmMMMr/MMdnuaHb2e/lcjDLHlwIDAQAB", []byte("sig"))
+	f.Add("k=ed25519; p=", []byte{})
+	f.Fuzz(func(t *testing.T, txt string, sig []byte) {
+		d := record.DKIM{Domain: "lab.example", Selector: "s", Algorithm: "rsa-sha256", BodyHash: "match",
+			HeaderDigest: make([]byte, 32), Signature: sig}
+		switch v := verifyDKIM(d, map[string]string{"s._domainkey.lab.example": txt}); v {
+		case "", "valid", "invalid":
+		default:
+			t.Fatalf("verdict %q", v)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 func ReasonIDs() []string {
 	return []string{"no-auth", "auth-matches", "auth-differs", "envelope-same", "envelope-differs", "helo",
 		"display-name", "reply-to", "return-path", "no-dkim", "dkim-body-match", "dkim-body-mismatch", "dkim-unchecked",
+		"dkim-valid", "dkim-invalid",
 		"delivered"}
 }
 
@@ -66,6 +68,20 @@ func (r Reason) Sentence(tr i18n.Tr, clean func(string) string) string {
 	s, ok := tr.Fill("sender."+r.ID, args)
 	if !ok {
 		return clean(r.ID)
+	}
+	return s
+}
+
+// sentence is the reason as a line of the 1.2.5 answer.
+func (r Reason) sentence() Sentence {
+	names := make([]string, 0, len(r.Args))
+	for k := range r.Args {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	s := Sentence{Kind: KindReason, Key: "sender." + r.ID, Text: wire(r.ID, maxShort)}
+	for _, k := range names {
+		s.Args = append(s.Args, Arg{Name: k, Value: wire(r.Args[k], maxShort)})
 	}
 	return s
 }

@@ -55,6 +55,7 @@ func Senders(recs []record.Record) []*Sender {
 	helo := map[string]string{}
 	var msgs []*record.Message
 	verdicts := map[string][]string{}
+	keys := dkimKeys(recs)
 	for _, r := range recs {
 		switch r := r.(type) {
 		case *record.Session:
@@ -78,7 +79,7 @@ func Senders(recs []record.Record) []*Sender {
 			s.Client = host(ss.Client)
 		}
 		if m.Direction == record.DirectionSent && m.Proto == record.ProtoSMTP {
-			s.analyseSent(verdicts[m.MessageID])
+			s.analyseSent(verdicts[m.MessageID], keys)
 		} else {
 			s.analyseHeaders()
 		}
@@ -97,7 +98,7 @@ func (s *Sender) reason(id string, kv ...string) {
 
 // analyseSent weighs every clue of a message a client handed to an SMTP
 // server.
-func (s *Sender) analyseSent(delivered []string) {
+func (s *Sender) analyseSent(delivered []string, keys map[string]string) {
 	m := s.Message
 	if s.From == "" {
 		return
@@ -127,7 +128,7 @@ func (s *Sender) analyseSent(delivered []string) {
 		s.reason("helo", "helo", s.HELO, "client", dash(s.Client))
 	}
 	s.headerClues()
-	s.dkim(m.DKIM, domain)
+	s.dkim(m.DKIM, domain, keys)
 	for _, v := range delivered {
 		s.reason("delivered", "verdict", v)
 	}
@@ -158,8 +159,10 @@ func (s *Sender) headerClues() {
 	}
 }
 
-// dkim tells what the DKIM signatures prove without the DNS key.
-func (s *Sender) dkim(sigs []record.DKIM, domain string) {
+// dkim tells what the DKIM signatures prove: the body hash checked
+// offline, the signature itself when the capture holds the domain's DNS
+// key (keys, by DNS name).
+func (s *Sender) dkim(sigs []record.DKIM, domain string, keys map[string]string) {
 	if len(sigs) == 0 {
 		s.reason("no-dkim", "domain", domain)
 		return
@@ -171,6 +174,13 @@ func (s *Sender) dkim(sigs []record.DKIM, domain string) {
 			id = "dkim-body-match"
 		case "mismatch":
 			id = "dkim-body-mismatch"
+		}
+		if v := verifyDKIM(d, keys); v != "" && d.BodyHash == "match" {
+			id = "dkim-" + v
+			if v == "valid" && aligned(d.Domain, domain) {
+				// The domain's key signed this From: the domain sent it.
+				s.Verified = true
+			}
 		}
 		s.reason(id, "domain", dash(d.Domain), "selector", dash(d.Selector))
 	}

@@ -98,7 +98,11 @@ func (s *shard) emit(r record.Record) {
 		}
 	}
 	record.Redact(r, s.reveal)
-	s.out = append(s.out, item{rec: r, frame: r.Frame()})
+	// Live output holds a session's findings until it closes: the lab
+	// question they answer (lab.Tag, in findings.Derive) needs it whole.
+	if f, ok := r.(*record.Finding); !ok || !s.immediate || f.Session == "" {
+		s.out = append(s.out, item{rec: r, frame: r.Frame()})
+	}
 	switch r := r.(type) {
 	case *record.Session:
 		s.closeSession(r)
@@ -123,6 +127,11 @@ func (s *shard) closeSession(sess *record.Session) {
 	delete(s.commands, sess.ID)
 	recs := append(s.bySession[sess.ID], sess)
 	delete(s.bySession, sess.ID)
+	for _, r := range recs {
+		if f, ok := r.(*record.Finding); ok && s.immediate {
+			s.out = append(s.out, item{rec: f, frame: f.Frame()})
+		}
+	}
 	s.derive(recs)
 	if p, ok := retryProbe(sess, recs); ok {
 		s.pending.probes = append(s.pending.probes, p)

@@ -1,10 +1,7 @@
 package view
 
 import (
-	"sort"
-
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/report/lab"
 )
 
 // index groups one capture's records by kind and session.
@@ -24,11 +21,8 @@ type index struct {
 	messagesOf map[string][]*record.Message
 	tlsOf      map[string][]*record.TLS
 	findingsOf map[string][]*record.Finding
-	// senders is the sender analysis of every message (report/lab).
-	senders map[*record.Message]*lab.Sender
-	// me is who the capture's user is (logins, mailboxes read), built
-	// once by builder.identity.
-	me *lab.Identity
+	// recs are the capture's records, for the lab's answers.
+	recs []record.Record
 }
 
 func newIndex(recs []record.Record) *index {
@@ -37,33 +31,9 @@ func newIndex(recs []record.Record) *index {
 		creds: g.Credentials, credsOf: record.BySession(g.Credentials), starttls: record.BySession(g.StartTLS),
 		tls: g.TLS, tlsOf: record.BySession(g.TLS), messages: g.Messages, messagesOf: record.BySession(g.Messages),
 		mailbox: g.Mailboxes, dns: g.DNS, findings: g.Findings, findingsOf: record.BySession(g.Findings)}
+	ix.recs = recs
 	for _, s := range g.Sessions {
 		ix.byID[s.ID] = s
 	}
-	ix.senders = map[*record.Message]*lab.Sender{}
-	for _, s := range lab.Senders(recs) {
-		ix.senders[s.Message] = s
-	}
 	return ix
-}
-
-// allCommands lists the commands of every session in session order.
-func (ix *index) allCommands() []*record.Command {
-	var out []*record.Command
-	seen := map[string]bool{}
-	for _, s := range ix.sessions {
-		seen[s.ID] = true
-		out = append(out, ix.commands[s.ID]...)
-	}
-	var rest []string
-	for id := range ix.commands {
-		if !seen[id] {
-			rest = append(rest, id)
-		}
-	}
-	sort.Strings(rest)
-	for _, id := range rest {
-		out = append(out, ix.commands[id]...)
-	}
-	return out
 }

@@ -1,69 +1,17 @@
 package view
 
 import (
-	"sort"
-
-	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/report/i18n"
-	"github.com/mailwire/mailwire/report/lab"
 	"strconv"
 	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/certreport"
+	"github.com/mailwire/mailwire/report/i18n"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
-// answer is what the capture shows about one lab question.
-type answer struct {
-	lines   []Line // already translated and sanitized
-	frames  []int64
-	filters []string
-}
-
-// question is one question of the lab sheet (tp4-messagerie) with the
-// function that looks for its evidence in the capture; nil when absent.
-type question struct {
-	id   string
-	find func(b *builder) *answer
-}
-
-// finders maps each question the report answers (lab.Questions, in the
-// sheet's order) to the function that looks for its evidence.
-var finders = map[string]func(b *builder) *answer{
-	"1.1.2":   (*builder).labLogin,
-	"1.1.3":   (*builder).labSelect,
-	"1.1.4":   (*builder).labFetch,
-	"1.1.5":   (*builder).labDeleted,
-	"1.1.6":   (*builder).labArchive,
-	"1.1.7":   (*builder).labLogout,
-	"1.2.1":   (*builder).labMX,
-	"1.2.2":   (*builder).labPorts,
-	"1.2.5":   (*builder).labForgery,
-	"1.2.6":   (*builder).labSMTPClear,
-	"1.2.7":   (*builder).labStartTLS,
-	"1.2.8":   (*builder).labStartTLSFailure,
-	"1.2.9":   (*builder).labGIF,
-	"1.3.1.5": (*builder).labCertificate,
-	"1.3.2.4": (*builder).labSigned,
-	"1.3.2.5": (*builder).labEncryptedSent,
-	"1.3.2.6": (*builder).labClientReads,
-	"1.3.2.7": (*builder).labWebmail,
-}
-
-// questions are the lab's questions with their finders, in order.
-var questions = func() []question {
-	var out []question
-	for _, id := range lab.Questions() {
-		out = append(out, question{id, finders[id]})
-	}
-	return out
-}()
-
 // QuestionIDs lists the lab questions the report answers.
-func QuestionIDs() []string {
-	ids := make([]string, len(questions))
-	for i, q := range questions {
-		ids[i] = q.id
-	}
-	return ids
-}
+func QuestionIDs() []string { return lab.Questions() }
 
 // LabAnswer is what the report says about one lab question, as plain
 // text, for tests and graders that check it against the capture.
@@ -77,16 +25,16 @@ type LabAnswer struct {
 
 // LabAnswers answers every lab question from one capture's records.
 func LabAnswers(recs []record.Record, lang string) []LabAnswer {
-	b := &builder{tr: i18n.New(lang), ix: newIndex(recs)}
-	out := make([]LabAnswer, len(questions))
-	for i, q := range questions {
-		out[i].ID = q.id
-		a := b.findAnswer(q)
+	b := &builder{tr: i18n.New(lang)}
+	ids := lab.Questions()
+	out := make([]LabAnswer, len(ids))
+	for i, a := range lab.Answers(recs) {
+		out[i].ID = ids[i]
 		if a == nil {
 			continue
 		}
-		out[i].Found, out[i].Frames, out[i].Filters = true, a.frames, a.filters
-		for _, l := range a.lines {
+		out[i].Found, out[i].Frames, out[i].Filters = true, a.Frames, a.Filters
+		for _, l := range b.answerLines(a) {
 			var text strings.Builder
 			for _, sp := range l.Spans {
 				text.WriteString(sp.Text)
@@ -103,17 +51,18 @@ func (b *builder) lab() Section {
 	t := b.tr
 	sec := Section{ID: "lab", Title: t.T("lab.title")}
 	var found, missing []Line
-	for _, q := range questions {
-		head := []Span{{Text: q.id, Style: Strong}, {Text: " " + t.T("lab."+q.id+".q"), Style: Strong}}
-		a := b.findAnswer(q)
+	ids := lab.Questions()
+	for i, a := range lab.Answers(b.ix.recs) {
+		id := ids[i]
+		head := []Span{{Text: id, Style: Strong}, {Text: " " + t.T("lab."+id+".q"), Style: Strong}}
 		if a == nil {
-			missing = append(missing, Line{Spans: []Span{{Text: q.id, Style: Strong},
-				{Text: " " + t.T("lab."+q.id+".q")}}},
-				Line{Indent: 1, Spans: []Span{{Text: t.T("lab." + q.id + ".missing"), Style: Dim}}})
+			missing = append(missing, Line{Spans: []Span{{Text: id, Style: Strong},
+				{Text: " " + t.T("lab."+id+".q")}}},
+				Line{Indent: 1, Spans: []Span{{Text: t.T("lab." + id + ".missing"), Style: Dim}}})
 			continue
 		}
 		found = append(found, Line{Spans: head})
-		found = append(found, b.capLines(a.lines)...)
+		found = append(found, b.capLines(b.answerLines(a))...)
 		found = append(found, b.evidenceLines(a)...)
 	}
 	if len(found) > 0 {
@@ -137,28 +86,69 @@ func (b *builder) capLines(lines []Line) []Line {
 	return append(lines[:maxAnswerLines-1:maxAnswerLines-1], more)
 }
 
-func (b *builder) evidenceLines(a *answer) []Line {
+func (b *builder) evidenceLines(a *lab.Answer) []Line {
 	t := b.tr
 	var out []Line
-	sort.Slice(a.frames, func(i, j int) bool { return a.frames[i] < a.frames[j] })
-	if frames(a.frames...) != "" {
-		out = append(out, Line{Indent: 1, Spans: []Span{{Text: t.T("lab.evidence", "frames", b.framesText(a.frames...)), Style: Dim}}})
+	if frames(a.Frames...) != "" {
+		out = append(out, Line{Indent: 1, Spans: []Span{{Text: t.T("lab.evidence", "frames", b.framesText(a.Frames...)), Style: Dim}}})
 	}
-	for _, f := range a.filters {
+	for _, f := range a.Filters {
 		out = append(out, Line{Indent: 1, Spans: []Span{{Text: t.T("lab.filter") + " "}, {Text: f, Style: Code}}})
 	}
 	return out
 }
 
-// say adds one translated line of answer.
-func (a *answer) say(b *builder, key string, kv ...string) {
-	a.lines = append(a.lines, Line{Indent: 1, Spans: []Span{{Text: b.tr.T(key, kv...)}}})
+// answerLines writes an answer's sentences in the reader's language.
+func (b *builder) answerLines(a *lab.Answer) []Line {
+	var out []Line
+	for _, s := range a.Lines {
+		switch s.Kind {
+		case lab.KindNote:
+			out = append(out, Line{Indent: 1, Spans: []Span{{Text: b.tr.T("lab.note") + " ", Style: Strong},
+				{Text: b.sentence(s)}}})
+		case lab.KindReason:
+			out = append(out, Line{Indent: 2, Spans: []Span{{Text: b.sentence(s)}}})
+		case lab.KindCertUses:
+			out = append(out, Line{Indent: 1, Spans: []Span{{Text: certreport.UsesSentence(b.tr, s.KeyUsage, s.ExtKeyUsage, false)}}})
+		default:
+			out = append(out, Line{Indent: 1, Spans: []Span{{Text: b.sentence(s)}}})
+		}
+	}
+	return out
 }
 
-// note adds a nuance students trip on, set apart from the answer.
-func (a *answer) note(b *builder, key string, kv ...string) {
-	a.lines = append(a.lines, Line{Indent: 1, Spans: []Span{{Text: b.tr.T("lab.note") + " ", Style: Strong},
-		{Text: b.tr.T(key, kv...)}}})
+// sentence translates one sentence of an answer and its arguments.
+func (b *builder) sentence(s lab.Sentence) string {
+	if s.Key == "" {
+		return s.Text
+	}
+	args := map[string]string{}
+	var kv []string
+	for _, a := range s.Args {
+		v := b.argText(a)
+		args[a.Name] = v
+		kv = append(kv, a.Name, v)
+	}
+	if s.Kind != lab.KindReason {
+		return b.tr.T(s.Key, kv...)
+	}
+	// A reason the catalogue cannot word is named by its id.
+	if text, ok := b.tr.Fill(s.Key, args); ok {
+		return text
+	}
+	return s.Text
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+func (b *builder) argText(a lab.Arg) string {
+	switch {
+	case a.IsSize:
+		return b.bytes(a.Size)
+	case a.Sentences != nil:
+		parts := make([]string, len(a.Sentences))
+		for i, s := range a.Sentences {
+			parts[i] = b.sentence(s)
+		}
+		return strings.Join(parts, a.Sep)
+	}
+	return a.Value
+}

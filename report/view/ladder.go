@@ -85,15 +85,19 @@ func (b *builder) commandArrows(s *record.Session) []Arrow {
 				Encrypted: c.Encrypted || enc(f)})
 		}
 	}
-	// The response to a 334 prompt carries the secret: it gets its own
-	// arrow, where the credential is marked.
+	// The response to a 334 (SMTP) or "+" (IMAP, POP3) prompt carries
+	// the secret: it gets its own arrow, where the credential is marked.
 	for _, c := range b.ix.credsOf[s.ID] {
+		plus := ""
+		if c.Proto != record.ProtoSMTP {
+			plus = ".plus"
+		}
 		if c.PromptPacket > 0 {
-			out = append(out, Arrow{Frame: c.PromptPacket, Label: wire(b.tr.T("ladder.auth-prompt"), maxLabel),
+			out = append(out, Arrow{Frame: c.PromptPacket, Label: wire(b.tr.T("ladder.auth-prompt"+plus), maxLabel),
 				Encrypted: enc(c.PromptPacket)})
 		}
 		if c.SecretPacket > 0 {
-			out = append(out, Arrow{Frame: c.SecretPacket, ToServer: true, Label: wire(b.tr.T("ladder.auth-response"), maxLabel),
+			out = append(out, Arrow{Frame: c.SecretPacket, ToServer: true, Label: wire(b.tr.T("ladder.auth-response"+plus), maxLabel),
 				Encrypted: enc(c.SecretPacket)})
 		}
 	}

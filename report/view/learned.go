@@ -197,3 +197,21 @@ func smimeKey(s string) string {
 	}
 	return "other"
 }
+
+// decryption says what the keys given did with an encrypted message.
+func (b *builder) decryption(m *record.Message) string {
+	if m.Encryption == nil || m.Encryption.Decryption == "" {
+		return ""
+	}
+	return b.tr.T("smime."+m.Encryption.Decryption, "who", wire(m.Encryption.DecryptedWith, maxShort))
+}
+
+func (b *builder) verdict(s *record.Signer) string {
+	if s.Verified == nil {
+		return b.tr.T("smime.unverified")
+	}
+	if *s.Verified {
+		return b.tr.T("smime.verified.true")
+	}
+	return b.tr.T("smime.verified.false")
+}

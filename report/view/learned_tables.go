@@ -169,3 +169,4 @@ func dash(s string) string {
 	}
 	return s
 }
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -96,4 +97,12 @@ func protoName(s *record.Session) string {
 		return "POP3/TLS"
 	}
 	return name
+}
+
+func port(endpoint string) uint16 {
+	ap, err := netip.ParseAddrPort(endpoint)
+	if err != nil {
+		return 0
+	}
+	return ap.Port()
 }

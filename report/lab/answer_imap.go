@@ -1,4 +1,4 @@
-package view
+package lab
 
 import (
 	"strconv"
@@ -9,26 +9,26 @@ import (
 
 // labLogin (1.1.2): the LOGIN command, readable unless the session was
 // encrypted from its first byte.
-func (b *builder) labLogin() *answer {
-	for _, c := range b.ix.creds {
+func (x *finder) labLogin() *Answer {
+	for _, c := range x.creds {
 		if c.Proto != record.ProtoIMAP || c.Mechanism != "LOGIN" || c.SASL {
 			continue
 		}
-		a := &answer{frames: []int64{c.Packet, c.ReplyPacket},
-			filters: []string{`imap.request.command == "LOGIN"`}}
+		a := &Answer{Frames: []int64{c.Packet, c.ReplyPacket},
+			Filters: []string{`imap.request.command == "LOGIN"`}}
 		key := "lab.1.1.2.login"
 		if c.Decrypted {
 			key = "lab.1.1.2.login.keylog"
 		}
-		a.say(b, key, "user", wire(c.Username, maxShort), "mechanism", wire(c.Mechanism, maxShort),
+		a.say(key, "user", wire(c.Username, maxShort), "mechanism", wire(c.Mechanism, maxShort),
 			"frame", itoa(c.Packet), "len", strconv.Itoa(c.PasswordLen))
-		a.say(b, "lab.accepted."+acceptedKey(c.Accepted))
+		a.say("lab.accepted." + acceptedKey(c.Accepted))
 		return a
 	}
-	for _, s := range b.ix.sessions {
+	for _, s := range x.sessions {
 		if isIMAP(s) && (s.Security == record.SecurityImplicitTLS || s.Security == record.SecurityStartTLS) {
-			a := &answer{frames: []int64{s.Packet, s.TLSPacket}, filters: []string{"tls.handshake.type == 1"}}
-			a.say(b, "lab.1.1.2.encrypted", "session", wire(s.ID, maxShort), "server", wire(s.Server, maxShort))
+			a := &Answer{Frames: []int64{s.Packet, s.TLSPacket}, Filters: []string{"tls.handshake.type == 1"}}
+			a.say("lab.1.1.2.encrypted", "session", wire(s.ID, maxShort), "server", wire(s.Server, maxShort))
 			return a
 		}
 	}
@@ -43,8 +43,8 @@ func isIMAP(s *record.Session) bool {
 
 // onIMAP reports whether session id is IMAP (or unknown: a record from
 // the IMAP dissector whose session record is missing).
-func (b *builder) onIMAP(id string) bool {
-	s := b.ix.byID[id]
+func (x *finder) onIMAP(id string) bool {
+	s := x.byID[id]
 	return s == nil || isIMAP(s)
 }
 
@@ -59,30 +59,30 @@ func acceptedKey(a *bool) string {
 }
 
 // labSelect (1.1.3): how many messages, and the [UNSEEN n] trap.
-func (b *builder) labSelect() *answer {
-	var a *answer
+func (x *finder) labSelect() *Answer {
+	var a *Answer
 	noted := false
-	for _, m := range b.ix.mailbox {
-		if m.Exists == nil && m.UnseenCount == nil || !b.onIMAP(m.Session) {
+	for _, m := range x.mailbox {
+		if m.Exists == nil && m.UnseenCount == nil || !x.onIMAP(m.Session) {
 			continue
 		}
 		if a == nil {
-			a = &answer{filters: []string{`imap.request.command == "SELECT" || imap.request.command == "STATUS"`}}
+			a = &Answer{Filters: []string{`imap.request.command == "SELECT" || imap.request.command == "STATUS"`}}
 		}
-		a.frames = append(a.frames, m.Packet)
+		a.Frames = append(a.Frames, m.Packet)
 		name := wire(m.Name, maxShort)
 		switch {
 		case m.Exists != nil && m.Recent != nil:
-			a.say(b, plural("lab.1.1.3.exists", m.Exists), "mailbox", name, "exists", num(m.Exists), "recent", num(m.Recent))
+			a.say(plural("lab.1.1.3.exists", m.Exists), "mailbox", name, "exists", num(m.Exists), "recent", num(m.Recent))
 		case m.Exists != nil:
-			a.say(b, plural("lab.1.1.3.exists-only", m.Exists), "mailbox", name, "exists", num(m.Exists))
+			a.say(plural("lab.1.1.3.exists-only", m.Exists), "mailbox", name, "exists", num(m.Exists))
 		}
 		if m.UnseenCount != nil {
-			a.say(b, "lab.1.1.3.count", "mailbox", name, "n", num(m.UnseenCount))
+			a.say("lab.1.1.3.count", "mailbox", name, "n", num(m.UnseenCount))
 		}
 		if m.Unseen != nil && !noted {
 			// Said once: the trap is the same for every mailbox.
-			a.note(b, "lab.1.1.3.first", "n", num(m.Unseen), "mailbox", name)
+			a.note("lab.1.1.3.first", "n", num(m.Unseen), "mailbox", name)
 			noted = true
 		}
 	}
@@ -90,15 +90,15 @@ func (b *builder) labSelect() *answer {
 }
 
 // labFetch (1.1.4): the messages read with FETCH, and their identifiers.
-func (b *builder) labFetch() *answer {
-	a := &answer{filters: []string{`imap.request contains "FETCH"`}}
+func (x *finder) labFetch() *Answer {
+	a := &Answer{Filters: []string{`imap.request contains "FETCH"`}}
 	n := 0
-	for _, m := range b.ix.messages {
+	for _, m := range x.messages {
 		if m.Proto != record.ProtoIMAP || m.Direction != record.DirectionFetched {
 			continue
 		}
 		n++
-		a.frames = append(a.frames, m.Packet)
+		a.Frames = append(a.Frames, m.Packet)
 		if n > 5 {
 			continue
 		}
@@ -107,58 +107,58 @@ func (b *builder) labFetch() *answer {
 			id += " (UID " + wire(m.IMAPUID, 20) + ")"
 		}
 		if m.Subject == "" && m.From == "" && m.Partial != "" {
-			a.say(b, "lab.1.1.4.part", "id", id, "part", wire(m.Partial, maxShort), "frame", itoa(m.Packet))
+			a.say("lab.1.1.4.part", "id", id, "part", wire(m.Partial, maxShort), "frame", itoa(m.Packet))
 			continue
 		}
-		a.say(b, "lab.1.1.4.message", "id", id, "subject", wire(m.Subject, maxLong),
+		a.say("lab.1.1.4.message", "id", id, "subject", wire(m.Subject, maxLong),
 			"from", wire(m.From, maxShort), "frame", itoa(m.Packet))
 	}
 	if n > 5 {
-		a.say(b, "lab.more", "n", strconv.Itoa(n-5))
+		a.say("lab.more", "n", strconv.Itoa(n-5))
 	}
 	if n == 0 {
-		for _, c := range b.ix.allCommands() {
+		for _, c := range x.allCommands() {
 			if c.Proto == record.ProtoIMAP && strings.HasSuffix(c.Verb, "FETCH") && !c.Encrypted {
-				a.frames = append(a.frames, c.Packet)
-				a.say(b, "lab.1.1.4.command", "args", wire(c.Args, maxShort), "frame", itoa(c.Packet))
+				a.Frames = append(a.Frames, c.Packet)
+				a.say("lab.1.1.4.command", "args", wire(c.Args, maxShort), "frame", itoa(c.Packet))
 			}
 		}
 	}
-	if len(a.lines) == 0 {
+	if len(a.Lines) == 0 {
 		return nil
 	}
 	return a
 }
 
 // labDeleted (1.1.5): \Deleted is a flag; only EXPUNGE removes.
-func (b *builder) labDeleted() *answer {
-	var a *answer
-	for _, c := range b.ix.allCommands() {
+func (x *finder) labDeleted() *Answer {
+	var a *Answer
+	for _, c := range x.allCommands() {
 		if c.Proto != record.ProtoIMAP {
 			continue
 		}
 		switch {
 		case strings.HasSuffix(c.Verb, "STORE") && strings.Contains(strings.ToLower(c.Args), `\deleted`):
 			if a == nil {
-				a = &answer{filters: []string{`imap.request contains "Deleted" || imap.request.command == "EXPUNGE"`}}
+				a = &Answer{Filters: []string{`imap.request contains "Deleted" || imap.request.command == "EXPUNGE"`}}
 			}
-			a.frames = append(a.frames, c.Packet)
-			a.say(b, "lab.1.1.5.store", "args", wire(c.Args, maxShort), "frame", itoa(c.Packet))
+			a.Frames = append(a.Frames, c.Packet)
+			a.say("lab.1.1.5.store", "args", wire(c.Args, maxShort), "frame", itoa(c.Packet))
 		case a != nil && (strings.HasSuffix(c.Verb, "EXPUNGE") || c.Verb == "CLOSE"):
-			a.frames = append(a.frames, c.Packet)
-			a.say(b, "lab.1.1.5.expunge", "verb", wire(c.Verb, 20), "frame", itoa(c.Packet))
+			a.Frames = append(a.Frames, c.Packet)
+			a.say("lab.1.1.5.expunge", "verb", wire(c.Verb, 20), "frame", itoa(c.Packet))
 		}
 	}
 	if a != nil {
-		a.note(b, "lab.1.1.5.note")
+		a.note("lab.1.1.5.note")
 	}
 	return a
 }
 
 // labArchive (1.1.6): CREATE, then COPY or MOVE, then \Seen.
-func (b *builder) labArchive() *answer {
-	var a *answer
-	for _, c := range b.ix.allCommands() {
+func (x *finder) labArchive() *Answer {
+	var a *Answer
+	for _, c := range x.allCommands() {
 		if c.Proto != record.ProtoIMAP {
 			continue
 		}
@@ -174,21 +174,21 @@ func (b *builder) labArchive() *answer {
 			continue
 		}
 		if a == nil {
-			a = &answer{filters: []string{`imap.request contains "CREATE" || imap.request contains "COPY" || imap.request contains "MOVE" || imap.request contains "Seen"`}}
+			a = &Answer{Filters: []string{`imap.request contains "CREATE" || imap.request contains "COPY" || imap.request contains "MOVE" || imap.request contains "Seen"`}}
 		}
-		a.frames = append(a.frames, c.Packet)
-		a.say(b, key, "verb", wire(c.Verb, 20), "args", wire(c.Args, maxShort), "frame", itoa(c.Packet),
+		a.Frames = append(a.Frames, c.Packet)
+		a.say(key, "verb", wire(c.Verb, 20), "args", wire(c.Args, maxShort), "frame", itoa(c.Packet),
 			"status", statusText(c))
 	}
 	return a
 }
 
 // labLogout (1.1.7).
-func (b *builder) labLogout() *answer {
-	for _, c := range b.ix.allCommands() {
+func (x *finder) labLogout() *Answer {
+	for _, c := range x.allCommands() {
 		if c.Proto == record.ProtoIMAP && c.Verb == "LOGOUT" {
-			a := &answer{frames: []int64{c.Packet, c.ReplyPacket}, filters: []string{`imap.request.command == "LOGOUT"`}}
-			a.say(b, "lab.1.1.7.logout", "frame", itoa(c.Packet), "status", statusText(c))
+			a := &Answer{Frames: []int64{c.Packet, c.ReplyPacket}, Filters: []string{`imap.request.command == "LOGOUT"`}}
+			a.say("lab.1.1.7.logout", "frame", itoa(c.Packet), "status", statusText(c))
 			return a
 		}
 	}
