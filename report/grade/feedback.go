@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/html"
 	"github.com/mailwire/mailwire/report/i18n"
@@ -63,7 +64,7 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 		LegalHead: tr.T("grade.legal"), LegalLaw: tr.T("grade.legal-law"), Identity: tr.T("grade.identity"),
 		WarnHead: tr.T("grade.warnings"), Footer: tr.T("grade.generated")}
 	if s.Unreadable != "" {
-		fb.Unreadable = tr.T("grade.unreadable", "why", clean(s.Unreadable))
+		fb.Unreadable = tr.T("grade.unreadable", "why", clean(s.unreadableText(tr)))
 	}
 	for _, f := range s.Legal {
 		fb.Legal = append(fb.Legal, tr.T("grade.legal-row", "frame", strconv.FormatInt(f.Frame, 10), "file", clean(f.File),
@@ -86,15 +87,11 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 	for _, n := range s.Advice {
 		fb.Advice = append(fb.Advice, tr.T(n.Key))
 	}
-	for _, wn := range s.Warnings {
-		switch {
-		case wn == noTraffic: // said as advice
-		case strings.HasPrefix(wn, "unreadable: "):
-			file, why, _ := strings.Cut(strings.TrimPrefix(wn, "unreadable: "), ": ")
-			fb.Warnings = append(fb.Warnings, tr.T("grade.unreadable-file", "file", clean(file), "why", clean(why)))
-		default:
-			fb.Warnings = append(fb.Warnings, clean(wn))
+	for _, w := range s.warns {
+		if w.key == noTraffic || s.Unreadable != "" { // said as advice, or above
+			continue
 		}
+		fb.Warnings = append(fb.Warnings, clean(w.feedbackText(tr)))
 	}
 	if s.Unreadable != "" {
 		return fb
@@ -227,6 +224,46 @@ func (fb *feedback) doc() *view.Doc {
 		Labels: map[string]string{"label.generated": fb.Footer}}
 }
 
+// warning is one warning of a student's grading, said in any language:
+// a capture's own warning, or a key of the catalogue with its arguments.
+type warning struct {
+	rec  *record.Warning
+	key  string
+	args []string
+}
+
+// text is the warning as the CSV and JSON outputs write it.
+func (w warning) text(tr i18n.Tr) string {
+	if w.rec != nil {
+		return tr.Warning(*w.rec)
+	}
+	return tr.T(w.key, w.args...)
+}
+
+// feedbackText is the warning as the feedback says it, to the student.
+func (w warning) feedbackText(tr i18n.Tr) string {
+	switch w.key {
+	case "grade.warning.unreadable", "grade.warning.empty":
+		return tr.T(w.key+".feedback", w.args...)
+	}
+	return w.text(tr)
+}
+
+// unreadableText says in tr's language why no capture could be read.
+func (s *Result) unreadableText(tr i18n.Tr) string {
+	var why []string
+	for _, w := range s.warns {
+		switch w.key {
+		case "grade.warning.unreadable", "grade.warning.empty":
+			why = append(why, tr.T(w.key+".item", w.args...))
+		}
+	}
+	if len(why) == 0 {
+		return tr.T("grade.no-capture")
+	}
+	return strings.Join(why, "; ")
+}
+
 // fact splits "Name: value" (or the French "Nom : valeur") into a fact.
 func fact(s string, style view.Style) view.Fact {
 	name, value, _ := strings.Cut(s, ":")
@@ -242,6 +279,7 @@ func (c *Class) WriteDir(dir, lang string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "feedback"), 0o755); err != nil {
 		return err
 	}
+	c.Lang = lang
 	if err := writeFile(filepath.Join(dir, "grades.csv"), c.WriteCSV); err != nil {
 		return err
 	}

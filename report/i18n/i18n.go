@@ -17,8 +17,8 @@ import (
 var Langs = []string{"en", "fr"}
 
 var catalogues = map[string]map[string]string{
-	"en": merge(en, warningsEN, certEN, dissectEN),
-	"fr": withNoBreakSpaces(merge(fr, warningsFR, certFR, dissectFR)),
+	"en": merge(en, warningsEN, certEN, dissectEN, gradeEN),
+	"fr": withNoBreakSpaces(merge(fr, warningsFR, certFR, dissectFR, gradeFR)),
 }
 
 // merge joins the parts of one language's catalogue.
