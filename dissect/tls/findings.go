@@ -12,8 +12,11 @@ import (
 // labSTARTTLS is the lab question about STARTTLS (tp4, part 1.2, question 7).
 const labSTARTTLS = "1.2.7"
 
+// shownTime is how a finding's sentence shows a certificate's dates.
+const shownTime = "2006-01-02 15:04:05Z"
+
 // finding fills what every finding of this package shares; args fill the
-// catalogue's translated text.
+// catalogue's sentences (title and detail are left empty when they do).
 func (h *handler) finding(id record.FindingID, severity record.Severity, title, detail string, args map[string]string, frames ...int64) {
 	f := &record.Finding{ID: id, Severity: severity, Title: title, Detail: detail, Args: args}
 	for _, fr := range frames {
@@ -166,43 +169,38 @@ func (h *handler) certFindings() {
 	}
 	fr := h.rec.CertificatePacket
 	if h.rec.CertSelfSigned {
-		h.finding(record.FindingTLSSelfSignedCertificate, record.SeverityMedium, "The server presents a self-signed certificate",
-			"Nobody vouches for "+h.rec.CertSubject+": a client that accepts it would accept an impostor's just as well, and the eavesdropper learns who the server claims to be.",
-			map[string]string{"subject": h.rec.CertSubject}, fr)
+		h.finding(record.FindingTLSSelfSignedCertificate, record.SeverityMedium, "", "",
+			map[string]string{"variant": "tls", "subject": h.rec.CertSubject}, fr)
 	}
 	at := h.certAt
 	switch {
 	case at.IsZero():
 	case at.After(c.NotAfter):
-		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium, "The server certificate had expired when the capture was made",
-			fmt.Sprintf("It was valid until %s, the handshake took place on %s: clients that carried on ignore certificate errors.",
-				c.NotAfter.UTC().Format("2006-01-02 15:04:05Z"), at.UTC().Format("2006-01-02 15:04:05Z")),
-			map[string]string{"subject": h.rec.CertSubject, "not_after": c.NotAfter.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
+		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium, "", "",
+			map[string]string{"variant": "expired", "until": c.NotAfter.UTC().Format(shownTime), "at": at.UTC().Format(shownTime),
+				"subject": h.rec.CertSubject, "not_after": c.NotAfter.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
 	case at.Before(c.NotBefore):
-		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium, "The server certificate was not yet valid when the capture was made",
-			fmt.Sprintf("It is valid from %s, the handshake took place on %s: clients that carried on ignore certificate errors.",
-				c.NotBefore.UTC().Format("2006-01-02 15:04:05Z"), at.UTC().Format("2006-01-02 15:04:05Z")),
-			map[string]string{"subject": h.rec.CertSubject, "not_before": c.NotBefore.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
+		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium, "", "",
+			map[string]string{"variant": "not-yet-valid", "from": c.NotBefore.UTC().Format(shownTime), "at": at.UTC().Format(shownTime),
+				"subject": h.rec.CertSubject, "not_before": c.NotBefore.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
 	}
 	if sni := h.rec.SNI; sni != "" && !nameMatches(c, sni) {
 		names := strings.Join(h.rec.CertSANs, ", ")
 		if names == "" {
 			names = c.Subject.CommonName
 		}
-		h.finding(record.FindingTLSNameMismatch, record.SeverityMedium, "The server certificate does not name the server the client asked for",
-			fmt.Sprintf("The client asked for %s but the certificate is for %s: either the client ignores the mismatch or it was talking to another server.", sni, names),
-			map[string]string{"sni": sni, "names": names}, h.rec.Packet, fr)
+		h.finding(record.FindingTLSNameMismatch, record.SeverityMedium, "", "",
+			map[string]string{"variant": "tls", "sni": sni, "names": names}, h.rec.Packet, fr)
 	}
 }
 
 func (h *handler) failedFinding() {
-	title := "The TLS handshake failed: " + h.rec.Alert
-	detail := "The server or client refused the handshake, so nothing was protected; a client that then retries in clear gives everything away."
+	variant := "alert"
 	if h.alertEncrypted {
-		title = "The TLS handshake probably failed: " + h.rec.Alert
-		detail = "An encrypted record the size of an alert ended the handshake (its reason is hidden); a client that then retries in clear gives everything away."
+		variant = "encrypted-alert"
 	}
-	h.finding(record.FindingTLSHandshakeFailed, record.SeverityMedium, title, detail, map[string]string{"alert": h.rec.Alert}, h.rec.Packet, h.alertFrame)
+	h.finding(record.FindingTLSHandshakeFailed, record.SeverityMedium, "", "",
+		map[string]string{"variant": variant, "alert": h.rec.Alert}, h.rec.Packet, h.alertFrame)
 }
 
 // notTLS handles a direction whose first bytes are not TLS. After an
@@ -230,10 +228,8 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 	h.s.UpgradeFailed()
 	f := &record.Finding{
 		ID: record.FindingStartTLSNotTLS, Severity: record.SeverityHigh, Lab: labSTARTTLS,
-		Title:  "After STARTTLS was accepted, the " + sd.dir.String() + " did not speak TLS",
-		Detail: fmt.Sprintf("The client believed the session upgraded, but what followed crossed in clear: \"%s\".", text),
 		Frames: []int64{sd.start},
-		Args:   map[string]string{"side": sd.dir.String(), "excerpt": text},
+		Args:   map[string]string{"variant": "tls", "side": sd.dir.String(), "excerpt": text},
 	}
 	h.s.Finding(f)
 }

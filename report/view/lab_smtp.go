@@ -284,7 +284,8 @@ func (b *builder) startTLSFindingAnswer() *answer {
 		case record.FindingStartTLSNotOffered, record.FindingStartTLSRefused:
 			a := &answer{frames: append([]int64{f.Packet}, f.Frames...),
 				filters: []string{`smtp.req.command == "EHLO" || smtp.req.command == "STARTTLS"`}}
-			a.say(b, "lab.1.2.8.finding", "title", wire(f.Title, maxLong))
+			title, _ := b.findingText(f)
+			a.say(b, "lab.1.2.8.finding", "title", title)
 			a.say(b, "lab.1.2.8.consequence")
 			return a
 		}
