@@ -82,6 +82,10 @@ func TestFrenchReportHasNoEnglishSentence(t *testing.T) {
 	}
 }
 
+// plainSpace is an ordinary space where French typography puts a no-break
+// one: before : ; ? ! » and after «.
+var plainSpace = regexp.MustCompile(` [:;?!»]|« `)
+
 // gradeClass is the class of real captures graded by report/grade's tests.
 const gradeClass = "grade/testdata/tp4class"
 
@@ -125,6 +129,12 @@ func TestFrenchFeedbackHasNoEnglishSentence(t *testing.T) {
 			name := filepath.Join("feedback", s.ID+".txt")
 			for _, l := range englishLines(read("fr", name), read("en", name)) {
 				t.Errorf("%s (roster %v): English in the French feedback: %q", s.ID, emails != nil, l)
+			}
+			for _, l := range read("fr", name) {
+				// Evidence lines quote the wire, which keeps its own spaces.
+				if !strings.Contains(l, "preuve") && plainSpace.MatchString(l) {
+					t.Errorf("%s: French typography wants a no-break space: %q", s.ID, l)
+				}
 			}
 		}
 		frCSV, enCSV := csvSentences(t, read("fr", "grades.csv")), csvSentences(t, read("en", "grades.csv"))

@@ -21,23 +21,24 @@ import (
 // feedback is what both feedback formats show, already translated and
 // sanitised.
 type feedback struct {
-	Lang       string
-	Title      string
-	Rubric     string
-	Student    string
-	Captures   string
-	Total      string
-	Unreadable string
-	Legal      []string
-	LegalHead  string
-	LegalLaw   string
-	Identity   string
-	Notes      []string
-	Advice     []string
-	Items      []feedbackItem
-	WarnHead   string
-	Warnings   []string
-	Footer     string
+	Lang        string
+	Title       string
+	Rubric      string
+	Student     string
+	Captures    string
+	Total       string
+	Unreadable  string
+	Legal       []string
+	LegalHead   string
+	LegalBanner string // LegalHead between "!!!", for the text feedback
+	LegalLaw    string
+	Identity    string
+	Notes       []string
+	Advice      []string
+	Items       []feedbackItem
+	WarnHead    string
+	Warnings    []string
+	Footer      string
 }
 
 type feedbackItem struct {
@@ -61,7 +62,7 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 	fb := &feedback{Lang: tr.Lang(), Title: tr.T("grade.title"), Rubric: clean(c.Rubric.Name),
 		Student: tr.T("grade.student", "id", id), Captures: tr.T("grade.captures", "files", clean(strings.Join(s.Files, ", "))),
 		Total:     tr.T("grade.total", "total", num(s.Total), "max", num(c.Rubric.MaxPoints())),
-		LegalHead: tr.T("grade.legal"), LegalLaw: tr.T("grade.legal-law"), Identity: tr.T("grade.identity"),
+		LegalHead: tr.T("grade.legal"), LegalBanner: tr.Typeset("!!! " + tr.T("grade.legal") + " !!!"), LegalLaw: tr.T("grade.legal-law"), Identity: tr.T("grade.identity"),
 		WarnHead: tr.T("grade.warnings"), Footer: tr.T("grade.generated")}
 	if s.Unreadable != "" {
 		fb.Unreadable = tr.T("grade.unreadable", "why", clean(s.unreadableText(tr)))
@@ -98,7 +99,7 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 	}
 	for _, o := range s.Outcomes {
 		cr := o.Criterion
-		it := feedbackItem{Met: o.Met, State: tr.T("grade.missed"), Question: clean(cr.Question), Title: clean(cr.Title.In(lang)),
+		it := feedbackItem{Met: o.Met, State: tr.T("grade.missed"), Question: clean(cr.Question), Title: tr.Typeset(clean(cr.Title.In(lang))),
 			Points: num(o.Points) + "/" + num(cr.Points)}
 		if o.Met {
 			it.State = tr.T("grade.met")
@@ -111,9 +112,9 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 			it.Proof = append(it.Proof, clean(tr.T("grade.proof", "file", e.File, "frame", strconv.FormatInt(e.Frame, 10), "what", what)))
 		}
 		if !o.Met {
-			it.Hint = tr.T("grade.next", "hint", clean(cr.Hint.In(lang)))
+			it.Hint = tr.T("grade.next", "hint", tr.Typeset(clean(cr.Hint.In(lang))))
 		} else if n := cr.Note.In(lang); n != "" {
-			it.Note = tr.T("grade.note", "note", clean(n))
+			it.Note = tr.T("grade.note", "note", tr.Typeset(clean(n)))
 		}
 		fb.Items = append(fb.Items, it)
 	}
@@ -132,7 +133,7 @@ func (fb *feedback) writeText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s - %s\n%s\n%s\n", fb.Title, fb.Rubric, fb.Student, fb.Captures)
 	if len(fb.Legal) > 0 {
-		fmt.Fprintf(bw, "\n!!! %s !!!\n%s\n", fb.LegalHead, fb.LegalLaw)
+		fmt.Fprintf(bw, "\n%s\n%s\n", fb.LegalBanner, fb.LegalLaw)
 		for _, l := range fb.Legal {
 			fmt.Fprintf(bw, "  - %s\n", l)
 		}

@@ -46,6 +46,15 @@ func withNoBreakSpaces(cat map[string]string) map[string]string {
 	return out
 }
 
+// Typeset gives a text written outside the catalogue (a rubric's own
+// French) the typography of t's language, as the catalogue has it.
+func (t Tr) Typeset(s string) string {
+	if t.lang == "fr" {
+		return frenchSpacing.Replace(s)
+	}
+	return s
+}
+
 // Tr translates message ids for one language.
 type Tr struct {
 	lang string
