@@ -1,7 +1,6 @@
 package tls
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -43,32 +42,38 @@ func (h *handler) findings() {
 }
 
 func (h *handler) implicitFinding() {
+	// shown lists, as words of the catalogue, what the eavesdropper sees.
 	var shown []string
+	args := map[string]string{"variant": "tls", "sni": h.rec.SNI, "subject": h.rec.CertSubject, "version": h.rec.Version}
 	if h.rec.SNI != "" {
-		shown = append(shown, "the server name "+h.rec.SNI)
+		shown = append(shown, "tls-shown-sni")
 	}
 	if h.rec.CertSubject != "" {
-		shown = append(shown, "the server certificate ("+h.rec.CertSubject+")")
+		shown = append(shown, "tls-shown-certificate")
 	}
 	if len(h.rec.ALPN) > 0 {
-		shown = append(shown, "the application protocols "+strings.Join(h.rec.ALPN, ", "))
+		shown = append(shown, "tls-shown-alpn")
+		args["alpn"] = strings.Join(h.rec.ALPN, ", ")
 	}
-	shown = append(shown, "the client fingerprint, the sizes and timing of every exchange")
-	h.finding(record.FindingImplicitTLS, record.SeverityInfo, "Implicit TLS: the mail exchange is encrypted from the first byte",
-		"Commands, credentials and messages are hidden; an eavesdropper still sees "+strings.Join(shown, ", ")+".",
-		map[string]string{"sni": h.rec.SNI, "subject": h.rec.CertSubject, "version": h.rec.Version},
-		h.rec.Packet, h.rec.CertificatePacket)
+	args["shown"] = strings.Join(append(shown, "tls-shown-traffic"), ",")
+	h.finding(record.FindingImplicitTLS, record.SeverityInfo, "", "", args, h.rec.Packet, h.rec.CertificatePacket)
 }
 
 // weakFinding raises weak-tls with every reason found, at the severity of
 // the worst: what the server chose matters more than what the client
 // merely offered.
 func (h *handler) weakFinding() {
+	// Reasons are words of the catalogue ("finding.word.<reason>"),
+	// filled from args.
 	var reasons []string
 	var severity record.Severity
 	worst := ""
-	add := func(sev record.Severity, reason string) {
+	args := map[string]string{"variant": "tls"}
+	add := func(sev record.Severity, reason string, kv ...string) {
 		reasons = append(reasons, reason)
+		for i := 0; i+1 < len(kv); i += 2 {
+			args[kv[i]] = kv[i+1]
+		}
 		if sev.Rank() > severity.Rank() {
 			severity, worst = sev, reason
 		}
@@ -76,12 +81,12 @@ func (h *handler) weakFinding() {
 	if sh := h.server; sh != nil {
 		switch {
 		case sh.version == versionSSL3 || sh.version == versionSSL2:
-			add(record.SeverityHigh, "the server chose "+versionName(sh.version))
+			add(record.SeverityHigh, "tls-server-version", "server_version", versionName(sh.version))
 		case sh.version == versionTLS10 || sh.version == versionTLS11:
-			add(record.SeverityMedium, "the server chose "+versionName(sh.version))
+			add(record.SeverityMedium, "tls-server-version", "server_version", versionName(sh.version))
 		}
 		if w := cipherWeakness(sh.cipher); w != "" {
-			add(weaknessSeverity(w), fmt.Sprintf("the server chose %s (%s)", cipherName(sh.cipher), w))
+			add(weaknessSeverity(w), "tls-server-cipher", "cipher", cipherName(sh.cipher), "weakness", w)
 		}
 	}
 	if ch := h.client; ch != nil {
@@ -90,20 +95,17 @@ func (h *handler) weakFinding() {
 	if len(reasons) == 0 {
 		return
 	}
-	h.finding(record.FindingWeakTLS, severity, "Weak TLS: "+worst,
-		"Obsolete protocol versions and cipher suites let an attacker decrypt or tamper with the session: "+
-			strings.Join(reasons, "; ")+".",
-		map[string]string{"reason": worst, "reasons": strings.Join(reasons, "; ")},
-		h.rec.Packet, h.rec.ServerHelloPacket)
+	args["reason"], args["reasons"] = worst, strings.Join(reasons, ",")
+	h.finding(record.FindingWeakTLS, severity, "", "", args, h.rec.Packet, h.rec.ServerHelloPacket)
 }
 
 // clientWeaknesses lists what the ClientHello offers that it should not.
-func (h *handler) clientWeaknesses(ch *clientHello, add func(sev record.Severity, reason string)) {
+func (h *handler) clientWeaknesses(ch *clientHello, add func(sev record.Severity, reason string, kv ...string)) {
 	if ch.sslv2 {
 		if ch.version == versionSSL2 {
-			add(record.SeverityHigh, "the client offers only SSL 2.0")
+			add(record.SeverityHigh, "tls-client-sslv2-only")
 		} else {
-			add(record.SeverityLow, "the client sent an SSLv2-compatible hello")
+			add(record.SeverityLow, "tls-client-sslv2-hello")
 		}
 	}
 	var old []string
@@ -123,7 +125,7 @@ func (h *handler) clientWeaknesses(ch *clientHello, add func(sev record.Severity
 		old = nil
 	}
 	if len(old) > 0 {
-		add(record.SeverityLow, "the client offers "+strings.Join(old, ", "))
+		add(record.SeverityLow, "tls-client-old-versions", "old_versions", strings.Join(old, ", "))
 	}
 	var classes []string
 	aead := false
@@ -136,10 +138,10 @@ func (h *handler) clientWeaknesses(ch *clientHello, add func(sev record.Severity
 		}
 	}
 	if len(classes) > 0 {
-		add(record.SeverityLow, "the client offers "+strings.Join(classes, ", ")+" suites")
+		add(record.SeverityLow, "tls-client-weak-suites", "weak_suites", strings.Join(classes, ","))
 	}
 	if !aead && len(ch.ciphers) > 0 && h.anyCBC(ch) {
-		add(record.SeverityLow, "the client offers only CBC suites")
+		add(record.SeverityLow, "tls-client-cbc-only")
 	}
 }
 

@@ -1,6 +1,10 @@
 package i18n
 
-import "github.com/mailwire/mailwire/dissect/record"
+import (
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
 
 // Finding sentences are keyed "finding.<id>.title" and ".detail"; a
 // finding whose Args name a variant ("variant": "smtp") is said by
@@ -20,7 +24,10 @@ func (t Tr) FindingKey(f *record.Finding) string {
 }
 
 // FindingArgs returns args with each value that is a word of the
-// catalogue said in t's language; args is not changed.
+// catalogue said in t's language; args is not changed. A list argument
+// (one with a separator "finding.list.<name>") holds words separated by
+// commas, each said by "finding.word.<word>" filled from the other
+// arguments, a word's own words said first.
 func (t Tr) FindingArgs(args map[string]string) map[string]string {
 	out := make(map[string]string, len(args))
 	for k, v := range args {
@@ -29,7 +36,34 @@ func (t Tr) FindingArgs(args map[string]string) map[string]string {
 		}
 		out[k] = v
 	}
+	// Twice, so that a word may hold a list said in the first pass (a
+	// reason naming the weaknesses of a cipher).
+	for range 2 {
+		said := make(map[string]string, len(out))
+		for k, v := range out {
+			said[k] = v
+		}
+		for k, v := range args {
+			if t.Has("finding.list." + k) {
+				said[k] = t.list(k, v, out)
+			}
+		}
+		out = said
+	}
 	return out
+}
+
+// list says the comma-separated words of a list argument.
+func (t Tr) list(name, words string, args map[string]string) string {
+	var said []string
+	for _, w := range strings.Split(words, ",") {
+		text, ok := t.Fill("finding.word."+w, args)
+		if !ok && !t.Has("finding.word."+w) {
+			text = w // a value from the wire, or a word the catalogue lacks
+		}
+		said = append(said, text)
+	}
+	return strings.Join(said, t.T("finding.list."+name))
 }
 
 // FindingText is f's title and detail in t's language, filled from its
