@@ -3,14 +3,17 @@ package report_test
 import (
 	"bytes"
 	"encoding/csv"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/grade"
+	"github.com/mailwire/mailwire/report/i18n"
 )
 
 // englishWord is a word of at least three letters: a line of the French
@@ -162,4 +165,53 @@ func csvSentences(t *testing.T, lines []string) []string {
 		}
 	}
 	return out
+}
+
+// TestDissectorsRaiseFindingsByID keeps English out of the dissectors:
+// no finding there is given a title or a detail, and every finding of
+// the bundled captures that has none is said whole, in both languages,
+// by the catalogue.
+func TestDissectorsRaiseFindingsByID(t *testing.T) {
+	sentence := regexp.MustCompile(`\b(Title|Detail)(:|\s*\+?=)`)
+	var checked int
+	err := filepath.WalkDir("../dissect", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
+			strings.Contains(path, "/record/") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		checked++
+		for i, l := range strings.Split(string(b), "\n") {
+			if sentence.MatchString(l) {
+				t.Errorf("%s:%d: a dissector writes a finding's sentence; raise it by id and Args: %s", path, i+1, strings.TrimSpace(l))
+			}
+		}
+		return nil
+	})
+	if err != nil || checked == 0 {
+		t.Fatalf("walking ../dissect: %d files, %v", checked, err)
+	}
+	files, _ := filepath.Glob("../captures/*.pcap*")
+	seen := map[record.FindingID]bool{}
+	for _, path := range files {
+		for _, r := range analyse(t, path).Records {
+			f, ok := r.(*record.Finding)
+			if !ok || f.Title != "" {
+				continue
+			}
+			seen[f.ID] = true
+			for _, lang := range i18n.Langs {
+				title, detail, ok := i18n.New(lang).FindingText(f)
+				if !ok || detail == "" || strings.Contains(title+detail, "{") {
+					t.Errorf("%s: %s finding %s not said whole: %q / %q (args %v)", filepath.Base(path), lang, f.ID, title, detail, f.Args)
+				}
+			}
+		}
+	}
+	if len(seen) < 5 {
+		t.Errorf("only %d kinds of dissector findings on the bundled captures", len(seen))
+	}
 }

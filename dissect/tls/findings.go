@@ -15,9 +15,9 @@ const labSTARTTLS = "1.2.7"
 const shownTime = "2006-01-02 15:04:05Z"
 
 // finding fills what every finding of this package shares; args fill the
-// catalogue's sentences (title and detail are left empty when they do).
-func (h *handler) finding(id record.FindingID, severity record.Severity, title, detail string, args map[string]string, frames ...int64) {
-	f := &record.Finding{ID: id, Severity: severity, Title: title, Detail: detail, Args: args}
+// catalogue's sentences.
+func (h *handler) finding(id record.FindingID, severity record.Severity, args map[string]string, frames ...int64) {
+	f := &record.Finding{ID: id, Severity: severity, Args: args}
 	for _, fr := range frames {
 		if fr > 0 && !slices.Contains(f.Frames, fr) {
 			f.Frames = append(f.Frames, fr)
@@ -56,7 +56,7 @@ func (h *handler) implicitFinding() {
 		args["alpn"] = strings.Join(h.rec.ALPN, ", ")
 	}
 	args["shown"] = strings.Join(append(shown, "tls-shown-traffic"), ",")
-	h.finding(record.FindingImplicitTLS, record.SeverityInfo, "", "", args, h.rec.Packet, h.rec.CertificatePacket)
+	h.finding(record.FindingImplicitTLS, record.SeverityInfo, args, h.rec.Packet, h.rec.CertificatePacket)
 }
 
 // weakFinding raises weak-tls with every reason found, at the severity of
@@ -96,7 +96,7 @@ func (h *handler) weakFinding() {
 		return
 	}
 	args["reason"], args["reasons"] = worst, strings.Join(reasons, ",")
-	h.finding(record.FindingWeakTLS, severity, "", "", args, h.rec.Packet, h.rec.ServerHelloPacket)
+	h.finding(record.FindingWeakTLS, severity, args, h.rec.Packet, h.rec.ServerHelloPacket)
 }
 
 // clientWeaknesses lists what the ClientHello offers that it should not.
@@ -171,18 +171,18 @@ func (h *handler) certFindings() {
 	}
 	fr := h.rec.CertificatePacket
 	if h.rec.CertSelfSigned {
-		h.finding(record.FindingTLSSelfSignedCertificate, record.SeverityMedium, "", "",
+		h.finding(record.FindingTLSSelfSignedCertificate, record.SeverityMedium,
 			map[string]string{"variant": "tls", "subject": h.rec.CertSubject}, fr)
 	}
 	at := h.certAt
 	switch {
 	case at.IsZero():
 	case at.After(c.NotAfter):
-		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium, "", "",
+		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium,
 			map[string]string{"variant": "expired", "until": c.NotAfter.UTC().Format(shownTime), "at": at.UTC().Format(shownTime),
 				"subject": h.rec.CertSubject, "not_after": c.NotAfter.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
 	case at.Before(c.NotBefore):
-		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium, "", "",
+		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium,
 			map[string]string{"variant": "not-yet-valid", "from": c.NotBefore.UTC().Format(shownTime), "at": at.UTC().Format(shownTime),
 				"subject": h.rec.CertSubject, "not_before": c.NotBefore.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
 	}
@@ -191,7 +191,7 @@ func (h *handler) certFindings() {
 		if names == "" {
 			names = c.Subject.CommonName
 		}
-		h.finding(record.FindingTLSNameMismatch, record.SeverityMedium, "", "",
+		h.finding(record.FindingTLSNameMismatch, record.SeverityMedium,
 			map[string]string{"variant": "tls", "sni": sni, "names": names}, h.rec.Packet, fr)
 	}
 }
@@ -201,7 +201,7 @@ func (h *handler) failedFinding() {
 	if h.alertEncrypted {
 		variant = "encrypted-alert"
 	}
-	h.finding(record.FindingTLSHandshakeFailed, record.SeverityMedium, "", "",
+	h.finding(record.FindingTLSHandshakeFailed, record.SeverityMedium,
 		map[string]string{"variant": variant, "alert": h.rec.Alert}, h.rec.Packet, h.alertFrame)
 }
 
