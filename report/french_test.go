@@ -34,11 +34,12 @@ var untranslated = regexp.MustCompile(`(?i)` + strings.Join([]string{
 // englishOnly are words that never occur in a French sentence: two of
 // them outside wire text make a line English even when it differs from
 // the English report (a French sentence holding an English fragment).
-var englishOnly = regexp.MustCompile(`\b(?i:the|was|were|is|are|and|of|to|at|by|with|without|this|which|found|removed|missing|seen|requested|unreadable|could|been|has|have|after|before|once|decoded)\b`)
+var englishOnly = regexp.MustCompile(`\b(?i:the|was|were|is|are|and|of|to|at|by|with|without|this|which|found|removed|missing|seen|requested|unreadable|could|been|has|have|after|before|once|decoded|not|unknown|file|bytes|ends|middle|packet|short|sent)\b`)
 
-// wireText is what a line quotes from the wire or names: left out of the
+// wireText is what a line quotes from the wire or names (a server's reply
+// in parentheses, quoted text, addresses, names): left out of the
 // englishOnly count.
-var wireText = regexp.MustCompile(`"[^"]*"|«[^»]*»|<[^>]*>|[\w.+-]+@[\w.-]+|\b[\w-]+(\.[\w-]+)+\b`)
+var wireText = regexp.MustCompile(`\(\d{3}[ -][^)]*\)|"[^"]*"|«[^»]*»|<[^>]*>|[\w.+-]+@[\w.-]+|\b[\w-]+(\.[\w-]+)+\b`)
 
 // englishLines returns the lines of a French output that are English
 // sentences: the same line in the English output with two English words
@@ -89,21 +90,32 @@ func TestFrenchReportHasNoEnglishSentence(t *testing.T) {
 // one: before : ; ? ! » and after «.
 var plainSpace = regexp.MustCompile(` [:;?!»]|« `)
 
-// gradeClass is the class of real captures graded by report/grade's tests.
-const gradeClass = "grade/testdata/tp4class"
+// gradeClasses are the classes graded by report/grade's tests: the lab
+// done by hand on real servers, and the class of broken, empty and cut
+// captures; each folder holds its students and students.csv.
+var gradeClasses = [][2]string{
+	{"grade/testdata/tp4class/class", "grade/testdata/tp4class/students.csv"},
+	{"../testdata/class", "../testdata/class/students.csv"},
+}
 
-// TestFrenchFeedbackHasNoEnglishSentence grades the test class in both
+// TestFrenchFeedbackHasNoEnglishSentence grades the test classes in both
 // languages and checks every French feedback and the sentences of the
 // French CSV (legal flag, warnings).
 func TestFrenchFeedbackHasNoEnglishSentence(t *testing.T) {
-	students, _, err := grade.Collect([]string{filepath.Join(gradeClass, "class")})
+	for _, c := range gradeClasses {
+		t.Run(filepath.Base(filepath.Dir(c[1])), func(t *testing.T) { frenchFeedback(t, c[0], c[1]) })
+	}
+}
+
+func frenchFeedback(t *testing.T, dir, rosterFile string) {
+	students, _, err := grade.Collect([]string{dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(students) == 0 {
-		t.Fatalf("no student in %s/class", gradeClass)
+		t.Fatalf("no student in %s", dir)
 	}
-	roster, err := grade.LoadStudents(filepath.Join(gradeClass, "students.csv"))
+	roster, err := grade.LoadStudents(rosterFile)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -244,7 +244,7 @@ func (w warning) text(tr i18n.Tr) string {
 // feedbackText is the warning as the feedback says it, to the student.
 func (w warning) feedbackText(tr i18n.Tr) string {
 	switch w.key {
-	case "grade.warning.unreadable", "grade.warning.empty":
+	case "grade.warning.unreadable", "grade.warning.empty", "grade.warning.not-capture":
 		return tr.T(w.key+".feedback", w.args...)
 	}
 	return w.text(tr)
@@ -255,7 +255,7 @@ func (s *Result) unreadableText(tr i18n.Tr) string {
 	var why []string
 	for _, w := range s.warns {
 		switch w.key {
-		case "grade.warning.unreadable", "grade.warning.empty":
+		case "grade.warning.unreadable", "grade.warning.empty", "grade.warning.not-capture":
 			why = append(why, tr.T(w.key+".item", w.args...))
 		}
 	}

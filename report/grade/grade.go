@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"errors"
 	"github.com/mailwire/mailwire/dissect/tls/keylog"
 
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/jsonl"
 	"github.com/mailwire/mailwire/report/lab"
@@ -216,6 +218,11 @@ func explain(err error, path string) string {
 func unreadableWarning(name string, err error, path string) warning {
 	if fi, e := os.Stat(path); e == nil && fi.Size() == 0 {
 		return warning{key: "grade.warning.empty", args: []string{"file", name}}
+	}
+	if errors.Is(err, capfile.ErrUnknownFormat) {
+		// Said in the grading's language; in English, as the reader
+		// wrote it.
+		return warning{key: "grade.warning.not-capture", args: []string{"file", name, "why", explain(err, path)}}
 	}
 	return warning{key: "grade.warning.unreadable", args: []string{"file", name, "why", explain(err, path)}}
 }
