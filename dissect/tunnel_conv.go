@@ -91,11 +91,8 @@ func (in *inner) decide(v verdict, frame int64) {
 	t := c.tun.Tunnel()
 	c.s.Finding(&record.Finding{
 		ID: record.FindingMailThroughProxy, Severity: record.SeverityInfo,
-		Title:  "Mail went through a " + t.Kind + " proxy at " + c.rec.Server + " to " + t.Target,
 		Frames: []int64{t.Packet, t.ReplyPacket},
-		Detail: "The proxy handshake crossed in clear: anyone on the path sees where the mail was headed, " +
-			"and any proxy credential.",
-		Args: map[string]string{"kind": t.Kind, "proxy": c.rec.Server, "target": t.Target},
+		Args:   map[string]string{"kind": t.Kind, "proxy": c.rec.Server, "target": t.Target},
 	})
 	for _, r := range c.tun.Credentials() {
 		if s := record.SessionRef(r); s != nil {

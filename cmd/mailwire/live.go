@@ -17,6 +17,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/livecap"
 	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/jsonl"
 	"github.com/mailwire/mailwire/report/pipeline"
 )
@@ -184,7 +185,11 @@ func liveLine(r record.Record) string {
 	case *record.Message:
 		return fmt.Sprintf("frame %d: %s message %s from %s to %s subject %q, %d attachments", r.Packet, r.Proto, r.Direction, s(r.From), s(strings.Join(r.To, ", ")), s(r.Subject), len(r.Attachments))
 	case *record.Finding:
-		return fmt.Sprintf("frame %d: finding [%s] %s", r.Packet, r.Severity, s(r.Title))
+		title, _, _ := i18n.New("en").FindingText(r)
+		if title == "" {
+			title = r.Title
+		}
+		return fmt.Sprintf("frame %d: finding [%s] %s", r.Packet, r.Severity, s(title))
 	case *record.DNS:
 		return fmt.Sprintf("frame %d: DNS %s %s (%d answers)", r.Packet, r.Type, s(r.Name), len(r.Answers))
 	}

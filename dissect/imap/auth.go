@@ -47,11 +47,8 @@ func (h *Handler) login(c *command, t *Tokenizer, u *unit, args *argWriter) {
 		h.raise(&record.Finding{
 			ID:       record.FindingLoginDisabledIgnored,
 			Severity: record.SeverityHigh,
-			Title:    "Client sent LOGIN although the server advertised LOGINDISABLED",
 			Frames:   append(append([]int64(nil), h.caps.frames...), u.frame),
-			Detail: "The server said plaintext LOGIN is not allowed on this connection (LOGINDISABLED), " +
-				"yet the client sent its user name and password in clear: anyone on the path has read them, " +
-				"whatever the server answered.",
+			Args:     map[string]string{"variant": "imap"},
 		})
 	}
 }
@@ -166,10 +163,8 @@ func (h *Handler) credentialSent(frame int64, verb string) {
 		h.raise(&record.Finding{
 			ID:       record.FindingStartTLSNotUsed,
 			Severity: record.SeverityHigh,
-			Title:    "Server offered STARTTLS but the client sent its credentials in clear",
 			Frames:   append(append([]int64(nil), h.caps.frames...), frame),
-			Detail: "The server advertised STARTTLS, yet the client never asked for it and sent " + verb +
-				" over the cleartext connection: the user name and the password (or its hash) can be read by anyone on the path.",
+			Args:     map[string]string{"variant": "imap", "verb": verb},
 		})
 	}
 }

@@ -125,6 +125,7 @@ func golden(t *testing.T, name string, a *analysis) {
 	// rewritten with -update and reviewed.
 	fmt.Fprintf(&buf, "{\"capture_sha256\":%q}\n", a.sha256)
 	for _, r := range a.records {
+		recordtest.RenderWarnings(r)
 		b, err := json.Marshal(r)
 		if err != nil {
 			t.Fatal(err)

@@ -17,10 +17,8 @@ func (h *Handler) greeting(u *unit, st status) {
 	h.raise(&record.Finding{
 		ID:       record.FindingIMAPPreauth,
 		Severity: record.SeverityMedium,
-		Title:    "Server greeted with PREAUTH: the session is authenticated and cannot switch to TLS",
 		Frames:   []int64{u.frame},
-		Detail: "A PREAUTH greeting puts the connection straight into the authenticated state, where STARTTLS " +
-			"is not allowed: unless it was already encrypted, everything read from the mailboxes crosses in clear.",
+		Args:     map[string]string{"variant": "imap"},
 	})
 }
 
@@ -39,22 +37,19 @@ func (h *Handler) closeFindings() {
 		frames = append([]int64{h.preauthFrame}, frames...)
 	}
 	sev := record.SeverityMedium
-	detail := "The server's capabilities do not include STARTTLS: this connection could not be encrypted, " +
-		"so everything on it can be read by anyone on the path."
+	variant := "imap"
 	if h.preauth {
-		detail = "The server greeted with PREAUTH, which makes STARTTLS impossible: everything on this connection " +
-			"can be read by anyone on the path."
+		variant = "imap-greeted-preauth"
 	}
 	if h.credFrame > 0 {
 		sev = record.SeverityHigh
 		frames = append(frames, h.credFrame)
-		detail += " The client's credentials crossed in clear."
+		variant += "-creds"
 	}
 	h.raise(&record.Finding{
 		ID:       record.FindingStartTLSNotOffered,
 		Severity: sev,
-		Title:    "Server did not offer STARTTLS on a cleartext IMAP connection",
 		Frames:   frames,
-		Detail:   detail,
+		Args:     map[string]string{"variant": variant},
 	})
 }

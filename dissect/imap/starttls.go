@@ -41,10 +41,8 @@ func (h *Handler) startTLSReply(c *command, st status, u *unit) {
 		h.raise(&record.Finding{
 			ID:       record.FindingStartTLSRefused,
 			Severity: record.SeverityMedium,
-			Title:    "Server refused STARTTLS",
 			Frames:   []int64{c.rec.Packet, u.frame},
-			Detail: "The client asked to encrypt the connection and the server said " + st.word +
-				": whatever follows on this connection, credentials included, crosses in clear.",
+			Args:     map[string]string{"variant": "imap", "word": st.word},
 		})
 		h.release()
 		return

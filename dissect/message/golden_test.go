@@ -40,6 +40,9 @@ func TestGolden(t *testing.T) {
 			m.Session, m.Proto, m.Direction, m.Packet = "s1", "smtp", "sent", 10
 			recordtest.RenderWarnings(m)
 			res := goldenResult{Message: m, Findings: TypeFindings(m)}
+			for _, f := range res.Findings {
+				recordtest.RenderWarnings(f)
+			}
 			got, err := json.MarshalIndent(res, "", "  ")
 			if err != nil {
 				t.Fatal(err)

@@ -1,7 +1,6 @@
 package message
 
 import (
-	"fmt"
 	"path"
 	"strings"
 
@@ -64,10 +63,8 @@ func TypeFindings(m *record.Message) []*record.Finding {
 		}
 		out = append(out, &record.Finding{
 			ID: record.FindingAttachmentTypeMismatch, Severity: sev,
-			Title:   fmt.Sprintf("Attachment %q is declared %s but its content is %s", a.Filename, a.ContentType, a.SniffedType),
 			Session: m.Session, Packet: m.Packet, Frames: frames(m),
-			Detail: "The content does not match the name or the declared type; mail filters and readers that trust the name can be fooled into opening something else.",
-			Args:   map[string]string{"filename": a.Filename, "content_type": a.ContentType, "sniffed_type": a.SniffedType, "sha256": a.SHA256},
+			Args: map[string]string{"variant": "mime", "filename": a.Filename, "content_type": a.ContentType, "sniffed_type": a.SniffedType, "sha256": a.SHA256},
 		})
 	}
 	return out

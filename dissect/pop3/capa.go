@@ -36,11 +36,8 @@ func (c *capability) list(h *handler, caps []string, cmdFrame, frame int64) {
 	h.s.Finding(&record.Finding{
 		ID:       record.FindingStartTLSNotOffered,
 		Severity: record.SeverityMedium,
-		Title:    "The POP3 server does not offer STLS",
 		Frames:   []int64{cmdFrame, frame},
-		Detail: "The capability list has no STLS: the client cannot upgrade this " +
-			"connection to TLS, so logins and fetched messages cross the network in clear " +
-			"unless the client uses POP3S on port 995.",
+		Args:     map[string]string{"variant": "pop3"},
 	})
 }
 

@@ -63,6 +63,7 @@ func analyse(t *testing.T, path string) (*sink, []byte) {
 	sort.SliceStable(k.records, func(i, j int) bool { return k.records[i].Frame() < k.records[j].Frame() })
 	var out bytes.Buffer
 	for _, r := range k.records {
+		recordtest.RenderWarnings(r)
 		line, err := json.Marshal(r)
 		if err != nil {
 			t.Fatal(err)

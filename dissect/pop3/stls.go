@@ -74,10 +74,8 @@ func (t *tlsState) reply(h *handler, p *pending, ok bool, reply string, frame in
 		t.up = nil
 		h.s.Finding(&record.Finding{
 			ID: record.FindingStartTLSRefused, Severity: record.SeverityMedium,
-			Title:  "The POP3 server refused STLS",
 			Frames: []int64{p.frame, frame},
-			Detail: "The client asked to upgrade to TLS and the server answered -ERR: " +
-				"if the client carries on, its login and the messages it fetches cross in clear.",
+			Args:   map[string]string{"variant": "pop3"},
 		})
 		return
 	}
@@ -136,9 +134,7 @@ func (t *tlsState) credentialInClear(h *handler, frame int64) {
 	t.usedWarned = true
 	h.s.Finding(&record.Finding{
 		ID: record.FindingStartTLSNotUsed, Severity: record.SeverityHigh,
-		Title:  "POP3 login in clear although the server offered STLS",
 		Frames: []int64{h.capa.frame, frame},
-		Detail: "The server listed STLS in its capabilities but the client logged in " +
-			"without upgrading: anyone on the path reads the credentials.",
+		Args:   map[string]string{"variant": "pop3"},
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/dissect/starttls"
 )
@@ -117,6 +118,7 @@ func TestSTLS(t *testing.T) {
 				t.Errorf("findings %v, want %v", ids, tt.findings)
 			}
 			for _, f := range r.findings() {
+				recordtest.RenderWarnings(f) // the English title and detail, from the catalogue
 				if f.Severity == "" || f.Title == "" || f.Detail == "" || len(f.Frames) == 0 || f.Packet == 0 || f.Session != "s1" {
 					t.Errorf("incomplete finding %+v", *f)
 				}

@@ -76,14 +76,11 @@ func (h *handler) capabilities(p *pending, r *reply) {
 	f := &record.Finding{
 		ID:       record.FindingStartTLSNotOffered,
 		Severity: record.SeverityMedium,
-		Title:    "The SMTP server does not offer STARTTLS",
 		Frames:   []int64{p.cmd.Packet, r.frame},
-		Detail: "The EHLO reply lists no STARTTLS extension, so nothing the client sends on this " +
-			"connection (logins, envelopes, whole messages) can be protected: everything crosses in clear.",
-		Args: map[string]string{"capabilities": strings.Join(r.more, ", ")},
+		Args:     map[string]string{"variant": "smtp", "capabilities": strings.Join(r.more, ", ")},
 	}
 	if auth != "" {
-		f.Detail += " The server still offers AUTH " + auth + " in clear."
+		f.Args["variant"] = "smtp-auth"
 		f.Args["auth"] = auth
 	}
 	h.s.Finding(f)
@@ -97,35 +94,33 @@ func (h *handler) sessionFindings() {
 		h.s.Finding(&record.Finding{
 			ID:       record.FindingStartTLSNotUsed,
 			Severity: record.SeverityHigh,
-			Title:    "STARTTLS was offered but the client sent " + what(f.firstAuth, f.firstMail) + " in clear",
 			Frames:   frames(append(append([]int64{}, f.offerFrames...), f.firstAuth, f.firstMail)...),
-			Detail: "The server offered STARTTLS in its EHLO reply, but the client never asked for it: " +
-				"anyone on the path reads " + what(f.firstAuth, f.firstMail) + " of this session.",
-			Args: map[string]string{"capabilities": strings.Join(f.caps, ", ")},
+			Args: map[string]string{"variant": "smtp", "exposed": what(f.firstAuth, f.firstMail),
+				"capabilities": strings.Join(f.caps, ", ")},
 		})
 	}
 	if f.refusedReply > 0 || f.refusedCmd > 0 {
-		sev, went := record.SeverityMedium, "The client did not go on in clear."
+		sev, variant := record.SeverityMedium, "smtp"
 		if f.afterRefusal > 0 {
-			sev, went = record.SeverityHigh, "The client then went on in clear anyway, exposing what it sent next."
+			sev, variant = record.SeverityHigh, "smtp-went-on"
 		}
 		h.s.Finding(&record.Finding{
 			ID:       record.FindingStartTLSRefused,
 			Severity: sev,
-			Title:    "The SMTP server refused STARTTLS",
 			Frames:   frames(f.refusedCmd, f.refusedReply, f.afterRefusal),
-			Detail: "The client asked to upgrade the connection with STARTTLS and the server refused. " +
-				went + " An attacker on the path can cause such a refusal (STARTTLS stripping).",
+			Args:     map[string]string{"variant": variant},
 		})
 	}
 }
 
+// what names what the client exposed, a word of the catalogue
+// ("finding.arg.exposed.<word>").
 func what(auth, mail int64) string {
 	switch {
 	case auth > 0 && mail > 0:
-		return "its login and mail"
+		return "login-mail"
 	case auth > 0:
-		return "its login"
+		return "login"
 	}
 	return "mail"
 }

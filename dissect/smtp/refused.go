@@ -74,12 +74,8 @@ func (h *handler) refusalFindings() {
 		h.s.Finding(&record.Finding{
 			ID:       record.FindingSMTPRefusedDataSent,
 			Severity: record.SeverityMedium,
-			Title:    "The client sent its message although the server refused DATA",
 			Frames:   frames(t.data, t.refusal, t.first, t.last),
-			Detail: "The server refused DATA with " + t.code + ", yet the client sent " + strconv.Itoa(t.lines) +
-				" lines (" + strconv.FormatInt(t.bytes, 10) + " bytes) of its message, which crossed in clear; the server " +
-				"answered " + strconv.Itoa(t.replies) + " of them as unknown commands.",
-			Args: map[string]string{"code": t.code, "lines": strconv.Itoa(t.lines), "bytes": strconv.FormatInt(t.bytes, 10),
+			Args: map[string]string{"variant": "smtp", "code": t.code, "lines": strconv.Itoa(t.lines), "bytes": strconv.FormatInt(t.bytes, 10),
 				"replies": strconv.Itoa(t.replies), "reply": t.replyCode},
 		})
 	}

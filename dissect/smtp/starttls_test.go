@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 )
 
@@ -81,6 +82,9 @@ func TestStartTLS(t *testing.T) {
 				if len(fs) != map[bool]int{true: 1, false: 0}[ok] {
 					t.Errorf("%s: %d findings", id, len(fs))
 					continue
+				}
+				if ok {
+					recordtest.RenderWarnings(fs[0]) // the English detail, from the catalogue
 				}
 				if ok && (string(fs[0].Severity) != sev || fs[0].Session != "s1" || len(fs[0].Frames) == 0 || fs[0].Lab != "" || fs[0].Detail == "") {
 					t.Errorf("%s = %+v", id, fs[0])

@@ -282,11 +282,9 @@ func (u *Upgrade) clear() []stream.Event {
 	excerpt := quote(u.clientBytes())
 	f := &record.Finding{
 		ID: record.FindingStartTLSNotTLS, Severity: record.SeverityHigh,
-		Title: "After " + u.verb() + " was accepted, the client did not speak TLS",
-		Detail: "The server agreed to encrypt the connection, but the client went on in clear: \"" + excerpt +
-			"\". Everything that follows, credentials and messages included, crosses in clear.",
 		Frames: frames(u.rec.Packet, u.rec.ReplyPacket, frame),
-		Args:   map[string]string{"side": stream.ClientToServer.String(), "excerpt": excerpt},
+		Args: map[string]string{"variant": "upgrade", "verb": u.verb(),
+			"side": stream.ClientToServer.String(), "excerpt": excerpt},
 	}
 	u.s.Finding(f)
 	u.s.Warn(frame, record.WarnStartTLSNoTLS, "proto", u.rec.Proto, "verb", u.verb())
@@ -363,18 +361,7 @@ func (u *Upgrade) injection(side string, frame int64, b []byte) {
 	f := &record.Finding{
 		ID: record.FindingStartTLSPlaintextInjection, Severity: record.SeverityHigh,
 		Frames: frames(u.rec.Packet, frame, u.rec.ReplyPacket),
-		Args:   map[string]string{"side": side, "bytes": q},
-	}
-	if side == "client" {
-		f.Title = "Cleartext commands followed " + u.verb() + " before the TLS handshake"
-		f.Detail = "The client sent bytes after the " + u.verb() + " command in the same cleartext phase. " +
-			"A server that keeps them in its input buffer runs them after the handshake as if they had come " +
-			"over TLS (the CVE-2011-0411 class of flaws): an attacker on the path can inject commands this way."
-	} else {
-		f.Title = "Cleartext replies followed the accepting reply to " + u.verb() + " before the TLS handshake"
-		f.Detail = "The server sent bytes after accepting " + u.verb() + " before any TLS. A client that " +
-			"keeps them reads them after the handshake as if they had come over TLS: an attacker on the " +
-			"path can inject replies this way."
+		Args:   map[string]string{"variant": side, "verb": u.verb(), "side": side, "bytes": q},
 	}
 	u.s.Finding(f)
 }

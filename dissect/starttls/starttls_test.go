@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
@@ -131,6 +132,9 @@ func TestNotTLSFindingQuotesTheClear(t *testing.T) {
 		if x, ok := rec.(*record.Finding); ok {
 			f = x
 		}
+	}
+	if f != nil {
+		recordtest.RenderWarnings(f) // the English title, from the catalogue
 	}
 	if f == nil || f.ID != "starttls-not-tls" || f.Severity != "high" || !reflect.DeepEqual(f.Frames, []int64{5, 6, 7}) ||
 		f.Args["excerpt"] != "USER alice\uFFFD\uFFFD" || f.Args["side"] != "client" || !strings.Contains(f.Title, "STLS") {

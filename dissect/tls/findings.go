@@ -1,7 +1,6 @@
 package tls
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -9,10 +8,13 @@ import (
 	"github.com/mailwire/mailwire/dissect/record"
 )
 
+// shownTime is how a finding's sentence shows a certificate's dates.
+const shownTime = "2006-01-02 15:04:05Z"
+
 // finding fills what every finding of this package shares; args fill the
-// catalogue's translated text.
-func (h *handler) finding(id record.FindingID, severity record.Severity, title, detail string, args map[string]string, frames ...int64) {
-	f := &record.Finding{ID: id, Severity: severity, Title: title, Detail: detail, Args: args}
+// catalogue's sentences.
+func (h *handler) finding(id record.FindingID, severity record.Severity, args map[string]string, frames ...int64) {
+	f := &record.Finding{ID: id, Severity: severity, Args: args}
 	for _, fr := range frames {
 		if fr > 0 && !slices.Contains(f.Frames, fr) {
 			f.Frames = append(f.Frames, fr)
@@ -34,32 +36,38 @@ func (h *handler) findings() {
 }
 
 func (h *handler) implicitFinding() {
+	// shown lists, as words of the catalogue, what the eavesdropper sees.
 	var shown []string
+	args := map[string]string{"variant": "tls", "sni": h.rec.SNI, "subject": h.rec.CertSubject, "version": h.rec.Version}
 	if h.rec.SNI != "" {
-		shown = append(shown, "the server name "+h.rec.SNI)
+		shown = append(shown, "tls-shown-sni")
 	}
 	if h.rec.CertSubject != "" {
-		shown = append(shown, "the server certificate ("+h.rec.CertSubject+")")
+		shown = append(shown, "tls-shown-certificate")
 	}
 	if len(h.rec.ALPN) > 0 {
-		shown = append(shown, "the application protocols "+strings.Join(h.rec.ALPN, ", "))
+		shown = append(shown, "tls-shown-alpn")
+		args["alpn"] = strings.Join(h.rec.ALPN, ", ")
 	}
-	shown = append(shown, "the client fingerprint, the sizes and timing of every exchange")
-	h.finding(record.FindingImplicitTLS, record.SeverityInfo, "Implicit TLS: the mail exchange is encrypted from the first byte",
-		"Commands, credentials and messages are hidden; an eavesdropper still sees "+strings.Join(shown, ", ")+".",
-		map[string]string{"sni": h.rec.SNI, "subject": h.rec.CertSubject, "version": h.rec.Version},
-		h.rec.Packet, h.rec.CertificatePacket)
+	args["shown"] = strings.Join(append(shown, "tls-shown-traffic"), ",")
+	h.finding(record.FindingImplicitTLS, record.SeverityInfo, args, h.rec.Packet, h.rec.CertificatePacket)
 }
 
 // weakFinding raises weak-tls with every reason found, at the severity of
 // the worst: what the server chose matters more than what the client
 // merely offered.
 func (h *handler) weakFinding() {
+	// Reasons are words of the catalogue ("finding.word.<reason>"),
+	// filled from args.
 	var reasons []string
 	var severity record.Severity
 	worst := ""
-	add := func(sev record.Severity, reason string) {
+	args := map[string]string{"variant": "tls"}
+	add := func(sev record.Severity, reason string, kv ...string) {
 		reasons = append(reasons, reason)
+		for i := 0; i+1 < len(kv); i += 2 {
+			args[kv[i]] = kv[i+1]
+		}
 		if sev.Rank() > severity.Rank() {
 			severity, worst = sev, reason
 		}
@@ -67,12 +75,12 @@ func (h *handler) weakFinding() {
 	if sh := h.server; sh != nil {
 		switch {
 		case sh.version == versionSSL3 || sh.version == versionSSL2:
-			add(record.SeverityHigh, "the server chose "+versionName(sh.version))
+			add(record.SeverityHigh, "tls-server-version", "server_version", versionName(sh.version))
 		case sh.version == versionTLS10 || sh.version == versionTLS11:
-			add(record.SeverityMedium, "the server chose "+versionName(sh.version))
+			add(record.SeverityMedium, "tls-server-version", "server_version", versionName(sh.version))
 		}
 		if w := cipherWeakness(sh.cipher); w != "" {
-			add(weaknessSeverity(w), fmt.Sprintf("the server chose %s (%s)", cipherName(sh.cipher), w))
+			add(weaknessSeverity(w), "tls-server-cipher", "cipher", cipherName(sh.cipher), "weakness", w)
 		}
 	}
 	if ch := h.client; ch != nil {
@@ -81,20 +89,17 @@ func (h *handler) weakFinding() {
 	if len(reasons) == 0 {
 		return
 	}
-	h.finding(record.FindingWeakTLS, severity, "Weak TLS: "+worst,
-		"Obsolete protocol versions and cipher suites let an attacker decrypt or tamper with the session: "+
-			strings.Join(reasons, "; ")+".",
-		map[string]string{"reason": worst, "reasons": strings.Join(reasons, "; ")},
-		h.rec.Packet, h.rec.ServerHelloPacket)
+	args["reason"], args["reasons"] = worst, strings.Join(reasons, ",")
+	h.finding(record.FindingWeakTLS, severity, args, h.rec.Packet, h.rec.ServerHelloPacket)
 }
 
 // clientWeaknesses lists what the ClientHello offers that it should not.
-func (h *handler) clientWeaknesses(ch *clientHello, add func(sev record.Severity, reason string)) {
+func (h *handler) clientWeaknesses(ch *clientHello, add func(sev record.Severity, reason string, kv ...string)) {
 	if ch.sslv2 {
 		if ch.version == versionSSL2 {
-			add(record.SeverityHigh, "the client offers only SSL 2.0")
+			add(record.SeverityHigh, "tls-client-sslv2-only")
 		} else {
-			add(record.SeverityLow, "the client sent an SSLv2-compatible hello")
+			add(record.SeverityLow, "tls-client-sslv2-hello")
 		}
 	}
 	var old []string
@@ -114,7 +119,7 @@ func (h *handler) clientWeaknesses(ch *clientHello, add func(sev record.Severity
 		old = nil
 	}
 	if len(old) > 0 {
-		add(record.SeverityLow, "the client offers "+strings.Join(old, ", "))
+		add(record.SeverityLow, "tls-client-old-versions", "old_versions", strings.Join(old, ", "))
 	}
 	var classes []string
 	aead := false
@@ -127,10 +132,10 @@ func (h *handler) clientWeaknesses(ch *clientHello, add func(sev record.Severity
 		}
 	}
 	if len(classes) > 0 {
-		add(record.SeverityLow, "the client offers "+strings.Join(classes, ", ")+" suites")
+		add(record.SeverityLow, "tls-client-weak-suites", "weak_suites", strings.Join(classes, ","))
 	}
 	if !aead && len(ch.ciphers) > 0 && h.anyCBC(ch) {
-		add(record.SeverityLow, "the client offers only CBC suites")
+		add(record.SeverityLow, "tls-client-cbc-only")
 	}
 }
 
@@ -160,43 +165,38 @@ func (h *handler) certFindings() {
 	}
 	fr := h.rec.CertificatePacket
 	if h.rec.CertSelfSigned {
-		h.finding(record.FindingTLSSelfSignedCertificate, record.SeverityMedium, "The server presents a self-signed certificate",
-			"Nobody vouches for "+h.rec.CertSubject+": a client that accepts it would accept an impostor's just as well, and the eavesdropper learns who the server claims to be.",
-			map[string]string{"subject": h.rec.CertSubject}, fr)
+		h.finding(record.FindingTLSSelfSignedCertificate, record.SeverityMedium,
+			map[string]string{"variant": "tls", "subject": h.rec.CertSubject}, fr)
 	}
 	at := h.certAt
 	switch {
 	case at.IsZero():
 	case at.After(c.NotAfter):
-		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium, "The server certificate had expired when the capture was made",
-			fmt.Sprintf("It was valid until %s, the handshake took place on %s: clients that carried on ignore certificate errors.",
-				c.NotAfter.UTC().Format("2006-01-02 15:04:05Z"), at.UTC().Format("2006-01-02 15:04:05Z")),
-			map[string]string{"subject": h.rec.CertSubject, "not_after": c.NotAfter.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
+		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium,
+			map[string]string{"variant": "expired", "until": c.NotAfter.UTC().Format(shownTime), "at": at.UTC().Format(shownTime),
+				"subject": h.rec.CertSubject, "not_after": c.NotAfter.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
 	case at.Before(c.NotBefore):
-		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium, "The server certificate was not yet valid when the capture was made",
-			fmt.Sprintf("It is valid from %s, the handshake took place on %s: clients that carried on ignore certificate errors.",
-				c.NotBefore.UTC().Format("2006-01-02 15:04:05Z"), at.UTC().Format("2006-01-02 15:04:05Z")),
-			map[string]string{"subject": h.rec.CertSubject, "not_before": c.NotBefore.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
+		h.finding(record.FindingTLSExpiredCertificate, record.SeverityMedium,
+			map[string]string{"variant": "not-yet-valid", "from": c.NotBefore.UTC().Format(shownTime), "at": at.UTC().Format(shownTime),
+				"subject": h.rec.CertSubject, "not_before": c.NotBefore.UTC().Format(time.RFC3339), "seen": at.UTC().Format(time.RFC3339)}, fr)
 	}
 	if sni := h.rec.SNI; sni != "" && !nameMatches(c, sni) {
 		names := strings.Join(h.rec.CertSANs, ", ")
 		if names == "" {
 			names = c.Subject.CommonName
 		}
-		h.finding(record.FindingTLSNameMismatch, record.SeverityMedium, "The server certificate does not name the server the client asked for",
-			fmt.Sprintf("The client asked for %s but the certificate is for %s: either the client ignores the mismatch or it was talking to another server.", sni, names),
-			map[string]string{"sni": sni, "names": names}, h.rec.Packet, fr)
+		h.finding(record.FindingTLSNameMismatch, record.SeverityMedium,
+			map[string]string{"variant": "tls", "sni": sni, "names": names}, h.rec.Packet, fr)
 	}
 }
 
 func (h *handler) failedFinding() {
-	title := "The TLS handshake failed: " + h.rec.Alert
-	detail := "The server or client refused the handshake, so nothing was protected; a client that then retries in clear gives everything away."
+	variant := "alert"
 	if h.alertEncrypted {
-		title = "The TLS handshake probably failed: " + h.rec.Alert
-		detail = "An encrypted record the size of an alert ended the handshake (its reason is hidden); a client that then retries in clear gives everything away."
+		variant = "encrypted-alert"
 	}
-	h.finding(record.FindingTLSHandshakeFailed, record.SeverityMedium, title, detail, map[string]string{"alert": h.rec.Alert}, h.rec.Packet, h.alertFrame)
+	h.finding(record.FindingTLSHandshakeFailed, record.SeverityMedium,
+		map[string]string{"variant": variant, "alert": h.rec.Alert}, h.rec.Packet, h.alertFrame)
 }
 
 // notTLS handles a direction whose first bytes are not TLS. After an
@@ -224,10 +224,8 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 	h.s.UpgradeFailed()
 	f := &record.Finding{
 		ID: record.FindingStartTLSNotTLS, Severity: record.SeverityHigh,
-		Title:  "After STARTTLS was accepted, the " + sd.dir.String() + " did not speak TLS",
-		Detail: fmt.Sprintf("The client believed the session upgraded, but what followed crossed in clear: \"%s\".", text),
 		Frames: []int64{sd.start},
-		Args:   map[string]string{"side": sd.dir.String(), "excerpt": text},
+		Args:   map[string]string{"variant": "tls", "side": sd.dir.String(), "excerpt": text},
 	}
 	h.s.Finding(f)
 }

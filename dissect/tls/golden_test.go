@@ -52,6 +52,7 @@ func analyse(t *testing.T, path string) view {
 			v.TLS = append(v.TLS, r)
 		case *record.Finding:
 			if tlsFindings[string(r.ID)] {
+				recordtest.RenderWarnings(r)
 				v.Findings = append(v.Findings, r)
 			}
 		case *record.Session:

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 	"golang.org/x/crypto/cryptobyte"
@@ -42,6 +43,7 @@ type result struct {
 func (r *result) finding(id string) *record.Finding {
 	for _, f := range r.findings {
 		if string(f.ID) == id {
+			recordtest.RenderWarnings(f) // the English title and detail, from the catalogue
 			return f
 		}
 	}

@@ -162,6 +162,7 @@ func TestRealHandshakes(t *testing.T) {
 			}
 			var ids []string
 			for _, f := range res.findings {
+				recordtest.RenderWarnings(f) // the English title and detail, from the catalogue
 				ids = append(ids, string(f.ID))
 				if f.Session != "s1" || len(f.Frames) == 0 || f.Packet == 0 || f.Title == "" || f.Detail == "" {
 					t.Errorf("finding %s lacks evidence: %+v", f.ID, f)

@@ -1,11 +1,11 @@
 package findings
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
 )
 
 // cleartextCredentials: a login an eavesdropper could read or crack.
@@ -15,12 +15,13 @@ func cleartextCredentials(ix *index) []*record.Finding {
 		if !ix.exposed(c.Session, c.Packet) || nothingSent(c) {
 			continue
 		}
-		detail := "The password crossed the network readable: anyone on the path can log in as this user."
+		detail := i18n.RecordText("cleartext-credentials.detail")
 		if !c.Recoverable {
-			detail = "A challenge-response crossed the network in clear: it can be cracked offline and identifies the user."
+			detail = i18n.RecordText("cleartext-credentials.detail.challenge")
 		}
 		f := newFinding(CleartextCredentials, record.SeverityHigh, c.Session,
-			fmt.Sprintf("%s credentials of %q sent in clear (%s)", strings.ToUpper(string(c.Proto)), c.Username, c.Mechanism),
+			i18n.RecordText("cleartext-credentials.title", "proto", strings.ToUpper(string(c.Proto)),
+				"user_q", strconv.Quote(c.Username), "mechanism", c.Mechanism),
 			detail, []int64{c.Packet, c.SecretPacket, c.ReplyPacket},
 			map[string]string{"proto": strings.ToUpper(string(c.Proto)), "user": c.Username, "mechanism": c.Mechanism,
 				"recoverable": strconv.FormatBool(c.Recoverable)})
@@ -57,12 +58,12 @@ func cleartextMessages(ix *index) []*record.Finding {
 		if !ix.exposed(m.Session, m.Packet) {
 			continue
 		}
-		sev, detail := record.SeverityMedium, "Headers and body of the message crossed the network readable: anyone on the path can read and alter them."
+		sev, detail := record.SeverityMedium, i18n.RecordText("cleartext-message.detail")
 		if encrypted(m) {
-			sev, detail = record.SeverityLow, "The body is S/MIME encrypted, but sender, recipients and subject crossed the network readable."
+			sev, detail = record.SeverityLow, i18n.RecordText("cleartext-message.detail.encrypted")
 		}
 		out = append(out, newFinding(CleartextMessage, sev, m.Session,
-			fmt.Sprintf("Message %q %s in clear", m.Subject, m.Direction),
+			i18n.RecordText("cleartext-message.title", "subject_q", strconv.Quote(m.Subject), "direction", string(m.Direction)),
 			detail, []int64{m.Packet, m.EndPacket},
 			map[string]string{"subject": m.Subject, "from": m.From, "direction": string(m.Direction),
 				"proto": strings.ToUpper(string(m.Proto))}))
@@ -83,8 +84,8 @@ func attachmentsExposed(ix *index) []*record.Finding {
 		}
 		list := strings.Join(names, ", ")
 		out = append(out, newFinding(AttachmentExposed, record.SeverityMedium, m.Session,
-			fmt.Sprintf("Attachment %s readable on the wire", list),
-			"The attachment travels base64-encoded inside the message: anyone on the path can decode it and get the file.",
+			i18n.RecordText("attachment-exposed.title", "files", list),
+			i18n.RecordText("attachment-exposed.detail"),
 			[]int64{m.Packet, m.EndPacket},
 			map[string]string{"files": list, "count": strconv.Itoa(len(names)), "subject": m.Subject}))
 	}

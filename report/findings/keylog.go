@@ -1,11 +1,11 @@
 package findings
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
 )
 
 // keylogCredentials: a login read inside TLS thanks to the key log. It is
@@ -22,8 +22,9 @@ func keylogCredentials(ix *index) []*record.Finding {
 			n = s.EncryptedBytes
 		}
 		f := newFinding(KeylogCredentials, record.SeverityInfo, c.Session,
-			fmt.Sprintf("%s credentials of %q visible only with the key log (%s)", strings.ToUpper(string(c.Proto)), c.Username, c.Mechanism),
-			fmt.Sprintf("Visible only with your key log: an eavesdropper saw %d encrypted bytes on this session, not the login.", n),
+			i18n.RecordText("keylog-credentials.title", "proto", strings.ToUpper(string(c.Proto)),
+				"user_q", strconv.Quote(c.Username), "mechanism", c.Mechanism),
+			i18n.RecordText("keylog-credentials.detail", "bytes", strconv.FormatInt(n, 10)),
 			[]int64{c.Packet, c.ReplyPacket},
 			map[string]string{"proto": strings.ToUpper(string(c.Proto)), "user": c.Username, "mechanism": c.Mechanism,
 				"bytes": strconv.FormatInt(n, 10)})

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
 )
 
 // mxLookups: lab 1.2.1 asks for the mail servers of a domain.
@@ -30,8 +31,8 @@ func mxLookups(ix *index) []*record.Finding {
 		}
 		list := strings.Join(mx, ", ")
 		out = append(out, newFinding(MXLookup, record.SeverityInfo, "",
-			fmt.Sprintf("MX of %s: %s", d.Name, list),
-			"The MX records name the servers that receive mail for the domain; the look-up itself travels in clear.",
+			i18n.RecordText("mx-lookup.title", "domain", d.Name, "mx", list),
+			i18n.RecordText("mx-lookup.detail"),
 			[]int64{d.Packet, d.ReplyPacket},
 			map[string]string{"domain": d.Name, "mx": list}))
 	}
@@ -48,8 +49,8 @@ func deletedNotExpunged(ix *index) []*record.Finding {
 			continue
 		}
 		out = append(out, newFinding(DeletedNotExpunged, record.SeverityLow, s,
-			fmt.Sprintf("Message %s flagged \\Deleted but never expunged", set),
-			"STORE \\Deleted only sets a flag: the message stays on the server until EXPUNGE or CLOSE removes it.",
+			i18n.RecordText("imap-deleted-not-expunged.title", "set", set),
+			i18n.RecordText("imap-deleted-not-expunged.detail"),
 			[]int64{store}, map[string]string{"set": set}))
 	}
 	return out

@@ -1,10 +1,10 @@
 package findings
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
 )
 
 // RetryWindow is how soon after a failed TLS attempt a new cleartext
@@ -26,8 +26,8 @@ func downgradeRetries(ix *index) []*record.Finding {
 			continue
 		}
 		out = append(out, newFinding(TLSDowngradeRetry, record.SeverityHigh, b.ID,
-			fmt.Sprintf("Client %s retried in clear after TLS failed on session %s", hostOf(a.Client), a.ID),
-			"An attacker who breaks the TLS handshake gets the client to talk in clear: the client should refuse instead of falling back.",
+			i18n.RecordText("tls-downgrade-retry.title", "client", hostOf(a.Client), "failed", a.ID),
+			i18n.RecordText("tls-downgrade-retry.detail"),
 			[]int64{failFrame, b.Packet},
 			map[string]string{"client": hostOf(a.Client), "server": hostOf(a.Server), "failed": a.ID, "retry": b.ID}))
 	}

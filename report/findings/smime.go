@@ -2,9 +2,11 @@ package findings
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
 )
 
 // smimeSigned: lab 1.3.2 item 4 asks which MIME type carries the signature.
@@ -26,8 +28,8 @@ func smimeSigned(ix *index) []*record.Finding {
 			}
 		}
 		out = append(out, newFinding(SMIMESigned, record.SeverityInfo, m.Session,
-			fmt.Sprintf("S/MIME signed message %q (%s)", m.Subject, sigType),
-			"The signature proves who wrote the message and that it was not altered; it does not hide the content.",
+			i18n.RecordText("smime-signed.title", "subject_q", strconv.Quote(m.Subject), "type", sigType),
+			i18n.RecordText("smime-signed.detail"),
 			[]int64{m.Packet, m.EndPacket},
 			map[string]string{"subject": m.Subject, "type": sigType, "signer": signer, "verified": verified}))
 	}
@@ -82,8 +84,8 @@ func smimeEncrypted(ix *index) []*record.Finding {
 			alg = m.Encryption.ContentAlg
 		}
 		out = append(out, newFinding(SMIMEEncrypted, record.SeverityInfo, m.Session,
-			fmt.Sprintf("S/MIME encrypted message %q: body protected, headers visible", m.Subject),
-			"Only the holder of the recipient's private key can read the body; it lives in the mail client (Thunderbird), so a webmail cannot decrypt it. From, To and Subject stay readable.",
+			i18n.RecordText("smime-encrypted.title", "subject_q", strconv.Quote(m.Subject)),
+			i18n.RecordText("smime-encrypted.detail"),
 			[]int64{m.Packet, m.EndPacket},
 			map[string]string{"subject": m.Subject, "from": m.From, "to": strings.Join(m.To, ", "), "algorithm": alg}))
 	}

@@ -2,16 +2,19 @@ package grade
 
 import (
 	"encoding/csv"
-	"github.com/mailwire/mailwire/report"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/i18n"
 )
 
-// WriteCSV writes one row per student: id, email, status, the legal flag
+// WriteCSV writes, in the class's language, one row per student: id, email, status, the legal flag
 // (early, where a teacher cannot miss it), one column per criterion with
 // the points earned, total, max and warnings.
 func (c *Class) WriteCSV(w io.Writer) error {
+	tr := i18n.New(c.Lang)
 	cw := csv.NewWriter(w)
 	head := []string{"id", "email", "status", "legal"}
 	for _, cr := range c.Rubric.Criteria {
@@ -21,7 +24,7 @@ func (c *Class) WriteCSV(w io.Writer) error {
 	cw.Write(safeRow(head))
 	max := num(c.Rubric.MaxPoints())
 	for _, s := range c.Students {
-		row := []string{s.ID, s.Email, s.status(), s.legalText()}
+		row := []string{s.ID, s.Email, s.status(), s.legalText(tr)}
 		for _, o := range s.outcomes(c.Rubric) {
 			if s.Unreadable != "" {
 				row = append(row, "")
@@ -29,7 +32,7 @@ func (c *Class) WriteCSV(w io.Writer) error {
 				row = append(row, num(o.Points))
 			}
 		}
-		row = append(row, num(s.Total), max, strings.Join(s.Warnings, "; "))
+		row = append(row, num(s.Total), max, strings.Join(s.warningTexts(tr), "; "))
 		cw.Write(safeRow(row))
 	}
 	cw.Flush()
@@ -57,14 +60,27 @@ func (s *Result) outcomes(r *Rubric) []*Outcome {
 	return out
 }
 
-// legalText is the flag of the legal check, empty when nothing is wrong.
-func (s *Result) legalText() string {
+// legalText is the flag of the legal check in tr's language, empty when
+// nothing is wrong.
+func (s *Result) legalText(tr i18n.Tr) string {
 	var parts []string
 	for _, f := range s.Legal {
-		parts = append(parts, "FORGED MAIL SENT TO OTHERS: "+f.File+" frame "+strconv.FormatInt(f.Frame, 10)+
-			" From "+f.From+" to "+strings.Join(f.Others, ", "))
+		parts = append(parts, tr.T("grade.csv.legal", "file", f.File, "frame", strconv.FormatInt(f.Frame, 10),
+			"from", f.From, "to", strings.Join(f.Others, ", ")))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// warningTexts says the student's warnings in tr's language.
+func (s *Result) warningTexts(tr i18n.Tr) []string {
+	if s.warns == nil || s.Unreadable != "" {
+		return s.Warnings // the status says why; or built without keys
+	}
+	out := make([]string, len(s.warns))
+	for i, w := range s.warns {
+		out[i] = w.text(tr)
+	}
+	return out
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -46,7 +46,7 @@ func describe(tr i18n.Tr, rec record.Record) string {
 		title := s(r.Title)
 		if lab.HasReasons(r.Args) {
 			title, _ = findings.Text(tr, r.ID, r.Args, s)
-		} else if t, ok := tr.Fill("finding."+string(r.ID)+".title", cleanArgs(r.Args, s)); ok && (tr.Lang() != "en" || title == "") {
+		} else if t, _, ok := tr.FindingText(&record.Finding{ID: r.ID, Args: cleanArgs(r.Args, s)}); ok && (tr.Lang() != "en" || title == "") {
 			title = t
 		}
 		return tr.T("grade.what.finding", "id", s(string(r.ID)), "title", title)

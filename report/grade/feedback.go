@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/html"
 	"github.com/mailwire/mailwire/report/i18n"
@@ -20,23 +21,24 @@ import (
 // feedback is what both feedback formats show, already translated and
 // sanitised.
 type feedback struct {
-	Lang       string
-	Title      string
-	Rubric     string
-	Student    string
-	Captures   string
-	Total      string
-	Unreadable string
-	Legal      []string
-	LegalHead  string
-	LegalLaw   string
-	Identity   string
-	Notes      []string
-	Advice     []string
-	Items      []feedbackItem
-	WarnHead   string
-	Warnings   []string
-	Footer     string
+	Lang        string
+	Title       string
+	Rubric      string
+	Student     string
+	Captures    string
+	Total       string
+	Unreadable  string
+	Legal       []string
+	LegalHead   string
+	LegalBanner string // LegalHead between "!!!", for the text feedback
+	LegalLaw    string
+	Identity    string
+	Notes       []string
+	Advice      []string
+	Items       []feedbackItem
+	WarnHead    string
+	Warnings    []string
+	Footer      string
 }
 
 type feedbackItem struct {
@@ -60,10 +62,10 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 	fb := &feedback{Lang: tr.Lang(), Title: tr.T("grade.title"), Rubric: clean(c.Rubric.Name),
 		Student: tr.T("grade.student", "id", id), Captures: tr.T("grade.captures", "files", clean(strings.Join(s.Files, ", "))),
 		Total:     tr.T("grade.total", "total", num(s.Total), "max", num(c.Rubric.MaxPoints())),
-		LegalHead: tr.T("grade.legal"), LegalLaw: tr.T("grade.legal-law"), Identity: tr.T("grade.identity"),
+		LegalHead: tr.T("grade.legal"), LegalBanner: tr.Typeset("!!! " + tr.T("grade.legal") + " !!!"), LegalLaw: tr.T("grade.legal-law"), Identity: tr.T("grade.identity"),
 		WarnHead: tr.T("grade.warnings"), Footer: tr.T("grade.generated")}
 	if s.Unreadable != "" {
-		fb.Unreadable = tr.T("grade.unreadable", "why", clean(s.Unreadable))
+		fb.Unreadable = tr.T("grade.unreadable", "why", clean(s.unreadableText(tr)))
 	}
 	for _, f := range s.Legal {
 		fb.Legal = append(fb.Legal, tr.T("grade.legal-row", "frame", strconv.FormatInt(f.Frame, 10), "file", clean(f.File),
@@ -86,22 +88,18 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 	for _, n := range s.Advice {
 		fb.Advice = append(fb.Advice, tr.T(n.Key))
 	}
-	for _, wn := range s.Warnings {
-		switch {
-		case wn == noTraffic: // said as advice
-		case strings.HasPrefix(wn, "unreadable: "):
-			file, why, _ := strings.Cut(strings.TrimPrefix(wn, "unreadable: "), ": ")
-			fb.Warnings = append(fb.Warnings, tr.T("grade.unreadable-file", "file", clean(file), "why", clean(why)))
-		default:
-			fb.Warnings = append(fb.Warnings, clean(wn))
+	for _, w := range s.warns {
+		if w.key == noTraffic || s.Unreadable != "" { // said as advice, or above
+			continue
 		}
+		fb.Warnings = append(fb.Warnings, clean(w.feedbackText(tr)))
 	}
 	if s.Unreadable != "" {
 		return fb
 	}
 	for _, o := range s.Outcomes {
 		cr := o.Criterion
-		it := feedbackItem{Met: o.Met, State: tr.T("grade.missed"), Question: clean(cr.Question), Title: clean(cr.Title.In(lang)),
+		it := feedbackItem{Met: o.Met, State: tr.T("grade.missed"), Question: clean(cr.Question), Title: tr.Typeset(clean(cr.Title.In(lang))),
 			Points: num(o.Points) + "/" + num(cr.Points)}
 		if o.Met {
 			it.State = tr.T("grade.met")
@@ -114,9 +112,9 @@ func (c *Class) feedbackOf(s *Result, lang string) *feedback {
 			it.Proof = append(it.Proof, clean(tr.T("grade.proof", "file", e.File, "frame", strconv.FormatInt(e.Frame, 10), "what", what)))
 		}
 		if !o.Met {
-			it.Hint = tr.T("grade.next", "hint", clean(cr.Hint.In(lang)))
+			it.Hint = tr.T("grade.next", "hint", tr.Typeset(clean(cr.Hint.In(lang))))
 		} else if n := cr.Note.In(lang); n != "" {
-			it.Note = tr.T("grade.note", "note", clean(n))
+			it.Note = tr.T("grade.note", "note", tr.Typeset(clean(n)))
 		}
 		fb.Items = append(fb.Items, it)
 	}
@@ -135,7 +133,7 @@ func (fb *feedback) writeText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s - %s\n%s\n%s\n", fb.Title, fb.Rubric, fb.Student, fb.Captures)
 	if len(fb.Legal) > 0 {
-		fmt.Fprintf(bw, "\n!!! %s !!!\n%s\n", fb.LegalHead, fb.LegalLaw)
+		fmt.Fprintf(bw, "\n%s\n%s\n", fb.LegalBanner, fb.LegalLaw)
 		for _, l := range fb.Legal {
 			fmt.Fprintf(bw, "  - %s\n", l)
 		}
@@ -227,6 +225,46 @@ func (fb *feedback) doc() *view.Doc {
 		Labels: map[string]string{"label.generated": fb.Footer}}
 }
 
+// warning is one warning of a student's grading, said in any language:
+// a capture's own warning, or a key of the catalogue with its arguments.
+type warning struct {
+	rec  *record.Warning
+	key  string
+	args []string
+}
+
+// text is the warning as the CSV and JSON outputs write it.
+func (w warning) text(tr i18n.Tr) string {
+	if w.rec != nil {
+		return tr.Warning(*w.rec)
+	}
+	return tr.T(w.key, w.args...)
+}
+
+// feedbackText is the warning as the feedback says it, to the student.
+func (w warning) feedbackText(tr i18n.Tr) string {
+	switch w.key {
+	case "grade.warning.unreadable", "grade.warning.empty", "grade.warning.not-capture":
+		return tr.T(w.key+".feedback", w.args...)
+	}
+	return w.text(tr)
+}
+
+// unreadableText says in tr's language why no capture could be read.
+func (s *Result) unreadableText(tr i18n.Tr) string {
+	var why []string
+	for _, w := range s.warns {
+		switch w.key {
+		case "grade.warning.unreadable", "grade.warning.empty", "grade.warning.not-capture":
+			why = append(why, tr.T(w.key+".item", w.args...))
+		}
+	}
+	if len(why) == 0 {
+		return tr.T("grade.no-capture")
+	}
+	return strings.Join(why, "; ")
+}
+
 // fact splits "Name: value" (or the French "Nom : valeur") into a fact.
 func fact(s string, style view.Style) view.Fact {
 	name, value, _ := strings.Cut(s, ":")
@@ -242,6 +280,7 @@ func (c *Class) WriteDir(dir, lang string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "feedback"), 0o755); err != nil {
 		return err
 	}
+	c.Lang = lang
 	if err := writeFile(filepath.Join(dir, "grades.csv"), c.WriteCSV); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"errors"
 	"github.com/mailwire/mailwire/dissect/tls/keylog"
 
 	"encoding/json"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/address"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/jsonl"
 	"github.com/mailwire/mailwire/report/lab"
@@ -34,6 +36,8 @@ type Options struct {
 type Class struct {
 	Rubric   *Rubric
 	Students []*Result
+	// Lang is the language of the CSV's sentences (legal flag, warnings).
+	Lang string
 }
 
 // Result is one student's grade.
@@ -49,6 +53,9 @@ type Result struct {
 	Outcomes   []*Outcome
 	Total      float64
 	Warnings   []string
+	// warns are Warnings as catalogue keys, to say them in the
+	// feedback's and the CSV's language.
+	warns []warning
 	// Legal lists forged messages sent to someone else than the student.
 	Legal []*Forgery
 	// Notes say who the student is taken to be and what decided it.
@@ -130,27 +137,27 @@ func readStudent(s Student, results []pipeline.FileResult, opt Options) *Result 
 			why := fmt.Sprintf("%s: %s", name, explain(fr.Err, fr.Path))
 			unreadable = append(unreadable, why)
 			res.ReadErrors = append(res.ReadErrors, why)
-			res.Warnings = append(res.Warnings, "unreadable: "+why)
+			res.warn(unreadableWarning(name, fr.Err, fr.Path))
 			continue
 		}
 		for _, w := range fr.Result.Capture.Warnings {
 			w.File = name
-			res.Warnings = append(res.Warnings, i18n.New("en").Warning(w))
+			res.warn(warning{rec: &w})
 		}
 		items = append(items, fileItems(name, n, fr.Result, len(items))...)
 	}
 	switch {
 	case len(results) == 0:
-		res.Unreadable = "no capture file"
+		res.Unreadable = noCapture
 	case len(unreadable) == len(results):
 		res.Unreadable = strings.Join(unreadable, "; ")
 	}
 	if res.Unreadable != "" {
-		res.Warnings = nil
+		res.Warnings = nil // the feedback still says why, from warns
 		return res
 	}
 	if !hasTraffic(items) {
-		res.Warnings = append(res.Warnings, noTraffic)
+		res.warn(warning{key: noTraffic})
 		res.Advice = append(res.Advice, Note{Key: "grade.no-traffic"})
 	} else if imapsOnly(items) {
 		res.Advice = append(res.Advice, Note{Key: "grade.imaps-only"})
@@ -187,7 +194,17 @@ func (res *Result) score(class *lab.Class, rubric *Rubric) {
 
 // noTraffic is the warning of the CSV and JSON outputs for captures
 // without mail or DNS; the feedback says it as advice (grade.no-traffic).
-const noTraffic = "no mail or DNS traffic found in the captures"
+const noTraffic = "grade.warning.no-traffic"
+
+// noCapture is why a student without any capture file has no grade.
+const noCapture = "no capture file"
+
+// warn adds a warning, kept in English for the JSON output and as a
+// catalogue key for the outputs written in the class's language.
+func (res *Result) warn(w warning) {
+	res.warns = append(res.warns, w)
+	res.Warnings = append(res.Warnings, w.text(i18n.New("en")))
+}
 
 // explain turns a read error into a short reason without the path,
 // which the row already names.
@@ -196,6 +213,20 @@ func explain(err error, path string) string {
 		return "empty file (0 bytes)"
 	}
 	return strings.TrimPrefix(err.Error(), path+": ")
+}
+
+// unreadableWarning says why one capture could not be read: an empty
+// file in the catalogue's words, other errors as the reader wrote them.
+func unreadableWarning(name string, err error, path string) warning {
+	if fi, e := os.Stat(path); e == nil && fi.Size() == 0 {
+		return warning{key: "grade.warning.empty", args: []string{"file", name}}
+	}
+	if errors.Is(err, capfile.ErrUnknownFormat) {
+		// Said in the grading's language; in English, as the reader
+		// wrote it.
+		return warning{key: "grade.warning.not-capture", args: []string{"file", name, "why", explain(err, path)}}
+	}
+	return warning{key: "grade.warning.unreadable", args: []string{"file", name, "why", explain(err, path)}}
 }
 
 // fileItems turns one capture's records, with the findings derived from

@@ -20,8 +20,8 @@ import (
 var Langs = []string{"en", "fr"}
 
 var catalogues = map[string]map[string]string{
-	"en": merge(en, warningsEN, certEN, dissectEN),
-	"fr": withNoBreakSpaces(merge(fr, warningsFR, certFR, dissectFR)),
+	"en": merge(en, warningsEN, certEN, dissectEN, gradeEN),
+	"fr": withNoBreakSpaces(merge(fr, warningsFR, certFR, dissectFR, gradeFR)),
 }
 
 // merge joins the parts of one language's catalogue.
@@ -47,6 +47,15 @@ func withNoBreakSpaces(cat map[string]string) map[string]string {
 		out[k] = frenchSpacing.Replace(v)
 	}
 	return out
+}
+
+// Typeset gives a text written outside the catalogue (a rubric's own
+// French) the typography of t's language, as the catalogue has it.
+func (t Tr) Typeset(s string) string {
+	if t.lang == "fr" {
+		return frenchSpacing.Replace(s)
+	}
+	return s
 }
 
 // Tr translates message ids for one language.

@@ -44,16 +44,10 @@ func (w *Writer) Flush() error {
 }
 
 // Marshal encodes one record with its kind as the first field. Warnings
-// are written as their English sentences, filled in the record.
+// and findings raised by id are written as their English sentences,
+// filled in the record.
 func Marshal(r record.Record) ([]byte, error) {
-	record.WarningLists(r, func(ws []record.Warning) {
-		en := i18n.New("en")
-		for i := range ws {
-			if ws[i].Text == "" {
-				ws[i].Text = en.Warning(ws[i])
-			}
-		}
-	})
+	i18n.RenderEnglish(r)
 	body, err := json.Marshal(r)
 	if err != nil {
 		return nil, err

@@ -317,7 +317,7 @@ func (x *finder) startTLSFindingAnswer() *Answer {
 		case record.FindingStartTLSNotOffered, record.FindingStartTLSRefused:
 			a := &Answer{Frames: append([]int64{f.Packet}, f.Frames...),
 				Filters: []string{`smtp.req.command == "EHLO" || smtp.req.command == "STARTTLS"`}}
-			a.say("lab.1.2.8.finding", "title", wire(f.Title, maxLong))
+			a.say("lab.1.2.8.finding", "title", findingTitle(f))
 			a.say("lab.1.2.8.consequence")
 			return a
 		}
@@ -389,4 +389,18 @@ func answersText(d *record.DNS) string {
 		return "–"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// findingTitle is a finding's title as a sentence of the catalogue, so
+// that the answer says it in the reader's language.
+func findingTitle(f *record.Finding) Sentence {
+	key := "finding." + string(f.ID)
+	if v := f.Args["variant"]; v != "" {
+		key += "." + v
+	}
+	var kv []any
+	for k, v := range f.Args {
+		kv = append(kv, k, v)
+	}
+	return Sentence{Key: key + ".title", Args: args(kv)}
 }

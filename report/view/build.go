@@ -68,7 +68,7 @@ func (b *builder) capture(info *record.Capture) Capture {
 	}
 	for _, s := range b.ix.sessions {
 		for _, w := range s.Warnings {
-			c.Warnings = append(c.Warnings, wire(s.ID+": "+b.tr.Warning(w), maxLong))
+			c.Warnings = append(c.Warnings, wire(b.tr.T("warning.file", "file", s.ID, "text", b.tr.Warning(w)), maxLong))
 		}
 	}
 	c.Sections = []Section{b.sessions(), b.learned(), b.findings(), b.lab()}

@@ -90,16 +90,17 @@ func (b *builder) findingText(f *record.Finding) (title, detail string) {
 	if d, ok := args["direction"]; ok {
 		args["direction"] = b.tr.T("direction." + directionKey(d))
 	}
-	key := "finding." + string(f.ID) + ".title"
-	title, ok := b.tr.Fill(key, args)
-	generic := ok && !strings.Contains(b.tr.T(key), "{")
+	args = b.tr.FindingArgs(args)
+	base := b.tr.FindingKey(f)
+	title, ok := b.tr.Fill(base+".title", args)
+	generic := ok && !strings.Contains(b.tr.T(base+".title"), "{")
 	if !ok || (generic && b.tr.Lang() == "en" && f.Title != "") {
 		title = wire(f.Title, maxLong)
 	}
 	if title == "" {
 		title = wire(string(f.ID), maxShort)
 	}
-	detailKey := "finding." + string(f.ID) + ".detail"
+	detailKey := base + ".detail"
 	if args["recoverable"] == "false" && b.tr.Has(detailKey+".challenge") {
 		detailKey += ".challenge"
 	}

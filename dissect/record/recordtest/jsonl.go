@@ -41,12 +41,14 @@ func JSONL(t testing.TB, recs []record.Record) []byte {
 	return buf.Bytes()
 }
 
-// RenderWarnings fills the English sentence of each warning of r, as the
-// JSON Lines writer does, so that r marshals as the contract says.
+// RenderWarnings fills the English sentences of r (each warning's, a
+// finding's title and detail), as the JSON Lines writer does, so that r
+// marshals as the contract says.
 func RenderWarnings(r record.Record) {
 	record.WarningLists(r, func(ws []record.Warning) {
 		for i, text := range Texts(ws) {
 			ws[i].Text = text
 		}
 	})
+	i18n.RenderEnglish(r)
 }
