@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/grade"
+	"github.com/mailwire/mailwire/report/i18n"
 )
 
 const gradeLong = `Grades each student's captures against a rubric: one student per capture file,
@@ -80,9 +82,10 @@ func gradeClass(args []string, opt grade.Options, lang, out string, a *app) int 
 		fmt.Fprintln(a.stderr, "mailwire grade:", report.Sanitize(err.Error(), 500))
 		return exitUsage
 	}
+	tr := i18n.New(lang)
 	// File names come from the students: never print them raw.
 	for _, s := range skipped {
-		fmt.Fprintf(a.stderr, "mailwire grade: skipped %s (not a capture file)\n", report.Sanitize(s, 300))
+		fmt.Fprintln(a.stderr, "mailwire grade:", tr.T("cli.grade.skipped", "file", report.Sanitize(s, 300)))
 	}
 	class := grade.Grade(students, opt)
 	if err := class.WriteDir(out, lang); err != nil {
@@ -92,13 +95,13 @@ func gradeClass(args []string, opt grade.Options, lang, out string, a *app) int 
 	code := exitOK
 	for _, s := range class.Students {
 		if len(s.Legal) > 0 {
-			fmt.Fprintf(a.stderr, "mailwire grade: LEGAL WARNING: %s sent a forged mail to someone else (see %s/feedback)\n", report.Sanitize(s.ID, 300), out)
+			fmt.Fprintln(a.stderr, "mailwire grade:", tr.T("cli.grade.legal", "student", report.Sanitize(s.ID, 300), "out", out))
 		}
 		for _, why := range s.ReadErrors {
-			fmt.Fprintf(a.stderr, "mailwire grade: %s: cannot read %s\n", report.Sanitize(s.ID, 300), report.Sanitize(why, 500))
+			fmt.Fprintln(a.stderr, "mailwire grade:", tr.T("cli.grade.unreadable", "student", report.Sanitize(s.ID, 300), "why", report.Sanitize(why, 500)))
 			code = exitUsage
 		}
 	}
-	fmt.Fprintf(a.stdout, "graded %d students into %s\n", len(class.Students), out)
+	fmt.Fprintln(a.stdout, tr.T("cli.grade.done", "n", strconv.Itoa(len(class.Students)), "out", out))
 	return code
 }

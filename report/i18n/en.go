@@ -391,4 +391,8 @@ var en = map[string]string{
 	"security.starttls-failed":   "STARTTLS failed, cleartext",
 	"security.implicit-tls":      "encrypted from the first byte",
 	"security.unknown":           "unknown",
+	"cli.grade.skipped":          "skipped {file} (not a capture file)",
+	"cli.grade.legal":            "LEGAL WARNING: {student} sent a forged mail to someone else (see {out}/feedback)",
+	"cli.grade.unreadable":       "{student}: cannot read {why}",
+	"cli.grade.done":             "graded {n} students into {out}",
 }

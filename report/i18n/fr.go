@@ -391,4 +391,8 @@ var fr = map[string]string{
 	"security.starttls-failed":   "échec de STARTTLS, en clair",
 	"security.implicit-tls":      "chiffrée dès le premier octet",
 	"security.unknown":           "inconnue",
+	"cli.grade.skipped":          "{file} ignoré (pas un fichier de capture)",
+	"cli.grade.legal":            "AVERTISSEMENT LÉGAL : {student} a envoyé un courriel usurpant une identité à quelqu'un d'autre (voir {out}/feedback)",
+	"cli.grade.unreadable":       "{student} : impossible de lire {why}",
+	"cli.grade.done":             "{n} étudiants notés dans {out}",
 }
