@@ -20,7 +20,7 @@ func (x *finder) labMX() *Answer {
 			a = &Answer{Filters: []string{"dns.qry.type == 15"}}
 		}
 		a.Frames = append(a.Frames, d.Packet, d.ReplyPacket)
-		a.say("lab.1.2.1.mx", "domain", wire(d.Name, maxShort), "answers", wire(answersText(d), maxLong))
+		a.say("lab.1.2.1.mx", "domain", wire(d.Name, maxShort), "answers", wire(AnswersText(d), maxLong))
 	}
 	return a
 }
@@ -367,8 +367,8 @@ func subject(m *record.Message) Arg {
 	return Arg{Value: wire(m.Subject, maxLong)}
 }
 
-// answersText is a DNS reply's answers in one line.
-func answersText(d *record.DNS) string {
+// AnswersText is a DNS reply's answers in one line.
+func AnswersText(d *record.DNS) string {
 	var parts []string
 	for _, a := range d.Answers {
 		switch {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 func (b *builder) mailboxes() *Block {
@@ -101,34 +102,11 @@ func (b *builder) dnsAnswers() *Block {
 		tab.Rows = append(tab.Rows, []Span{
 			{Text: wire(d.Name, maxShort), Style: Strong},
 			{Text: wire(d.Type, 10)},
-			{Text: wire(answersText(d), maxLong)},
+			{Text: wire(lab.AnswersText(d), maxLong)},
 			{Text: frames(d.Packet, d.ReplyPacket)},
 		})
 	}
 	return &Block{Title: t.T("learned.dns"), Table: tab}
-}
-
-func answersText(d *record.DNS) string {
-	var parts []string
-	for _, a := range d.Answers {
-		switch {
-		case a.Exchange != "" && a.Preference != nil:
-			parts = append(parts, strconv.Itoa(*a.Preference)+" "+a.Exchange)
-		case a.Exchange != "":
-			parts = append(parts, a.Exchange)
-		case a.Address != "":
-			parts = append(parts, a.Address)
-		case a.Text != "":
-			parts = append(parts, a.Text)
-		}
-	}
-	if len(parts) == 0 {
-		if d.Rcode != "" {
-			return d.Rcode
-		}
-		return "–"
-	}
-	return strings.Join(parts, ", ")
 }
 
 // tlsMeta is what a TLS handshake leaves readable: the name asked for,
