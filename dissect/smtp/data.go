@@ -35,12 +35,12 @@ func (b *body) add(p []byte, frame, max int64) {
 	}
 	b.end = frame
 	b.size += int64(len(p))
+	if b.starved || b.done {
+		return // counted, not kept: the budget is spent or given back
+	}
 	room := max - int64(len(b.buf))
 	if max <= 0 {
 		room = int64(len(p))
-	}
-	if b.starved || b.done {
-		room = 0
 	}
 	if room < int64(len(p)) {
 		b.over = true

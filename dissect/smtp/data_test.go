@@ -167,8 +167,11 @@ func TestMessagesOverTheBudget(t *testing.T) {
 			}
 			n := 0
 			for _, w := range r.s.Warnings {
-				if w.ID == record.WarnSessionHeldBudget {
+				switch w.ID {
+				case record.WarnSessionHeldBudget:
 					n++
+				case record.WarnSMTPMessageTooLarge:
+					t.Errorf("the budget is not the message's size limit: %v", w)
 				}
 			}
 			if n != tt.warned {
