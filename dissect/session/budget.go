@@ -26,11 +26,15 @@ func (b *Budget) Take(n int64) bool {
 	if b == nil || b.max <= 0 || n <= 0 {
 		return true
 	}
-	if b.held.Add(n) > b.max {
-		b.held.Add(-n)
-		return false
+	for {
+		held := b.held.Load()
+		if held+n > b.max {
+			return false
+		}
+		if b.held.CompareAndSwap(held, held+n) {
+			return true
+		}
 	}
-	return true
 }
 
 // Release gives back n bytes reserved with Take.
