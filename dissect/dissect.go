@@ -68,6 +68,9 @@ func New(opt Options, emit func(record.Record)) *Analyzer {
 	if opt.Limits == (session.Limits{}) {
 		opt.Limits = session.DefaultLimits()
 	}
+	if opt.Limits.Held == nil {
+		opt.Limits.Held = session.NewBudget(opt.Limits.MaxHeld)
+	}
 	return &Analyzer{opt: opt, emit: emit, dns: dns.NewTracker(emit)}
 }
 

@@ -4,8 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/session"
 )
 
 // gifMessage is a message with a GIF attachment, as in lab §1.2.
@@ -178,5 +182,39 @@ func TestPartsForgottenAfterExpunge(t *testing.T) {
 	m := r.messages()
 	if len(m) != 2 || len(m[1].Attachments) != 0 {
 		t.Fatalf("%s", r.dump())
+	}
+}
+
+// A literal that arrives while the capture's budget is spent is counted,
+// not kept: the message is analysed from its head, truncated, its size
+// the one announced, and the bytes are given back once it is delivered.
+func TestFetchOverTheBudget(t *testing.T) {
+	msg, _ := gifMessage()
+	lim := session.DefaultLimits()
+	lim.Held = session.NewBudget(64)
+	head := fmt.Sprintf("* 1 FETCH (UID 12 BODY[] {%d}\r\n", len(msg))
+	r := run(t, lim,
+		c("a SELECT INBOX\r\n"), sv("* 1 EXISTS\r\na OK done\r\n"),
+		c("b FETCH 1 (UID BODY.PEEK[])\r\n"),
+		sv(head+msg[:40]), sv(msg[40:]+" FLAGS (\\Seen))\r\nb OK done\r\n"),
+	)
+	m := r.messages()
+	if len(m) != 1 {
+		t.Fatalf("%s", r.dump())
+	}
+	if !m[0].Truncated || m[0].Size != int64(len(msg)) || m[0].From != "Bob <bob@example.org>" {
+		t.Errorf("truncated %v, size %d (want %d), from %q", m[0].Truncated, m[0].Size, len(msg), m[0].From)
+	}
+	n := 0
+	for _, w := range r.s.Warnings {
+		if w.ID == record.WarnSessionHeldBudget {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d budget warnings: %v", n, r.s.Warnings)
+	}
+	if held := lim.Held.Held(); held != 0 {
+		t.Errorf("%d bytes still held after the message", held)
 	}
 }

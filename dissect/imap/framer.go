@@ -19,7 +19,7 @@ type unit struct {
 	frame    int64 // frame of the first byte
 	endFrame int64 // frame of the last line or literal byte
 	cut      bool  // a line was over-long, or the unit over its budget
-	kept     int64 // literal bytes kept, bounded by MaxMessage
+	kept     int64 // literal bytes kept, bounded by MaxMessage, held in the capture's budget
 }
 
 // framer splits one direction into units.
@@ -80,7 +80,7 @@ func (f *framer) gap(n int64, frame int64, deliver func(*unit)) {
 			// reporting even if the end of the response is lost.
 			f.finish(deliver)
 		}
-		f.u = unit{}
+		f.drop()
 	}
 	f.r.Gap()
 	f.resync = true
@@ -188,6 +188,10 @@ func (f *framer) readLiteral() bool {
 		if room := f.s.Limits.MaxLine - len(f.lit.Data); room > 0 {
 			f.lit.Data = append(f.lit.Data, b[:min(room, len(b))]...)
 		}
+	} else if !f.s.Hold(frame, int64(len(b))) {
+		// The capture's budget is spent: counted, not kept, like a
+		// literal over the limit (the head read so far stays).
+		f.lit.Skipped = true
 	} else {
 		if f.lit.Data == nil {
 			// The size is declared: one allocation for the common
@@ -230,10 +234,17 @@ func (f *framer) finish(deliver func(*unit)) {
 	text := f.u.text[:0]
 	f.u = unit{}
 	deliver(&f.done)
+	f.s.Release(f.done.kept)
 	f.done = unit{}
 	if f.u.text == nil && len(f.u.lits) == 0 {
 		f.u.text = text
 	}
+}
+
+// drop forgets the unit being read, giving back the literal bytes it held.
+func (f *framer) drop() {
+	f.s.Release(f.u.kept)
+	f.u = unit{}
 }
 
 // literalAtEnd recognises a literal marker ending a line.

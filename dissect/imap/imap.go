@@ -263,6 +263,7 @@ func (h *Handler) Close(end time.Time, frame int64) {
 func (h *Handler) flushPartial(d stream.Direction) {
 	f := h.framer(d)
 	if len(f.u.text) == 0 || h.switched(d) {
+		f.drop()
 		return
 	}
 	if f.lit != nil {

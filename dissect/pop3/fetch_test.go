@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 )
 
@@ -192,5 +193,35 @@ func TestFetchedMessageRaisesNoSenderFinding(t *testing.T) {
 	r := playDefault(append(login, S("+OK\r\n"+replyTo))...)
 	if ids := r.findingIDs(); len(ids) != 0 || r.messages()[0].ReplyTo == "" {
 		t.Errorf("findings %v", ids)
+	}
+}
+
+// A message retrieved while the capture's budget is spent is cut where
+// the budget ran out, its size counted whole; the bytes are given back
+// once it is analysed.
+func TestFetchedMessageOverTheBudget(t *testing.T) {
+	lim := session.DefaultLimits()
+	lim.Held = session.NewBudget(40)
+	r := play(lim, true, []ev{S(greeting), C("RETR 1\r\n"), S("+OK\r\n" + mail1 + ".\r\n")})
+	got := r.messages()
+	if len(got) != 1 {
+		t.Fatalf("%d messages", len(got))
+	}
+	m := got[0]
+	whole := strings.ReplaceAll(mail1, "\n..", "\n.") // dot-unstuffed
+	if !m.Truncated || m.Size != int64(len(whole)) || len(m.Raw) > 40 || !strings.HasPrefix(whole, string(m.Raw)) {
+		t.Errorf("truncated %v, size %d, raw %q; want the first bytes of %d", m.Truncated, m.Size, m.Raw, len(whole))
+	}
+	n := 0
+	for _, w := range r.s.Warnings {
+		if w.ID == record.WarnSessionHeldBudget {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d budget warnings: %v", n, r.s.Warnings)
+	}
+	if held := lim.Held.Held(); held != 0 {
+		t.Errorf("%d bytes still held after the message", held)
 	}
 }

@@ -26,6 +26,12 @@ type response struct {
 	limitHit  bool
 	lines     int
 	caps      []string
+	// size counts the message's bytes, kept or not; held those of body
+	// reserved in the capture's budget; starved is set when the budget
+	// refused more.
+	size    int64
+	held    int64
+	starved bool
 }
 
 func (h *handler) openResponse(p *pending, frame int64) {
@@ -80,6 +86,7 @@ func (r *response) keep(h *handler, l lines.Line, text []byte) {
 	if limit <= 0 {
 		limit = 32 << 20
 	}
+	r.size += int64(len(text) + 2)
 	if r.limitHit || int64(len(r.body)+len(text)+2) > limit {
 		if !r.limitHit {
 			h.s.Warn(l.Frame, record.WarnPOP3MessageTooLarge, "max", limit)
@@ -87,6 +94,11 @@ func (r *response) keep(h *handler, l lines.Line, text []byte) {
 		r.limitHit, r.truncated = true, true
 		return
 	}
+	if r.starved || !h.s.Hold(l.Frame, int64(len(text)+2)) {
+		r.starved, r.truncated = true, true
+		return
+	}
+	r.held += int64(len(text) + 2)
 	r.body = append(r.body, text...)
 	r.body = append(r.body, '\r', '\n')
 }
@@ -101,5 +113,7 @@ func (h *handler) finishResponse(frame int64) {
 		h.capa.list(h, r.caps, r.p.frame, frame)
 	case messageResponse:
 		h.fetched(r, frame)
+		h.s.Release(r.held)
+		r.held, r.body = 0, nil
 	}
 }

@@ -152,6 +152,7 @@ const (
 	WarnCaptureBlocksSkipped     WarningID = "capture-blocks-skipped"
 	WarnCaptureFragmentsDropped  WarningID = "capture-fragments-dropped"
 	WarnSessionCommandsDropped   WarningID = "session-commands-dropped"
+	WarnSessionHeldBudget        WarningID = "session-held-budget"
 )
 
 // WarningIDs lists every warning id.
@@ -296,5 +297,6 @@ func WarningIDs() []WarningID {
 		WarnCaptureBlocksSkipped,
 		WarnCaptureFragmentsDropped,
 		WarnSessionCommandsDropped,
+		WarnSessionHeldBudget,
 	}
 }

@@ -20,6 +20,11 @@ type Limits struct {
 	MaxMessage    int64 // largest message kept for analysis
 	MaxAttachment int64 // largest attachment decoded and hashed whole
 	MaxWarnings   int   // warnings kept per session
+	// MaxHeld bounds the message bytes held at once by all the sessions
+	// of a capture; Held is the shared counter, made from it once per
+	// capture (NewBudget) and given to every shard.
+	MaxHeld int64
+	Held    *Budget
 }
 
 // DefaultLimits are safe for multi-gigabyte captures on a small machine.
@@ -30,6 +35,7 @@ func DefaultLimits() Limits {
 		MaxMessage:    32 << 20,
 		MaxAttachment: 32 << 20,
 		MaxWarnings:   50,
+		MaxHeld:       128 << 20,
 	}
 }
 
@@ -73,6 +79,8 @@ type Session struct {
 	// Decrypted is set once a key log opened a record of the session.
 	Decrypted bool
 	Warnings  []record.Warning
+	// overBudget is set once a message of the session passed Limits.Held.
+	overBudget bool
 
 	emit func(record.Record)
 	// newTLS builds the handler that takes over once TLS starts.

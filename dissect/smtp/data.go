@@ -21,6 +21,11 @@ type body struct {
 	// partial is set when a gap ran past the end of a BDAT chunk: the
 	// message's end is not known.
 	partial bool
+	// held counts the bytes of buf reserved in the capture's budget;
+	// starved is set when the budget refused more, done once the
+	// message was analysed and its bytes given back.
+	held          int64
+	starved, done bool
 }
 
 // add appends message bytes, keeping at most max of them.
@@ -30,6 +35,9 @@ func (b *body) add(p []byte, frame, max int64) {
 	}
 	b.end = frame
 	b.size += int64(len(p))
+	if b.starved || b.done {
+		return // counted, not kept: the budget is spent or given back
+	}
 	room := max - int64(len(b.buf))
 	if max <= 0 {
 		room = int64(len(p))
@@ -50,7 +58,18 @@ func (b *body) lose() {
 	}
 }
 
-func (b *body) truncated() bool { return b.over || b.lost }
+func (b *body) truncated() bool { return b.over || b.lost || b.starved }
+
+// kept is how many of n more bytes add would keep under max.
+func (b *body) kept(n int, limit int64) int64 {
+	if b.over || b.starved || b.done {
+		return 0
+	}
+	if limit > 0 {
+		return min(int64(n), max(0, limit-int64(len(b.buf))))
+	}
+	return int64(n)
+}
 
 var crlf = []byte("\r\n")
 
@@ -73,6 +92,13 @@ func (h *handler) dataLine(l lines.Line) {
 
 // add appends to a message, warning once when the limit is passed.
 func (h *handler) add(b *body, p []byte, frame int64) {
+	if n := b.kept(len(p), h.s.Limits.MaxMessage); n > 0 {
+		if h.s.Hold(frame, n) {
+			b.held += n
+		} else {
+			b.starved = true
+		}
+	}
 	over := b.over
 	b.add(p, frame, h.s.Limits.MaxMessage)
 	if b.over && !over {
@@ -167,8 +193,18 @@ func (h *handler) startChunk(p *pending, args string) {
 // EHLO/HELO) aborted before its LAST chunk.
 func (h *handler) dropChunks() {
 	if h.mode == modeCommand {
+		h.release(h.body)
 		h.body = nil
 	}
+}
+
+// release gives back the bytes a message held in the capture's budget.
+func (h *handler) release(b *body) {
+	if b == nil {
+		return
+	}
+	h.s.Release(b.held)
+	b.held, b.buf, b.done = 0, nil, true
 }
 
 // readChunk takes buffered bytes of the current BDAT chunk.

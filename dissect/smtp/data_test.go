@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 )
@@ -120,5 +121,65 @@ func TestRsetDropsUnfinishedChunks(t *testing.T) {
 	m := r.messages()
 	if len(m) != 1 || string(m[0].Raw) != "def" || m[0].EnvelopeFrom != "b@x.org" {
 		t.Fatalf("messages = %+v", m)
+	}
+}
+
+// Past the capture's budget a message keeps what it had, is marked
+// truncated with its size counted whole, the session is warned once, and
+// every byte is given back: by a message analysed, by BDAT chunks that
+// RSET dropped, by a BDAT LAST whose reply came before its bytes.
+func TestMessagesOverTheBudget(t *testing.T) {
+	tests := []struct {
+		name      string
+		steps     []step
+		raw       []string
+		truncated []bool
+		warned    int
+	}{
+		{"DATA", []step{s(greeting), c("MAIL FROM:<a@x.org>\r\n"), s("250 ok\r\n"), c("DATA\r\n"), s("354 go\r\n"),
+			c("0123456789\r\n"), c("abcdefghij\r\n"), c("klmnopqrst\r\n.\r\n"), s("250 ok\r\n"),
+			c("MAIL FROM:<a@x.org>\r\n"), s("250 ok\r\n"), c("DATA\r\n"), s("354 go\r\n"), c("short\r\n.\r\n"), s("250 ok\r\n")},
+			[]string{"0123456789\r\nabcdefghij\r\n", "short\r\n"}, []bool{true, false}, 1},
+		{"BDAT dropped by RSET", []step{s(greeting), c("MAIL FROM:<a@x.org>\r\n"), s("250 ok\r\n"), c("BDAT 20\r\n01234567890123456789"), s("250 ok\r\n"),
+			c("RSET\r\n"), s("250 ok\r\n"), c("EHLO me\r\n"), s("250 ok\r\n"),
+			c("MAIL FROM:<a@x.org>\r\n"), s("250 ok\r\n"), c("BDAT 25 LAST\r\n0123456789012345678901234"), s("250 ok\r\n")},
+			[]string{"0123456789012345678901234"}, []bool{false}, 0},
+		{"BDAT LAST answered early", []step{s(greeting), c("MAIL FROM:<a@x.org>\r\n"), s("250 ok\r\n"), c("BDAT 20 LAST\r\n"), s("250 ok\r\n"),
+			c("01234567890123456789"), c("QUIT\r\n"), s("221 bye\r\n")},
+			nil, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lim := session.DefaultLimits()
+			lim.Held = session.NewBudget(30)
+			r := runWith(t, lim, tt.steps)
+			m := r.messages()
+			if tt.raw != nil && len(m) != len(tt.raw) {
+				t.Fatalf("%d messages, want %d", len(m), len(tt.raw))
+			}
+			for i := range tt.raw {
+				if string(m[i].Raw) != tt.raw[i] || m[i].Truncated != tt.truncated[i] {
+					t.Errorf("message %d: raw %q truncated %v, want %q %v", i, m[i].Raw, m[i].Truncated, tt.raw[i], tt.truncated[i])
+				}
+			}
+			if tt.raw != nil && tt.truncated[0] && m[0].Size != 36 {
+				t.Errorf("size %d, want the whole 36", m[0].Size)
+			}
+			n := 0
+			for _, w := range r.s.Warnings {
+				switch w.ID {
+				case record.WarnSessionHeldBudget:
+					n++
+				case record.WarnSMTPMessageTooLarge:
+					t.Errorf("the budget is not the message's size limit: %v", w)
+				}
+			}
+			if n != tt.warned {
+				t.Errorf("%d budget warnings, want %d: %v", n, tt.warned, r.s.Warnings)
+			}
+			if held := lim.Held.Held(); held != 0 {
+				t.Errorf("%d bytes still held", held)
+			}
+		})
 	}
 }

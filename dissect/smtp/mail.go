@@ -13,6 +13,7 @@ func (h *handler) sent(p *pending, r *reply) {
 		return
 	}
 	m := message.Analyze(b.buf, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
+	h.release(b)
 	m.Session = h.s.ID
 	m.Proto = record.ProtoSMTP
 	m.Direction = record.DirectionSent

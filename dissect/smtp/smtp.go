@@ -205,6 +205,7 @@ func (h *handler) Close(end time.Time, frame int64) {
 		h.pending = h.pending[1:]
 		h.finish(p, nil)
 	}
+	h.release(h.body)
 	h.closeTLS(end, frame)
 	h.sessionFindings()
 	h.refusalFindings()

@@ -147,4 +147,5 @@ var warningsEN = map[string]string{
 	"warning.capture-blocks-skipped":         "{count} pcapng blocks larger than any packet were skipped as damage",
 	"warning.capture-fragments-dropped":      "{count} IP datagrams were dropped before all their fragments came: too many were waiting at once",
 	"warning.session-commands-dropped":       "{count} more commands were counted but not listed (the first {max} are)",
+	"warning.session-held-budget":            "messages held at once by all sessions passed {max} bytes (--max-held): a message of this session was analysed from its first bytes only, its size counted whole",
 }

@@ -147,4 +147,5 @@ var warningsFR = map[string]string{
 	"warning.capture-blocks-skipped":         "{count} blocs pcapng plus grands que tout paquet ont été sautés comme des dégâts",
 	"warning.capture-fragments-dropped":      "{count} datagrammes IP ont été abandonnés avant l'arrivée de tous leurs fragments : trop attendaient en même temps",
 	"warning.session-commands-dropped":       "{count} commandes de plus ont été comptées mais pas listées (les {max} premières le sont)",
+	"warning.session-held-budget":            "les messages gardés en même temps par toutes les sessions ont dépassé {max} octets (--max-held) : un message de cette session n'a été analysé que sur ses premiers octets, sa taille comptée en entier",
 }

@@ -28,6 +28,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/dissect/tls/keylog"
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
@@ -156,10 +157,19 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 			}
 		}
 	}()
+	// Every shard draws the bytes it holds from one budget per capture.
+	lim := opt.Dissect.Limits
+	if lim == (session.Limits{}) {
+		lim = session.DefaultLimits()
+	}
+	if lim.Held == nil {
+		lim.Held = session.NewBudget(lim.MaxHeld)
+	}
 	shards := make([]*shard, workers)
 	sinks := make([]reassembly.Sink, workers)
 	for i := range shards {
 		do := opt.Dissect
+		do.Limits = lim
 		if !passThrough {
 			// The merger numbers sessions and applies the bound over
 			// every shard; these ids only need to be unique.

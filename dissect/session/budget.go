@@ -1,0 +1,80 @@
+package session
+
+import (
+	"sync/atomic"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// Budget bounds the message bytes held at once by every session of a
+// capture (SMTP bodies, POP3 retrieved messages, IMAP literals), so that
+// many concurrent large transfers cannot fill memory between them. One
+// Budget is shared by the shards of a capture, which run in parallel:
+// it is safe for concurrent use. A nil Budget, or one of size 0, bounds
+// nothing.
+type Budget struct {
+	max  int64
+	held atomic.Int64
+}
+
+// NewBudget returns a budget of max bytes (0: no bound).
+func NewBudget(max int64) *Budget { return &Budget{max: max} }
+
+// Take reserves n bytes and reports whether they fit; when they do not,
+// nothing is reserved.
+func (b *Budget) Take(n int64) bool {
+	if b == nil || b.max <= 0 || n <= 0 {
+		return true
+	}
+	for {
+		held := b.held.Load()
+		if held+n > b.max {
+			return false
+		}
+		if b.held.CompareAndSwap(held, held+n) {
+			return true
+		}
+	}
+}
+
+// Release gives back n bytes reserved with Take.
+func (b *Budget) Release(n int64) {
+	if b == nil || b.max <= 0 || n <= 0 {
+		return
+	}
+	b.held.Add(-n)
+}
+
+// Max is the size of the budget, in bytes.
+func (b *Budget) Max() int64 {
+	if b == nil {
+		return 0
+	}
+	return b.max
+}
+
+// Held is the number of bytes reserved now.
+func (b *Budget) Held() int64 {
+	if b == nil {
+		return 0
+	}
+	return b.held.Load()
+}
+
+// Hold reserves n message bytes in the capture's budget. When they do not
+// fit it says so once per session, and the caller keeps no more of the
+// message.
+func (s *Session) Hold(frame, n int64) bool {
+	if s.Limits.Held.Take(n) {
+		return true
+	}
+	if !s.overBudget {
+		s.overBudget = true
+		s.Warn(frame, record.WarnSessionHeldBudget, "max", s.Limits.Held.Max())
+	}
+	return false
+}
+
+// Release gives back message bytes reserved with Hold, once the message
+// is analysed or dropped.
+func (s *Session) Release(n int64) { s.Limits.Held.Release(n) }
