@@ -285,7 +285,10 @@ func TestManyPcapngInterfacesAreBounded(t *testing.T) {
 	if !warned(res, "198976 pcapng interface descriptions past the first 1024 of a section were not kept; 5 packets") {
 		t.Errorf("no warning: %q", res.Capture.Warnings)
 	}
-	if peak > small+8<<20 || alloc > smallAlloc+8<<20 {
+	// Each interface past the bound still costs a few short-lived bytes
+	// to skip (about 40 here, more under the race detector); keeping
+	// them, as before the bound, cost over 500 bytes each.
+	if peak > small+8<<20 || !raceDetector && alloc > smallAlloc+32<<20 {
 		t.Errorf("memory grows with the interfaces: %d KiB for 2,000, %d KiB for 200,000", small>>10, peak>>10)
 	}
 }

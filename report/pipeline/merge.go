@@ -176,7 +176,11 @@ func (m *merger) release(w int64) {
 			if id == "" {
 				continue // a session past MaxSessions
 			}
-			*ref = id
+			// Live output passes records on while their shard still
+			// reads them: write only an id that changes.
+			if *ref != id {
+				*ref = id
+			}
 		} else {
 			m.waiting.pop()
 		}
