@@ -47,13 +47,23 @@ func checkFlags(cmd *cobra.Command) error {
 			return
 		}
 		if _, ok := f.Annotations[annLimit]; ok && !positive(f.Value) {
-			err = fmt.Errorf("--%s %s: give a positive value (leave the flag out for its default, %s)", f.Name, f.Value, f.DefValue)
+			err = fmt.Errorf("--%s %s: give a positive value (leave the flag out for its default%s)", f.Name, f.Value, defaultNote(f))
 		}
 		if vals, ok := f.Annotations[annChoices]; ok && !slices.Contains(vals, f.Value.String()) {
 			err = fmt.Errorf("--%s %q: use %s", f.Name, f.Value.String(), orList(vals))
 		}
 	})
 	return err
+}
+
+// defaultNote names a limit's default for checkFlags' message; a default
+// of 0 stands for "none" or "all" (its usage says which), and is not
+// offered as the value just refused.
+func defaultNote(f *pflag.Flag) string {
+	if f.DefValue == "0" || f.DefValue == "0s" {
+		return ""
+	}
+	return ", " + f.DefValue
 }
 
 func positive(v pflag.Value) bool {
