@@ -22,7 +22,8 @@ valid.`
 
 const certExample = `  mailwire cert certificat.crt
   mailwire cert trousseau.p12 --pass secret
-  mailwire cert smime.p7s --json --lang fr`
+  mailwire cert smime.p7s --lang fr
+  mailwire cert smime.p7s --json`
 
 func newCertCmd(a *app) *cobra.Command {
 	var asJSON bool

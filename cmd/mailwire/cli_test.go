@@ -140,6 +140,20 @@ func TestFlagValuesCheckedInOnePlace(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", tc.args, code, out, stderr, tc.err)
 		}
 	}
+	// A default of 0 means "all" or "none": it is not offered as the
+	// value to fall back on, while a real default is named.
+	for _, args := range [][]string{
+		{"read", "--max-sessions", "0", forgery},
+		{"live", "-i", "lo", "--count", "0"},
+		{"live", "-i", "lo", "--duration", "0s"},
+	} {
+		if _, _, stderr := runCmd(args...); !strings.Contains(stderr, "(leave the flag out for its default)") {
+			t.Errorf("%v: stderr %q offers a default of 0", args, stderr)
+		}
+	}
+	if _, _, stderr := runCmd("read", "--max-line", "0", forgery); !strings.Contains(stderr, "for its default, 65536)") {
+		t.Errorf("--max-line 0: stderr %q does not name the default", stderr)
+	}
 	if code, _, stderr := runCmd("read", "--json", "--max-line=100", "--hole-timeout=1s", forgery); code != exitOK {
 		t.Fatalf("positive limits refused: %s", stderr)
 	}

@@ -11,8 +11,9 @@ import (
 	"github.com/mailwire/mailwire/report/i18n"
 )
 
-const gradeLong = `Grades each student's captures against a rubric: one student per capture file,
-or per sub-folder (several captures in a folder are one student). Writes
+const gradeLong = `Grades each student's captures against a rubric: one student per capture file
+given or found directly in a folder given, and one per sub-folder of a folder
+given (every capture under it is that student's). Writes
 DIR/grades.csv, DIR/grades.json and DIR/feedback/<id>.txt and .html. Secrets
 are always masked. A capture that cannot be read is reported, the rest of
 the class is still graded, and the exit status is 2.`
@@ -20,7 +21,7 @@ the class is still graded, and the exit status is 2.`
 const gradeExample = `  mailwire grade --out grades class/
   mailwire grade class/ --out grades --students students.csv --lang fr
   mailwire grade --print-rubric > rubric.yaml
-  mailwire grade --rubric rubric.yaml --out grades class/alice.pcapng class/bob/`
+  mailwire grade --rubric rubric.yaml --out grades class/alice.pcapng class/bob.pcapng`
 
 // newGradeCmd grades a class's captures against a rubric and writes
 // grades and per-student feedback. There is no --reveal-secrets here.

@@ -132,7 +132,18 @@ func completeInterfaces(cmd *cobra.Command, args []string, toComplete string) ([
 func live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options, out *outputOptions, stdout, stderr io.Writer) int {
 	opt.Reveal = out.reveal
 	var recs []record.Record
-	jw := jsonl.NewWriter(stdout)
+	jsonOut := stdout
+	if out.format == "json" {
+		// JSON Lines stream to --output as they come, like read's.
+		w, closeOut, ok := reportWriter(out, stdout, stderr)
+		if !ok {
+			c.Close()
+			return exitUsage
+		}
+		defer closeOut()
+		jsonOut = w
+	}
+	jw := jsonl.NewWriter(jsonOut)
 	opt.OnRecord = func(r record.Record) {
 		recs = append(recs, r)
 		if out.format == "json" {
@@ -159,6 +170,9 @@ func live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options, out *out
 		jw.Write(res.Capture)
 		jw.Write(summarize(caps))
 		jw.Flush()
+		if out.failOn != "" && worst(caps) >= record.Severity(out.failOn).Rank() {
+			return exitFindings
+		}
 		return exitOK
 	}
 	return finish(caps, false, out, stdout, stderr)

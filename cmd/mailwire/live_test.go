@@ -60,7 +60,9 @@ func TestLiveCaptureOnRealServers(t *testing.T) {
 // compares the live records with the written capture's.
 func liveAndReadBack(t *testing.T, bin, ns, source string) {
 	pcapng := filepath.Join(t.TempDir(), "live.pcapng")
-	live := exec.Command("ip", "netns", "exec", ns, bin, "live", "-i", "lo", "--json", "--source", source, "--write", pcapng)
+	jsonPath := filepath.Join(t.TempDir(), "live.jsonl")
+	live := exec.Command("ip", "netns", "exec", ns, bin, "live", "-i", "lo", "--json", "--source", source, "--write", pcapng,
+		"--output", jsonPath, "--fail-on", "high")
 	var stdout, stderr bytes.Buffer
 	live.Stdout, live.Stderr = &stdout, &stderr
 	if err := live.Start(); err != nil {
@@ -77,11 +79,19 @@ func liveAndReadBack(t *testing.T, bin, ns, source string) {
 		"--header", "Subject: over TLS")
 	time.Sleep(500 * time.Millisecond)
 	live.Process.Signal(syscall.SIGINT)
-	if err := live.Wait(); err != nil {
-		t.Fatalf("mailwire live: %v\n%s", err, stderr.String())
+	// The AUTH PLAIN in clear on 587 is a high finding: --fail-on high
+	// exits 1, and the records went to --output, not to stdout.
+	if err := live.Wait(); live.ProcessState == nil || live.ProcessState.ExitCode() != exitFindings {
+		t.Fatalf("mailwire live --fail-on high: %v, want exit status %d\n%s", err, exitFindings, stderr.String())
 	}
-
-	recs := parseLines(t, stdout.String())
+	if stdout.Len() != 0 {
+		t.Fatalf("mailwire live --json --output wrote to stdout: %.200s", stdout.String())
+	}
+	written, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatalf("--output: %v", err)
+	}
+	recs := parseLines(t, string(written))
 	checkLiveRecords(t, recs)
 	back, err := exec.Command(bin, "read", "--json", "--progress", "never", pcapng).Output()
 	if err != nil {

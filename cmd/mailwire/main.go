@@ -47,7 +47,8 @@ Exit codes:
   2  usage error, or an input could not be read (the other inputs are still reported)`
 
 const rootExample = `  mailwire read capture.pcapng
-  mailwire read capture.pcap --json --lang fr
+  mailwire read capture.pcap --lang fr
+  mailwire read --json capture.pcap
   mailwire extract --out mails capture.pcap
   mailwire grade --out grades class/
   sudo mailwire live -i lo
