@@ -140,12 +140,7 @@ func loadPKCS12(name string, data []byte, password string) (k *Key, err error) {
 func loadPEM(name string, data []byte) (*Key, error) {
 	k := &Key{File: name}
 	var certs []*x509.Certificate
-	for n := 0; n < 64; n++ {
-		var b *pem.Block
-		b, data = pem.Decode(data)
-		if b == nil {
-			break
-		}
+	for _, b := range pemBlocks(data) {
 		switch b.Type {
 		case "CERTIFICATE":
 			c, err := x509.ParseCertificate(b.Bytes)
@@ -219,12 +214,7 @@ func Certificates(name string, data []byte, password string) (certs []*x509.Cert
 
 func pemCertificates(name string, data []byte, password string) ([]*x509.Certificate, string, error) {
 	var out []*x509.Certificate
-	for n := 0; n < 64; n++ {
-		var b *pem.Block
-		b, data = pem.Decode(data)
-		if b == nil {
-			break
-		}
+	for _, b := range pemBlocks(data) {
 		switch b.Type {
 		case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":
 			c, err := x509.ParseCertificate(b.Bytes)
@@ -244,6 +234,23 @@ func pemCertificates(name string, data []byte, password string) ([]*x509.Certifi
 		return nil, "PEM", fmt.Errorf("%s: no certificate in this PEM file", name)
 	}
 	return out, "PEM", nil
+}
+
+// maxPEMBlocks bounds the blocks read from one PEM file.
+const maxPEMBlocks = 64
+
+// pemBlocks decodes the PEM blocks of data, at most maxPEMBlocks of them.
+func pemBlocks(data []byte) []*pem.Block {
+	var out []*pem.Block
+	for len(out) < maxPEMBlocks {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			break
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 func derCertificates(name string, data []byte, password string) ([]*x509.Certificate, string, error) {
