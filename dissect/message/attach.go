@@ -47,19 +47,13 @@ func (wk *walker) hash(e *entity, a *record.Attachment) {
 	if out != nil {
 		dst = io.MultiWriter(sum, sniff, out)
 	}
-	if wk.copyBuf == nil {
-		wk.copyBuf = make([]byte, 16<<10)
-	}
-	limit := wk.opt.MaxAttachment
-	if limit <= 0 {
-		limit = 1<<63 - 1
-	}
-	n, err := io.CopyBuffer(dst, io.LimitReader(r, limit), wk.copyBuf)
+	limit := wk.hashLimit()
+	n, err := io.CopyBuffer(dst, io.LimitReader(r, limit), wk.buffer())
 	if out != nil {
 		err = wk.closeOutput(out, err)
 	}
 	if err == nil && n == limit {
-		rest, rerr := io.CopyBuffer(io.Discard, r, wk.copyBuf)
+		rest, rerr := io.CopyBuffer(io.Discard, r, wk.buffer())
 		if rest > 0 {
 			a.Truncated = true
 			wk.w.add(record.WarnMIMEAttachmentTooLarge, "filename", record.Quote(clip(a.Filename, 60)), "max", limit, "hashed", limit)

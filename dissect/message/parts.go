@@ -34,14 +34,25 @@ func (wk *walker) part(e *entity, attached bool) {
 func (wk *walker) digest(e *entity) (int64, string, bool) {
 	r := wk.decoded(e)
 	sum := sha256.New()
+	limit := wk.hashLimit()
+	n, _ := io.CopyBuffer(sum, io.LimitReader(r, limit), wk.buffer())
+	rest, _ := io.CopyBuffer(io.Discard, r, wk.buffer())
+	return n + rest, hex.EncodeToString(sum.Sum(nil)), rest > 0
+}
+
+// hashLimit is the most decoded bytes hashed per part: MaxAttachment, or
+// no limit when it is not set.
+func (wk *walker) hashLimit() int64 {
+	if wk.opt.MaxAttachment <= 0 {
+		return 1<<63 - 1
+	}
+	return wk.opt.MaxAttachment
+}
+
+// buffer is the copy buffer the parts of one message share.
+func (wk *walker) buffer() []byte {
 	if wk.copyBuf == nil {
 		wk.copyBuf = make([]byte, 16<<10)
 	}
-	limit := wk.opt.MaxAttachment
-	if limit <= 0 {
-		limit = 1<<63 - 1
-	}
-	n, _ := io.CopyBuffer(sum, io.LimitReader(r, limit), wk.copyBuf)
-	rest, _ := io.CopyBuffer(io.Discard, r, wk.copyBuf)
-	return n + rest, hex.EncodeToString(sum.Sum(nil)), rest > 0
+	return wk.copyBuf
 }
