@@ -63,16 +63,16 @@ func ParseAuthEnveloped(b []byte) (*AuthEnveloped, error) {
 		if tag != cbasn1.SEQUENCE {
 			continue // key agreement, KEK, password: not decrypted
 		}
-		r, err := keyTrans(ri)
+		r, err := keyTrans(&ri)
 		if err != nil {
 			return nil, err
 		}
-		// keyTrans consumed up to the algorithm; read the key after it.
-		kt := KeyTrans{Recipient: r}
-		if kt.EncryptedKey, err = encryptedKey(ri); err != nil {
-			return nil, err
+		// keyTrans consumed up to the algorithm; the key follows.
+		var key cryptobyte.String
+		if !ri.ReadASN1(&key, cbasn1.OCTET_STRING) {
+			return nil, errAuthEnveloped
 		}
-		ae.Recipients = append(ae.Recipients, kt)
+		ae.Recipients = append(ae.Recipients, KeyTrans{Recipient: r, EncryptedKey: key})
 	}
 	if err := ae.contentInfo(eci); err != nil {
 		return nil, err
@@ -94,24 +94,6 @@ func ParseAuthEnveloped(b []byte) (*AuthEnveloped, error) {
 	}
 	ae.MAC = mac
 	return ae, nil
-}
-
-// encryptedKey skips version, rid and algorithm of a
-// KeyTransRecipientInfo and returns its encryptedKey.
-func encryptedKey(s cryptobyte.String) ([]byte, error) {
-	var key cryptobyte.String
-	if !s.SkipASN1(cbasn1.INTEGER) || !s.SkipASN1(peekTag(s)) || !s.SkipASN1(cbasn1.SEQUENCE) ||
-		!s.ReadASN1(&key, cbasn1.OCTET_STRING) {
-		return nil, errAuthEnveloped
-	}
-	return key, nil
-}
-
-func peekTag(s cryptobyte.String) cbasn1.Tag {
-	if len(s) == 0 {
-		return 0
-	}
-	return cbasn1.Tag(s[0])
 }
 
 // contentInfo reads the EncryptedContentInfo: AES-GCM parameters and the

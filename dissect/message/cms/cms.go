@@ -134,7 +134,7 @@ func recipientInfos(s cryptobyte.String) ([]Recipient, error) {
 		}
 		switch tag {
 		case cbasn1.SEQUENCE:
-			r, err := keyTrans(ri)
+			r, err := keyTrans(&ri)
 			if err != nil {
 				return out, err
 			}
@@ -157,17 +157,18 @@ func recipientInfos(s cryptobyte.String) ([]Recipient, error) {
 }
 
 // keyTrans reads KeyTransRecipientInfo ::= SEQUENCE { version, rid,
-// keyEncryptionAlgorithm, encryptedKey }.
-func keyTrans(s cryptobyte.String) (Recipient, error) {
+// keyEncryptionAlgorithm, encryptedKey } up to the algorithm, leaving s
+// at the encryptedKey.
+func keyTrans(s *cryptobyte.String) (Recipient, error) {
 	var version int64
 	if !s.ReadASN1Integer(&version) {
 		return Recipient{}, errors.New("cms: malformed key transport recipient")
 	}
-	r, err := recipientID(&s, cbasn1.Tag(0).ContextSpecific())
+	r, err := recipientID(s, cbasn1.Tag(0).ContextSpecific())
 	if err != nil {
 		return r, err
 	}
-	r.KeyAlg, err = algorithm(&s)
+	r.KeyAlg, err = algorithm(s)
 	return r, err
 }
 
