@@ -54,12 +54,17 @@ var oidEmail = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
 // ID names a certificate the way S/MIME recipient infos point at it:
 // issuer DN (as cms.DN writes it) and hex serial, or subject key id.
 func ID(c *x509.Certificate) *record.CertID {
-	name := Email(c)
-	if name == "" {
-		name = cms.DN(c.RawSubject)
-	}
 	return &record.CertID{Issuer: cms.DN(c.RawIssuer), Serial: c.SerialNumber.Text(16),
-		SubjectKeyID: hex.EncodeToString(c.SubjectKeyId), Name: name}
+		SubjectKeyID: hex.EncodeToString(c.SubjectKeyId), Name: Name(c)}
+}
+
+// Name is how reports name a certificate's owner: its e-mail address,
+// else its subject DN.
+func Name(c *x509.Certificate) string {
+	if e := Email(c); e != "" {
+		return e
+	}
+	return cms.DN(c.RawSubject)
 }
 
 var keyUsageNames = []string{

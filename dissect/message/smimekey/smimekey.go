@@ -34,18 +34,7 @@ type Key struct {
 
 // Name is the key's owner as the reports name recipients: the
 // certificate's e-mail address, else its subject.
-func (k *Key) Name() string { return CertName(k.Cert) }
-
-// CertName is a certificate's e-mail address, else its subject DN.
-func CertName(c *x509.Certificate) string {
-	if e := Email(c); e != "" {
-		return e
-	}
-	return cms.DN(c.RawSubject)
-}
-
-// Email is the first e-mail address of a certificate.
-func Email(c *x509.Certificate) string { return certinfo.Email(c) }
+func (k *Key) Name() string { return certinfo.Name(k.Cert) }
 
 // ErrPassword is matched (errors.Is) by every wrong-password error.
 var ErrPassword = errors.New("wrong password")
