@@ -96,6 +96,8 @@ func readBounded(path string) ([]byte, error) {
 // ReadFile reads a key or certificate file, bounded in size.
 func ReadFile(path string) ([]byte, error) { return readBounded(path) }
 
+var errEncryptedPEM = errors.New("the PEM key is encrypted: decrypt it first (openssl pkey -in KEY -out plain.key) or use the .p12")
+
 var errNoCert = errors.New("a PEM private key without its certificate: put the certificate in the same file or in a .crt file next to it")
 
 // Load reads a key from data: PEM when it has PEM blocks, else PKCS#12.
@@ -145,7 +147,7 @@ func loadPEM(name string, data []byte) (*Key, error) {
 			k.Priv = p
 		case "RSA PRIVATE KEY":
 			if strings.Contains(b.Headers["Proc-Type"], "ENCRYPTED") {
-				return nil, fmt.Errorf("%s: the PEM key is encrypted: decrypt it first (openssl pkey -in KEY -out plain.key) or use the .p12", name)
+				return nil, fmt.Errorf("%s: %w", name, errEncryptedPEM)
 			}
 			p, err := x509.ParsePKCS1PrivateKey(b.Bytes)
 			if err != nil {
@@ -159,7 +161,7 @@ func loadPEM(name string, data []byte) (*Key, error) {
 			}
 			k.Priv = p
 		case "ENCRYPTED PRIVATE KEY":
-			return nil, fmt.Errorf("%s: the PEM key is encrypted: decrypt it first (openssl pkey -in KEY -out plain.key) or use the .p12", name)
+			return nil, fmt.Errorf("%s: %w", name, errEncryptedPEM)
 		}
 	}
 	if k.Priv == nil {
