@@ -167,19 +167,10 @@ func (c *conv) decide(v verdict, frame int64) {
 		return
 	}
 	mk, ok := dissectors[v]
-	if ok && c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
-		c.a.Skipped++
-		ok = false
-	}
-	if !ok {
+	if !ok || !c.admit() {
 		c.pending = nil
 		return
 	}
-	// Ids are given to mail sessions only, in the order they are
-	// recognised, so that they stay small and deterministic.
-	c.a.next++
-	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
-	c.rec.ID = c.s.ID
 	c.rec.Proto = v
 	c.s.Proto = v
 	c.h = mk(c.s)
@@ -190,6 +181,20 @@ func (c *conv) decide(v verdict, frame int64) {
 		c.h.Handle(&c.pending[i])
 	}
 	c.pending = nil
+}
+
+// admit gives the session the next id, or counts it in Skipped and says
+// false past MaxSessions. Ids are given to mail sessions only, in the
+// order they are recognised, so that they stay small and deterministic.
+func (c *conv) admit() bool {
+	if c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
+		c.a.Skipped++
+		return false
+	}
+	c.a.next++
+	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
+	c.rec.ID = c.s.ID
+	return true
 }
 
 func (c *conv) Close(end time.Time, frame int64) {

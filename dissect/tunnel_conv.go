@@ -1,7 +1,6 @@
 package dissect
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -74,17 +73,10 @@ func (in *inner) decide(v verdict, frame int64) {
 	in.decided = true
 	c := in.c
 	mk, ok := dissectors[v]
-	if ok && c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
-		c.a.Skipped++
-		ok = false
-	}
-	if !ok {
+	if !ok || !c.admit() {
 		in.pending = nil
 		return
 	}
-	c.a.next++
-	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
-	c.rec.ID = c.s.ID
 	c.rec.DetectFrame = frame
 	c.rec.Proto = v
 	c.s.Proto = v
@@ -132,13 +124,9 @@ func (c *conv) keepTunnel(frame int64) bool {
 	if !tlsPorts[p] && mailPorts[p] == "" && len(creds) == 0 {
 		return false
 	}
-	if c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
-		c.a.Skipped++
+	if !c.admit() {
 		return false
 	}
-	c.a.next++
-	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
-	c.rec.ID = c.s.ID
 	c.rec.Proto, c.s.Proto = Unknown, Unknown
 	if t.Accepted {
 		c.s.Warn(frame, record.WarnTunnelNoMail, "kind", t.Kind, "target", t.Target)
