@@ -111,13 +111,12 @@ func (a *Analyzer) Finish() { a.dns.Finish() }
 // conv follows one TCP conversation: it buffers the first bytes until the
 // protocol is known, then replays them to the protocol's dissector.
 type conv struct {
-	a        *Analyzer
-	s        *session.Session
-	rec      record.Session
-	h        stream.Handler
-	decided  bool
-	pending  []stream.Event
-	seen     [2][]byte // first bytes of each direction, for detection
+	a       *Analyzer
+	s       *session.Session
+	rec     record.Session
+	h       stream.Handler
+	decided bool
+	firstBytes
 	lastTime time.Time
 	tun      *tunnel.Handler // the proxy handshake that opened the conversation
 }
@@ -149,14 +148,11 @@ func (c *conv) Handle(ev *stream.Event) {
 }
 
 func (c *conv) buffer(ev *stream.Event) {
-	cp := *ev
-	cp.Data = append([]byte(nil), ev.Data...)
-	c.pending = append(c.pending, cp)
+	c.keep(ev)
 	if ev.Gap > 0 && len(c.seen[ev.Dir]) == 0 {
 		return
 	}
-	room := detectMax - len(c.seen[ev.Dir])
-	c.seen[ev.Dir] = append(c.seen[ev.Dir], ev.Data[:min(room, len(ev.Data))]...)
+	c.look(ev)
 }
 
 func (c *conv) decide(v verdict, frame int64) {
@@ -177,10 +173,7 @@ func (c *conv) decide(v verdict, frame int64) {
 	if v == TLS && c.a.opt.Keys != nil {
 		c.h = c.s.Encrypted(tls.NewDecrypting(c.s, true, tls.Decryption{Keys: c.a.opt.Keys, Inner: plaintextDissector}))
 	}
-	for i := range c.pending {
-		c.h.Handle(&c.pending[i])
-	}
-	c.pending = nil
+	c.replay(c.h)
 }
 
 // admit gives the session the next id, or counts it in Skipped and says

@@ -17,10 +17,7 @@ func (c *conv) openTunnel() {
 	kind := tunnel.Detect(c.seen[stream.ClientToServer])
 	c.tun = tunnel.New(c.s, kind, func() stream.Handler { return &inner{c: c} })
 	c.h = c.tun
-	for i := range c.pending {
-		c.h.Handle(&c.pending[i])
-	}
-	c.pending = nil
+	c.replay(c.h)
 }
 
 // inner recognises the protocol inside an open tunnel.
@@ -28,8 +25,7 @@ type inner struct {
 	c       *conv
 	h       stream.Handler
 	decided bool
-	pending []stream.Event
-	seen    [2][]byte
+	firstBytes
 }
 
 func (in *inner) Handle(ev *stream.Event) {
@@ -39,12 +35,8 @@ func (in *inner) Handle(ev *stream.Event) {
 		}
 		return
 	}
-	cp := *ev
-	cp.Data = append([]byte(nil), ev.Data...)
-	in.pending = append(in.pending, cp)
-	if room := detectMax - len(in.seen[ev.Dir]); room > 0 {
-		in.seen[ev.Dir] = append(in.seen[ev.Dir], ev.Data[:min(room, len(ev.Data))]...)
-	}
+	in.keep(ev)
+	in.look(ev)
 	if v := detect(in.seen[0], in.seen[1], 0, in.targetPort()); v != "" {
 		in.decide(v, ev.Frame)
 	}
@@ -93,10 +85,7 @@ func (in *inner) decide(v verdict, frame int64) {
 		c.a.emit(r)
 	}
 	in.h = mk(c.s)
-	for i := range in.pending {
-		in.h.Handle(&in.pending[i])
-	}
-	in.pending = nil
+	in.replay(in.h)
 }
 
 func (in *inner) Close(end time.Time, frame int64) {
