@@ -41,12 +41,13 @@ type Options struct {
 	Keys *keylog.Log
 }
 
-// dissectors build the handler of each protocol.
+// dissectors build the handler of each protocol dissected; TLS depends on
+// the key log and is built by Analyzer.dissector.
 var dissectors = map[verdict]func(*session.Session) stream.Handler{
 	SMTP: smtp.New,
 	IMAP: imap.New,
 	POP3: pop3.New,
-	TLS:  func(s *session.Session) stream.Handler { return s.Encrypted(tls.New(s, true)) },
+	TLS:  nil,
 }
 
 // Analyzer is the reassembly.Sink that dissects one capture.
@@ -87,11 +88,24 @@ func (a *Analyzer) NewConversation(flow stream.Flow, mid bool, start time.Time, 
 	return c
 }
 
-func (a *Analyzer) newTLS(s *session.Session) stream.Handler {
+// newTLS reads the TLS a STARTTLS opened.
+func (a *Analyzer) newTLS(s *session.Session) stream.Handler { return a.tls(s, false) }
+
+// tls reads a TLS conversation, decrypting it when there is a key log.
+func (a *Analyzer) tls(s *session.Session, implicit bool) stream.Handler {
 	if a.opt.Keys == nil {
-		return tls.New(s, false)
+		return tls.New(s, implicit)
 	}
-	return tls.NewDecrypting(s, false, tls.Decryption{Keys: a.opt.Keys, Inner: plaintextDissector})
+	return tls.NewDecrypting(s, implicit, tls.Decryption{Keys: a.opt.Keys, Inner: plaintextDissector})
+}
+
+// dissector builds the handler of protocol v for s: implicit TLS is
+// decrypted when there is a key log.
+func (a *Analyzer) dissector(v verdict, s *session.Session) stream.Handler {
+	if v == TLS {
+		return s.Encrypted(a.tls(s, true))
+	}
+	return dissectors[v](s)
 }
 
 // Datagram handles UDP: DNS only.
@@ -162,17 +176,13 @@ func (c *conv) decide(v verdict, frame int64) {
 		c.openTunnel()
 		return
 	}
-	mk, ok := dissectors[v]
-	if !ok || !c.admit() {
+	if _, ok := dissectors[v]; !ok || !c.admit() {
 		c.pending = nil
 		return
 	}
 	c.rec.Proto = v
 	c.s.Proto = v
-	c.h = mk(c.s)
-	if v == TLS && c.a.opt.Keys != nil {
-		c.h = c.s.Encrypted(tls.NewDecrypting(c.s, true, tls.Decryption{Keys: c.a.opt.Keys, Inner: plaintextDissector}))
-	}
+	c.h = c.a.dissector(v, c.s)
 	c.replay(c.h)
 }
 

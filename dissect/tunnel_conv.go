@@ -64,8 +64,7 @@ func targetPort(t string) uint16 {
 func (in *inner) decide(v verdict, frame int64) {
 	in.decided = true
 	c := in.c
-	mk, ok := dissectors[v]
-	if !ok || !c.admit() {
+	if _, ok := dissectors[v]; !ok || !c.admit() {
 		in.pending = nil
 		return
 	}
@@ -84,7 +83,7 @@ func (in *inner) decide(v verdict, frame int64) {
 		}
 		c.a.emit(r)
 	}
-	in.h = mk(c.s)
+	in.h = c.a.dissector(v, c.s)
 	in.replay(in.h)
 }
 
