@@ -5,6 +5,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/tunnel"
+	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
 // Protocol names, as in the session record.
@@ -27,6 +28,35 @@ var tlsPorts = map[uint16]bool{465: true, 993: true, 995: true, 585: true}
 // detectMax is how much of each direction detection looks at before it
 // gives up and counts the conversation as unknown.
 const detectMax = 2048
+
+// firstBytes holds a conversation's events until its protocol is known:
+// copies of the events, to replay to the protocol's dissector, and the
+// first detectMax bytes of each direction, for detection.
+type firstBytes struct {
+	pending []stream.Event
+	seen    [2][]byte
+}
+
+// keep copies ev to replay it later.
+func (f *firstBytes) keep(ev *stream.Event) {
+	cp := *ev
+	cp.Data = append([]byte(nil), ev.Data...)
+	f.pending = append(f.pending, cp)
+}
+
+// look adds ev's bytes to what detection sees, up to detectMax.
+func (f *firstBytes) look(ev *stream.Event) {
+	room := detectMax - len(f.seen[ev.Dir])
+	f.seen[ev.Dir] = append(f.seen[ev.Dir], ev.Data[:min(room, len(ev.Data))]...)
+}
+
+// replay gives the kept events to h and lets them go.
+func (f *firstBytes) replay(h stream.Handler) {
+	for i := range f.pending {
+		h.Handle(&f.pending[i])
+	}
+	f.pending = nil
+}
 
 // verdict is detection's answer: a protocol, or "" to wait for more bytes.
 type verdict = record.Proto

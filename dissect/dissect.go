@@ -41,12 +41,13 @@ type Options struct {
 	Keys *keylog.Log
 }
 
-// dissectors build the handler of each protocol.
+// dissectors build the handler of each protocol dissected; TLS depends on
+// the key log and is built by Analyzer.dissector.
 var dissectors = map[verdict]func(*session.Session) stream.Handler{
 	SMTP: smtp.New,
 	IMAP: imap.New,
 	POP3: pop3.New,
-	TLS:  func(s *session.Session) stream.Handler { return s.Encrypted(tls.New(s, true)) },
+	TLS:  nil,
 }
 
 // Analyzer is the reassembly.Sink that dissects one capture.
@@ -87,11 +88,24 @@ func (a *Analyzer) NewConversation(flow stream.Flow, mid bool, start time.Time, 
 	return c
 }
 
-func (a *Analyzer) newTLS(s *session.Session) stream.Handler {
+// newTLS reads the TLS a STARTTLS opened.
+func (a *Analyzer) newTLS(s *session.Session) stream.Handler { return a.tls(s, false) }
+
+// tls reads a TLS conversation, decrypting it when there is a key log.
+func (a *Analyzer) tls(s *session.Session, implicit bool) stream.Handler {
 	if a.opt.Keys == nil {
-		return tls.New(s, false)
+		return tls.New(s, implicit)
 	}
-	return tls.NewDecrypting(s, false, tls.Decryption{Keys: a.opt.Keys, Inner: plaintextDissector})
+	return tls.NewDecrypting(s, implicit, tls.Decryption{Keys: a.opt.Keys, Inner: plaintextDissector})
+}
+
+// dissector builds the handler of protocol v for s: implicit TLS is
+// decrypted when there is a key log.
+func (a *Analyzer) dissector(v verdict, s *session.Session) stream.Handler {
+	if v == TLS {
+		return s.Encrypted(a.tls(s, true))
+	}
+	return dissectors[v](s)
 }
 
 // Datagram handles UDP: DNS only.
@@ -111,13 +125,12 @@ func (a *Analyzer) Finish() { a.dns.Finish() }
 // conv follows one TCP conversation: it buffers the first bytes until the
 // protocol is known, then replays them to the protocol's dissector.
 type conv struct {
-	a        *Analyzer
-	s        *session.Session
-	rec      record.Session
-	h        stream.Handler
-	decided  bool
-	pending  []stream.Event
-	seen     [2][]byte // first bytes of each direction, for detection
+	a       *Analyzer
+	s       *session.Session
+	rec     record.Session
+	h       stream.Handler
+	decided bool
+	firstBytes
 	lastTime time.Time
 	tun      *tunnel.Handler // the proxy handshake that opened the conversation
 }
@@ -149,14 +162,11 @@ func (c *conv) Handle(ev *stream.Event) {
 }
 
 func (c *conv) buffer(ev *stream.Event) {
-	cp := *ev
-	cp.Data = append([]byte(nil), ev.Data...)
-	c.pending = append(c.pending, cp)
+	c.keep(ev)
 	if ev.Gap > 0 && len(c.seen[ev.Dir]) == 0 {
 		return
 	}
-	room := detectMax - len(c.seen[ev.Dir])
-	c.seen[ev.Dir] = append(c.seen[ev.Dir], ev.Data[:min(room, len(ev.Data))]...)
+	c.look(ev)
 }
 
 func (c *conv) decide(v verdict, frame int64) {
@@ -166,30 +176,28 @@ func (c *conv) decide(v verdict, frame int64) {
 		c.openTunnel()
 		return
 	}
-	mk, ok := dissectors[v]
-	if ok && c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
-		c.a.Skipped++
-		ok = false
-	}
-	if !ok {
+	if _, ok := dissectors[v]; !ok || !c.admit() {
 		c.pending = nil
 		return
 	}
-	// Ids are given to mail sessions only, in the order they are
-	// recognised, so that they stay small and deterministic.
+	c.rec.Proto = v
+	c.s.Proto = v
+	c.h = c.a.dissector(v, c.s)
+	c.replay(c.h)
+}
+
+// admit gives the session the next id, or counts it in Skipped and says
+// false past MaxSessions. Ids are given to mail sessions only, in the
+// order they are recognised, so that they stay small and deterministic.
+func (c *conv) admit() bool {
+	if c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
+		c.a.Skipped++
+		return false
+	}
 	c.a.next++
 	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
 	c.rec.ID = c.s.ID
-	c.rec.Proto = v
-	c.s.Proto = v
-	c.h = mk(c.s)
-	if v == TLS && c.a.opt.Keys != nil {
-		c.h = c.s.Encrypted(tls.NewDecrypting(c.s, true, tls.Decryption{Keys: c.a.opt.Keys, Inner: plaintextDissector}))
-	}
-	for i := range c.pending {
-		c.h.Handle(&c.pending[i])
-	}
-	c.pending = nil
+	return true
 }
 
 func (c *conv) Close(end time.Time, frame int64) {

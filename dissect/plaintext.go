@@ -24,11 +24,10 @@ func plaintextDissector(s *session.Session) stream.Handler {
 
 // detecting holds the first decrypted bytes until their protocol is known.
 type detecting struct {
-	s       *session.Session
-	h       stream.Handler
-	done    bool
-	pending []stream.Event
-	seen    [2][]byte
+	s    *session.Session
+	h    stream.Handler
+	done bool
+	firstBytes
 }
 
 func (d *detecting) Handle(ev *stream.Event) {
@@ -38,11 +37,8 @@ func (d *detecting) Handle(ev *stream.Event) {
 		}
 		return
 	}
-	cp := *ev
-	cp.Data = append([]byte(nil), ev.Data...)
-	d.pending = append(d.pending, cp)
-	room := detectMax - len(d.seen[ev.Dir])
-	d.seen[ev.Dir] = append(d.seen[ev.Dir], ev.Data[:min(room, len(ev.Data))]...)
+	d.keep(ev)
+	d.look(ev)
 	if v := d.verdict(false); v != "" {
 		d.decide(v)
 	}
@@ -65,9 +61,7 @@ func (d *detecting) decide(v verdict) {
 	if mk, ok := dissectors[v]; ok && v != TLS {
 		d.s.Proto = v
 		d.h = mk(d.s)
-		for i := range d.pending {
-			d.h.Handle(&d.pending[i])
-		}
+		d.replay(d.h)
 	}
 	d.pending = nil
 }

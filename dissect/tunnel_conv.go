@@ -1,7 +1,6 @@
 package dissect
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -18,10 +17,7 @@ func (c *conv) openTunnel() {
 	kind := tunnel.Detect(c.seen[stream.ClientToServer])
 	c.tun = tunnel.New(c.s, kind, func() stream.Handler { return &inner{c: c} })
 	c.h = c.tun
-	for i := range c.pending {
-		c.h.Handle(&c.pending[i])
-	}
-	c.pending = nil
+	c.replay(c.h)
 }
 
 // inner recognises the protocol inside an open tunnel.
@@ -29,8 +25,7 @@ type inner struct {
 	c       *conv
 	h       stream.Handler
 	decided bool
-	pending []stream.Event
-	seen    [2][]byte
+	firstBytes
 }
 
 func (in *inner) Handle(ev *stream.Event) {
@@ -40,12 +35,8 @@ func (in *inner) Handle(ev *stream.Event) {
 		}
 		return
 	}
-	cp := *ev
-	cp.Data = append([]byte(nil), ev.Data...)
-	in.pending = append(in.pending, cp)
-	if room := detectMax - len(in.seen[ev.Dir]); room > 0 {
-		in.seen[ev.Dir] = append(in.seen[ev.Dir], ev.Data[:min(room, len(ev.Data))]...)
-	}
+	in.keep(ev)
+	in.look(ev)
 	if v := detect(in.seen[0], in.seen[1], 0, in.targetPort()); v != "" {
 		in.decide(v, ev.Frame)
 	}
@@ -73,18 +64,10 @@ func targetPort(t string) uint16 {
 func (in *inner) decide(v verdict, frame int64) {
 	in.decided = true
 	c := in.c
-	mk, ok := dissectors[v]
-	if ok && c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
-		c.a.Skipped++
-		ok = false
-	}
-	if !ok {
+	if _, ok := dissectors[v]; !ok || !c.admit() {
 		in.pending = nil
 		return
 	}
-	c.a.next++
-	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
-	c.rec.ID = c.s.ID
 	c.rec.DetectFrame = frame
 	c.rec.Proto = v
 	c.s.Proto = v
@@ -100,11 +83,8 @@ func (in *inner) decide(v verdict, frame int64) {
 		}
 		c.a.emit(r)
 	}
-	in.h = mk(c.s)
-	for i := range in.pending {
-		in.h.Handle(&in.pending[i])
-	}
-	in.pending = nil
+	in.h = c.a.dissector(v, c.s)
+	in.replay(in.h)
 }
 
 func (in *inner) Close(end time.Time, frame int64) {
@@ -132,13 +112,9 @@ func (c *conv) keepTunnel(frame int64) bool {
 	if !tlsPorts[p] && mailPorts[p] == "" && len(creds) == 0 {
 		return false
 	}
-	if c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
-		c.a.Skipped++
+	if !c.admit() {
 		return false
 	}
-	c.a.next++
-	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
-	c.rec.ID = c.s.ID
 	c.rec.Proto, c.s.Proto = Unknown, Unknown
 	if t.Accepted {
 		c.s.Warn(frame, record.WarnTunnelNoMail, "kind", t.Kind, "target", t.Target)

@@ -282,7 +282,7 @@ func (u *Upgrade) clear() []stream.Event {
 	excerpt := quote(u.clientBytes())
 	f := &record.Finding{
 		ID: record.FindingStartTLSNotTLS, Severity: record.SeverityHigh,
-		Frames: frames(u.rec.Packet, u.rec.ReplyPacket, frame),
+		Frames: Frames(u.rec.Packet, u.rec.ReplyPacket, frame),
 		Args: map[string]string{"variant": "upgrade", "verb": u.verb(),
 			"side": stream.ClientToServer.String(), "excerpt": excerpt},
 	}
@@ -360,7 +360,7 @@ func (u *Upgrade) injection(side string, frame int64, b []byte) {
 	}
 	f := &record.Finding{
 		ID: record.FindingStartTLSPlaintextInjection, Severity: record.SeverityHigh,
-		Frames: frames(u.rec.Packet, frame, u.rec.ReplyPacket),
+		Frames: Frames(u.rec.Packet, frame, u.rec.ReplyPacket),
 		Args:   map[string]string{"variant": side, "verb": u.verb(), "side": side, "bytes": q},
 	}
 	u.s.Finding(f)
@@ -404,8 +404,9 @@ func quote(b []byte) string {
 	return sb.String()
 }
 
-// frames lists the non-zero frames in order.
-func frames(fs ...int64) []int64 {
+// Frames lists the non-zero frames in order, for a finding's Frames: a
+// frame of 0 is one that was not seen.
+func Frames(fs ...int64) []int64 {
 	var out []int64
 	for _, f := range fs {
 		if f > 0 {
