@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/starttls"
 )
 
 // facts are what the session-level findings are decided on.
@@ -94,7 +95,7 @@ func (h *handler) sessionFindings() {
 		h.s.Finding(&record.Finding{
 			ID:       record.FindingStartTLSNotUsed,
 			Severity: record.SeverityHigh,
-			Frames:   frames(append(append([]int64{}, f.offerFrames...), f.firstAuth, f.firstMail)...),
+			Frames:   starttls.Frames(append(append([]int64{}, f.offerFrames...), f.firstAuth, f.firstMail)...),
 			Args: map[string]string{"variant": "smtp", "exposed": what(f.firstAuth, f.firstMail),
 				"capabilities": strings.Join(f.caps, ", ")},
 		})
@@ -107,7 +108,7 @@ func (h *handler) sessionFindings() {
 		h.s.Finding(&record.Finding{
 			ID:       record.FindingStartTLSRefused,
 			Severity: sev,
-			Frames:   frames(f.refusedCmd, f.refusedReply, f.afterRefusal),
+			Frames:   starttls.Frames(f.refusedCmd, f.refusedReply, f.afterRefusal),
 			Args:     map[string]string{"variant": variant},
 		})
 	}
@@ -123,15 +124,4 @@ func what(auth, mail int64) string {
 		return "login"
 	}
 	return "mail"
-}
-
-// frames lists the non-zero frames in order of appearance.
-func frames(fs ...int64) []int64 {
-	var out []int64
-	for _, f := range fs {
-		if f > 0 {
-			out = append(out, f)
-		}
-	}
-	return out
 }

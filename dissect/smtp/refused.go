@@ -5,6 +5,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/lines"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/starttls"
 )
 
 // maxRefusals bounds the refused-DATA summaries kept per session.
@@ -74,7 +75,7 @@ func (h *handler) refusalFindings() {
 		h.s.Finding(&record.Finding{
 			ID:       record.FindingSMTPRefusedDataSent,
 			Severity: record.SeverityMedium,
-			Frames:   frames(t.data, t.refusal, t.first, t.last),
+			Frames:   starttls.Frames(t.data, t.refusal, t.first, t.last),
 			Args: map[string]string{"variant": "smtp", "code": t.code, "lines": strconv.Itoa(t.lines), "bytes": strconv.FormatInt(t.bytes, 10),
 				"replies": strconv.Itoa(t.replies), "reply": t.replyCode},
 		})
