@@ -41,7 +41,7 @@ func newGradeCmd(a *app) *cobra.Command {
 				return exitOK
 			}
 			if out == "" || len(args) == 0 {
-				fmt.Fprintln(a.stderr, "mailwire grade: give --out DIR and the class's captures or folders; try: mailwire grade --out grades class/")
+				fmt.Fprintln(a.stderr, "mailwire grade:", i18n.New(resolveLang(lang)).T("cli.grade.usage"))
 				return exitUsage
 			}
 			rubric, err := grade.LoadRubric(rubricPath)

@@ -31,7 +31,9 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{"no command", nil, exitUsage, "Usage"},
 		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
-		{"read without file", []string{"read"}, exitUsage, "no capture given"},
+		{"read without file", []string{"read", "--lang", "en"}, exitUsage, "no capture given"},
+		{"read without file, fr", []string{"read", "--lang", "fr"}, exitUsage, "aucune capture indiquée"},
+		{"grade without out, fr", []string{"grade", "--lang", "fr"}, exitUsage, "indiquez --out DOSSIER"},
 		{"bad format", []string{"read", "--format", "pdf", "x.pcap"}, exitUsage, "--format"},
 		{"missing file", []string{"read", "/nonexistent/x.pcap"}, exitUsage, "check the path"},
 		{"not a capture", []string{"read", notCapture}, exitUsage, "not a pcap or pcapng"},

@@ -17,6 +17,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/jsonl"
 	"github.com/mailwire/mailwire/report/pipeline"
 )
@@ -79,7 +80,7 @@ func newReadCmd(a *app) *cobra.Command {
 		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
 			out.resolve()
 			if len(args) == 0 {
-				fmt.Fprintln(a.stderr, "mailwire read: no capture given; try: mailwire read capture.pcap")
+				fmt.Fprintln(a.stderr, "mailwire read:", i18n.New(out.lang).T("cli.read.usage"))
 				return exitUsage
 			}
 			files, ok := captureFiles(args, a.stderr)

@@ -7,6 +7,7 @@ package certreport
 import (
 	"crypto/x509"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,19 +103,10 @@ func Uses(ku, eku []string, ca bool) []string {
 			out = append(out, u)
 		}
 	}
-	if ca || contains(ku, "keyCertSign") {
+	if ca || slices.Contains(ku, "keyCertSign") {
 		out = append(out, "ca")
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // UsesSentence answers "can it be used for other things than S/MIME?" in
@@ -183,7 +175,7 @@ func Text(tr i18n.Tr, c *Cert, now time.Time) []string {
 		tr.T("cert.ext-key-usage", "v", list(tr, c.ExtKeyUsage)),
 		UsesSentence(tr, c.KeyUsage, c.ExtKeyUsage, c.CA),
 	)
-	if contains(c.KeyUsage, "digitalSignature") || contains(c.KeyUsage, "keyEncipherment") {
+	if slices.Contains(c.KeyUsage, "digitalSignature") || slices.Contains(c.KeyUsage, "keyEncipherment") {
 		out = append(out, tr.T("cert.ku.note"))
 	}
 	out = append(out, tr.T("cert.validity", "from", day(c.NotBefore), "to", day(c.NotAfter), "days", strconv.Itoa(c.ValidityDays)))

@@ -1,8 +1,6 @@
 package findings
 
 import (
-	"net/netip"
-
 	"github.com/mailwire/mailwire/dissect/record"
 )
 
@@ -71,13 +69,4 @@ func (ix *index) exposed(sid string, frame int64) bool {
 		return s.TLSPacket == 0 || frame < s.TLSPacket
 	}
 	return true
-}
-
-// hostOf returns the address part of an "ip:port" endpoint.
-func hostOf(endpoint string) string {
-	ap, err := netip.ParseAddrPort(endpoint)
-	if err != nil {
-		return endpoint
-	}
-	return ap.Addr().String()
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/i18n"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // RetryWindow is how soon after a failed TLS attempt a new cleartext
@@ -26,10 +27,10 @@ func downgradeRetries(ix *index) []*record.Finding {
 			continue
 		}
 		out = append(out, newFinding(TLSDowngradeRetry, record.SeverityHigh, b.ID,
-			i18n.RecordText("tls-downgrade-retry.title", "client", hostOf(a.Client), "failed", a.ID),
+			i18n.RecordText("tls-downgrade-retry.title", "client", lab.Host(a.Client), "failed", a.ID),
 			i18n.RecordText("tls-downgrade-retry.detail"),
 			[]int64{failFrame, b.Packet},
-			map[string]string{"client": hostOf(a.Client), "server": hostOf(a.Server), "failed": a.ID, "retry": b.ID}))
+			map[string]string{"client": lab.Host(a.Client), "server": lab.Host(a.Server), "failed": a.ID, "retry": b.ID}))
 	}
 	return out
 }
@@ -65,7 +66,7 @@ func (ix *index) retryAfter(a *record.Session) *record.Session {
 		if b == a || b.Security != record.SecurityCleartext || !b.Start.After(a.Start) {
 			continue
 		}
-		if hostOf(b.Client) != hostOf(a.Client) || hostOf(b.Server) != hostOf(a.Server) {
+		if lab.Host(b.Client) != lab.Host(a.Client) || lab.Host(b.Server) != lab.Host(a.Server) {
 			continue
 		}
 		if b.Start.Sub(end) <= RetryWindow {

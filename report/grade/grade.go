@@ -6,7 +6,6 @@ import (
 
 	"encoding/json"
 	"fmt"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -259,7 +258,7 @@ func recordItems(name string, fileNo int, recs []record.Record, order int) []*it
 		case *record.Message:
 			it.sender = senders[r]
 			if s := sessions[r.Session]; s != nil {
-				it.fields[fieldServerPort] = float64(port(s.Server))
+				it.fields[fieldServerPort] = float64(lab.Port(s.Server))
 				it.fields[fieldSecurity] = string(s.Security)
 			}
 		case *record.StartTLS:
@@ -364,15 +363,6 @@ func addKeyLogs(keys *keylog.Log, students []Student) *keylog.Log {
 		}
 	}
 	return keys
-}
-
-// port is the port of an "addr:port" endpoint, 0 when there is none.
-func port(endpoint string) uint16 {
-	ap, err := netip.ParseAddrPort(endpoint)
-	if err != nil {
-		return 0
-	}
-	return ap.Port()
 }
 
 // ownDomains are the domains of the student's own addresses: the

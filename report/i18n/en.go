@@ -395,4 +395,6 @@ var en = map[string]string{
 	"cli.grade.legal":            "LEGAL WARNING: {student} sent a forged mail to someone else (see {out}/feedback)",
 	"cli.grade.unreadable":       "{student}: cannot read {why}",
 	"cli.grade.done":             "graded {n} students into {out}",
+	"cli.grade.usage":            "give --out DIR and the class's captures or folders; try: mailwire grade --out grades class/",
+	"cli.read.usage":             "no capture given; try: mailwire read capture.pcap",
 }

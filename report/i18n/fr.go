@@ -395,4 +395,6 @@ var fr = map[string]string{
 	"cli.grade.legal":            "AVERTISSEMENT LÉGAL : {student} a envoyé un courriel usurpant une identité à quelqu'un d'autre (voir {out}/feedback)",
 	"cli.grade.unreadable":       "{student} : impossible de lire {why}",
 	"cli.grade.done":             "{n} étudiants notés dans {out}",
+	"cli.grade.usage":            "indiquez --out DOSSIER et les captures ou dossiers de la classe ; essayez : mailwire grade --out notes classe/",
+	"cli.read.usage":             "aucune capture indiquée ; essayez : mailwire read capture.pcap",
 }

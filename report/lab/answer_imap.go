@@ -38,7 +38,7 @@ func (x *finder) labLogin() *Answer {
 // isIMAP reports an IMAP session, also one encrypted from its first byte
 // on the IMAPS port, which the dissectors can only call "tls".
 func isIMAP(s *record.Session) bool {
-	return s.Proto == record.ProtoIMAP || (s.Proto == record.ProtoTLS && port(s.Server) == 993)
+	return s.Proto == record.ProtoIMAP || (s.Proto == record.ProtoTLS && Port(s.Server) == 993)
 }
 
 // onIMAP reports whether session id is IMAP (or unknown: a record from

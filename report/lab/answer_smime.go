@@ -24,7 +24,7 @@ func (x *finder) labSigned() *Answer {
 		a.say("lab.1.3.2.4.type", "subject", wire(m.Subject, maxLong), "types", wire(types, maxLong))
 		if m.Signer != nil {
 			a.say("lab.1.3.2.4.signer", "subject", wire(m.Signer.Subject, maxLong),
-				"issuer", wire(m.Signer.Issuer, maxLong), "verdict", verdict(m.Signer))
+				"issuer", wire(m.Signer.Issuer, maxLong), "verdict", Verdict(m.Signer))
 		}
 		return a
 	}
@@ -55,7 +55,9 @@ func signatureTypes(m *record.Message) string {
 	return strings.Join(out, " + ")
 }
 
-func verdict(s *record.Signer) Sentence {
+// Verdict says whether a signature was checked and held, the sentence
+// the lab's answers and the report's decrypted messages both show.
+func Verdict(s *record.Signer) Sentence {
 	if s.Verified == nil {
 		return key("smime.unverified")
 	}
@@ -187,7 +189,7 @@ func (x *finder) labDecrypted(a *Answer, m *record.Message) {
 		if who == "" {
 			who = d.Signer.Subject
 		}
-		a.say("lab.1.3.2.6.inner-signed", "signer", wire(who, maxShort), "verdict", verdict(d.Signer))
+		a.say("lab.1.3.2.6.inner-signed", "signer", wire(who, maxShort), "verdict", Verdict(d.Signer))
 	}
 }
 

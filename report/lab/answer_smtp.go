@@ -29,7 +29,7 @@ func (x *finder) labMX() *Answer {
 func (x *finder) labPorts() *Answer {
 	ports := map[uint16]int64{}
 	for _, s := range x.sessions {
-		p := port(s.Server)
+		p := Port(s.Server)
 		if s.Proto == record.ProtoSMTP || p == 25 || p == 465 || p == 587 {
 			if _, ok := ports[p]; !ok && p != 0 {
 				ports[p] = s.Packet
@@ -74,7 +74,8 @@ func portList(set map[int]bool) string {
 	return strings.Join(out, " ")
 }
 
-func port(endpoint string) uint16 {
+// Port is the port of an "addr:port" endpoint, 0 when there is none.
+func Port(endpoint string) uint16 {
 	ap, err := netip.ParseAddrPort(endpoint)
 	if err != nil {
 		return 0
@@ -221,7 +222,7 @@ func (x *finder) labStartTLS() *Answer {
 
 func (x *finder) onPort25(sid string) bool {
 	s := x.byID[sid]
-	return s != nil && port(s.Server) == 25
+	return s != nil && Port(s.Server) == 25
 }
 
 // starttlsSessions lists the SMTP sessions with a STARTTLS record, in

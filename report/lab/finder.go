@@ -28,34 +28,16 @@ type finder struct {
 }
 
 func newFinder(recs []record.Record) *finder {
-	x := &finder{byID: map[string]*record.Session{}, commands: map[string][]*record.Command{},
-		starttls: map[string][]*record.StartTLS{}, credsOf: map[string][]*record.Credential{},
-		messagesOf: map[string][]*record.Message{}, senders: map[*record.Message]*Sender{}}
+	g := record.GroupOf(recs)
+	x := &finder{sessions: g.Sessions, byID: map[string]*record.Session{}, commands: record.BySession(g.Commands),
+		creds: g.Credentials, credsOf: record.BySession(g.Credentials), starttls: record.BySession(g.StartTLS),
+		messages: g.Messages, messagesOf: record.BySession(g.Messages),
+		mailbox: g.Mailboxes, dns: g.DNS, findings: g.Findings, senders: map[*record.Message]*Sender{}}
+	for _, s := range g.Sessions {
+		x.byID[s.ID] = s
+	}
 	for _, s := range Senders(recs) {
 		x.senders[s.Message] = s
-	}
-	for _, r := range recs {
-		switch v := r.(type) {
-		case *record.Session:
-			x.sessions = append(x.sessions, v)
-			x.byID[v.ID] = v
-		case *record.Command:
-			x.commands[v.Session] = append(x.commands[v.Session], v)
-		case *record.Credential:
-			x.creds = append(x.creds, v)
-			x.credsOf[v.Session] = append(x.credsOf[v.Session], v)
-		case *record.StartTLS:
-			x.starttls[v.Session] = append(x.starttls[v.Session], v)
-		case *record.Message:
-			x.messages = append(x.messages, v)
-			x.messagesOf[v.Session] = append(x.messagesOf[v.Session], v)
-		case *record.Mailbox:
-			x.mailbox = append(x.mailbox, v)
-		case *record.DNS:
-			x.dns = append(x.dns, v)
-		case *record.Finding:
-			x.findings = append(x.findings, v)
-		}
 	}
 	return x
 }

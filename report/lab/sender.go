@@ -76,7 +76,7 @@ func Senders(recs []record.Record) []*Sender {
 		s := &Sender{Message: m, From: Address(m.From), Envelope: Address(m.EnvelopeFrom),
 			AuthUser: m.AuthUser, HELO: helo[m.Session]}
 		if ss := sessions[m.Session]; ss != nil {
-			s.Client = host(ss.Client)
+			s.Client = Host(ss.Client)
 		}
 		if m.Direction == record.DirectionSent && m.Proto == record.ProtoSMTP {
 			s.analyseSent(verdicts[m.MessageID], keys)
@@ -203,7 +203,9 @@ func Address(s string) string {
 	return strings.ToLower(address.Parse(s).Addr)
 }
 
-func host(endpoint string) string {
+// Host is the address part of an "addr:port" endpoint, the endpoint
+// itself when it has no port.
+func Host(endpoint string) string {
 	if ap, err := netip.ParseAddrPort(endpoint); err == nil {
 		return ap.Addr().String()
 	}

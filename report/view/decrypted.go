@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // decryptedLines show the inner message of an S/MIME encrypted message
@@ -26,7 +27,7 @@ func (b *builder) decryptedLines(m *record.Message) []Line {
 		if who == "" {
 			who = s.Subject
 		}
-		out = append(out, line(2, "message.smime", t.T("smime.signer", "who", wire(who, maxShort), "verdict", b.verdict(s),
+		out = append(out, line(2, "message.smime", t.T("smime.signer", "who", wire(who, maxShort), "verdict", b.sentence(lab.Verdict(s)),
 			"until", s.NotAfter.UTC().Format("2006-01-02")), Strong))
 	}
 	for _, a := range d.Attachments {

@@ -205,13 +205,3 @@ func (b *builder) decryption(m *record.Message) string {
 	}
 	return b.tr.T("smime."+m.Encryption.Decryption, "who", wire(m.Encryption.DecryptedWith, maxShort))
 }
-
-func (b *builder) verdict(s *record.Signer) string {
-	if s.Verified == nil {
-		return b.tr.T("smime.unverified")
-	}
-	if *s.Verified {
-		return b.tr.T("smime.verified.true")
-	}
-	return b.tr.T("smime.verified.false")
-}

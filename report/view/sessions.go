@@ -1,12 +1,12 @@
 package view
 
 import (
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/lab"
 )
 
 // sessions is the table of connections with how each was protected.
@@ -88,7 +88,7 @@ func protoName(s *record.Session) string {
 	if s.Proto != record.ProtoTLS {
 		return name
 	}
-	switch port(s.Server) {
+	switch lab.Port(s.Server) {
 	case 993:
 		return "IMAP/TLS"
 	case 465:
@@ -97,12 +97,4 @@ func protoName(s *record.Session) string {
 		return "POP3/TLS"
 	}
 	return name
-}
-
-func port(endpoint string) uint16 {
-	ap, err := netip.ParseAddrPort(endpoint)
-	if err != nil {
-		return 0
-	}
-	return ap.Port()
 }
