@@ -13,18 +13,11 @@ import (
 // at the sequence number each one expects: the connection ends as it
 // would on a real reset, and a new SYN then opens a new one.
 
-// reuse closes the connection a SYN belongs to when the SYN opens a new
-// one: its sequence number is not that of the SYN already seen.
-func (e *engine) reuse(p packet, ci gopacket.CaptureInfo, frame int64) {
-	tf := p.tcp.TransportFlow()
-	c, d := e.r.conns[connKey{p.netFlow, tf}], 0
-	if c == nil {
-		if c = e.r.conns[connKey{p.netFlow.Reverse(), tf.Reverse()}]; c == nil {
-			return
-		}
-		d = 1
-	}
-	if c.closed || (c.synSeen[d] && c.isn[d] == p.tcp.Seq) {
+// reuse closes c, the connection a SYN going direction d belongs to, when
+// the SYN opens a new one: its sequence number is not that of the SYN
+// already seen.
+func (e *engine) reuse(c *tcpConn, d int, p packet, ci gopacket.CaptureInfo, frame int64) {
+	if c == nil || c.closed || (c.synSeen[d] && c.isn[d] == p.tcp.Seq) {
 		return // a retransmitted SYN
 	}
 	if !c.synSeen[d] && c.next[d] == -1 {

@@ -122,19 +122,25 @@ type connKey struct{ net, tcp gopacket.Flow }
 // flush triggered by an acknowledged hole.
 const ackedHoleGrace = 2 * time.Millisecond
 
-// acksLostBytes tells whether p acknowledges data of the other direction
-// beyond a hole that direction has buffered data after.
-func (r *runner) acksLostBytes(p packet) bool {
-	if !p.tcp.ACK {
-		return false
-	}
+// connOf finds the open connection p belongs to, and p's direction in it
+// (0 from the side the connection was first seen from).
+func (r *runner) connOf(p packet) (*tcpConn, int) {
 	tf := p.tcp.TransportFlow()
-	c, d := r.conns[connKey{p.netFlow, tf}], 0
-	if c == nil {
-		if c = r.conns[connKey{p.netFlow.Reverse(), tf.Reverse()}]; c == nil {
-			return false
-		}
-		d = 1
+	if c := r.conns[connKey{p.netFlow, tf}]; c != nil {
+		return c, 0
+	}
+	if c := r.conns[connKey{p.netFlow.Reverse(), tf.Reverse()}]; c != nil {
+		return c, 1
+	}
+	return nil, 0
+}
+
+// acksLostBytes tells whether p, going direction d of c, acknowledges
+// data of the other direction beyond a hole that direction has buffered
+// data after.
+func (r *runner) acksLostBytes(c *tcpConn, d int, p packet) bool {
+	if c == nil || !p.tcp.ACK {
+		return false
 	}
 	other := 1 - d
 	if !c.ahead[other] || c.next[other] == -1 {
@@ -147,15 +153,9 @@ func (r *runner) acksLostBytes(p packet) bool {
 	return true
 }
 
-// bareAckOfNoConn tells whether p carries nothing (no data, no SYN, FIN
-// or RST) and belongs to no open connection.
-func (r *runner) bareAckOfNoConn(p packet) bool {
-	t := p.tcp
-	if len(t.Payload) > 0 || t.SYN || t.FIN || t.RST {
-		return false
-	}
-	tf := t.TransportFlow()
-	return r.conns[connKey{p.netFlow, tf}] == nil && r.conns[connKey{p.netFlow.Reverse(), tf.Reverse()}] == nil
+// bare tells whether t carries nothing: no data, no SYN, FIN or RST.
+func bare(t *layers.TCP) bool {
+	return len(t.Payload) == 0 && !t.SYN && !t.FIN && !t.RST
 }
 
 // flushEvery is how many packets pass between two checks of the capture
@@ -204,15 +204,18 @@ func (e *engine) packet(data []byte, ci gopacket.CaptureInfo, lt layers.LinkType
 	switch {
 	case !ok:
 	case p.tcp != nil:
+		// One look-up serves every check: a SYN that closes c is no
+		// ACK, and the two others only ask about ACKs.
+		c, d := e.r.connOf(p)
 		if p.tcp.SYN && !p.tcp.ACK {
-			e.reuse(p, ci, frame)
+			e.reuse(c, d, p, ci, frame)
 		}
-		if e.r.bareAckOfNoConn(p) {
+		if c == nil && bare(p.tcp) {
 			// The last ACK after both FINs: it would open a connection
 			// that carries nothing and waits for the idle timeout.
 			return
 		}
-		if e.r.acksLostBytes(p) {
+		if e.r.acksLostBytes(c, d, p) {
 			// The peer acknowledged bytes the capture never saw: they
 			// will not come, so report the gap now rather than after
 			// the hole timeout, and keep both directions in capture

@@ -56,15 +56,12 @@ func (b *bounded) Read(p []byte) (int, error) {
 		if b.err != nil {
 			return 0, b.err
 		}
-		b.err = b.next()
+		b.err = b.block()
 	}
 	n := copy(p, b.out)
 	b.out = b.out[n:]
 	return n, nil
 }
-
-// next prepares the next block in b.out.
-func (b *bounded) next() error { return b.block() }
 
 // readFull reads n bytes into b.buf; on a short read it returns what
 // was read with io.EOF (nothing) or io.ErrUnexpectedEOF (some).
@@ -101,7 +98,7 @@ const (
 	blockEPB = 6
 )
 
-// block passes one pcapng block, rewritten when it is too large or names
+// block prepares the next pcapng block in b.out, rewritten when it is too large or names
 // an interface that was not kept.
 func (b *bounded) block() error {
 	h, err := b.readFull(12)

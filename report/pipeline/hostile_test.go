@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
@@ -208,7 +209,7 @@ func toPcapng(t *testing.T, pcap []byte) []byte {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	w, err := newNg(&out, src.LinkType())
+	w, err := pcapgo.NewNgWriter(&out, src.LinkType())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,10 +19,11 @@ const never = int64(1) << 62
 // recognise an earlier one, so ids do not depend on the number of shards,
 // and it drops the records of sessions past MaxSessions.
 type merger struct {
+	// lows is each shard's lowest frame still to come; never once the
+	// shard is done.
 	lows  []int64
 	upTo  []int64
 	times []time.Time
-	done  []bool
 
 	waiting itemHeap
 	seq     int64
@@ -33,11 +34,9 @@ type merger struct {
 	unnumbered sessionHeap
 	ids        map[string]string // provisional id -> final id ("" past MaxSessions)
 	forget     endHeap           // when a provisional id is no longer needed
-	next       int
+	next       int               // sessions numbered so far, those past max included
 	prefix     string
 	max        int
-	sessions   int
-	skipped    int
 
 	// passThrough (live output) hands records on as they come, with the
 	// dissectors' own ids.
@@ -69,7 +68,7 @@ const unnumbered = "?"
 
 func newMerger(shards int, prefix string, maxSessions int, passThrough bool, out func(record.Record)) *merger {
 	m := &merger{lows: make([]int64, shards), upTo: make([]int64, shards), times: make([]time.Time, shards),
-		done: make([]bool, shards), ids: map[string]string{}, prefix: prefix, max: maxSessions,
+		ids: map[string]string{}, prefix: prefix, max: maxSessions,
 		passThrough: passThrough, recent: make([][]*record.Session, shards), watch: map[*record.Session]string{}, out: out}
 	return m
 }
@@ -77,7 +76,7 @@ func newMerger(shards int, prefix string, maxSessions int, passThrough bool, out
 // add takes one shard report and lets go what it can.
 func (m *merger) add(rep shardReport) {
 	s := rep.shard
-	m.lows[s], m.upTo[s], m.times[s], m.done[s] = rep.low, rep.upTo, rep.time, rep.done
+	m.lows[s], m.upTo[s], m.times[s] = rep.low, rep.upTo, rep.time
 	if rep.done {
 		m.lows[s] = never
 	}
@@ -108,6 +107,17 @@ func (m *merger) add(rep shardReport) {
 	m.release(w)
 }
 
+// counts returns the sessions numbered and those skipped past max.
+func (m *merger) counts() (sessions, skipped int) {
+	if m.max > 0 && m.next > m.max {
+		return m.max, m.next - m.max
+	}
+	return m.next, 0
+}
+
+// done tells whether shard s has read its last packet.
+func (m *merger) done(s int) bool { return m.lows[s] == never }
+
 func (m *merger) watermark() int64 {
 	w := never
 	for _, l := range m.lows {
@@ -125,9 +135,6 @@ func (m *merger) number(w int64) {
 		id := fmt.Sprintf("%ss%d", m.prefix, m.next)
 		if m.max > 0 && m.next > m.max {
 			id = ""
-			m.skipped++
-		} else {
-			m.sessions++
 		}
 		m.ids[sess.ID] = id
 		heap.Push(&m.forget, forgetAt{sess.EndFrame, sess.ID})
@@ -235,10 +242,10 @@ func (m *merger) settleHolds() {
 	kept := m.holds[:0]
 	for _, h := range m.holds {
 		s := h.shard
-		if h.cut < 0 && (m.times[s].After(h.deadline) || m.done[s]) {
+		if h.cut < 0 && (m.times[s].After(h.deadline) || m.done(s)) {
 			h.cut = m.upTo[s]
 		}
-		if h.cut < 0 || (m.lows[s] <= h.cut && !m.done[s]) || !m.retry(h) {
+		if h.cut < 0 || m.lows[s] <= h.cut || !m.retry(h) {
 			kept = append(kept, h)
 			continue
 		}

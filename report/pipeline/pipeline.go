@@ -195,7 +195,7 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 		}
 	}
 	if !passThrough {
-		res.Sessions, res.Skipped = m.sessions, m.skipped
+		res.Sessions, res.Skipped = m.counts()
 	}
 	res.Stats = stats
 	res.Held = m.held
