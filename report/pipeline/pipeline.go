@@ -23,6 +23,7 @@ package pipeline
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -256,15 +257,11 @@ func captureRecord(src sourceInfo, st reassembly.Stats) *record.Capture {
 func captureFindings(damaged bool, st reassembly.Stats) []*record.Finding {
 	var out []*record.Finding
 	if damaged {
-		out = append(out, &record.Finding{ID: record.FindingCaptureTruncated, Severity: record.SeverityLow, Packet: st.Packets,
-			Title:  "The capture file is cut short or damaged",
-			Detail: "The file ends before its last packet does; what it held before that point was analysed, anything after is missing."})
+		out = append(out, &record.Finding{ID: record.FindingCaptureTruncated, Severity: record.SeverityLow, Packet: st.Packets})
 	}
 	if st.CutPackets > 0 {
 		out = append(out, &record.Finding{ID: record.FindingPayloadTruncated, Severity: record.SeverityLow, Packet: st.CutFrame,
-			Frames: []int64{st.CutFrame},
-			Title:  "Packets were cut by the snap length",
-			Detail: fmt.Sprintf("%d packets were captured only in part, so their contents are incomplete; capture with a snap length of 0 (whole packets) to see everything.", st.CutPackets)})
+			Frames: []int64{st.CutFrame}, Args: map[string]string{"packets": strconv.FormatInt(st.CutPackets, 10)}})
 	}
 	return out
 }
