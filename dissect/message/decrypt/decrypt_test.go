@@ -220,7 +220,15 @@ func TestBrokenEnvelopedData(t *testing.T) {
 	raw := goEncrypt(t, pkcs7.EncryptionAlgorithmAES256CBC, []byte(innerEntity), bob.Cert)
 	m := message.Analyze(raw, message.Options{KeepRaw: true})
 	der := m.Encryption.DER
-	for _, cut := range []int{len(der) - 1, len(der) - 17, len(der) / 2} {
+	// Only bytes whose change CBC must notice: the padding (last byte, and
+	// the byte before the last block, which flips the last plaintext byte)
+	// and the RSA-encrypted content key. A byte in the middle of CBC
+	// ciphertext only garbles a block: no integrity check can see it.
+	key := bytes.Index(der, []byte{0x04, 0x82, 0x01, 0x00}) // 256-byte encryptedKey
+	if key < 0 {
+		t.Fatal("no 2048-bit encryptedKey in the enveloped data")
+	}
+	for _, cut := range []int{len(der) - 1, len(der) - 17, key + 4 + 100} {
 		bad := append([]byte(nil), der...)
 		bad[cut] ^= 0x55
 		m.Encryption.DER = bad
