@@ -193,13 +193,8 @@ func (f *framer) readLiteral() bool {
 		// literal over the limit (the head read so far stays).
 		f.lit.Skipped = true
 	} else {
-		if f.lit.Data == nil {
-			// The size is declared: one allocation for the common
-			// message, capped so that a declared size never reserves
-			// memory the wire has not sent.
-			f.lit.Data = make([]byte, 0, min(f.lit.Size, 1<<20))
-		}
-		f.lit.Data = append(f.lit.Data, b...)
+		f.lit.buf.Append(b)
+		f.lit.Data = f.lit.buf.Bytes()
 		f.u.kept += int64(len(b))
 	}
 	f.left -= int64(len(b))
@@ -234,7 +229,7 @@ func (f *framer) finish(deliver func(*unit)) {
 	text := f.u.text[:0]
 	f.u = unit{}
 	deliver(&f.done)
-	f.s.Release(f.done.kept)
+	f.release(&f.done)
 	f.done = unit{}
 	if f.u.text == nil && len(f.u.lits) == 0 {
 		f.u.text = text
@@ -243,8 +238,22 @@ func (f *framer) finish(deliver func(*unit)) {
 
 // drop forgets the unit being read, giving back the literal bytes it held.
 func (f *framer) drop() {
-	f.s.Release(f.u.kept)
+	f.release(&f.u)
 	f.u = unit{}
+}
+
+// release gives back the literal bytes of a unit delivered or dropped:
+// their budget, and their buffers unless records keep the messages'
+// bytes for extraction.
+func (f *framer) release(u *unit) {
+	f.s.Release(u.kept)
+	if f.s.KeepRaw {
+		return
+	}
+	for _, lit := range u.lits {
+		lit.buf.Release()
+		lit.Data = nil
+	}
 }
 
 // literalAtEnd recognises a literal marker ending a line.

@@ -1,6 +1,10 @@
 package imap
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/mailwire/mailwire/dissect/msgbuf"
+)
 
 // Kind is the kind of a token of the IMAP grammar (RFC 9051 §9).
 type Kind uint8
@@ -45,13 +49,14 @@ func (t Token) IsString() bool {
 
 // literal is the content of one literal of a unit.
 type literal struct {
-	Size    int64  // announced size
-	Data    []byte // the bytes kept (all of them unless Skipped or Missing)
-	Skipped bool   // larger than the limit: counted, not kept
-	Missing int64  // bytes lost in a capture gap
-	Binary  bool   // ~{n}
-	Frame   int64  // frame of its first byte
-	End     int64  // frame of its last byte
+	Size    int64      // announced size
+	Data    []byte     // the bytes kept (all of them unless Skipped or Missing)
+	Skipped bool       // larger than the limit: counted, not kept
+	Missing int64      // bytes lost in a capture gap
+	Binary  bool       // ~{n}
+	Frame   int64      // frame of its first byte
+	End     int64      // frame of its last byte
+	buf     msgbuf.Buf // holds Data while the unit is read
 }
 
 // Complete reports whether every byte of the literal was kept.

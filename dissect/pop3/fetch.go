@@ -13,7 +13,11 @@ func (h *handler) fetched(r *response, end int64) {
 	if r.lines == 0 {
 		return
 	}
-	m := message.Analyze(r.body, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
+	raw := r.body.Bytes()
+	if h.s.KeepRaw {
+		raw = r.body.Keep() // the record holds them for extraction
+	}
+	m := message.Analyze(raw, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
 	m.Session = h.s.ID
 	m.Proto = proto
 	m.Direction = record.DirectionFetched

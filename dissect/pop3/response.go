@@ -2,6 +2,7 @@ package pop3
 
 import (
 	"github.com/mailwire/mailwire/dissect/lines"
+	"github.com/mailwire/mailwire/dissect/msgbuf"
 	"github.com/mailwire/mailwire/dissect/record"
 )
 
@@ -21,7 +22,7 @@ const maxCapabilities = 64
 type response struct {
 	p         *pending
 	frame     int64 // frame of its first line
-	body      []byte
+	body      msgbuf.Buf
 	truncated bool
 	limitHit  bool
 	lines     int
@@ -76,6 +77,8 @@ func (r *response) line(h *handler, l lines.Line) {
 	}
 }
 
+var crlf = []byte("\r\n")
+
 // keep appends a message line, up to the session's message limit.
 func (r *response) keep(h *handler, l lines.Line, text []byte) {
 	if l.Cut {
@@ -87,7 +90,7 @@ func (r *response) keep(h *handler, l lines.Line, text []byte) {
 		limit = 32 << 20
 	}
 	r.size += int64(len(text) + 2)
-	if r.limitHit || int64(len(r.body)+len(text)+2) > limit {
+	if r.limitHit || int64(r.body.Len()+len(text)+2) > limit {
 		if !r.limitHit {
 			h.s.Warn(l.Frame, record.WarnPOP3MessageTooLarge, "max", limit)
 		}
@@ -99,8 +102,8 @@ func (r *response) keep(h *handler, l lines.Line, text []byte) {
 		return
 	}
 	r.held += int64(len(text) + 2)
-	r.body = append(r.body, text...)
-	r.body = append(r.body, '\r', '\n')
+	r.body.Append(text)
+	r.body.Append(crlf)
 }
 
 // finishResponse ends the multi-line response at its lone dot (or at the
@@ -114,6 +117,7 @@ func (h *handler) finishResponse(frame int64) {
 	case messageResponse:
 		h.fetched(r, frame)
 		h.s.Release(r.held)
-		r.held, r.body = 0, nil
+		r.body.Release()
+		r.held = 0
 	}
 }

@@ -5,13 +5,14 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/lines"
+	"github.com/mailwire/mailwire/dissect/msgbuf"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
 // body is one message as the client sends it, dot-unstuffed.
 type body struct {
-	buf    []byte
+	buf    msgbuf.Buf
 	size   int64 // bytes of the message, kept or not
 	packet int64 // frame of its first byte
 	end    int64 // frame of its last byte
@@ -38,7 +39,7 @@ func (b *body) add(p []byte, frame, max int64) {
 	if b.starved || b.done {
 		return // counted, not kept: the budget is spent or given back
 	}
-	room := max - int64(len(b.buf))
+	room := max - int64(b.buf.Len())
 	if max <= 0 {
 		room = int64(len(p))
 	}
@@ -49,7 +50,7 @@ func (b *body) add(p []byte, frame, max int64) {
 		}
 		p = p[:room]
 	}
-	b.buf = append(b.buf, p...)
+	b.buf.Append(p)
 }
 
 func (b *body) lose() {
@@ -66,7 +67,7 @@ func (b *body) kept(n int, limit int64) int64 {
 		return 0
 	}
 	if limit > 0 {
-		return min(int64(n), max(0, limit-int64(len(b.buf))))
+		return min(int64(n), max(0, limit-int64(b.buf.Len())))
 	}
 	return int64(n)
 }
@@ -204,7 +205,8 @@ func (h *handler) release(b *body) {
 		return
 	}
 	h.s.Release(b.held)
-	b.held, b.buf, b.done = 0, nil, true
+	b.buf.Release()
+	b.held, b.done = 0, true
 }
 
 // readChunk takes buffered bytes of the current BDAT chunk.
