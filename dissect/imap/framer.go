@@ -16,10 +16,10 @@ import (
 type unit struct {
 	text     []byte
 	lits     []*literal
-	frame    int64 // frame of the first byte
-	endFrame int64 // frame of the last line or literal byte
-	cut      bool  // a line was over-long, or the unit over its budget
-	kept     int64 // literal bytes kept, bounded by MaxMessage, held in the capture's budget
+	frame    int64               // frame of the first byte
+	endFrame int64               // frame of the last line or literal byte
+	cut      bool                // a line was over-long, or the unit over its budget
+	kept     session.Reservation // literal bytes kept, bounded by MaxMessage, held in the capture's budget
 }
 
 // framer splits one direction into units.
@@ -152,7 +152,7 @@ func (f *framer) startLiteral(line []byte, frame int64) bool {
 	case size > f.s.Limits.MaxLiteral:
 		f.s.Warn(frame, record.WarnIMAPLiteralTooLarge, "dir", f.dir, "size", size, "max", f.s.Limits.MaxLiteral)
 		lit.Skipped = true
-	case f.u.kept+size > f.s.Limits.MaxMessage:
+	case f.u.kept.Used()+size > f.s.Limits.MaxMessage:
 		f.s.Warn(frame, record.WarnIMAPLiteralsTooLarge, "dir", f.dir, "max", f.s.Limits.MaxMessage)
 		lit.Skipped = true
 	}
@@ -188,14 +188,13 @@ func (f *framer) readLiteral() bool {
 		if room := f.s.Limits.MaxLine - len(f.lit.Data); room > 0 {
 			f.lit.Data = append(f.lit.Data, b[:min(room, len(b))]...)
 		}
-	} else if !f.s.Hold(frame, int64(len(b))) {
+	} else if !f.s.Hold(&f.u.kept, frame, int64(len(b))) {
 		// The capture's budget is spent: counted, not kept, like a
 		// literal over the limit (the head read so far stays).
 		f.lit.Skipped = true
 	} else {
 		f.lit.buf.Append(b)
 		f.lit.Data = f.lit.buf.Bytes()
-		f.u.kept += int64(len(b))
 	}
 	f.left -= int64(len(b))
 	if f.left > 0 {
@@ -246,7 +245,7 @@ func (f *framer) drop() {
 // their budget, and their buffers unless records keep the messages'
 // bytes for extraction.
 func (f *framer) release(u *unit) {
-	f.s.Release(u.kept)
+	f.s.Release(&u.kept)
 	if f.s.KeepRaw {
 		return
 	}

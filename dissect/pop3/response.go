@@ -4,6 +4,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/lines"
 	"github.com/mailwire/mailwire/dissect/msgbuf"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/session"
 )
 
 // responseKind says what a multi-line response holds.
@@ -31,7 +32,7 @@ type response struct {
 	// reserved in the capture's budget; starved is set when the budget
 	// refused more.
 	size    int64
-	held    int64
+	held    session.Reservation
 	starved bool
 }
 
@@ -97,11 +98,10 @@ func (r *response) keep(h *handler, l lines.Line, text []byte) {
 		r.limitHit, r.truncated = true, true
 		return
 	}
-	if r.starved || !h.s.Hold(l.Frame, int64(len(text)+2)) {
+	if r.starved || !h.s.Hold(&r.held, l.Frame, int64(len(text)+2)) {
 		r.starved, r.truncated = true, true
 		return
 	}
-	r.held += int64(len(text) + 2)
 	r.body.Append(text)
 	r.body.Append(crlf)
 }
@@ -116,8 +116,7 @@ func (h *handler) finishResponse(frame int64) {
 		h.capa.list(h, r.caps, r.p.frame, frame)
 	case messageResponse:
 		h.fetched(r, frame)
-		h.s.Release(r.held)
+		h.s.Release(&r.held)
 		r.body.Release()
-		r.held = 0
 	}
 }

@@ -61,20 +61,53 @@ func (b *Budget) Held() int64 {
 	return b.held.Load()
 }
 
-// Hold reserves n message bytes in the capture's budget. When they do not
-// fit it says so once per session, and the caller keeps no more of the
-// message.
-func (s *Session) Hold(frame, n int64) bool {
-	if s.Limits.Held.Take(n) {
-		return true
+// step is how much of the budget a message reserves at a time: enough
+// that a message's lines do not each touch the counter the shards share,
+// small beside the budget so that the bound stays close.
+func (b *Budget) step() int64 {
+	if b == nil {
+		return 0
 	}
-	if !s.overBudget {
-		s.overBudget = true
-		s.Warn(frame, record.WarnSessionHeldBudget, "max", s.Limits.Held.Max())
-	}
-	return false
+	return max(1, min(64<<10, b.max/1024))
 }
 
-// Release gives back message bytes reserved with Hold, once the message
-// is analysed or dropped.
-func (s *Session) Release(n int64) { s.Limits.Held.Release(n) }
+// Reservation is what one message holds in the capture's budget. The zero
+// Reservation holds nothing.
+type Reservation struct {
+	taken, used int64
+}
+
+// Used is the number of message bytes held.
+func (r *Reservation) Used() int64 { return r.used }
+
+// Hold reserves n more bytes of the message of r in the capture's budget.
+// When they do not fit it says so once per session, and the caller keeps
+// no more of the message.
+func (s *Session) Hold(r *Reservation, frame, n int64) bool {
+	if r.used+n <= r.taken {
+		r.used += n
+		return true
+	}
+	need := r.used + n - r.taken
+	take := max(need, s.Limits.Held.step())
+	if !s.Limits.Held.Take(take) {
+		take = need
+		if !s.Limits.Held.Take(take) {
+			if !s.overBudget {
+				s.overBudget = true
+				s.Warn(frame, record.WarnSessionHeldBudget, "max", s.Limits.Held.Max())
+			}
+			return false
+		}
+	}
+	r.taken += take
+	r.used += n
+	return true
+}
+
+// Release gives back what the message of r held, once it is analysed or
+// dropped.
+func (s *Session) Release(r *Reservation) {
+	s.Limits.Held.Release(r.taken)
+	*r = Reservation{}
+}

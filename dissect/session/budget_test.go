@@ -55,14 +55,44 @@ func TestHoldWarnsOncePerSession(t *testing.T) {
 	lim := DefaultLimits()
 	lim.Held = NewBudget(5)
 	s := New("s1", stream.Flow{}, lim, func(record.Record) {}, nil)
-	if !s.Hold(1, 5) || s.Hold(2, 1) || s.Hold(3, 1) {
+	var a, b Reservation
+	if !s.Hold(&a, 1, 5) || s.Hold(&b, 2, 1) || s.Hold(&b, 3, 1) {
 		t.Fatal("hold past the budget")
 	}
 	if len(s.Warnings) != 1 || s.Warnings[0].ID != record.WarnSessionHeldBudget || s.Warnings[0].Frame != 2 {
 		t.Fatalf("warnings %v", s.Warnings)
 	}
-	s.Release(5)
-	if lim.Held.Held() != 0 {
+	s.Release(&a)
+	s.Release(&b)
+	if lim.Held.Held() != 0 || a.Used() != 0 {
 		t.Fatalf("held %d", lim.Held.Held())
+	}
+}
+
+// A message reserves the budget in steps: its lines do not each touch
+// the shared counter, it never holds a step more than it uses, and a
+// step that does not fit gives way to what the line needs.
+func TestHoldReservesInSteps(t *testing.T) {
+	lim := DefaultLimits()
+	lim.Held = NewBudget(1 << 20) // a step of 1 KiB
+	s := New("s1", stream.Flow{}, lim, func(record.Record) {}, nil)
+	var r Reservation
+	for i := 0; i < 100; i++ {
+		if !s.Hold(&r, 1, 100) {
+			t.Fatal("refused within the budget")
+		}
+	}
+	if r.Used() != 10000 || lim.Held.Held() < 10000 || lim.Held.Held() >= 10000+1024 {
+		t.Fatalf("used %d, budget holds %d", r.Used(), lim.Held.Held())
+	}
+	var big Reservation
+	rest := lim.Held.Max() - lim.Held.Held()
+	if !s.Hold(&big, 2, rest) || lim.Held.Held() != lim.Held.Max() {
+		t.Fatalf("the last %d bytes of the budget were refused (holds %d)", rest, lim.Held.Held())
+	}
+	s.Release(&r)
+	s.Release(&big)
+	if lim.Held.Held() != 0 {
+		t.Fatalf("held %d after release", lim.Held.Held())
 	}
 }

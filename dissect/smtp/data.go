@@ -7,6 +7,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/lines"
 	"github.com/mailwire/mailwire/dissect/msgbuf"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
@@ -25,7 +26,7 @@ type body struct {
 	// held counts the bytes of buf reserved in the capture's budget;
 	// starved is set when the budget refused more, done once the
 	// message was analysed and its bytes given back.
-	held          int64
+	held          session.Reservation
 	starved, done bool
 }
 
@@ -94,9 +95,7 @@ func (h *handler) dataLine(l lines.Line) {
 // add appends to a message, warning once when the limit is passed.
 func (h *handler) add(b *body, p []byte, frame int64) {
 	if n := b.kept(len(p), h.s.Limits.MaxMessage); n > 0 {
-		if h.s.Hold(frame, n) {
-			b.held += n
-		} else {
+		if !h.s.Hold(&b.held, frame, n) {
 			b.starved = true
 		}
 	}
@@ -204,9 +203,9 @@ func (h *handler) release(b *body) {
 	if b == nil {
 		return
 	}
-	h.s.Release(b.held)
+	h.s.Release(&b.held)
 	b.buf.Release()
-	b.held, b.done = 0, true
+	b.done = true
 }
 
 // readChunk takes buffered bytes of the current BDAT chunk.
