@@ -175,13 +175,15 @@ func (r *Reader) consume(n int) {
 	for k+1 < len(r.marks) && r.marks[k+1].off <= n {
 		k++
 	}
-	r.marks = r.marks[k:]
-	for i := range r.marks {
-		r.marks[i].off -= n
-		if r.marks[i].off < 0 {
-			r.marks[i].off = 0
-		}
+	// Moved down rather than resliced, so that appending marks reuses
+	// the slice instead of growing a new one for every few lines.
+	j := 0
+	for _, m := range r.marks[k:] {
+		m.off = max(0, m.off-n)
+		r.marks[j] = m
+		j++
 	}
+	r.marks = r.marks[:j]
 }
 
 // compact reclaims consumed bytes. It runs only when new bytes arrive, so
