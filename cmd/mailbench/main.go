@@ -104,16 +104,28 @@ func bench(mb int, bin string) error {
 	}
 	size := float64(st.Size()) / 1e6
 	fmt.Printf("%s: %.0f MB, %d sessions, %d credentials, %d messages\n\n", path, size, exp.Sessions, len(exp.Credentials), len(exp.Messages))
-	floor, packets, err := measureFloor(path)
-	if err != nil {
-		return err
+	// The floor and mailwire run in turns, and the best of each counts: a
+	// single run on a shared machine measures the neighbours as much as
+	// the program (the first one also fills the page cache).
+	var floor, mw run
+	var packets int64
+	var floorWalls, mwWalls []string
+	for i := 0; i < repeats; i++ {
+		f, n, err := measureFloor(path)
+		if err != nil {
+			return err
+		}
+		m, err := measureMailwire(bin, path, exp)
+		if err != nil {
+			return err
+		}
+		packets = n
+		floor, mw = best(floor, f), best(mw, m)
+		floorWalls = append(floorWalls, fmt.Sprintf("%.2f", f.wall.Seconds()))
+		mwWalls = append(mwWalls, fmt.Sprintf("%.2f", m.wall.Seconds()))
 	}
-	runs := []run{floor}
-	mw, err := measureMailwire(bin, path, exp)
-	if err != nil {
-		return err
-	}
-	runs = append(runs, mw)
+	fmt.Printf("best of %d runs; floor %s s, mailwire %s s\n", repeats, strings.Join(floorWalls, " "), strings.Join(mwWalls, " "))
+	runs := []run{floor, mw}
 	if ts, err := measureTshark(path, exp); err == nil {
 		runs = append(runs, ts)
 	} else {
@@ -130,6 +142,17 @@ func bench(mb int, bin string) error {
 	}
 	fmt.Printf("; mailwire used %.1f cores on average\n", mw.cpu.Seconds()/mw.wall.Seconds())
 	return nil
+}
+
+// repeats is how many times the floor and mailwire run.
+const repeats = 3
+
+// best is the faster of two runs (b when a is not set).
+func best(a, b run) run {
+	if a.wall == 0 || b.wall < a.wall {
+		return b
+	}
+	return a
 }
 
 func count(n int) string {
