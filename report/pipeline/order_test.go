@@ -240,3 +240,20 @@ func TestLiveGivesTheSameRecordsAsRead(t *testing.T) {
 		}
 	}
 }
+
+// Message bytes go back to a pool once analysed, unless records keep them
+// (extraction): the records are the same either way, or a buffer was
+// reused while something still read it.
+func TestPooledMessageBuffersChangeNoRecord(t *testing.T) {
+	for _, p := range orderCaptures(t) {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			pooled := streamJSON(t, p, Options{Reveal: true, Workers: 8})
+			opt := Options{Reveal: true, Workers: 8}
+			opt.Dissect.KeepRaw = true
+			kept := streamJSON(t, p, opt)
+			if !bytes.Equal(pooled, kept) {
+				t.Fatalf("records differ when message bytes are kept:\n%s", recordtest.FirstDiff(kept, pooled))
+			}
+		})
+	}
+}
