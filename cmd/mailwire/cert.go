@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/message/smimekey"
 	"github.com/mailwire/mailwire/report/certreport"
-	"github.com/mailwire/mailwire/report/i18n"
 )
 
 const certLong = `Describes the certificates of PEM or DER files, .p12/.pfx key stores and
@@ -35,13 +33,13 @@ func newCertCmd(a *app) *cobra.Command {
 		Example: certExample,
 		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
 			if len(args) == 0 {
-				fmt.Fprintln(a.stderr, "mailwire cert: no file given; try: mailwire cert certificat.crt")
+				fmt.Fprintln(a.stderr, "mailwire cert:", a.tr.T("cli.cert.usage"))
 				return exitUsage
 			}
 			if pass == "" {
 				pass = os.Getenv(smimePassEnv)
 			}
-			return describeCerts(args, pass, resolveLang(lang), asJSON, a.stdout, a.stderr)
+			return a.describeCerts(args, pass, asJSON)
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write one JSON object per certificate")
@@ -52,11 +50,10 @@ func newCertCmd(a *app) *cobra.Command {
 }
 
 // describeCerts describes certificates the way lab 1.3.1 asks: encoding,
-// type, usages and validity.
-func describeCerts(files []string, pass, lang string, asJSON bool, stdout, stderr io.Writer) int {
-	tr := i18n.New(lang)
+// type, usages and validity, in the language of --lang.
+func (a *app) describeCerts(files []string, pass string, asJSON bool) int {
 	now := time.Now()
-	enc := json.NewEncoder(stdout)
+	enc := json.NewEncoder(a.stdout)
 	code := exitOK
 	for _, path := range files {
 		data, err := smimekey.ReadFile(path)
@@ -65,7 +62,7 @@ func describeCerts(files []string, pass, lang string, asJSON bool, stdout, stder
 			certs, err = certreport.Read(path, data, pass, now)
 		}
 		if err != nil {
-			fmt.Fprintln(stderr, "mailwire cert:", err)
+			fmt.Fprintln(a.stderr, "mailwire cert:", keyError(a.tr, err, "--pass"))
 			if errors.Is(err, smimekey.ErrPassword) {
 				return exitUsage
 			}
@@ -77,13 +74,13 @@ func describeCerts(files []string, pass, lang string, asJSON bool, stdout, stder
 				enc.Encode(c)
 				continue
 			}
-			for i, line := range certreport.Text(tr, c, now) {
+			for i, line := range certreport.Text(a.tr, c, now) {
 				if i > 0 {
 					line = "  " + line
 				}
-				fmt.Fprintln(stdout, line)
+				fmt.Fprintln(a.stdout, line)
 			}
-			fmt.Fprintln(stdout)
+			fmt.Fprintln(a.stdout)
 		}
 	}
 	return code

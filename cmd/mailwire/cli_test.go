@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
 )
 
 const forgery = "../../captures/smtp-forgery.pcap"
@@ -336,12 +337,12 @@ func TestMaskedPasswordAsTheReadmeSays(t *testing.T) {
 
 func TestRefusedCaptureSaysHowToAllowIt(t *testing.T) {
 	for _, msg := range []string{"lo: Permission Denied", "eth0: You don't have permission to capture on that device (socket: Operation not permitted)"} {
-		got := withCapabilityHint(errors.New(msg))
+		got := withCapabilityHint(i18n.New("en"), msg, errors.New(msg))
 		if !strings.HasPrefix(got, msg) || !strings.Contains(got, "setcap cap_net_raw,cap_net_admin=eip ") {
 			t.Errorf("%q: %q", msg, got)
 		}
 	}
-	if got := withCapabilityHint(errors.New("lo: No such device exists")); strings.Contains(got, "setcap") {
+	if got := withCapabilityHint(i18n.New("en"), "lo", errors.New("lo: No such device exists")); strings.Contains(got, "setcap") {
 		t.Errorf("hint on an unrelated error: %q", got)
 	}
 }

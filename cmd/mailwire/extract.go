@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -23,7 +24,7 @@ const extractExample = `  mailwire extract --out mails capture.pcap
 
 func newExtractCmd(a *app) *cobra.Command {
 	var out string
-	an := newAnalysisFlags(a.stderr)
+	an := newAnalysisFlags(a)
 	cmd := &cobra.Command{
 		Use:     "extract --out DIR CAPTURE...",
 		Short:   "Write every message (.eml) and attachment to DIR",
@@ -31,10 +32,10 @@ func newExtractCmd(a *app) *cobra.Command {
 		Example: extractExample,
 		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
 			if out == "" || len(args) == 0 {
-				fmt.Fprintln(a.stderr, "mailwire extract: give a folder and captures, e.g. mailwire extract --out mails capture.pcap")
+				fmt.Fprintln(a.stderr, "mailwire extract:", a.tr.T("cli.extract.usage"))
 				return exitUsage
 			}
-			files, ok := captureFiles(args, a.stderr)
+			files, ok := a.captureFiles(args)
 			if len(files) == 0 {
 				return exitUsage
 			}
@@ -61,7 +62,7 @@ func newExtractCmd(a *app) *cobra.Command {
 func extractFiles(files []string, out string, base pipeline.Options, maxAttachment int64, a *app) int {
 	w, err := extract.Create(out, extract.Options{MaxAttachment: maxAttachment})
 	if err != nil {
-		fmt.Fprintf(a.stderr, "mailwire extract: %v\n", err)
+		fmt.Fprintln(a.stderr, "mailwire extract:", a.tr.T("cli.extract.create", "dir", out, "error", detail(err)))
 		return exitUsage
 	}
 	code := exitOK
@@ -78,19 +79,19 @@ func extractFiles(files []string, out string, base pipeline.Options, maxAttachme
 				return
 			}
 			if err := w.Add(m); err != nil {
-				fmt.Fprintf(a.stderr, "mailwire extract: %s: %v\n", path, err)
+				fmt.Fprintln(a.stderr, "mailwire extract:", a.tr.T("cli.extract.add", "file", path, "frame", strconv.FormatInt(m.Packet, 10), "error", detail(err)))
 				code = exitUsage
 			}
 			m.Raw = nil
 		}
 		if _, err := pipeline.File(path, opt); err != nil {
-			fmt.Fprintf(a.stderr, "mailwire: %v\n", explain(err))
+			fmt.Fprintln(a.stderr, "mailwire:", explain(a.tr, path, err))
 			code = exitUsage
 		}
 	}
 	idx, err := w.Close()
 	if err != nil {
-		fmt.Fprintf(a.stderr, "mailwire extract: %v\n", err)
+		fmt.Fprintln(a.stderr, "mailwire extract:", a.tr.T("cli.extract.index", "dir", out, "error", detail(err)))
 		return exitUsage
 	}
 	msgs, atts := 0, 0
@@ -101,6 +102,6 @@ func extractFiles(files []string, out string, base pipeline.Options, maxAttachme
 			atts++
 		}
 	}
-	fmt.Fprintf(a.stdout, "%d messages and %d attachments written to %s (index: %s)\n", msgs, atts, out, idx.Path)
+	fmt.Fprintln(a.stdout, a.tr.T("cli.extract.done", "messages", strconv.Itoa(msgs), "attachments", strconv.Itoa(atts), "dir", out, "index", idx.Path))
 	return code
 }

@@ -1,8 +1,7 @@
 package main
 
 import (
-	"fmt"
-	"io"
+	"errors"
 	"runtime"
 	"slices"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/pipeline"
 )
 
@@ -38,32 +38,33 @@ func choices(fs *pflag.FlagSet, name string, values ...string) {
 	fs.SetAnnotation(name, annChoices, values)
 }
 
-// checkFlags refuses the values the flags' definitions forbid. Only flags
-// given on the command line are checked: defaults are valid by design.
-func checkFlags(cmd *cobra.Command) error {
+// checkFlags refuses the values the flags' definitions forbid, in tr's
+// language. Only flags given on the command line are checked: defaults
+// are valid by design.
+func checkFlags(cmd *cobra.Command, tr i18n.Tr) error {
 	var err error
 	cmd.Flags().Visit(func(f *pflag.Flag) {
 		if err != nil {
 			return
 		}
 		if _, ok := f.Annotations[annLimit]; ok && !positive(f.Value) {
-			err = fmt.Errorf("--%s %s: give a positive value (leave the flag out for its default%s)", f.Name, f.Value, defaultNote(f))
+			err = errors.New(limitMessage(tr, f))
 		}
 		if vals, ok := f.Annotations[annChoices]; ok && !slices.Contains(vals, f.Value.String()) {
-			err = fmt.Errorf("--%s %q: use %s", f.Name, f.Value.String(), orList(vals))
+			err = errors.New(tr.T("cli.flags.choice", "flag", f.Name, "value", strconv.Quote(f.Value.String()), "choices", orList(tr, vals)))
 		}
 	})
 	return err
 }
 
-// defaultNote names a limit's default for checkFlags' message; a default
-// of 0 stands for "none" or "all" (its usage says which), and is not
-// offered as the value just refused.
-func defaultNote(f *pflag.Flag) string {
+// limitMessage refuses a limit's value. A default of 0 stands for "none"
+// or "all" (its usage says which), and is not offered as the value just
+// refused.
+func limitMessage(tr i18n.Tr, f *pflag.Flag) string {
 	if f.DefValue == "0" || f.DefValue == "0s" {
-		return ""
+		return tr.T("cli.flags.positive", "flag", f.Name, "value", f.Value.String())
 	}
-	return ", " + f.DefValue
+	return tr.T("cli.flags.positive-default", "flag", f.Name, "value", f.Value.String(), "default", f.DefValue)
 }
 
 func positive(v pflag.Value) bool {
@@ -76,12 +77,12 @@ func positive(v pflag.Value) bool {
 	return err == nil && n > 0
 }
 
-// orList writes "a, b or c".
-func orList(vals []string) string {
+// orList writes "a, b or c" in tr's language.
+func orList(tr i18n.Tr, vals []string) string {
 	if len(vals) < 2 {
 		return strings.Join(vals, "")
 	}
-	return strings.Join(vals[:len(vals)-1], ", ") + " or " + vals[len(vals)-1]
+	return tr.T("cli.or", "first", strings.Join(vals[:len(vals)-1], ", "), "last", vals[len(vals)-1])
 }
 
 // completeChoices offers each choice flag's values to shell completion.
@@ -110,9 +111,9 @@ type analysisFlags struct {
 // newAnalysisFlags lists the groups. A new concern (a key file, a
 // decryption secret) is one type with addFlags and apply, and one entry
 // in this list.
-func newAnalysisFlags(stderr io.Writer) *analysisFlags {
+func newAnalysisFlags(a *app) *analysisFlags {
 	lim := newLimitOptions()
-	return &analysisFlags{lim: lim, groups: []flagGroup{lim, &keylogFlags{stderr: stderr}, &smimeFlags{stderr: stderr}}}
+	return &analysisFlags{lim: lim, groups: []flagGroup{lim, &keylogFlags{a: a}, &smimeFlags{a: a}}}
 }
 
 func (a *analysisFlags) addFlags(fs *pflag.FlagSet) {
@@ -187,4 +188,15 @@ func resolveLang(lang string) string {
 		return report.LangFromEnv()
 	}
 	return lang
+}
+
+// commandLang is the language a command speaks: its --lang when it has
+// one with a value mailwire knows, else the environment's. A wrong --lang
+// is refused by checkFlags, in the environment's language.
+func commandLang(cmd *cobra.Command) string {
+	f := cmd.Flags().Lookup("lang")
+	if f == nil || !slices.Contains(i18n.Langs, f.Value.String()) {
+		return report.LangFromEnv()
+	}
+	return f.Value.String()
 }

@@ -1,14 +1,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/grade"
-	"github.com/mailwire/mailwire/report/i18n"
 )
 
 const gradeLong = `Grades each student's captures against a rubric: one student per capture file
@@ -29,7 +31,7 @@ func newGradeCmd(a *app) *cobra.Command {
 	var rubricPath, studentsPath, lang, out string
 	var printRubric bool
 	var workers int
-	an := newAnalysisFlags(a.stderr)
+	an := newAnalysisFlags(a)
 	cmd := &cobra.Command{
 		Use:     "grade [flags] --out DIR DIR_OR_FILES...",
 		Short:   "Grade a class's captures",
@@ -41,12 +43,12 @@ func newGradeCmd(a *app) *cobra.Command {
 				return exitOK
 			}
 			if out == "" || len(args) == 0 {
-				fmt.Fprintln(a.stderr, "mailwire grade:", i18n.New(resolveLang(lang)).T("cli.grade.usage"))
+				fmt.Fprintln(a.stderr, "mailwire grade:", a.tr.T("cli.grade.usage"))
 				return exitUsage
 			}
 			rubric, err := grade.LoadRubric(rubricPath)
 			if err != nil {
-				fmt.Fprintln(a.stderr, "mailwire grade: rubric:", err)
+				fmt.Fprintln(a.stderr, "mailwire grade:", a.inputError("cli.grade.rubric", rubricPath, err))
 				return exitUsage
 			}
 			popt, err := an.options()
@@ -57,11 +59,11 @@ func newGradeCmd(a *app) *cobra.Command {
 			opt := grade.Options{Rubric: rubric, Workers: workers, Pipeline: popt}
 			if studentsPath != "" {
 				if opt.Emails, err = grade.LoadStudents(studentsPath); err != nil {
-					fmt.Fprintln(a.stderr, "mailwire grade: students:", err)
+					fmt.Fprintln(a.stderr, "mailwire grade:", a.inputError("cli.grade.students", studentsPath, err))
 					return exitUsage
 				}
 			}
-			return gradeClass(args, opt, resolveLang(lang), out, a)
+			return gradeClass(args, opt, a.tr.Lang(), out, a)
 		}),
 	}
 	fs := cmd.Flags()
@@ -78,19 +80,19 @@ func newGradeCmd(a *app) *cobra.Command {
 }
 
 func gradeClass(args []string, opt grade.Options, lang, out string, a *app) int {
+	tr := a.tr
 	students, skipped, err := grade.Collect(args)
 	if err != nil {
-		fmt.Fprintln(a.stderr, "mailwire grade:", report.Sanitize(err.Error(), 500))
+		fmt.Fprintln(a.stderr, "mailwire grade:", tr.T("cli.grade.collect", "error", report.Sanitize(err.Error(), 500)))
 		return exitUsage
 	}
-	tr := i18n.New(lang)
 	// File names come from the students: never print them raw.
 	for _, s := range skipped {
 		fmt.Fprintln(a.stderr, "mailwire grade:", tr.T("cli.grade.skipped", "file", report.Sanitize(s, 300)))
 	}
 	class := grade.Grade(students, opt)
 	if err := class.WriteDir(out, lang); err != nil {
-		fmt.Fprintln(a.stderr, "mailwire grade: writing the grades:", report.Sanitize(err.Error(), 500))
+		fmt.Fprintln(a.stderr, "mailwire grade:", tr.T("cli.grade.write", "out", out, "error", report.Sanitize(detail(err), 500)))
 		return exitUsage
 	}
 	code := exitOK
@@ -105,4 +107,14 @@ func gradeClass(args []string, opt grade.Options, lang, out string, a *app) int 
 	}
 	fmt.Fprintln(a.stdout, tr.T("cli.grade.done", "n", strconv.Itoa(len(class.Students)), "out", out))
 	return code
+}
+
+// inputError says why the rubric or the student list at path cannot be
+// used: key's sentence, with the parser's words (file line and reason)
+// in parentheses, or what to check when the file cannot be opened.
+func (a *app) inputError(key, path string, err error) string {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+		return fileError(a.tr, path, err)
+	}
+	return a.tr.T(key, "file", path, "error", report.Sanitize(strings.TrimPrefix(err.Error(), path+": "), 500))
 }

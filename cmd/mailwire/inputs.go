@@ -1,8 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +16,7 @@ import (
 // name. Folders with no capture are reported on stderr; ok is false then.
 // Other arguments are kept as they are, so that a missing file is
 // reported by the reader with the rest of the read errors.
-func captureFiles(args []string, stderr io.Writer) (files []string, ok bool) {
+func (a *app) captureFiles(args []string) (files []string, ok bool) {
 	ok = true
 	for _, arg := range args {
 		fi, err := os.Stat(arg)
@@ -25,11 +26,14 @@ func captureFiles(args []string, stderr io.Writer) (files []string, ok bool) {
 		}
 		inside, err := capturesIn(arg)
 		switch {
+		case errors.Is(err, fs.ErrPermission):
+			fmt.Fprintln(a.stderr, "mailwire:", a.tr.T("cli.inputs.folder-denied", "dir", arg))
+			ok = false
 		case err != nil:
-			fmt.Fprintf(stderr, "mailwire: %s is a folder that cannot be listed: %v\n", arg, err)
+			fmt.Fprintln(a.stderr, "mailwire:", a.tr.T("cli.inputs.folder-unlistable", "dir", arg, "error", detail(err)))
 			ok = false
 		case len(inside) == 0:
-			fmt.Fprintf(stderr, "mailwire: %s is a folder with no capture file in it (.pcap, .pcapng, .cap, .dmp, .ntar, maybe .gz); give the capture files themselves\n", arg)
+			fmt.Fprintln(a.stderr, "mailwire:", a.tr.T("cli.inputs.folder-empty", "dir", arg))
 			ok = false
 		}
 		files = append(files, inside...)

@@ -1,8 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 
 	"github.com/spf13/pflag"
 
@@ -14,9 +15,9 @@ import (
 // secrets for; every file goes into one key log shared by every capture
 // of the run.
 type keylogFlags struct {
-	files  []string
-	log    *keylog.Log
-	stderr io.Writer // where unreadable lines are reported
+	files []string
+	log   *keylog.Log
+	a     *app // where unreadable lines are reported, and in which language
 }
 
 func (k *keylogFlags) addFlags(fs *pflag.FlagSet) {
@@ -35,17 +36,28 @@ func (k *keylogFlags) apply(o *pipeline.Options) error {
 			before := log.Len()
 			warns, err := log.ReadFile(path)
 			if err != nil {
-				return fmt.Errorf("%v (give the file that SSLKEYLOGFILE or openssl s_client -keylogfile wrote)", err)
+				return errors.New(k.openError(path, err))
 			}
 			for _, w := range warns {
-				fmt.Fprintf(k.stderr, "mailwire: warning: key log %s\n", w)
+				fmt.Fprintln(k.a.stderr, "mailwire:", k.a.tr.T("cli.warning", "text", k.a.tr.Warning(w)))
 			}
 			if log.Len() == before {
-				fmt.Fprintf(k.stderr, "mailwire: warning: key log %s holds no TLS secret\n", path)
+				fmt.Fprintln(k.a.stderr, "mailwire:", k.a.tr.T("cli.warning", "text", k.a.tr.T("cli.keylog.no-secret", "file", path)))
 			}
 		}
 		k.log = log
 	}
 	o.Dissect.Keys = k.log
 	return nil
+}
+
+// openError says why a key log could not be read and which file to give.
+func (k *keylogFlags) openError(path string, err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return k.a.tr.T("cli.keylog.not-found", "file", path)
+	case errors.Is(err, fs.ErrPermission):
+		return k.a.tr.T("cli.keylog.denied", "file", path)
+	}
+	return k.a.tr.T("cli.keylog.unreadable", "file", path, "error", detail(err))
 }

@@ -3,10 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -54,7 +54,7 @@ func (lo *liveOptions) addFlags(fs *pflag.FlagSet) {
 func newLiveCmd(a *app) *cobra.Command {
 	var out outputOptions
 	var lo liveOptions
-	an := newAnalysisFlags(a.stderr)
+	an := newAnalysisFlags(a)
 	cmd := &cobra.Command{
 		Use:     "live -i IFACE [flags]",
 		Short:   "Analyse traffic as it happens",
@@ -64,11 +64,11 @@ func newLiveCmd(a *app) *cobra.Command {
 		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
 			out.resolve()
 			if lo.Iface == "" {
-				fmt.Fprintln(a.stderr, "mailwire live: say which interface with -i (see 'mailwire interfaces'), e.g. mailwire live -i lo")
+				fmt.Fprintln(a.stderr, "mailwire live:", a.tr.T("cli.live.usage"))
 				return exitUsage
 			}
 			if err := livecap.CheckFilter(lo.Filter); err != nil {
-				fmt.Fprintf(a.stderr, "mailwire live: %v\n", err)
+				fmt.Fprintln(a.stderr, "mailwire live:", filterMessage(a.tr, err))
 				return exitUsage
 			}
 			opt, err := an.options()
@@ -78,14 +78,14 @@ func newLiveCmd(a *app) *cobra.Command {
 			}
 			c, err := livecap.Open(lo.Options)
 			if err != nil {
-				fmt.Fprintf(a.stderr, "mailwire live: %s: %s\n", lo.Iface, withCapabilityHint(err))
+				fmt.Fprintln(a.stderr, "mailwire live:", withCapabilityHint(a.tr, a.tr.T("cli.live.open", "iface", lo.Iface, "error", err.Error()), err))
 				return exitUsage
 			}
 			sig := make(chan os.Signal, 1)
 			signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 			go func() { <-sig; c.Stop() }()
 			defer signal.Stop(sig)
-			return live(c, lo.Options, opt, &out, a.stdout, a.stderr)
+			return a.live(c, lo.Options, opt, &out)
 		}),
 	}
 	out.addFlags(cmd.Flags())
@@ -105,17 +105,24 @@ func setcapLine() string {
 	return "sudo setcap cap_net_raw,cap_net_admin=eip " + exe
 }
 
-// withCapabilityHint adds the setcap line to a refused capture: libpcap
-// says "Permission Denied" or "Operation not permitted" depending on
-// where the kernel refused.
-func withCapabilityHint(err error) string {
-	msg := err.Error()
-	low := strings.ToLower(msg)
-	denied := errors.Is(err, fs.ErrPermission) || strings.Contains(low, "permission") || strings.Contains(low, "not permitted")
-	if !denied || strings.Contains(msg, "setcap") {
-		return msg
+// withCapabilityHint adds the setcap line to msg, which says err, when
+// the capture was refused: libpcap says "Permission Denied" or "Operation
+// not permitted" depending on where the kernel refused.
+func withCapabilityHint(tr i18n.Tr, msg string, err error) string {
+	low := strings.ToLower(err.Error())
+	if errors.Is(err, fs.ErrPermission) || strings.Contains(low, "permission") || strings.Contains(low, "not permitted") {
+		return msg + "\n" + tr.T("cli.live.needs-root", "setcap", setcapLine())
 	}
-	return msg + "\ncapturing needs root, or these capabilities on mailwire:\n  " + setcapLine()
+	return msg
+}
+
+// filterMessage says why libpcap refused a capture filter.
+func filterMessage(tr i18n.Tr, err error) string {
+	var fe *livecap.FilterError
+	if errors.As(err, &fe) {
+		return tr.T("cli.live.filter", "filter", strconv.Quote(fe.Expr), "error", fe.Err.Error())
+	}
+	return err.Error()
 }
 
 func completeInterfaces(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
@@ -129,13 +136,13 @@ func completeInterfaces(cmd *cobra.Command, args []string, toComplete string) ([
 
 // live analyses until the capture stops, printing records as they come,
 // then prints the full report with the capture's statistics.
-func live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options, out *outputOptions, stdout, stderr io.Writer) int {
+func (a *app) live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options, out *outputOptions) int {
 	opt.Reveal = out.reveal
 	var recs []record.Record
-	jsonOut := stdout
+	jsonOut := a.stdout
 	if out.format == "json" {
 		// JSON Lines stream to --output as they come, like read's.
-		w, closeOut, ok := reportWriter(out, stdout, stderr)
+		w, closeOut, ok := a.reportWriter(out)
 		if !ok {
 			c.Close()
 			return exitUsage
@@ -149,18 +156,18 @@ func live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options, out *out
 		if out.format == "json" {
 			jw.Write(r)
 			jw.Flush()
-		} else if line := liveLine(r); line != "" {
-			fmt.Fprintln(stdout, line)
+		} else if line := liveLine(a.tr, r); line != "" {
+			fmt.Fprintln(a.stdout, line)
 		}
 	}
-	fmt.Fprintf(stderr, "capturing on %s (filter %q, source %s); Ctrl-C to stop\n", lo.Iface, lo.Filter, c.Source())
+	fmt.Fprintln(a.stderr, a.tr.T("cli.live.capturing", "iface", lo.Iface, "filter", strconv.Quote(lo.Filter), "source", c.Source()))
 	res, err := pipeline.Live(c, lo.Iface, c.LinkType().String(), opt)
 	stats := c.Stats()
 	if cerr := c.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "mailwire live: %v\n", err)
+		fmt.Fprintln(a.stderr, "mailwire live:", a.tr.T("cli.live.failed", "error", err.Error()))
 		return exitUsage
 	}
 	res.Capture.Warnings = append(res.Capture.Warnings, record.NewWarning(0, record.WarnCaptureLiveDrops,
@@ -175,39 +182,52 @@ func live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options, out *out
 		}
 		return exitOK
 	}
-	return finish(caps, false, out, stdout, stderr)
+	return a.finish(caps, false, out)
 }
 
-// liveLine is the one-line form of a record printed as it happens.
-func liveLine(r record.Record) string {
+// liveLine is the one-line form of a record printed as it happens, in
+// tr's language; values from the wire are sanitised.
+func liveLine(tr i18n.Tr, r record.Record) string {
 	s := func(v string) string { return report.Sanitize(v, 120) }
+	n := func(v int64) string { return strconv.FormatInt(v, 10) }
 	switch r := r.(type) {
 	case *record.Session:
-		return fmt.Sprintf("[%s] session %s %s %s -> %s (%s)", stamp(r.End), r.ID, r.Proto, r.Client, r.Server, r.Security)
+		return tr.T("cli.live.session", "time", stamp(r.End), "id", r.ID, "proto", string(r.Proto), "client", r.Client, "server", r.Server,
+			"security", tr.T("security."+string(r.Security)))
 	case *record.Credential:
-		acc := "outcome unknown"
+		outcome := "cli.live.outcome-unknown"
 		if r.Accepted != nil {
-			acc = map[bool]string{true: "accepted", false: "refused"}[*r.Accepted]
+			outcome = map[bool]string{true: "cli.live.accepted", false: "cli.live.refused"}[*r.Accepted]
 		}
 		secret := r.PasswordMasked
 		if r.Password != "" {
 			secret = r.Password
 		}
-		return fmt.Sprintf("frame %d: %s credential %s %q password %s (%d chars), %s", r.Packet, r.Proto, r.Mechanism, s(r.Username), s(secret), r.PasswordLen, acc)
+		return tr.T("cli.live.credential", "frame", n(r.Packet), "proto", string(r.Proto), "mechanism", r.Mechanism, "user", strconv.Quote(s(r.Username)),
+			"password", s(secret), "len", strconv.Itoa(r.PasswordLen), "outcome", tr.T(outcome))
 	case *record.StartTLS:
-		return fmt.Sprintf("frame %d: %s STARTTLS requested=%v accepted=%v tls=%v", r.Packet, r.Proto, r.Requested, r.Accepted, r.TLSSeen)
+		return tr.T("cli.live.starttls", "frame", n(r.Packet), "proto", string(r.Proto), "requested", yesNo(tr, r.Requested),
+			"accepted", yesNo(tr, r.Accepted), "tls", yesNo(tr, r.TLSSeen))
 	case *record.Message:
-		return fmt.Sprintf("frame %d: %s message %s from %s to %s subject %q, %d attachments", r.Packet, r.Proto, r.Direction, s(r.From), s(strings.Join(r.To, ", ")), s(r.Subject), len(r.Attachments))
+		return tr.T("cli.live.message", "frame", n(r.Packet), "proto", string(r.Proto), "direction", tr.T("direction."+string(r.Direction)),
+			"from", s(r.From), "to", s(strings.Join(r.To, ", ")), "subject", strconv.Quote(s(r.Subject)), "attachments", strconv.Itoa(len(r.Attachments)))
 	case *record.Finding:
-		title, _, _ := i18n.New("en").FindingText(r)
+		title, _, _ := tr.FindingText(r)
 		if title == "" {
 			title = r.Title
 		}
-		return fmt.Sprintf("frame %d: finding [%s] %s", r.Packet, r.Severity, s(title))
+		return tr.T("cli.live.finding", "frame", n(r.Packet), "severity", tr.T("severity."+string(r.Severity)), "title", s(title))
 	case *record.DNS:
-		return fmt.Sprintf("frame %d: DNS %s %s (%d answers)", r.Packet, r.Type, s(r.Name), len(r.Answers))
+		return tr.T("cli.live.dns", "frame", n(r.Packet), "type", r.Type, "name", s(r.Name), "answers", strconv.Itoa(len(r.Answers)))
 	}
 	return ""
+}
+
+func yesNo(tr i18n.Tr, b bool) string {
+	if b {
+		return tr.T("cli.live.yes")
+	}
+	return tr.T("cli.live.no")
 }
 
 func stamp(t time.Time) string { return t.Format("15:04:05") }
@@ -219,27 +239,27 @@ func newInterfacesCmd(a *app) *cobra.Command {
 		Example: "  mailwire interfaces",
 		Args:    cobra.NoArgs,
 		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
-			return listInterfaces(a.stdout, a.stderr)
+			return a.listInterfaces()
 		}),
 	}
 }
 
-func listInterfaces(stdout, stderr io.Writer) int {
+func (a *app) listInterfaces() int {
 	ifs, err := livecap.Interfaces()
 	if err != nil {
-		fmt.Fprintf(stderr, "mailwire interfaces: %s\n", withCapabilityHint(err))
+		fmt.Fprintln(a.stderr, "mailwire interfaces:", withCapabilityHint(a.tr, a.tr.T("cli.interfaces.failed", "error", err.Error()), err))
 		return exitUsage
 	}
 	if len(ifs) == 0 {
-		fmt.Fprintln(stderr, "mailwire interfaces: none found; capturing needs root or: "+setcapLine())
+		fmt.Fprintln(a.stderr, "mailwire interfaces:", a.tr.T("cli.interfaces.none", "setcap", setcapLine()))
 		return exitUsage
 	}
 	for _, i := range ifs {
-		fmt.Fprintf(stdout, "%-16s %s", i.Name, strings.Join(i.Addresses, " "))
+		fmt.Fprintf(a.stdout, "%-16s %s", i.Name, strings.Join(i.Addresses, " "))
 		if i.Description != "" {
-			fmt.Fprintf(stdout, "  (%s)", i.Description)
+			fmt.Fprintf(a.stdout, "  (%s)", i.Description)
 		}
-		fmt.Fprintln(stdout)
+		fmt.Fprintln(a.stdout)
 	}
 	return exitOK
 }

@@ -17,9 +17,11 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mailwire/mailwire/report"
+	"github.com/mailwire/mailwire/report/i18n"
 )
 
 // Exit codes, documented in the root command's help and the README.
@@ -72,11 +74,15 @@ func tuneGC() {
 	}
 }
 
-// app carries what every command writes to and the exit code the command
-// chose; cobra only knows about errors, which all mean exitUsage.
+// app carries what every command writes to, the language it speaks and
+// the exit code the command chose; cobra only knows about errors, which
+// all mean exitUsage.
 type app struct {
 	stdout, stderr io.Writer
-	code           int
+	// tr says every sentence written for the user: in the environment's
+	// language until a command's --lang is read.
+	tr   i18n.Tr
+	code int
 }
 
 // commands lists the subcommands in the order help shows them. Adding a
@@ -93,7 +99,7 @@ var commands = []func(*app) *cobra.Command{
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr}
+	a := &app{stdout: stdout, stderr: stderr, tr: i18n.New(report.LangFromEnv())}
 	root := newRootCmd(a)
 	if args == nil {
 		// cobra reads os.Args when given nil: no arguments must stay none.
@@ -108,7 +114,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if !errors.As(err, &u) {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), err)
 		if cmd.Runnable() || cmd.HasSubCommands() {
-			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+			fmt.Fprintln(stderr, a.tr.T("cli.root.help", "command", cmd.CommandPath()))
 		}
 	}
 	return exitUsage
@@ -129,14 +135,15 @@ func newRootCmd(a *app) *cobra.Command {
 		Version: version,
 		// With no command, the usage goes to standard error with
 		// exitUsage, as for any other usage error.
-		Args: unknownCommand,
+		Args: a.unknownCommand,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cmd.SetOut(a.stderr)
 			cmd.Usage()
 			return usageError{}
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			return checkFlags(cmd)
+			a.tr = i18n.New(commandLang(cmd))
+			return checkFlags(cmd, a.tr)
 		},
 		SuggestionsMinimumDistance: 2,
 		SilenceErrors:              true,
@@ -154,15 +161,15 @@ func newRootCmd(a *app) *cobra.Command {
 
 // unknownCommand refuses a word that is not a command, suggesting the
 // command it was probably meant to be.
-func unknownCommand(cmd *cobra.Command, args []string) error {
+func (a *app) unknownCommand(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("unknown command %q", args[0])
+	word := report.Sanitize(args[0], 100)
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		return errors.New(a.tr.T("cli.root.unknown-suggest", "command", word, "suggestions", orList(a.tr, s)))
 	}
-	return errors.New(msg)
+	return errors.New(a.tr.T("cli.root.unknown", "command", word))
 }
 
 // runs adapts a command body that returns an exit code to cobra.

@@ -19,12 +19,12 @@ func newManCmd(a *app) *cobra.Command {
 		Args:   cobra.ExactArgs(1),
 		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
 			if err := os.MkdirAll(args[0], 0o755); err != nil {
-				fmt.Fprintln(a.stderr, "mailwire man:", err)
+				fmt.Fprintln(a.stderr, "mailwire man:", a.tr.T("cli.man.failed", "error", detail(err)))
 				return exitUsage
 			}
 			header := &doc.GenManHeader{Section: "1", Source: "mailwire " + version, Manual: "mailwire manual"}
 			if err := doc.GenManTree(cmd.Root(), header, args[0]); err != nil {
-				fmt.Fprintln(a.stderr, "mailwire man:", err)
+				fmt.Fprintln(a.stderr, "mailwire man:", a.tr.T("cli.man.failed", "error", detail(err)))
 				return exitUsage
 			}
 			return exitOK

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -15,9 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/report"
-	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/jsonl"
 	"github.com/mailwire/mailwire/report/pipeline"
 )
@@ -70,7 +65,7 @@ const readExample = `  mailwire read capture.pcapng
 
 func newReadCmd(a *app) *cobra.Command {
 	var out outputOptions
-	an := newAnalysisFlags(a.stderr)
+	an := newAnalysisFlags(a)
 	var workers int
 	cmd := &cobra.Command{
 		Use:     "read [flags] CAPTURE...",
@@ -80,10 +75,10 @@ func newReadCmd(a *app) *cobra.Command {
 		RunE: a.runs(func(cmd *cobra.Command, args []string) int {
 			out.resolve()
 			if len(args) == 0 {
-				fmt.Fprintln(a.stderr, "mailwire read:", i18n.New(out.lang).T("cli.read.usage"))
+				fmt.Fprintln(a.stderr, "mailwire read:", a.tr.T("cli.read.usage"))
 				return exitUsage
 			}
-			files, ok := captureFiles(args, a.stderr)
+			files, ok := a.captureFiles(args)
 			if len(files) == 0 {
 				return exitUsage
 			}
@@ -101,12 +96,12 @@ func newReadCmd(a *app) *cobra.Command {
 			stop := startProgress(files, &opt, out.progress, a.stderr)
 			if out.format == "json" {
 				defer stop()
-				return streamJSON(files, opt, &out, ok, a.stdout, a.stderr)
+				return a.streamJSON(files, opt, &out, ok)
 			}
 			results := pipeline.Files(files, opt, workers)
 			stop()
-			caps, failed := collect(results, a.stderr)
-			return finish(caps, failed || !ok, &out, a.stdout, a.stderr)
+			caps, failed := a.collect(results)
+			return a.finish(caps, failed || !ok, &out)
 		}),
 	}
 	out.addFlags(cmd.Flags())
@@ -122,32 +117,18 @@ const reportMaxSessions = 10000
 
 // collect turns results into report captures with derived findings, and
 // reports the files that could not be read.
-func collect(results []pipeline.FileResult, stderr io.Writer) ([]report.Capture, bool) {
+func (a *app) collect(results []pipeline.FileResult) ([]report.Capture, bool) {
 	var caps []report.Capture
 	failed := false
 	for _, r := range results {
 		if r.Err != nil {
-			fmt.Fprintf(stderr, "mailwire: %v\n", explain(r.Err))
+			fmt.Fprintln(a.stderr, "mailwire:", explain(a.tr, r.Path, r.Err))
 			failed = true
 			continue
 		}
 		caps = append(caps, report.Capture{Info: r.Result.Capture, Records: r.Result.Records})
 	}
 	return caps, failed
-}
-
-// explain adds what to do next to the errors a user can fix.
-func explain(err error) string {
-	msg := err.Error()
-	switch {
-	case errors.Is(err, capfile.ErrUnknownFormat) && !strings.Contains(msg, "tar archive"):
-		msg += " (is it a capture? save it from Wireshark as pcap or pcapng)"
-	case errors.Is(err, fs.ErrNotExist):
-		msg += " (check the path)"
-	case errors.Is(err, fs.ErrPermission):
-		msg += " (check the file's permissions)"
-	}
-	return msg
 }
 
 func summarize(caps []report.Capture) *record.Summary {
@@ -165,18 +146,18 @@ func summarize(caps []report.Capture) *record.Summary {
 }
 
 // finish renders the report and chooses the exit code.
-func finish(caps []report.Capture, failed bool, out *outputOptions, stdout, stderr io.Writer) int {
+func (a *app) finish(caps []report.Capture, failed bool, out *outputOptions) int {
 	if failed && len(caps) == 0 {
 		return exitUsage
 	}
 	sum := summarize(caps)
-	w, closeOut, ok := reportWriter(out, stdout, stderr)
+	w, closeOut, ok := a.reportWriter(out)
 	if !ok {
 		return exitUsage
 	}
 	defer closeOut()
 	if err := render(w, caps, sum, out); err != nil {
-		fmt.Fprintf(stderr, "mailwire: writing the report: %v\n", err)
+		fmt.Fprintln(a.stderr, "mailwire:", a.tr.T("cli.read.write-failed", "error", detail(err)))
 		return exitUsage
 	}
 	if failed {
@@ -259,8 +240,8 @@ func isTerminal(w io.Writer) bool {
 // streamJSON writes each capture's records as the pipeline lets them go,
 // in capture order, then the capture record (it holds the totals), and
 // the summary last: memory does not grow with the capture.
-func streamJSON(files []string, opt pipeline.Options, out *outputOptions, allRead bool, stdout, stderr io.Writer) int {
-	w, closeOut, ok := reportWriter(out, stdout, stderr)
+func (a *app) streamJSON(files []string, opt pipeline.Options, out *outputOptions, allRead bool) int {
+	w, closeOut, ok := a.reportWriter(out)
 	if !ok {
 		return exitUsage
 	}
@@ -282,7 +263,7 @@ func streamJSON(files []string, opt pipeline.Options, out *outputOptions, allRea
 		}
 		res, err := pipeline.File(path, o)
 		if err != nil {
-			fmt.Fprintf(stderr, "mailwire: %v\n", explain(err))
+			fmt.Fprintln(a.stderr, "mailwire:", explain(a.tr, path, err))
 			failed = true
 			continue
 		}
@@ -298,7 +279,7 @@ func streamJSON(files []string, opt pipeline.Options, out *outputOptions, allRea
 	}
 	jw.Write(sum)
 	if err := jw.Flush(); err != nil {
-		fmt.Fprintf(stderr, "mailwire: writing the report: %v\n", err)
+		fmt.Fprintln(a.stderr, "mailwire:", a.tr.T("cli.read.write-failed", "error", detail(err)))
 		return exitUsage
 	}
 	switch {
@@ -321,13 +302,13 @@ func severityNames() []string {
 
 // reportWriter is where the report goes: --output's file, or stdout. It
 // says why when the file cannot be created.
-func reportWriter(out *outputOptions, stdout, stderr io.Writer) (io.Writer, func(), bool) {
+func (a *app) reportWriter(out *outputOptions) (io.Writer, func(), bool) {
 	if out.output == "" {
-		return stdout, func() {}, true
+		return a.stdout, func() {}, true
 	}
 	f, err := os.Create(out.output)
 	if err != nil {
-		fmt.Fprintf(stderr, "mailwire: cannot write the report: %v\n", err)
+		fmt.Fprintln(a.stderr, "mailwire:", a.tr.T("cli.read.create-failed", "file", out.output, "error", detail(err)))
 		return nil, nil, false
 	}
 	return f, func() { f.Close() }, true

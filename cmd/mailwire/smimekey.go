@@ -3,7 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"os"
 
 	"github.com/spf13/pflag"
@@ -13,6 +13,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/message/decrypt"
 	"github.com/mailwire/mailwire/dissect/message/smimekey"
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/pipeline"
 )
 
@@ -24,8 +25,9 @@ type smimeFlags struct {
 	files []string
 	pass  string
 	keys  []*smimekey.Key // loaded once, for every capture
-	// stderr is where the password is asked on a terminal.
-	stderr io.Writer
+	// a is where the password is asked on a terminal, and in which
+	// language.
+	a *app
 }
 
 func (s *smimeFlags) addFlags(fs *pflag.FlagSet) {
@@ -40,7 +42,7 @@ func (s *smimeFlags) apply(opt *pipeline.Options) error {
 		return nil
 	}
 	if s.keys == nil {
-		keys, err := s.load(s.stderr)
+		keys, err := s.load()
 		if err != nil {
 			return err
 		}
@@ -66,7 +68,7 @@ func (s *smimeFlags) apply(opt *pipeline.Options) error {
 	return nil
 }
 
-func (s *smimeFlags) load(stderr io.Writer) ([]*smimekey.Key, error) {
+func (s *smimeFlags) load() ([]*smimekey.Key, error) {
 	pass, given := s.pass, s.pass != ""
 	if !given {
 		pass, given = os.LookupEnv(smimePassEnv)
@@ -76,19 +78,62 @@ func (s *smimeFlags) load(stderr io.Writer) ([]*smimekey.Key, error) {
 		k, err := smimekey.LoadFile(f, pass)
 		var pe *smimekey.PasswordError
 		if errors.As(err, &pe) && pe.Empty && !given && term.IsTerminal(int(os.Stdin.Fd())) {
-			fmt.Fprintf(stderr, "Password for %s: ", f)
+			fmt.Fprint(s.a.stderr, s.a.tr.T("cli.smime.password-prompt", "file", f))
 			b, rerr := term.ReadPassword(int(os.Stdin.Fd()))
-			fmt.Fprintln(stderr)
+			fmt.Fprintln(s.a.stderr)
 			if rerr != nil {
-				return nil, rerr
+				return nil, errors.New(s.a.tr.T("cli.smime.password-unreadable", "error", rerr.Error()))
 			}
 			pass, given = string(b), true
 			k, err = smimekey.LoadFile(f, pass)
 		}
 		if err != nil {
-			return nil, err
+			return nil, errors.New(keyError(s.a.tr, err, "--smime-pass"))
 		}
 		keys = append(keys, k)
 	}
 	return keys, nil
+}
+
+// keyError says why a key or certificate file cannot be used, in tr's
+// language; passFlag is the flag that gives the password. The decoder's
+// own detail, when there is one, follows in parentheses.
+func keyError(tr i18n.Tr, err error, passFlag string) string {
+	var pe *smimekey.PasswordError
+	var ke *smimekey.Error
+	var path *fs.PathError
+	switch {
+	case errors.As(err, &pe) && pe.Empty:
+		return tr.T("cli.key.password-needed", "file", pe.File, "flag", passFlag, "env", smimePassEnv)
+	case errors.As(err, &pe):
+		return tr.T("cli.key.wrong-password", "file", pe.File, "flag", passFlag, "env", smimePassEnv)
+	case errors.As(err, &ke) && keyErrorKeys[ke.Kind] != "":
+		msg := tr.T(keyErrorKeys[ke.Kind], "file", ke.File)
+		if ke.Reason != "" {
+			msg += " (" + ke.Reason + ")"
+		}
+		return msg
+	case errors.As(err, &path):
+		return fileError(tr, path.Path, err)
+	}
+	return err.Error()
+}
+
+// keyErrorKeys are the sentences of smimekey's kinds of error.
+var keyErrorKeys = map[error]string{
+	smimekey.ErrTooLarge:          "cli.key.too-large",
+	smimekey.ErrMalformed:         "cli.key.malformed",
+	smimekey.ErrTooManyIterations: "cli.key.too-many-iterations",
+	smimekey.ErrTooManyElements:   "cli.key.too-many-elements",
+	smimekey.ErrNotPKCS12:         "cli.key.not-pkcs12",
+	smimekey.ErrBadCertificate:    "cli.key.bad-certificate",
+	smimekey.ErrBadPrivateKey:     "cli.key.bad-private-key",
+	smimekey.ErrEncryptedPEM:      "cli.key.encrypted-pem",
+	smimekey.ErrNoPrivateKey:      "cli.key.no-private-key",
+	smimekey.ErrNoCert:            "cli.key.no-cert",
+	smimekey.ErrKeyMismatch:       "cli.key.mismatch",
+	smimekey.ErrNoCertificate:     "cli.key.no-certificate",
+	smimekey.ErrEnvelopedOnly:     "cli.key.enveloped-only",
+	smimekey.ErrBadPKCS7:          "cli.key.bad-pkcs7",
+	smimekey.ErrUnknownFile:       "cli.key.unknown-file",
 }

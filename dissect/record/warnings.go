@@ -123,7 +123,6 @@ const (
 	WarnSMIMEDecryptFailed       WarningID = "smime-decrypt-failed"
 	WarnSMTPRecipientsDropped    WarningID = "smtp-recipients-dropped"
 	WarnMessageRecipientsDropped WarningID = "message-recipients-dropped"
-	WarnCaptureKeyLog            WarningID = "capture-keylog"
 	WarnTLSNoClientHello         WarningID = "tls-no-client-hello"
 	WarnTLSCipherNotDecryptable  WarningID = "tls-cipher-not-decryptable"
 	WarnTLSNoSecret              WarningID = "tls-no-secret"
@@ -153,6 +152,15 @@ const (
 	WarnCaptureFragmentsDropped  WarningID = "capture-fragments-dropped"
 	WarnSessionCommandsDropped   WarningID = "session-commands-dropped"
 	WarnSessionHeldBudget        WarningID = "session-held-budget"
+	// a TLS key log's lines, cited by file and line
+	WarnKeyLogLineTooLong     WarningID = "keylog-line-too-long"
+	WarnKeyLogFields          WarningID = "keylog-fields"
+	WarnKeyLogClientRandom    WarningID = "keylog-client-random"
+	WarnKeyLogSecretNotHex    WarningID = "keylog-secret-not-hex"
+	WarnKeyLogMasterLength    WarningID = "keylog-master-length"
+	WarnKeyLogSecretLength    WarningID = "keylog-secret-length"
+	WarnKeyLogTooManySessions WarningID = "keylog-too-many-sessions"
+	WarnKeyLogMoreMalformed   WarningID = "keylog-more-malformed"
 )
 
 // WarningIDs lists every warning id.
@@ -268,7 +276,6 @@ func WarningIDs() []WarningID {
 		WarnSMIMEDecryptFailed,
 		WarnSMTPRecipientsDropped,
 		WarnMessageRecipientsDropped,
-		WarnCaptureKeyLog,
 		WarnTLSNoClientHello,
 		WarnTLSCipherNotDecryptable,
 		WarnTLSNoSecret,
@@ -298,5 +305,13 @@ func WarningIDs() []WarningID {
 		WarnCaptureFragmentsDropped,
 		WarnSessionCommandsDropped,
 		WarnSessionHeldBudget,
+		WarnKeyLogLineTooLong,
+		WarnKeyLogFields,
+		WarnKeyLogClientRandom,
+		WarnKeyLogSecretNotHex,
+		WarnKeyLogMasterLength,
+		WarnKeyLogSecretLength,
+		WarnKeyLogTooManySessions,
+		WarnKeyLogMoreMalformed,
 	}
 }

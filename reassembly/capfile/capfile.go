@@ -42,6 +42,10 @@ type Reader struct {
 // ErrUnknownFormat is returned for files that are not captures.
 var ErrUnknownFormat = errors.New("not a pcap or pcapng capture (unknown magic bytes)")
 
+// ErrTarArchive is the unknown format of a tar archive, which often holds
+// the captures a user meant to give.
+var ErrTarArchive = fmt.Errorf("%w: it is a tar archive; extract it first (tar xf) and read the capture inside", ErrUnknownFormat)
+
 // Open opens a capture file; "-" reads standard input.
 func Open(path string) (*Reader, error) { return OpenCounting(path, nil) }
 
@@ -118,7 +122,7 @@ func NewReader(name string, r io.Reader, closer io.Closer) (*Reader, error) {
 		c.ng, err = pcapgo.NewNgReader(newBounded(ahead, &c.Limits), pcapgo.NgReaderOptions{SkipUnknownVersion: true})
 	default:
 		if tar, _ := br.Peek(262); len(tar) == 262 && string(tar[257:]) == "ustar" {
-			return nil, fmt.Errorf("%w: it is a tar archive; extract it first (tar xf) and read the capture inside", ErrUnknownFormat)
+			return nil, ErrTarArchive
 		}
 		return nil, ErrUnknownFormat
 	}

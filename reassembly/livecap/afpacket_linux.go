@@ -163,7 +163,7 @@ func (a *afpacketReader) stats() Stats {
 	return Stats{Received: int64(v3.Packets()), DroppedKernel: int64(v3.Drops())}
 }
 
-// explainAF gives a refused socket the same advice as libpcap's.
+// explainAF says which socket was refused: the caller adds what to do.
 func explainAF(err error) error {
-	return explain(fmt.Errorf("AF_PACKET socket: %w", err))
+	return fmt.Errorf("AF_PACKET socket: %w", err)
 }

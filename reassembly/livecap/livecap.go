@@ -138,7 +138,7 @@ type pcapReader struct{ h *pcap.Handle }
 func openPcap(opt Options) (reader, error) {
 	in, err := pcap.NewInactiveHandle(opt.Iface)
 	if err != nil {
-		return nil, explain(err)
+		return nil, err
 	}
 	defer in.CleanUp()
 	in.SetSnapLen(opt.Snaplen)
@@ -148,7 +148,7 @@ func openPcap(opt Options) (reader, error) {
 	in.SetTimeout(200 * time.Millisecond)
 	h, err := in.Activate()
 	if err != nil {
-		return nil, explain(err)
+		return nil, err
 	}
 	if err := h.SetBPFFilter(opt.Filter); err != nil {
 		h.Close()
@@ -177,9 +177,19 @@ func (p pcapReader) stats() Stats {
 	return Stats{Received: int64(s.PacketsReceived), DroppedKernel: int64(s.PacketsDropped), DroppedInterface: int64(s.PacketsIfDropped)}
 }
 
-func filterError(expr string, err error) error {
-	return fmt.Errorf("filter %q: %v (use tcpdump's syntax, e.g. \"tcp port 25 or udp port 53\")", expr, err)
+// FilterError is a capture filter libpcap refused; Err is its reason.
+type FilterError struct {
+	Expr string
+	Err  error
 }
+
+func (e *FilterError) Error() string {
+	return fmt.Sprintf("filter %q: %v (use tcpdump's syntax, e.g. \"tcp port 25 or udp port 53\")", e.Expr, e.Err)
+}
+
+func (e *FilterError) Unwrap() error { return e.Err }
+
+func filterError(expr string, err error) error { return &FilterError{Expr: expr, Err: err} }
 
 func (c *Capture) openWriter() error {
 	f, err := os.Create(c.opt.Write)
@@ -280,7 +290,7 @@ type Interface struct {
 func Interfaces() ([]Interface, error) {
 	devs, err := pcap.FindAllDevs()
 	if err != nil {
-		return nil, explain(err)
+		return nil, err
 	}
 	out := make([]Interface, 0, len(devs))
 	for _, d := range devs {
@@ -292,15 +302,3 @@ func Interfaces() ([]Interface, error) {
 	}
 	return out, nil
 }
-
-// explain adds what to do when permissions are missing.
-func explain(err error) error {
-	msg := strings.ToLower(err.Error())
-	if os.Geteuid() != 0 && (errors.Is(err, os.ErrPermission) || contains(msg, "permission") || contains(msg, "not permitted")) {
-		exe, _ := os.Executable()
-		return fmt.Errorf("%w: capturing needs root, or these capabilities: sudo setcap cap_net_raw,cap_net_admin=eip %s", err, exe)
-	}
-	return err
-}
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

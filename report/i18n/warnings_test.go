@@ -59,6 +59,8 @@ func TestWarningSentence(t *testing.T) {
 		{"fr", w, "a.pcap\u00a0: trame 59\u00a0: 51 octets du client manquants dans un message"},
 		{"en", record.NewWarning(0, record.WarnIMAPGap, "dir", "server", "bytes", 3), "imap server: 3 bytes missing; resynchronising at the next command or response"},
 		{"fr", record.NewWarning(0, record.WarnIMAPGap, "dir", "server", "bytes", 3), "imap serveur\u00a0: 3 octets manquants\u00a0; resynchronisation à la prochaine commande ou réponse"},
+		{"fr", record.NewWarning(0, record.WarnKeyLogFields, "file", "a.keys", "line", 3, "label", "CLIENT_RANDOM", "count", 2),
+			"journal de clés a.keys, ligne 3\u00a0: la ligne CLIENT_RANDOM a 2 champs au lieu de 3 (étiquette, client random, secret)"},
 		// An argument missing: said by id rather than half-filled.
 		{"en", record.NewWarning(2, record.WarnIMAPGap, "dir", "client"), "frame 2: imap-gap dir=client"},
 		// An id the catalogue does not know.

@@ -315,9 +315,9 @@ func useEmbeddedKeys(src *capfile.Reader, opt *Options) *[]record.Warning {
 	}
 	if keys := opt.Dissect.Keys; keys != nil {
 		src.TLSKeyLog(func(b []byte) {
-			for _, w := range keys.Add(b, "decryption secrets block") {
-				warns = append(warns, record.NewWarning(0, record.WarnCaptureKeyLog, "text", w))
-			}
+			// The block's name in the pcapng specification, as Wireshark
+			// shows it: the key log has no file name of its own.
+			warns = append(warns, keys.Add(b, "Decryption Secrets Block")...)
 		})
 	}
 	return &warns

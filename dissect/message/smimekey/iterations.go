@@ -1,8 +1,6 @@
 package smimekey
 
 import (
-	"errors"
-	"fmt"
 	"math/big"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -16,8 +14,6 @@ var maxIterations int64 = 1_000_000
 
 // maxNodes bounds the ASN.1 elements walked looking for them.
 const maxNodes = 20000
-
-var errTooManyIterations = errors.New("the PKCS#12 file asks for more than a million key-derivation iterations: it is not a normal key store")
 
 // checkIterations walks the DER of a PKCS#12 file, inside the octet
 // strings that carry DER too, and rejects any salt-and-iterations
@@ -35,7 +31,7 @@ func walkIterations(s cryptobyte.String, depth int, nodes *int) error {
 	for !s.Empty() {
 		*nodes++
 		if *nodes > maxNodes {
-			return fmt.Errorf("the PKCS#12 file has more than %d ASN.1 elements", maxNodes)
+			return ErrTooManyElements
 		}
 		var el cryptobyte.String
 		var tag cbasn1.Tag
@@ -46,7 +42,7 @@ func walkIterations(s cryptobyte.String, depth int, nodes *int) error {
 		case tag == cbasn1.INTEGER && prev == cbasn1.OCTET_STRING:
 			// A salt followed by an iteration count.
 			if len(el) > 8 || new(big.Int).SetBytes(el).Cmp(big.NewInt(maxIterations)) > 0 {
-				return errTooManyIterations
+				return ErrTooManyIterations
 			}
 		case tag&0x20 != 0:
 			if err := walkIterations(el, depth+1, nodes); err != nil {

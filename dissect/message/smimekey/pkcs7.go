@@ -2,8 +2,6 @@ package smimekey
 
 import (
 	"crypto/x509"
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/smallstep/pkcs7"
@@ -12,26 +10,27 @@ import (
 )
 
 // pkcs7Certificates returns the certificates a PKCS#7/CMS signed-data
-// carries (a .p7s signature, an opaque .p7m or a .p7b bundle).
-func pkcs7Certificates(der []byte) (certs []*x509.Certificate, err error) {
+// carries (a .p7s signature, an opaque .p7m or a .p7b bundle); name is
+// the file the errors cite.
+func pkcs7Certificates(name string, der []byte) (certs []*x509.Certificate, err error) {
 	switch kind := cms.ContentType(der); kind {
 	case cms.SignedData:
 	case cms.EnvelopedData, cms.AuthEnvelopedData:
-		return nil, fmt.Errorf("encrypted S/MIME data carries no certificate, only who it is for: %s", recipients(der))
+		return nil, fail(name, ErrEnvelopedOnly, recipients(der))
 	default:
-		return nil, fmt.Errorf("PKCS#7 %s carries no certificate", kind)
+		return nil, fail(name, ErrNoCertificate, "PKCS#7 "+kind)
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			certs, err = nil, fmt.Errorf("malformed PKCS#7 signed data (%v)", r)
+			certs, err = nil, fail(name, ErrBadPKCS7, r)
 		}
 	}()
 	p7, err := pkcs7.Parse(der)
 	if err != nil {
-		return nil, fmt.Errorf("PKCS#7 signed data does not parse: %w", err)
+		return nil, fail(name, ErrBadPKCS7, err)
 	}
 	if len(p7.Certificates) == 0 {
-		return nil, errors.New("the PKCS#7 signed data carries no certificate")
+		return nil, fail(name, ErrNoCertificate, nil)
 	}
 	return p7.Certificates, nil
 }

@@ -54,6 +54,53 @@ func (e *PasswordError) Error() string {
 
 func (e *PasswordError) Is(target error) bool { return target == ErrPassword }
 
+// Why a key or certificate file cannot be used, for the caller to word in
+// its own language: every error but a PasswordError or a file that cannot
+// be read is an *Error of one of these kinds.
+var (
+	ErrTooLarge          = errors.New("larger than 1 MiB: not a key or certificate file")
+	ErrMalformed         = errors.New("malformed file")
+	ErrTooManyIterations = errors.New("the PKCS#12 file asks for more than a million key-derivation iterations: it is not a normal key store")
+	ErrTooManyElements   = errors.New("the PKCS#12 file has more than 20000 ASN.1 elements: it is not a normal key store")
+	ErrNotPKCS12         = errors.New("not a usable PKCS#12 file with one key and its certificate")
+	ErrBadCertificate    = errors.New("a certificate does not parse")
+	ErrBadPrivateKey     = errors.New("the private key does not parse")
+	ErrEncryptedPEM      = errors.New("the PEM key is encrypted: decrypt it first (openssl pkey -in KEY -out plain.key) or use the .p12")
+	ErrNoPrivateKey      = errors.New("no private key in this PEM file")
+	ErrNoCert            = errors.New("a PEM private key without its certificate: put the certificate in the same file or in a .crt file next to it")
+	ErrKeyMismatch       = errors.New("none of the certificates matches the private key")
+	ErrNoCertificate     = errors.New("no certificate in this file")
+	ErrEnvelopedOnly     = errors.New("encrypted S/MIME data carries no certificate, only who it is for")
+	ErrBadPKCS7          = errors.New("the PKCS#7 signed data does not parse")
+	ErrUnknownFile       = errors.New("not a certificate (PEM or DER), a PKCS#12 file or a PKCS#7 object")
+)
+
+// Error says which file could not be used, why (Kind, one of the Err
+// values above) and the decoder's own words (Reason) when it has some.
+type Error struct {
+	File   string
+	Kind   error
+	Reason string
+}
+
+func (e *Error) Error() string {
+	if e.Reason == "" {
+		return e.File + ": " + e.Kind.Error()
+	}
+	return e.File + ": " + e.Kind.Error() + " (" + e.Reason + ")"
+}
+
+func (e *Error) Unwrap() error { return e.Kind }
+
+// fail builds an *Error; reason, when not nil, is the decoder's message.
+func fail(name string, kind error, reason any) error {
+	e := &Error{File: name, Kind: kind}
+	if reason != nil {
+		e.Reason = fmt.Sprint(reason)
+	}
+	return e
+}
+
 // LoadFile loads the key at path with password (PKCS#12 only). A PEM key
 // without a certificate takes it from the file next to it with the same
 // name and a .crt, .pem or .cer extension.
@@ -63,7 +110,7 @@ func LoadFile(path, password string) (*Key, error) {
 		return nil, err
 	}
 	k, err := Load(path, data, password)
-	if errors.Is(err, errNoCert) {
+	if errors.Is(err, ErrNoCert) {
 		for _, ext := range []string{".crt", ".pem", ".cer"} {
 			sib := strings.TrimSuffix(path, filepath.Ext(path)) + ext
 			if sib == path {
@@ -85,20 +132,16 @@ func readBounded(path string) ([]byte, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &os.PathError{Op: "read", Path: path, Err: err}
 	}
 	if len(data) > maxFile {
-		return nil, fmt.Errorf("%s: larger than %d bytes: not a key or certificate file", path, maxFile)
+		return nil, fail(path, ErrTooLarge, nil)
 	}
 	return data, nil
 }
 
 // ReadFile reads a key or certificate file, bounded in size.
 func ReadFile(path string) ([]byte, error) { return readBounded(path) }
-
-var errEncryptedPEM = errors.New("the PEM key is encrypted: decrypt it first (openssl pkey -in KEY -out plain.key) or use the .p12")
-
-var errNoCert = errors.New("a PEM private key without its certificate: put the certificate in the same file or in a .crt file next to it")
 
 // Load reads a key from data: PEM when it has PEM blocks, else PKCS#12.
 func Load(name string, data []byte, password string) (*Key, error) {
@@ -112,18 +155,18 @@ func loadPKCS12(name string, data []byte, password string) (k *Key, err error) {
 	defer func() {
 		// The decoder reads hostile ASN.1: a panic is a bad file.
 		if r := recover(); r != nil {
-			k, err = nil, fmt.Errorf("%s: malformed PKCS#12 file (%v)", name, r)
+			k, err = nil, fail(name, ErrMalformed, r)
 		}
 	}()
 	if err := checkIterations(data); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fail(name, err, nil)
 	}
 	priv, cert, chain, err := pkcs12.DecodeChain(data, password)
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		return nil, &PasswordError{File: name, Empty: password == ""}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a usable PKCS#12 file with one key and its certificate: %w", name, err)
+		return nil, fail(name, ErrNotPKCS12, err)
 	}
 	return &Key{File: name, Cert: cert, Chain: chain, Priv: priv}, nil
 }
@@ -136,39 +179,39 @@ func loadPEM(name string, data []byte) (*Key, error) {
 		case "CERTIFICATE":
 			c, err := x509.ParseCertificate(b.Bytes)
 			if err != nil {
-				return nil, fmt.Errorf("%s: certificate: %w", name, err)
+				return nil, fail(name, ErrBadCertificate, err)
 			}
 			certs = append(certs, c)
 		case "PRIVATE KEY":
 			p, err := x509.ParsePKCS8PrivateKey(b.Bytes)
 			if err != nil {
-				return nil, fmt.Errorf("%s: private key: %w", name, err)
+				return nil, fail(name, ErrBadPrivateKey, err)
 			}
 			k.Priv = p
 		case "RSA PRIVATE KEY":
 			if strings.Contains(b.Headers["Proc-Type"], "ENCRYPTED") {
-				return nil, fmt.Errorf("%s: %w", name, errEncryptedPEM)
+				return nil, fail(name, ErrEncryptedPEM, nil)
 			}
 			p, err := x509.ParsePKCS1PrivateKey(b.Bytes)
 			if err != nil {
-				return nil, fmt.Errorf("%s: private key: %w", name, err)
+				return nil, fail(name, ErrBadPrivateKey, err)
 			}
 			k.Priv = p
 		case "EC PRIVATE KEY":
 			p, err := x509.ParseECPrivateKey(b.Bytes)
 			if err != nil {
-				return nil, fmt.Errorf("%s: private key: %w", name, err)
+				return nil, fail(name, ErrBadPrivateKey, err)
 			}
 			k.Priv = p
 		case "ENCRYPTED PRIVATE KEY":
-			return nil, fmt.Errorf("%s: %w", name, errEncryptedPEM)
+			return nil, fail(name, ErrEncryptedPEM, nil)
 		}
 	}
 	if k.Priv == nil {
-		return nil, fmt.Errorf("%s: no private key in this PEM file", name)
+		return nil, fail(name, ErrNoPrivateKey, nil)
 	}
 	if len(certs) == 0 {
-		return nil, fmt.Errorf("%s: %w", name, errNoCert)
+		return nil, fail(name, ErrNoCert, nil)
 	}
 	// The certificate is the one whose public key matches the private key.
 	pub, ok := k.Priv.(interface{ Public() crypto.PublicKey })
@@ -182,7 +225,7 @@ func loadPEM(name string, data []byte) (*Key, error) {
 		k.Chain = append(k.Chain, c)
 	}
 	if k.Cert == nil {
-		return nil, fmt.Errorf("%s: none of the certificates matches the private key", name)
+		return nil, fail(name, ErrKeyMismatch, nil)
 	}
 	return k, nil
 }
@@ -194,7 +237,7 @@ func loadPEM(name string, data []byte) (*Key, error) {
 func Certificates(name string, data []byte, password string) (certs []*x509.Certificate, encoding string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			certs, err = nil, fmt.Errorf("%s: malformed file (%v)", name, r)
+			certs, err = nil, fail(name, ErrMalformed, r)
 		}
 	}()
 	if bytes.Contains(data, []byte("-----BEGIN ")) {
@@ -210,7 +253,7 @@ func pemCertificates(name string, data []byte, password string) ([]*x509.Certifi
 		case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":
 			c, err := x509.ParseCertificate(b.Bytes)
 			if err != nil {
-				return out, "PEM", fmt.Errorf("%s: certificate: %w", name, err)
+				return out, "PEM", fail(name, ErrBadCertificate, err)
 			}
 			out = append(out, c)
 		case "PKCS7", "CMS":
@@ -222,7 +265,7 @@ func pemCertificates(name string, data []byte, password string) ([]*x509.Certifi
 		}
 	}
 	if len(out) == 0 {
-		return nil, "PEM", fmt.Errorf("%s: no certificate in this PEM file", name)
+		return nil, "PEM", fail(name, ErrNoCertificate, nil)
 	}
 	return out, "PEM", nil
 }
@@ -249,9 +292,9 @@ func derCertificates(name string, data []byte, password string) ([]*x509.Certifi
 		return []*x509.Certificate{c}, "DER", nil
 	}
 	if cms.ContentType(data) != "" {
-		cs, err := pkcs7Certificates(data)
+		cs, err := pkcs7Certificates(name, data)
 		if err != nil {
-			return nil, "DER", fmt.Errorf("%s: %w", name, err)
+			return nil, "DER", err
 		}
 		return cs, "DER", nil
 	}
@@ -259,14 +302,11 @@ func derCertificates(name string, data []byte, password string) ([]*x509.Certifi
 	if err == nil {
 		return append([]*x509.Certificate{k.Cert}, k.Chain...), "DER", nil
 	}
-	if errors.Is(err, ErrPassword) {
-		return nil, "DER", err
-	}
-	if errors.Is(err, errTooManyIterations) {
+	if errors.Is(err, ErrPassword) || errors.Is(err, ErrTooManyIterations) || errors.Is(err, ErrTooManyElements) {
 		return nil, "DER", err
 	}
 	if cs, terr := pkcs12.DecodeTrustStore(data, password); terr == nil && len(cs) > 0 {
 		return cs, "DER", nil
 	}
-	return nil, "DER", fmt.Errorf("%s: not a certificate (PEM or DER), a PKCS#12 file or a PKCS#7 object", name)
+	return nil, "DER", fail(name, ErrUnknownFile, nil)
 }

@@ -119,3 +119,29 @@ func TestHugeIterationCountRefused(t *testing.T) {
 		t.Fatalf("a normal key store is refused: %v", err)
 	}
 }
+
+// TestErrorKinds: each refusal says its kind, so that the command line
+// words it in the user's language, and names the file.
+func TestErrorKinds(t *testing.T) {
+	crt, err := os.ReadFile(filepath.Join(pki, "bob.crt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	encrypted := "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"
+	tests := []struct {
+		name string
+		err  error
+		kind error
+	}{
+		{"PEM without a key", func() error { _, err := Load("k.pem", crt, ""); return err }(), ErrNoPrivateKey},
+		{"encrypted PEM", func() error { _, err := Load("k.pem", []byte(encrypted), ""); return err }(), ErrEncryptedPEM},
+		{"not a certificate", func() error { _, _, err := Certificates("k.pem", []byte("hello"), ""); return err }(), ErrUnknownFile},
+		{"not PKCS#12", func() error { _, err := Load("k.p12", []byte("hello"), ""); return err }(), ErrNotPKCS12},
+	}
+	for _, tt := range tests {
+		var e *Error
+		if !errors.As(tt.err, &e) || !errors.Is(tt.err, tt.kind) || e.File != "k.pem" && e.File != "k.p12" {
+			t.Errorf("%s: %v, want an *Error of kind %v naming the file", tt.name, tt.err, tt.kind)
+		}
+	}
+}

@@ -17,8 +17,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 	"time"
+
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 // Labels read from the key log.
@@ -127,9 +130,9 @@ func (l *Log) reload() bool {
 }
 
 // ReadFile adds the secrets of the key log at path. Malformed lines are
-// returned as warnings ("name:line: ..."); the error is for a file that
-// cannot be read at all.
-func (l *Log) ReadFile(path string) ([]string, error) {
+// returned as warnings naming the file and the line; the error is for a
+// file that cannot be read at all.
+func (l *Log) ReadFile(path string) ([]record.Warning, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("key log: %w", err)
@@ -142,39 +145,48 @@ func (l *Log) ReadFile(path string) ([]string, error) {
 	return l.Read(f, path)
 }
 
-// Read adds the secrets of a key log read from r; name prefixes the
-// warnings.
-func (l *Log) Read(r io.Reader, name string) ([]string, error) {
+// Read adds the secrets of a key log read from r; name is the file the
+// warnings cite.
+func (l *Log) Read(r io.Reader, name string) ([]record.Warning, error) {
 	br := bufio.NewReaderSize(r, 4096)
-	var warns []string
+	var warns []record.Warning
 	dropped := 0
-	warn := func(n int, format string, args ...any) {
-		if len(warns) >= maxWarnings {
-			dropped++
-			return
-		}
-		warns = append(warns, fmt.Sprintf("%s:%d: ", name, n)+fmt.Sprintf(format, args...))
-	}
 	for n := 1; ; n++ {
 		line, long, err := readLine(br)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return warns, fmt.Errorf("key log %s: %w", name, err)
 		}
+		w := record.Warning{}
 		if long {
-			warn(n, "line longer than %d bytes skipped", maxLine)
+			w = record.NewWarning(0, record.WarnKeyLogLineTooLong, "max", maxLine)
 		} else if len(line) > 0 || err == nil {
-			if msg := l.addLine(line); msg != "" {
-				warn(n, "%s", msg)
-			}
+			w = l.addLine(line)
+		}
+		switch {
+		case w.ID == "":
+		case len(warns) < maxWarnings:
+			warns = append(warns, at(w, name, n))
+		default:
+			dropped++
 		}
 		if err != nil {
 			break
 		}
 	}
 	if dropped > 0 {
-		warns = append(warns, fmt.Sprintf("%s: %d more malformed lines", name, dropped))
+		warns = append(warns, record.NewWarning(0, record.WarnKeyLogMoreMalformed, "file", name, "count", dropped))
 	}
 	return warns, nil
+}
+
+// at adds where a line's warning was seen, so that the user can open
+// the key log at that line.
+func at(w record.Warning, name string, line int) record.Warning {
+	if w.Args == nil {
+		w.Args = map[string]string{}
+	}
+	w.Args["file"], w.Args["line"] = name, strconv.Itoa(line)
+	return w
 }
 
 // readLine returns one line without its end; long reports a line longer
@@ -198,38 +210,38 @@ func readLine(br *bufio.Reader) (line []byte, long bool, err error) {
 
 // Add adds the secrets of a key log held in memory (a pcapng Decryption
 // Secrets Block); it returns the warnings of its malformed lines.
-func (l *Log) Add(b []byte, name string) []string {
+func (l *Log) Add(b []byte, name string) []record.Warning {
 	w, _ := l.Read(bytes.NewReader(b), name)
 	return w
 }
 
-// addLine reads one line; it returns why the line was not used, or "" when
-// it was used or is to be skipped silently.
-func (l *Log) addLine(line []byte) string {
+// addLine reads one line; it returns why the line was not used, or a
+// warning with no ID when it was used or is to be skipped silently.
+func (l *Log) addLine(line []byte) record.Warning {
 	line = bytes.TrimSpace(line)
 	if len(line) == 0 || line[0] == '#' {
-		return ""
+		return record.Warning{}
 	}
 	fields := bytes.Fields(line)
 	label := string(fields[0])
 	if !known(label) {
 		// EXPORTER_SECRET, EARLY_EXPORTER_SECRET, CLIENT_EARLY_TRAFFIC_SECRET,
 		// RSA lines...: not needed to read the session.
-		return ""
+		return record.Warning{}
 	}
 	if len(fields) != 3 {
-		return fmt.Sprintf("%s line has %d fields, want 3 (label, client random, secret)", label, len(fields))
+		return record.NewWarning(0, record.WarnKeyLogFields, "label", label, "count", len(fields))
 	}
 	random, err := hex.DecodeString(string(fields[1]))
 	if err != nil || len(random) != 32 {
-		return fmt.Sprintf("%s line: client random is not 64 hex digits", label)
+		return record.NewWarning(0, record.WarnKeyLogClientRandom, "label", label)
 	}
 	secret, err := hex.DecodeString(string(fields[2]))
 	if err != nil {
-		return fmt.Sprintf("%s line: secret is not hex", label)
+		return record.NewWarning(0, record.WarnKeyLogSecretNotHex, "label", label)
 	}
-	if msg := checkLen(label, len(secret)); msg != "" {
-		return msg
+	if w := checkLen(label, len(secret)); w.ID != "" {
+		return w
 	}
 	return l.set([32]byte(random), label, secret)
 }
@@ -244,26 +256,26 @@ func known(label string) bool {
 
 // checkLen checks a secret's size: 48 bytes for a master secret, the
 // hash size (SHA-256 or SHA-384) for a TLS 1.3 traffic secret.
-func checkLen(label string, n int) string {
+func checkLen(label string, n int) record.Warning {
 	if label == LabelClientRandom {
 		if n != 48 {
-			return fmt.Sprintf("%s line: master secret of %d bytes, want 48", label, n)
+			return record.NewWarning(0, record.WarnKeyLogMasterLength, "label", label, "bytes", n)
 		}
-		return ""
+		return record.Warning{}
 	}
 	if n != 32 && n != 48 {
-		return fmt.Sprintf("%s line: secret of %d bytes, want 32 or 48", label, n)
+		return record.NewWarning(0, record.WarnKeyLogSecretLength, "label", label, "bytes", n)
 	}
-	return ""
+	return record.Warning{}
 }
 
-func (l *Log) set(random [32]byte, label string, secret []byte) string {
+func (l *Log) set(random [32]byte, label string, secret []byte) record.Warning {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	s := l.m[random]
 	if s == nil {
 		if len(l.m) >= maxSessions {
-			return fmt.Sprintf("more than %d sessions in the key logs; line skipped", maxSessions)
+			return record.NewWarning(0, record.WarnKeyLogTooManySessions, "max", maxSessions)
 		}
 		s = &Secrets{ClientRandom: random}
 		l.m[random] = s
@@ -280,5 +292,5 @@ func (l *Log) set(random [32]byte, label string, secret []byte) string {
 	case LabelServerTraffic0:
 		s.ServerTraffic = secret
 	}
-	return ""
+	return record.Warning{}
 }

@@ -5,8 +5,12 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mailwire/mailwire/dissect/record"
 )
 
 const (
@@ -29,8 +33,8 @@ func TestRead(t *testing.T) {
 		name      string
 		in        string
 		sessions  int
-		warnings  []string // substrings, in order
-		check     string   // client random to look up
+		warnings  []record.Warning
+		check     string // client random to look up
 		master    string
 		clientHS  string
 		serverApp string
@@ -43,17 +47,18 @@ func TestRead(t *testing.T) {
 			"SERVER_TRAFFIC_SECRET_0 " + rnd2 + " " + ms + "\n",
 			sessions: 1, check: rnd2, clientHS: s32, serverApp: ms},
 		{name: "truncated last line", in: "CLIENT_RANDOM " + rnd1 + " " + ms + "\nCLIENT_RANDOM " + rnd2 + " 065a03",
-			sessions: 1, warnings: []string{"x:2: CLIENT_RANDOM line: master secret of 3 bytes"}, check: rnd1, master: ms},
+			sessions: 1, warnings: []record.Warning{warning(record.WarnKeyLogMasterLength, 2, "label", LabelClientRandom, "bytes", "3")},
+			check: rnd1, master: ms},
 		{name: "missing secret", in: "\n\nCLIENT_RANDOM " + rnd1 + "\n",
-			warnings: []string{"x:3: CLIENT_RANDOM line has 2 fields"}},
+			warnings: []record.Warning{warning(record.WarnKeyLogFields, 3, "label", LabelClientRandom, "count", "2")}},
 		{name: "bad hex random", in: "CLIENT_RANDOM zz" + rnd1[2:] + " " + ms,
-			warnings: []string{"x:1: CLIENT_RANDOM line: client random is not 64 hex"}},
+			warnings: []record.Warning{warning(record.WarnKeyLogClientRandom, 1, "label", LabelClientRandom)}},
 		{name: "bad hex secret", in: "CLIENT_TRAFFIC_SECRET_0 " + rnd1 + " " + s32[:62] + "zz",
-			warnings: []string{"x:1: CLIENT_TRAFFIC_SECRET_0 line: secret is not hex"}},
-		{name: "odd traffic secret size", in: "CLIENT_TRAFFIC_SECRET_0 " + rnd1 + " 0011",
-			warnings: []string{"secret of 2 bytes, want 32 or 48"}},
+			warnings: []record.Warning{warning(record.WarnKeyLogSecretNotHex, 1, "label", LabelClientTraffic0)}},
+		{name: "odd traffic secret size", in: "# comment\nCLIENT_TRAFFIC_SECRET_0 " + rnd1 + " 0011",
+			warnings: []record.Warning{warning(record.WarnKeyLogSecretLength, 2, "label", LabelClientTraffic0, "bytes", "2")}},
 		{name: "long line", in: strings.Repeat("A", 5000) + "\nCLIENT_RANDOM " + rnd1 + " " + ms,
-			sessions: 1, warnings: []string{"x:1: line longer than 1024 bytes"}, check: rnd1, master: ms},
+			sessions: 1, warnings: []record.Warning{warning(record.WarnKeyLogLineTooLong, 1, "max", "1024")}, check: rnd1, master: ms},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,13 +70,8 @@ func TestRead(t *testing.T) {
 			if l.Len() != tt.sessions {
 				t.Errorf("sessions = %d, want %d", l.Len(), tt.sessions)
 			}
-			if len(warns) != len(tt.warnings) {
-				t.Fatalf("warnings = %q, want %d", warns, len(tt.warnings))
-			}
-			for i, w := range tt.warnings {
-				if !strings.Contains(warns[i], w) {
-					t.Errorf("warning %d = %q, want it to contain %q", i, warns[i], w)
-				}
+			if !reflect.DeepEqual(warns, tt.warnings) {
+				t.Fatalf("warnings = %v, want %v", warns, tt.warnings)
 			}
 			if tt.check == "" {
 				return
@@ -92,6 +92,15 @@ func TestRead(t *testing.T) {
 			}
 		})
 	}
+}
+
+// warning is what Read says about line n of the key log "x".
+func warning(id record.WarningID, n int, kv ...string) record.Warning {
+	args := map[string]string{"file": "x", "line": strconv.Itoa(n)}
+	for i := 0; i+1 < len(kv); i += 2 {
+		args[kv[i]] = kv[i+1]
+	}
+	return record.Warning{ID: id, Args: args}
 }
 
 func TestLookupMisses(t *testing.T) {
@@ -118,8 +127,12 @@ func TestLookupMisses(t *testing.T) {
 func TestWarningsBounded(t *testing.T) {
 	l := New()
 	warns, _ := l.Read(strings.NewReader(strings.Repeat("CLIENT_RANDOM x y\n", 1000)), "x")
-	if len(warns) != maxWarnings+1 || !strings.Contains(warns[maxWarnings], "980 more") {
-		t.Errorf("got %d warnings, last %q", len(warns), warns[len(warns)-1])
+	more := record.Warning{ID: record.WarnKeyLogMoreMalformed, Args: map[string]string{"file": "x", "count": "980"}}
+	if len(warns) != maxWarnings+1 || !reflect.DeepEqual(warns[maxWarnings], more) {
+		t.Fatalf("got %d warnings, last %v", len(warns), warns[len(warns)-1])
+	}
+	if last := warns[maxWarnings-1]; last.Args["line"] != strconv.Itoa(maxWarnings) || last.ID != record.WarnKeyLogClientRandom {
+		t.Errorf("warning %d is %v, want line %d's", maxWarnings, last, maxWarnings)
 	}
 }
 

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+
+	"github.com/mailwire/mailwire/reassembly/capfile"
+	"github.com/mailwire/mailwire/report/i18n"
+)
+
+// explain says why the capture at path could not be read, and what to do
+// next when the user can fix it.
+func explain(tr i18n.Tr, path string, err error) string {
+	switch {
+	case errors.Is(err, capfile.ErrTarArchive):
+		return tr.T("cli.read.tar", "file", path)
+	case errors.Is(err, capfile.ErrUnknownFormat):
+		return tr.T("cli.read.not-capture", "file", path)
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		return fileError(tr, path, err)
+	}
+	return tr.T("cli.read.unreadable", "file", path, "error", strings.TrimPrefix(err.Error(), path+": "))
+}
+
+// fileError says why a file the user named cannot be opened.
+func fileError(tr i18n.Tr, path string, err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return tr.T("cli.file.not-found", "file", path)
+	case errors.Is(err, fs.ErrPermission):
+		return tr.T("cli.file.denied", "file", path)
+	}
+	return tr.T("cli.file.unreadable", "file", path, "error", detail(err))
+}
+
+// detail is the system's own words for a failed file operation, without
+// the operation and path the sentence around it already says.
+func detail(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
