@@ -191,16 +191,57 @@ func measure(name string, cmd *exec.Cmd, scan func(io.Reader)) (run, error) {
 	if err := cmd.Start(); err != nil {
 		return run{}, err
 	}
+	done := make(chan struct{})
+	peak := peakRSS(cmd.Process.Pid, done)
 	scan(out)
-	if err := cmd.Wait(); err != nil {
+	err = cmd.Wait()
+	close(done)
+	if err != nil {
 		return run{}, fmt.Errorf("%s: %w", name, err)
 	}
-	r := run{name: name, wall: time.Since(start)}
+	r := run{name: name, wall: time.Since(start), rssMiB: <-peak}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.rssMiB = float64(ru.Maxrss) / 1024
 		r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	return r, nil
+}
+
+// peakRSS follows a child's resident high-water mark (VmHWM) until done is
+// closed, and then sends it in MiB. The child's rusage cannot tell it: Go
+// starts children with vfork, so their Maxrss counts the parent's own
+// high-water mark too, and this program has just generated a capture.
+func peakRSS(pid int, done <-chan struct{}) <-chan float64 {
+	out := make(chan float64, 1)
+	status := fmt.Sprintf("/proc/%d/status", pid)
+	go func() {
+		peak := 0.0
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if b, err := os.ReadFile(status); err == nil {
+				peak = max(peak, vmHWM(b))
+			}
+			select {
+			case <-done:
+				out <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return out
+}
+
+// vmHWM reads the VmHWM line of /proc/PID/status, in MiB.
+func vmHWM(status []byte) float64 {
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(rest), "%f kB", &kb)
+			return kb / 1024
+		}
+	}
+	return 0
 }
 
 func measureMailwire(bin, path string, exp *mailgen.Expected) (run, error) {
