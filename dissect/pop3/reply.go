@@ -12,6 +12,9 @@ import (
 // conversation over to TLS.
 func (h *handler) serverLines() {
 	for !h.tls.active() {
+		if h.response != nil && h.response.run(h) {
+			continue
+		}
 		l, ok := h.srv.Next()
 		if !ok {
 			return

@@ -80,16 +80,49 @@ func (r *response) line(h *handler, l lines.Line) {
 
 var crlf = []byte("\r\n")
 
+// run keeps the plain lines of a retrieved message at once, as long as
+// they fit under the message limit: the line that passes it, a stuffed
+// dot and the final one are read line by line.
+func (r *response) run(h *handler) bool {
+	if r.p.kind != messageResponse || r.limitHit || r.starved {
+		return false
+	}
+	room := messageLimit(h) - int64(r.body.Len())
+	if room <= 0 {
+		return false
+	}
+	text, n, first, _ := h.srv.Run(int(min(room, 1<<30)))
+	if n == 0 {
+		return false
+	}
+	if r.lines == 0 {
+		r.frame = first
+	}
+	r.lines += n
+	r.size += int64(len(text))
+	if !h.s.Hold(&r.held, first, int64(len(text))) {
+		r.starved, r.truncated = true, true
+		return true
+	}
+	r.body.Append(text)
+	return true
+}
+
+// messageLimit is the most bytes of a message kept.
+func messageLimit(h *handler) int64 {
+	if limit := h.s.Limits.MaxMessage; limit > 0 {
+		return limit
+	}
+	return 32 << 20
+}
+
 // keep appends a message line, up to the session's message limit.
 func (r *response) keep(h *handler, l lines.Line, text []byte) {
 	if l.Cut {
 		r.truncated = true
 		h.s.Warn(l.Frame, record.WarnPOP3MessageLineCut, "max", h.s.Limits.MaxLine)
 	}
-	limit := h.s.Limits.MaxMessage
-	if limit <= 0 {
-		limit = 32 << 20
-	}
+	limit := messageLimit(h)
 	r.size += int64(len(text) + 2)
 	if r.limitHit || int64(r.body.Len()+len(text)+2) > limit {
 		if !r.limitHit {

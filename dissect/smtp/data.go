@@ -92,6 +92,26 @@ func (h *handler) dataLine(l lines.Line) {
 	h.add(h.body, crlf, l.Frame)
 }
 
+// dataRun takes the plain lines of a DATA body at once, as long as they
+// fit under the message limit: the line that passes it, a stuffed dot and
+// the final one are read line by line.
+func (h *handler) dataRun() bool {
+	room := 0
+	if limit := h.s.Limits.MaxMessage; limit > 0 {
+		room = int(min(limit-int64(h.body.buf.Len()), 1<<30))
+		if room <= 0 || h.body.over {
+			return false
+		}
+	}
+	text, _, first, last := h.client.Run(room)
+	if len(text) == 0 {
+		return false
+	}
+	h.add(h.body, text, first)
+	h.body.end = last
+	return true
+}
+
 // add appends to a message, warning once when the limit is passed.
 func (h *handler) add(b *body, p []byte, frame int64) {
 	if n := b.kept(len(p), h.s.Limits.MaxMessage); n > 0 {

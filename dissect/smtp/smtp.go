@@ -122,6 +122,9 @@ func (h *handler) readClient() {
 	for {
 		switch h.mode {
 		case modeCommand, modeData:
+			if h.mode == modeData && h.dataRun() {
+				continue
+			}
 			l, ok := h.client.Next()
 			if !ok {
 				return
