@@ -104,12 +104,13 @@ func bench(mb int, bin string) error {
 	}
 	size := float64(st.Size()) / 1e6
 	fmt.Printf("%s: %.0f MB, %d sessions, %d credentials, %d messages\n\n", path, size, exp.Sessions, len(exp.Credentials), len(exp.Messages))
-	// The floor and mailwire run in turns, and the best of each counts: a
-	// single run on a shared machine measures the neighbours as much as
-	// the program (the first one also fills the page cache).
-	var floor, mw run
+	// The floor, mailwire and tshark run in turns, and the best of each
+	// counts: a single run on a shared machine measures the neighbours as
+	// much as the program (the first one also fills the page cache).
+	var floor, mw, ts run
 	var packets int64
-	var floorWalls, mwWalls []string
+	walls := map[string][]string{}
+	tshark := true
 	for i := 0; i < repeats; i++ {
 		f, n, err := measureFloor(path)
 		if err != nil {
@@ -121,16 +122,27 @@ func bench(mb int, bin string) error {
 		}
 		packets = n
 		floor, mw = best(floor, f), best(mw, m)
-		floorWalls = append(floorWalls, fmt.Sprintf("%.2f", f.wall.Seconds()))
-		mwWalls = append(mwWalls, fmt.Sprintf("%.2f", m.wall.Seconds()))
+		walls["floor"] = append(walls["floor"], fmt.Sprintf("%.2f", f.wall.Seconds()))
+		walls["mailwire"] = append(walls["mailwire"], fmt.Sprintf("%.2f", m.wall.Seconds()))
+		if !tshark {
+			continue
+		}
+		t, err := measureTshark(path, exp)
+		if err != nil {
+			fmt.Println("tshark:", err)
+			tshark = false
+			continue
+		}
+		ts = best(ts, t)
+		walls["tshark"] = append(walls["tshark"], fmt.Sprintf("%.2f", t.wall.Seconds()))
 	}
-	fmt.Printf("best of %d runs; floor %s s, mailwire %s s\n", repeats, strings.Join(floorWalls, " "), strings.Join(mwWalls, " "))
+	fmt.Printf("best of %d runs; floor %s s, mailwire %s s", repeats, strings.Join(walls["floor"], " "), strings.Join(walls["mailwire"], " "))
 	runs := []run{floor, mw}
-	if ts, err := measureTshark(path, exp); err == nil {
+	if tshark {
+		fmt.Printf(", tshark %s s", strings.Join(walls["tshark"], " "))
 		runs = append(runs, ts)
-	} else {
-		fmt.Println("tshark:", err)
 	}
+	fmt.Println()
 	fmt.Printf("%-28s %9s %9s %10s %12s %9s %13s %9s\n", "", "wall", "cpu", "MB/s", "packets/s", "RSS MiB", "credentials", "messages")
 	for _, r := range runs {
 		fmt.Printf("%-28s %8.2fs %8.2fs %10.0f %12.0f %9.0f %7d/%-5d %9s  %s\n", r.name, r.wall.Seconds(), r.cpu.Seconds(),
@@ -144,7 +156,7 @@ func bench(mb int, bin string) error {
 	return nil
 }
 
-// repeats is how many times the floor and mailwire run.
+// repeats is how many times the floor, mailwire and tshark run.
 const repeats = 3
 
 // best is the faster of two runs (b when a is not set).
