@@ -25,11 +25,9 @@ func (h *handler) fetched(r *response, end int64) {
 	m.EndPacket = end
 	m.AuthUser = h.s.AuthUser
 	m.Truncated = r.truncated
-	if r.starved {
-		// Cut by the capture's budget, not by the message: its size is
-		// still known.
-		m.Size = r.size
-	}
+	// Cut by the message limit or the capture's budget, a message still
+	// has its size: every line was counted.
+	m.Size = r.size
 	if r.p.verb == "TOP" {
 		_, n := cut(bytes.TrimSpace([]byte(r.p.args)))
 		m.Partial = strings.TrimSpace("TOP " + string(n))

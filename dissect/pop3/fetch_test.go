@@ -1,6 +1,8 @@
 package pop3
 
 import (
+	"cmp"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -18,8 +20,9 @@ type msgWant struct {
 	truncated      bool
 	partial        string
 	raw            string
-	warnings       bool // the message carries a warning of its own
-	sessionWarning bool // the session was warned
+	size           int64 // when not len(raw): the message was cut
+	warnings       bool  // the message carries a warning of its own
+	sessionWarning bool  // the session was warned
 }
 
 func TestFetchedMessages(t *testing.T) {
@@ -59,7 +62,8 @@ func TestFetchedMessages(t *testing.T) {
 			name:   "MessageLimitTruncates",
 			limits: small,
 			script: []ev{S(greeting), C("RETR 1\r\n"), S("+OK\r\n" + mail1 + "more text that does not fit\r\n.\r\n")},
-			want:   []msgWant{{subject: "", packet: 3, end: 3, truncated: true, raw: "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\n", sessionWarning: true}},
+			want: []msgWant{{subject: "", packet: 3, end: 3, truncated: true, raw: "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\n",
+				size: int64(len(strings.Replace(mail1, "..dot", ".dot", 1) + "more text that does not fit\r\n")), sessionWarning: true}},
 		},
 		{
 			name:   "EndOfConversationInsideRetr",
@@ -100,8 +104,8 @@ func TestFetchedMessages(t *testing.T) {
 					t.Errorf("message %d = subject %q packet %d end %d truncated %v partial %q direction %q raw %q\nwant %+v",
 						i, m.Subject, m.Packet, m.EndPacket, m.Truncated, m.Partial, m.Direction, m.Raw, w)
 				}
-				if m.Size != int64(len(w.raw)) {
-					t.Errorf("size %d", m.Size)
+				if size := cmp.Or(w.size, int64(len(w.raw))); m.Size != size {
+					t.Errorf("size %d, want %d", m.Size, size)
 				}
 				if (len(m.Warnings) > 0) != w.warnings {
 					t.Errorf("message warnings %v", m.Warnings)
@@ -223,5 +227,60 @@ func TestFetchedMessageOverTheBudget(t *testing.T) {
 	}
 	if held := lim.Held.Held(); held != 0 {
 		t.Errorf("%d bytes still held after the message", held)
+	}
+}
+
+// A retrieved message cut in any segments, with stuffed dots, bare LFs and
+// a message limit that falls anywhere, is kept as a dot-unstuffed copy
+// with CRLF line ends (whole lines up to the limit), the frames of its
+// first line and of the final dot, and its size.
+func TestRetrievedMessagesInAnySegmentation(t *testing.T) {
+	pieces := []string{"Subject: x\r\n", "\r\n", "..dot\r\n", ".\tnot the end\r\n", "bare\n", strings.Repeat("b", 70) + "\r\n", "last\r\n"}
+	rnd := rand.New(rand.NewPCG(9, 10))
+	for round := 0; round < 300; round++ {
+		var body strings.Builder
+		for i := 0; i < 1+rnd.IntN(40); i++ {
+			body.WriteString(pieces[rnd.IntN(len(pieces))])
+		}
+		var lines []string
+		for _, line := range strings.SplitAfter(body.String(), "\n") {
+			if line != "" {
+				lines = append(lines, strings.TrimPrefix(strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"), ".")+"\r\n")
+			}
+		}
+		full := strings.Join(lines, "")
+		lim := session.DefaultLimits()
+		kept := full
+		if round%3 == 0 {
+			lim.MaxMessage = int64(1 + rnd.IntN(len(full)+1))
+			kept = ""
+			for _, l := range lines {
+				if int64(len(kept)+len(l)) > lim.MaxMessage {
+					break
+				}
+				kept += l
+			}
+		}
+		wire := body.String() + ".\r\n"
+		script := []ev{S(greeting), C("RETR 1\r\n"), S("+OK\r\n")}
+		frameOf := map[int]int64{}
+		for off := 0; off < len(wire); {
+			n := min(len(wire)-off, 1+rnd.IntN(90))
+			for i := off; i < off+n; i++ {
+				frameOf[i] = int64(len(script) + 1)
+			}
+			script = append(script, S(wire[off:off+n]))
+			off += n
+		}
+		m := play(lim, true, script).messages()
+		if len(m) != 1 {
+			t.Fatalf("body %q: %d messages", wire, len(m))
+		}
+		last := frameOf[len(body.String())] // the final dot's
+		if string(m[0].Raw) != kept || m[0].Packet != frameOf[0] || m[0].EndPacket != last || m[0].Truncated != (kept != full) ||
+			m[0].Size != int64(len(full)) {
+			t.Fatalf("body %q (limit %d):\n raw %q size %d frames %d..%d truncated %v\nwant %q size %d frames %d..%d",
+				wire, lim.MaxMessage, m[0].Raw, m[0].Size, m[0].Packet, m[0].EndPacket, m[0].Truncated, kept, len(full), frameOf[0], last)
+		}
 	}
 }
