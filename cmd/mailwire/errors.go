@@ -25,13 +25,20 @@ func explain(tr i18n.Tr, path string, err error) string {
 
 // fileError says why a file the user named cannot be opened.
 func fileError(tr i18n.Tr, path string, err error) string {
+	return openError(tr, "cli.file", path, err)
+}
+
+// openError says why a file cannot be opened with the sentences under
+// prefix (".not-found", ".denied", ".unreadable"), so that a kind of file
+// can say what to give instead.
+func openError(tr i18n.Tr, prefix, path string, err error) string {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return tr.T("cli.file.not-found", "file", path)
+		return tr.T(prefix+".not-found", "file", path)
 	case errors.Is(err, fs.ErrPermission):
-		return tr.T("cli.file.denied", "file", path)
+		return tr.T(prefix+".denied", "file", path)
 	}
-	return tr.T("cli.file.unreadable", "file", path, "error", detail(err))
+	return tr.T(prefix+".unreadable", "file", path, "error", detail(err))
 }
 
 // detail is the system's own words for a failed file operation, without

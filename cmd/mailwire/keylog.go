@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 
 	"github.com/spf13/pflag"
 
@@ -36,7 +35,7 @@ func (k *keylogFlags) apply(o *pipeline.Options) error {
 			before := log.Len()
 			warns, err := log.ReadFile(path)
 			if err != nil {
-				return errors.New(k.openError(path, err))
+				return errors.New(openError(k.a.tr, "cli.keylog", path, err))
 			}
 			for _, w := range warns {
 				fmt.Fprintln(k.a.stderr, "mailwire:", k.a.tr.T("cli.warning", "text", k.a.tr.Warning(w)))
@@ -49,15 +48,4 @@ func (k *keylogFlags) apply(o *pipeline.Options) error {
 	}
 	o.Dissect.Keys = k.log
 	return nil
-}
-
-// openError says why a key log could not be read and which file to give.
-func (k *keylogFlags) openError(path string, err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return k.a.tr.T("cli.keylog.not-found", "file", path)
-	case errors.Is(err, fs.ErrPermission):
-		return k.a.tr.T("cli.keylog.denied", "file", path)
-	}
-	return k.a.tr.T("cli.keylog.unreadable", "file", path, "error", detail(err))
 }
