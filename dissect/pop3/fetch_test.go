@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/lines/dottest"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 )
@@ -233,54 +234,39 @@ func TestFetchedMessageOverTheBudget(t *testing.T) {
 // A retrieved message cut in any segments, with stuffed dots, bare LFs and
 // a message limit that falls anywhere, is kept as a dot-unstuffed copy
 // with CRLF line ends (whole lines up to the limit), the frames of its
-// first line and of the final dot, and its size.
+// first line and of the final dot, and its whole size.
 func TestRetrievedMessagesInAnySegmentation(t *testing.T) {
-	pieces := []string{"Subject: x\r\n", "\r\n", "..dot\r\n", ".\tnot the end\r\n", "bare\n", strings.Repeat("b", 70) + "\r\n", "last\r\n"}
 	rnd := rand.New(rand.NewPCG(9, 10))
 	for round := 0; round < 300; round++ {
-		var body strings.Builder
-		for i := 0; i < 1+rnd.IntN(40); i++ {
-			body.WriteString(pieces[rnd.IntN(len(pieces))])
+		body := dottest.Random(rnd)
+		script := []ev{S(greeting), C("RETR 1\r\n"), S("+OK\r\n")}
+		segs, pieceOf := dottest.Segments(rnd, body.Wire)
+		frameOf := func(off int) int64 { return int64(len(script) + 1 + pieceOf[off]) }
+		first, last := frameOf(0), frameOf(body.FinalDot())
+		for _, seg := range segs {
+			script = append(script, S(seg))
 		}
-		var lines []string
-		for _, line := range strings.SplitAfter(body.String(), "\n") {
-			if line != "" {
-				lines = append(lines, strings.TrimPrefix(strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"), ".")+"\r\n")
-			}
-		}
-		full := strings.Join(lines, "")
+		full := body.Kept()
 		lim := session.DefaultLimits()
 		kept := full
 		if round%3 == 0 {
-			lim.MaxMessage = int64(1 + rnd.IntN(len(full)+1))
+			lim.MaxMessage = int64(1 + rnd.IntN(len(full)))
 			kept = ""
-			for _, l := range lines {
+			for _, l := range body.Lines {
 				if int64(len(kept)+len(l)) > lim.MaxMessage {
 					break
 				}
 				kept += l
 			}
 		}
-		wire := body.String() + ".\r\n"
-		script := []ev{S(greeting), C("RETR 1\r\n"), S("+OK\r\n")}
-		frameOf := map[int]int64{}
-		for off := 0; off < len(wire); {
-			n := min(len(wire)-off, 1+rnd.IntN(90))
-			for i := off; i < off+n; i++ {
-				frameOf[i] = int64(len(script) + 1)
-			}
-			script = append(script, S(wire[off:off+n]))
-			off += n
-		}
 		m := play(lim, true, script).messages()
 		if len(m) != 1 {
-			t.Fatalf("body %q: %d messages", wire, len(m))
+			t.Fatalf("body %q: %d messages", body.Wire, len(m))
 		}
-		last := frameOf[len(body.String())] // the final dot's
-		if string(m[0].Raw) != kept || m[0].Packet != frameOf[0] || m[0].EndPacket != last || m[0].Truncated != (kept != full) ||
+		if string(m[0].Raw) != kept || m[0].Packet != first || m[0].EndPacket != last || m[0].Truncated != (kept != full) ||
 			m[0].Size != int64(len(full)) {
 			t.Fatalf("body %q (limit %d):\n raw %q size %d frames %d..%d truncated %v\nwant %q size %d frames %d..%d",
-				wire, lim.MaxMessage, m[0].Raw, m[0].Size, m[0].Packet, m[0].EndPacket, m[0].Truncated, kept, len(full), frameOf[0], last)
+				body.Wire, lim.MaxMessage, m[0].Raw, m[0].Size, m[0].Packet, m[0].EndPacket, m[0].Truncated, kept, len(full), first, last)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/lines/dottest"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
@@ -187,52 +188,35 @@ func TestMessagesOverTheBudget(t *testing.T) {
 
 // A DATA body cut in any segments, with stuffed dots, bare LFs and a
 // message limit that falls anywhere, is kept as a dot-unstuffed copy with
-// CRLF line ends, the frames of its first and last line, and its size.
+// CRLF line ends, the frames of its first byte and of the final dot, and
+// its size.
 func TestDataBodiesInAnySegmentation(t *testing.T) {
-	pieces := []string{"Subject: x\r\n", "\r\n", "..dot\r\n", ".\tnot the end\r\n", "bare\n", strings.Repeat("b", 70) + "\r\n", "last\r\n"}
 	rnd := rand.New(rand.NewPCG(7, 8))
 	for round := 0; round < 300; round++ {
-		var body strings.Builder
-		for i := 0; i < 1+rnd.IntN(40); i++ {
-			body.WriteString(pieces[rnd.IntN(len(pieces))])
-		}
-		wire := body.String() + ".\r\n"
-		var want strings.Builder
-		for _, line := range strings.SplitAfter(body.String(), "\n") {
-			if line == "" {
-				continue
-			}
-			want.WriteString(strings.TrimPrefix(strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"), ".") + "\r\n")
-		}
+		body := dottest.Random(rnd)
 		steps := []step{s(greeting), c("MAIL FROM:<a@x.org>\r\n"), s("250 ok\r\n"), c("DATA\r\n"), s("354 go\r\n")}
-		frameOf := map[int]int64{}
-		for off := 0; off < len(wire); {
-			n := min(len(wire)-off, 1+rnd.IntN(90))
-			for i := off; i < off+n; i++ {
-				frameOf[i] = int64(len(steps) + 1)
-			}
-			steps = append(steps, c(wire[off:off+n]))
-			off += n
+		segs, pieceOf := dottest.Segments(rnd, body.Wire)
+		frameOf := func(off int) int64 { return int64(len(steps) + 1 + pieceOf[off]) }
+		first, last := frameOf(0), frameOf(body.FinalDot())
+		for _, seg := range segs {
+			steps = append(steps, c(seg))
 		}
 		steps = append(steps, s("250 queued\r\n"))
+		full := body.Kept()
 		lim := session.DefaultLimits()
-		limit := len(want.String())
+		kept := full
 		if round%3 == 0 {
-			limit = rnd.IntN(len(want.String()) + 1)
-			lim.MaxMessage = int64(max(limit, 1))
-			limit = max(limit, 1)
+			lim.MaxMessage = int64(1 + rnd.IntN(len(full)))
+			kept = full[:lim.MaxMessage]
 		}
 		m := runWith(t, lim, steps).messages()
 		if len(m) != 1 {
-			t.Fatalf("body %q: %d messages", wire, len(m))
+			t.Fatalf("body %q: %d messages", body.Wire, len(m))
 		}
-		full := want.String()
-		kept := full[:min(limit, len(full))]
-		last := frameOf[len(body.String())] // the final dot's
-		if string(m[0].Raw) != kept || m[0].Size != int64(len(full)) || m[0].Packet != frameOf[0] || m[0].EndPacket != last ||
+		if string(m[0].Raw) != kept || m[0].Size != int64(len(full)) || m[0].Packet != first || m[0].EndPacket != last ||
 			m[0].Truncated != (len(kept) < len(full)) {
 			t.Fatalf("body %q (limit %d):\n raw %q size %d frames %d..%d truncated %v\nwant %q size %d frames %d..%d",
-				wire, limit, m[0].Raw, m[0].Size, m[0].Packet, m[0].EndPacket, m[0].Truncated, kept, len(full), frameOf[0], last)
+				body.Wire, lim.MaxMessage, m[0].Raw, m[0].Size, m[0].Packet, m[0].EndPacket, m[0].Truncated, kept, len(full), first, last)
 		}
 	}
 }
