@@ -15,6 +15,7 @@ import (
 	"github.com/mailwire/mailwire/report/html"
 	"github.com/mailwire/mailwire/report/markdown"
 	"github.com/mailwire/mailwire/report/sanitize"
+	"github.com/mailwire/mailwire/report/spool"
 	"github.com/mailwire/mailwire/report/text"
 	"github.com/mailwire/mailwire/report/view"
 )
@@ -27,10 +28,12 @@ type Options struct {
 	Width  int    // terminal width for the text report; 0 means 100
 }
 
-// Capture is one capture file's records in output order.
+// Capture is one capture file's records in output order: held in
+// Records, or, for a capture of any size, added to Spool as they came.
 type Capture struct {
 	Info    *record.Capture
 	Records []record.Record
+	Spool   *spool.Spool
 }
 
 // Derive returns the findings that need more than one record. The caller
@@ -55,7 +58,11 @@ func WriteHTML(w io.Writer, caps []Capture, sum *record.Summary, opt Options) er
 func build(caps []Capture, sum *record.Summary, opt Options) *view.Doc {
 	in := make([]view.Input, len(caps))
 	for i, c := range caps {
-		in[i] = view.Input{Info: c.Info, Records: c.Records}
+		src := c.Spool
+		if src == nil {
+			src = spool.Of(c.Records)
+		}
+		in[i] = view.Input{Info: c.Info, Records: src}
 	}
 	return view.Build(in, sum, view.Options{Lang: opt.Lang, Reveal: opt.Reveal})
 }

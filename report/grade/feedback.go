@@ -184,11 +184,11 @@ func (fb *feedback) doc() *view.Doc {
 		c.Facts = append(c.Facts, fact(fb.Total, view.Strong))
 	}
 	if len(fb.Legal) > 0 {
-		b := view.Block{Lines: []view.Line{line(0, view.Span{Text: fb.LegalLaw, Style: view.High})}}
+		legal := []view.Line{line(0, view.Span{Text: fb.LegalLaw, Style: view.High})}
 		for _, l := range fb.Legal {
-			b.Lines = append(b.Lines, line(1, view.Span{Text: l}))
+			legal = append(legal, line(1, view.Span{Text: l}))
 		}
-		c.Sections = append(c.Sections, view.Section{ID: "legal", Title: fb.LegalHead, Blocks: []view.Block{b}})
+		c.Sections = append(c.Sections, view.Section{ID: "legal", Title: fb.LegalHead, Blocks: []view.Block{{Lines: view.LinesOf(legal)}}})
 	}
 	var advice []view.Line
 	for _, a := range fb.Advice {
@@ -198,7 +198,7 @@ func (fb *feedback) doc() *view.Doc {
 		advice = append(advice, line(0, view.Span{Text: n}))
 	}
 	if len(advice) > 0 {
-		c.Sections = append(c.Sections, view.Section{ID: "identity", Title: fb.Identity, Blocks: []view.Block{{Lines: advice}}})
+		c.Sections = append(c.Sections, view.Section{ID: "identity", Title: fb.Identity, Blocks: []view.Block{{Lines: view.LinesOf(advice)}}})
 	}
 	var items []view.Line
 	for _, it := range fb.Items {
@@ -218,7 +218,7 @@ func (fb *feedback) doc() *view.Doc {
 		}
 	}
 	if len(items) > 0 {
-		c.Sections = append(c.Sections, view.Section{ID: "criteria", Title: fb.Rubric, Blocks: []view.Block{{Lines: items}}})
+		c.Sections = append(c.Sections, view.Section{ID: "criteria", Title: fb.Rubric, Blocks: []view.Block{{Lines: view.LinesOf(items)}}})
 	}
 	c.Warnings = fb.Warnings
 	return &view.Doc{Lang: fb.Lang, Title: fb.Title + " — " + fb.Rubric, Captures: []view.Capture{c},

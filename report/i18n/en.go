@@ -201,6 +201,8 @@ var en = map[string]string{
 	"lab.filter":   "Wireshark filter:",
 	"lab.note":     "Note:",
 	"lab.more":     "… and {n} more",
+	"lab.sampled":  "These answers and the exchange diagrams come from the first {sessions} sessions of the capture; the {more} sessions after them are in the lists above but not examined here.",
+	"lab.clipped":  "Some records of those sessions were left out past the report's bound: an answer may miss what came late in a long session.",
 
 	"lab.accepted.yes":     "The server accepted the login.",
 	"lab.accepted.no":      "The server rejected the login.",

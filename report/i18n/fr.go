@@ -201,6 +201,8 @@ var fr = map[string]string{
 	"lab.filter":   "Filtre Wireshark :",
 	"lab.note":     "À noter :",
 	"lab.more":     "… et {n} autres",
+	"lab.sampled":  "Ces réponses et les diagrammes d'échange viennent des {sessions} premières sessions de la capture ; les {more} sessions suivantes figurent dans les listes ci-dessus mais ne sont pas examinées ici.",
+	"lab.clipped":  "Des enregistrements de ces sessions ont été laissés de côté au-delà de la limite du rapport : une réponse peut manquer ce qui est venu tard dans une longue session.",
 
 	"lab.accepted.yes":     "Le serveur a accepté l'identification.",
 	"lab.accepted.no":      "Le serveur a refusé l'identification.",

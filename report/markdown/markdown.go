@@ -62,13 +62,13 @@ func block(w *bufio.Writer, b view.Block) {
 	if b.Title != "" {
 		w.WriteString("#### " + esc(b.Title) + "\n\n")
 	}
-	if t := b.Table; t != nil {
+	if t := b.Table; t != nil && t.Rows != nil {
 		w.WriteString("|")
 		for _, h := range t.Head {
 			w.WriteString(" " + esc(h) + " |")
 		}
 		w.WriteString("\n|" + strings.Repeat(" --- |", len(t.Head)) + "\n")
-		for _, row := range t.Rows {
+		for row := range t.Rows {
 			w.WriteString("|")
 			for _, c := range row {
 				w.WriteString(" " + span(c) + " |")
@@ -77,14 +77,19 @@ func block(w *bufio.Writer, b view.Block) {
 		}
 		w.WriteString("\n")
 	}
-	for _, l := range b.Lines {
+	if b.Lines == nil {
+		return
+	}
+	any := false
+	for l := range b.Lines {
+		any = true
 		w.WriteString(strings.Repeat("  ", l.Indent) + "- ")
 		for _, sp := range l.Spans {
 			w.WriteString(span(sp))
 		}
 		w.WriteString("\n")
 	}
-	if len(b.Lines) > 0 {
+	if any {
 		w.WriteString("\n")
 	}
 }

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"iter"
 	"strings"
 	"unicode/utf8"
 
@@ -24,7 +25,7 @@ func (tw *writer) table(t *view.Table) {
 	for i, h := range t.Head {
 		widths[i] = runeLen(h)
 	}
-	for _, row := range t.Rows {
+	for row := range rows(t) {
 		for i, c := range row {
 			if i < len(widths) {
 				widths[i] = max(widths[i], runeLen(c.Text))
@@ -37,9 +38,17 @@ func (tw *writer) table(t *view.Table) {
 		head[i] = view.Span{Text: h, Style: view.Dim}
 	}
 	tw.row(head, widths)
-	for _, row := range t.Rows {
+	for row := range rows(t) {
 		tw.row(row, widths)
 	}
+}
+
+// rows are t's rows; none when it has no way to make them.
+func rows(t *view.Table) iter.Seq[[]view.Span] {
+	if t.Rows == nil {
+		return func(func([]view.Span) bool) {}
+	}
+	return t.Rows
 }
 
 // row prints one table row, as many lines high as its tallest cell.

@@ -5,6 +5,7 @@ package text
 import (
 	"bufio"
 	"io"
+	"iter"
 	"strings"
 
 	"github.com/fatih/color"
@@ -108,6 +109,14 @@ func (tw *writer) warnings(ws []string) {
 	}
 }
 
+// lines are b's lines; none when it has none.
+func lines(b view.Block) iter.Seq[view.Line] {
+	if b.Lines == nil {
+		return func(func(view.Line) bool) {}
+	}
+	return b.Lines
+}
+
 func (tw *writer) section(s view.Section) {
 	tw.heading(s.Title, "─", view.Strong)
 	if len(s.Blocks) == 0 {
@@ -121,7 +130,7 @@ func (tw *writer) section(s view.Section) {
 		if b.Table != nil {
 			tw.table(b.Table)
 		}
-		for _, l := range b.Lines {
+		for l := range lines(b) {
 			// Continuation lines hang under the text, past an item's lead.
 			tw.wrapped(2+4*max(l.Indent, 1), strings.Repeat(" ", 2+4*l.Indent), l.Spans)
 		}

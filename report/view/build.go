@@ -1,6 +1,7 @@
 package view
 
 import (
+	"iter"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -9,12 +10,13 @@ import (
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/sanitize"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
-// Input is one capture file's records in output order.
+// Input is one capture file's records, spooled in output order.
 type Input struct {
 	Info    *record.Capture
-	Records []record.Record
+	Records *spool.Spool
 }
 
 // Options are the reader's choices that change the content.
@@ -29,10 +31,13 @@ const (
 	maxLong  = 160 // subjects, replies, certificate names
 )
 
-// builder carries what every part of one capture's report needs.
+// builder carries what every part of one capture's report needs: the
+// spool for the lists, and the index of its sample for the lab's
+// answers and the ladders, which join records of every kind.
 type builder struct {
 	tr  i18n.Tr
 	opt Options
+	src *spool.Spool
 	ix  *index
 }
 
@@ -41,7 +46,7 @@ func Build(caps []Input, sum *record.Summary, opt Options) *Doc {
 	tr := i18n.New(opt.Lang)
 	d := &Doc{Lang: tr.Lang(), Title: tr.T("doc.title"), Labels: labels(tr)}
 	for _, c := range caps {
-		b := &builder{tr: tr, opt: opt, ix: newIndex(c.Records)}
+		b := &builder{tr: tr, opt: opt, src: c.Records, ix: newIndex(c.Records.Sample())}
 		d.Captures = append(d.Captures, b.capture(c.Info))
 	}
 	if sum != nil {
@@ -66,14 +71,62 @@ func (b *builder) capture(info *record.Capture) Capture {
 			c.Warnings = append(c.Warnings, wire(b.tr.Warning(w), maxLong))
 		}
 	}
-	for _, s := range b.ix.sessions {
-		for _, w := range s.Warnings {
-			c.Warnings = append(c.Warnings, wire(b.tr.T("warning.file", "file", s.ID, "text", b.tr.Warning(w)), maxLong))
-		}
-	}
+	c.Warnings = append(c.Warnings, b.sessionWarnings()...)
 	c.Sections = []Section{b.sessions(), b.learned(), b.findings(), b.lab()}
 	c.Ladders = b.ladders()
 	return c
+}
+
+// maxSessionWarnings caps the sessions' warnings listed under a
+// capture's title; the rest are counted.
+const maxSessionWarnings = 100
+
+func (b *builder) sessionWarnings() []string {
+	var out []string
+	n := 0
+	each(b.src, spool.Sessions, func(s *record.Session) bool {
+		for _, w := range s.Warnings {
+			if n++; n <= maxSessionWarnings {
+				out = append(out, wire(b.tr.T("warning.file", "file", s.ID, "text", b.tr.Warning(w)), maxLong))
+			}
+		}
+		return true
+	})
+	if n > maxSessionWarnings {
+		out = append(out, b.tr.T("lab.more", "n", strconv.Itoa(n-maxSessionWarnings)))
+	}
+	return out
+}
+
+// each calls fn with the records of list k as their own type, until it
+// returns false.
+func each[T record.Record](src *spool.Spool, k spool.Kind, fn func(T) bool) {
+	src.Each(k, func(r record.Record) bool { return fn(r.(T)) })
+}
+
+// rows are a table's rows, one per record of list k.
+func rows[T record.Record](src *spool.Spool, k spool.Kind, row func(T) []Span) iter.Seq[[]Span] {
+	return func(yield func([]Span) bool) {
+		each(src, k, func(r T) bool { return yield(row(r)) })
+	}
+}
+
+// lines are a block's lines, those of each record of list k; start is
+// called before each reading, for lines that number their records.
+func lines[T record.Record](src *spool.Spool, k spool.Kind, start func(), of func(T) []Line) iter.Seq[Line] {
+	return func(yield func(Line) bool) {
+		if start != nil {
+			start()
+		}
+		each(src, k, func(r T) bool {
+			for _, l := range of(r) {
+				if !yield(l) {
+					return false
+				}
+			}
+			return true
+		})
+	}
 }
 
 func (b *builder) captureFacts(info *record.Capture) []Fact {

@@ -3,7 +3,12 @@
 // only lay this document out; none of them decides what to say.
 package view
 
-import "github.com/mailwire/mailwire/dissect/record"
+import (
+	"iter"
+	"slices"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
 
 // Style tells a renderer how to emphasise a span.
 type Style string
@@ -35,17 +40,28 @@ type Line struct {
 	Spans  []Span
 }
 
-// Table has a header row and rows of cells.
+// Table has a header row and rows of cells. The rows are made when a
+// renderer reads them, as often as it does: the lists of a big capture
+// are read back from its spool, never held whole.
 type Table struct {
 	Head []string
-	Rows [][]Span
+	Rows iter.Seq[[]Span]
 }
 
-// Block is a titled table or list inside a section.
+// Block is a titled table or list inside a section. Lines, like a
+// table's rows, are made when read; nil when there are none.
 type Block struct {
 	Title string
 	Table *Table
-	Lines []Line
+	Lines iter.Seq[Line]
+}
+
+// LinesOf is a block's lines from a list; nil when it is empty.
+func LinesOf(ls []Line) iter.Seq[Line] {
+	if len(ls) == 0 {
+		return nil
+	}
+	return slices.Values(ls)
 }
 
 // Section is a numbered part of a capture's report.

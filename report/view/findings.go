@@ -7,29 +7,58 @@ import (
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/findings"
 	"github.com/mailwire/mailwire/report/lab"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 // findings lists every finding, most severe first, each with its frames.
 func (b *builder) findings() Section {
 	t := b.tr
 	sec := Section{ID: "findings", Title: t.T("findings.title"), Empty: t.T("findings.none")}
-	fs := append([]*record.Finding(nil), b.ix.findings...)
-	sort.SliceStable(fs, func(i, j int) bool {
-		ri, rj := fs[i].Severity.Rank(), fs[j].Severity.Rank()
-		if ri != rj {
-			return ri > rj
-		}
-		return fs[i].Packet < fs[j].Packet
-	})
-	var lines []Line
-	for _, f := range fs {
-		lines = append(lines, b.findingLines(f)...)
+	if b.src.Count(spool.Findings) == 0 {
+		return sec
 	}
-	if len(lines) > 0 {
-		sec.Blocks = []Block{{Lines: lines}}
-	}
+	sec.Blocks = []Block{{Lines: b.findingsBySeverity}}
 	return sec
 }
+
+// findingsBySeverity yields the findings most severe first, each
+// severity in frame order: one reading of the list per severity, so
+// that nothing is held to sort them.
+func (b *builder) findingsBySeverity(yield func(Line) bool) {
+	for rank := record.SeverityHigh.Rank(); rank >= -1; rank-- {
+		var fs []*record.Finding
+		flush := func() bool {
+			sort.SliceStable(fs, func(i, j int) bool { return fs[i].Packet < fs[j].Packet })
+			for _, f := range fs {
+				for _, l := range b.findingLines(f) {
+					if !yield(l) {
+						return false
+					}
+				}
+			}
+			fs = fs[:0]
+			return true
+		}
+		ok := true
+		each(b.src, spool.Findings, func(f *record.Finding) bool {
+			if f.Severity.Rank() != rank {
+				return true
+			}
+			// Findings come in frame order but for a few: the capture's
+			// own come last. A window of them is sorted at a time.
+			if fs = append(fs, f); len(fs) == findingsWindow {
+				ok = flush()
+			}
+			return ok
+		})
+		if !ok || !flush() {
+			return
+		}
+	}
+}
+
+// findingsWindow is how many findings of one severity are sorted at once.
+const findingsWindow = 4096
 
 func (b *builder) findingLines(f *record.Finding) []Line {
 	t := b.tr

@@ -8,6 +8,7 @@ import (
 	"github.com/mailwire/mailwire/report/certreport"
 	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/lab"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 // QuestionIDs lists the lab questions the report answers.
@@ -66,12 +67,29 @@ func (b *builder) lab() Section {
 		found = append(found, b.evidenceLines(a)...)
 	}
 	if len(found) > 0 {
-		sec.Blocks = append(sec.Blocks, Block{Title: t.T("lab.answered"), Lines: found})
+		sec.Blocks = append(sec.Blocks, Block{Title: t.T("lab.answered"), Lines: LinesOf(found)})
 	}
 	if len(missing) > 0 {
-		sec.Blocks = append(sec.Blocks, Block{Title: t.T("lab.missing"), Lines: missing})
+		sec.Blocks = append(sec.Blocks, Block{Title: t.T("lab.missing"), Lines: LinesOf(missing)})
+	}
+	if note := b.sampleNote(); note != nil {
+		sec.Blocks = append([]Block{{Lines: LinesOf(note)}}, sec.Blocks...)
 	}
 	return sec
+}
+
+// sampleNote says when the answers (and the ladders) come from the
+// first sessions only: the spool samples a big capture.
+func (b *builder) sampleNote() []Line {
+	var out []Line
+	if n := b.src.Unsampled(); n > 0 {
+		out = append(out, Line{Spans: []Span{{Text: b.tr.T("lab.sampled",
+			"sessions", strconv.Itoa(b.src.Count(spool.Sessions)-n), "more", strconv.Itoa(n)), Style: Dim}}})
+	}
+	if b.src.Clipped() {
+		out = append(out, Line{Spans: []Span{{Text: b.tr.T("lab.clipped"), Style: Dim}}})
+	}
+	return out
 }
 
 // maxAnswerLines caps an answer drawn from a busy capture: the first

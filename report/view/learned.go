@@ -6,6 +6,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/findings"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 // learned is "what an eavesdropper learned": every fact that crossed the
@@ -22,28 +23,30 @@ func (b *builder) learned() Section {
 }
 
 func (b *builder) credentials() *Block {
-	if len(b.ix.creds) == 0 {
+	if b.src.Count(spool.Credentials) == 0 {
 		return nil
 	}
 	t := b.tr
 	tab := &Table{Head: []string{t.T("col.session"), t.T("col.mechanism"), t.T("col.user"),
 		t.T("col.secret"), t.T("col.accepted"), t.T("col.frames")}}
-	for _, c := range b.ix.creds {
-		mech := strings.ToUpper(wire(string(c.Proto), 10)) + " " + wire(c.Mechanism, maxShort)
-		if c.Decrypted {
-			// Read inside TLS with the key log: not what an eavesdropper saw.
-			mech += " " + t.T("learned.keylog")
-		}
-		tab.Rows = append(tab.Rows, []Span{
-			{Text: wire(c.Session, maxShort)},
-			{Text: mech},
-			{Text: dash(wire(c.Username, maxShort)), Style: Strong},
-			{Text: b.secret(c), Style: Secret},
-			b.accepted(c.Accepted),
-			{Text: frames(c.Packet, c.SecretPacket, c.ReplyPacket)},
-		})
-	}
+	tab.Rows = rows(b.src, spool.Credentials, b.credentialRow)
 	return &Block{Title: t.T("learned.credentials"), Table: tab}
+}
+
+func (b *builder) credentialRow(c *record.Credential) []Span {
+	mech := strings.ToUpper(wire(string(c.Proto), 10)) + " " + wire(c.Mechanism, maxShort)
+	if c.Decrypted {
+		// Read inside TLS with the key log: not what an eavesdropper saw.
+		mech += " " + b.tr.T("learned.keylog")
+	}
+	return []Span{
+		{Text: wire(c.Session, maxShort)},
+		{Text: mech},
+		{Text: dash(wire(c.Username, maxShort)), Style: Strong},
+		{Text: b.secret(c), Style: Secret},
+		b.accepted(c.Accepted),
+		{Text: frames(c.Packet, c.SecretPacket, c.ReplyPacket)},
+	}
 }
 
 // secret shows a password's shape, or the password itself only when the
@@ -80,15 +83,15 @@ func (b *builder) accepted(a *bool) Span {
 }
 
 func (b *builder) messages() *Block {
-	if len(b.ix.messages) == 0 {
+	if b.src.Count(spool.Messages) == 0 {
 		return nil
 	}
-	t := b.tr
-	blk := &Block{Title: t.T("learned.messages")}
-	for i, m := range b.ix.messages {
-		blk.Lines = append(blk.Lines, b.messageLines(i+1, m)...)
-	}
-	return blk
+	n := 0
+	return &Block{Title: b.tr.T("learned.messages"), Lines: lines(b.src, spool.Messages, func() { n = 0 },
+		func(m *record.Message) []Line {
+			n++
+			return b.messageLines(n, m)
+		})}
 }
 
 func (b *builder) messageLines(n int, m *record.Message) []Line {

@@ -6,18 +6,18 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/lab"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 func (b *builder) mailboxes() *Block {
-	if len(b.ix.mailbox) == 0 {
+	if b.src.Count(spool.Mailboxes) == 0 {
 		return nil
 	}
 	t := b.tr
 	tab := &Table{Head: []string{t.T("col.session"), t.T("col.mailbox"), t.T("col.command"),
 		t.T("col.exists"), t.T("col.recent"), t.T("col.unseen"), t.T("col.frames")}}
-	var events []Line
-	for _, m := range b.ix.mailbox {
-		tab.Rows = append(tab.Rows, []Span{
+	tab.Rows = rows(b.src, spool.Mailboxes, func(m *record.Mailbox) []Span {
+		return []Span{
 			{Text: wire(m.Session, maxShort)},
 			{Text: wire(m.Name, maxShort), Style: Strong},
 			{Text: dash(wire(m.Command, maxShort))},
@@ -25,10 +25,18 @@ func (b *builder) mailboxes() *Block {
 			{Text: num(m.Recent)},
 			{Text: b.unseenText(m)},
 			{Text: frames(m.Packet)},
-		})
-		events = append(events, b.eventLines(m)...)
+		}
+	})
+	blk := &Block{Title: t.T("learned.mailboxes"), Table: tab}
+	hasEvents := false
+	each(b.src, spool.Mailboxes, func(m *record.Mailbox) bool {
+		hasEvents = len(m.Events) > 0
+		return !hasEvents
+	})
+	if hasEvents {
+		blk.Lines = lines(b.src, spool.Mailboxes, nil, b.eventLines)
 	}
-	return &Block{Title: t.T("learned.mailboxes"), Table: tab, Lines: events}
+	return blk
 }
 
 // maxEvents caps the events listed per mailbox record.
@@ -93,52 +101,55 @@ func num(p *int64) string {
 }
 
 func (b *builder) dnsAnswers() *Block {
-	if len(b.ix.dns) == 0 {
+	if b.src.Count(spool.DNS) == 0 {
 		return nil
 	}
 	t := b.tr
 	tab := &Table{Head: []string{t.T("col.name"), t.T("col.type"), t.T("col.answers"), t.T("col.frames")}}
-	for _, d := range b.ix.dns {
-		tab.Rows = append(tab.Rows, []Span{
+	tab.Rows = rows(b.src, spool.DNS, func(d *record.DNS) []Span {
+		return []Span{
 			{Text: wire(d.Name, maxShort), Style: Strong},
 			{Text: wire(d.Type, 10)},
 			{Text: wire(lab.AnswersText(d), maxLong)},
 			{Text: frames(d.Packet, d.ReplyPacket)},
-		})
-	}
+		}
+	})
 	return &Block{Title: t.T("learned.dns"), Table: tab}
 }
 
 // tlsMeta is what a TLS handshake leaves readable: the name asked for,
 // the version and cipher, and the server's certificate (before TLS 1.3).
 func (b *builder) tlsMeta() *Block {
-	if len(b.ix.tls) == 0 {
+	if b.src.Count(spool.TLS) == 0 {
 		return nil
 	}
 	t := b.tr
 	tab := &Table{Head: []string{t.T("col.session"), t.T("col.tls"), t.T("col.sni"),
 		t.T("col.certificate"), t.T("col.frames")}}
-	for _, x := range b.ix.tls {
-		version := wire(strings.TrimSpace(x.Version+" "+x.Cipher), maxLong)
-		if x.Alert != "" {
-			version = strings.TrimSpace(version + " " + t.T("tls.alert", "alert", wire(x.Alert, maxShort)))
-		}
-		cert := "–"
-		if x.CertSubject != "" {
-			cert = wire(x.CertSubject, maxLong)
-			if !x.NotAfter.IsZero() {
-				cert += " " + t.T("tls.until", "date", x.NotAfter.UTC().Format("2006-01-02"))
-			}
-		}
-		tab.Rows = append(tab.Rows, []Span{
-			{Text: wire(x.Session, maxShort)},
-			{Text: dash(version)},
-			{Text: dash(wire(x.SNI, maxShort))},
-			{Text: cert},
-			{Text: frames(x.Packet, x.ServerHelloPacket, x.CertificatePacket)},
-		})
-	}
+	tab.Rows = rows(b.src, spool.TLS, b.tlsRow)
 	return &Block{Title: t.T("learned.tls"), Table: tab}
+}
+
+func (b *builder) tlsRow(x *record.TLS) []Span {
+	t := b.tr
+	version := wire(strings.TrimSpace(x.Version+" "+x.Cipher), maxLong)
+	if x.Alert != "" {
+		version = strings.TrimSpace(version + " " + t.T("tls.alert", "alert", wire(x.Alert, maxShort)))
+	}
+	cert := "–"
+	if x.CertSubject != "" {
+		cert = wire(x.CertSubject, maxLong)
+		if !x.NotAfter.IsZero() {
+			cert += " " + t.T("tls.until", "date", x.NotAfter.UTC().Format("2006-01-02"))
+		}
+	}
+	return []Span{
+		{Text: wire(x.Session, maxShort)},
+		{Text: dash(version)},
+		{Text: dash(wire(x.SNI, maxShort))},
+		{Text: cert},
+		{Text: frames(x.Packet, x.ServerHelloPacket, x.CertificatePacket)},
+	}
 }
 
 func dash(s string) string {

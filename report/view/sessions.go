@@ -7,36 +7,40 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/lab"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 // sessions is the table of connections with how each was protected.
 func (b *builder) sessions() Section {
 	t := b.tr
 	sec := Section{ID: "sessions", Title: t.T("sessions.title"), Empty: t.T("sessions.none")}
-	if len(b.ix.sessions) == 0 {
+	if b.src.Count(spool.Sessions) == 0 {
 		return sec
 	}
 	tab := &Table{Head: []string{t.T("col.session"), t.T("col.proto"), t.T("col.endpoints"),
 		t.T("col.start"), t.T("col.security"), t.T("col.bytes")}}
-	for _, s := range b.ix.sessions {
-		secText, style := b.security(s)
-		clear, enc := s.ClearBytes, s.EncryptedBytes
-		if s.Security == record.SecurityImplicitTLS && enc == 0 {
-			// Some sessions encrypted from the first byte count all their
-			// bytes as clear: every one of them was TLS.
-			clear, enc = 0, s.ClearBytes
-		}
-		tab.Rows = append(tab.Rows, []Span{
-			{Text: wire(s.ID, maxShort)},
-			{Text: protoName(s)},
-			{Text: wire(s.Client, maxShort) + " → " + wire(s.Server, maxShort)},
-			{Text: clock(s.Start)},
-			{Text: secText, Style: style},
-			{Text: t.T("sessions.bytes", "clear", b.bytes(clear), "encrypted", b.bytes(enc))},
-		})
-	}
+	tab.Rows = rows(b.src, spool.Sessions, b.sessionRow)
 	sec.Blocks = []Block{{Table: tab}}
 	return sec
+}
+
+func (b *builder) sessionRow(s *record.Session) []Span {
+	t := b.tr
+	secText, style := b.security(s)
+	clear, enc := s.ClearBytes, s.EncryptedBytes
+	if s.Security == record.SecurityImplicitTLS && enc == 0 {
+		// Some sessions encrypted from the first byte count all their
+		// bytes as clear: every one of them was TLS.
+		clear, enc = 0, s.ClearBytes
+	}
+	return []Span{
+		{Text: wire(s.ID, maxShort)},
+		{Text: protoName(s)},
+		{Text: wire(s.Client, maxShort) + " → " + wire(s.Server, maxShort)},
+		{Text: clock(s.Start)},
+		{Text: secText, Style: style},
+		{Text: t.T("sessions.bytes", "clear", b.bytes(clear), "encrypted", b.bytes(enc))},
+	}
 }
 
 // security says how a session was protected, in the reader's words.
@@ -61,16 +65,15 @@ func (b *builder) security(s *record.Session) (string, Style) {
 // starttlsFailure tells refused from accepted-but-never-followed.
 func (b *builder) starttlsFailure(id string) string {
 	t := b.tr
-	for _, st := range b.ix.starttls[id] {
-		f := strconv.FormatInt(max(st.ReplyPacket, st.Packet), 10)
-		switch {
-		case st.Requested && !st.Accepted:
-			return t.T("sec.starttls.refused", "frame", f)
-		case st.Accepted && !st.TLSSeen:
-			return t.T("sec.starttls.no-tls", "frame", f)
-		}
+	st := b.src.FailedStartTLS(id)
+	if st == nil {
+		return t.T("sec.starttls.failed")
 	}
-	return t.T("sec.starttls.failed")
+	f := strconv.FormatInt(max(st.ReplyPacket, st.Packet), 10)
+	if st.Requested && !st.Accepted {
+		return t.T("sec.starttls.refused", "frame", f)
+	}
+	return t.T("sec.starttls.no-tls", "frame", f)
 }
 
 func clock(t time.Time) string {

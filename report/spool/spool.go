@@ -1,0 +1,378 @@
+// Package spool keeps what a report needs of one capture's records,
+// whatever the capture's size. The records its lists show (sessions,
+// credentials, messages, mailboxes, DNS, TLS, findings) stay in memory
+// while they are few and move to an unlinked temporary file past that,
+// to be read back as often as a renderer lays them out. The answers that
+// join records of every kind (the lab's, the exchange ladders) get a
+// sample instead: the whole records of the first sessions, up to a
+// bound, and the number of sessions left out.
+package spool
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// Kind is a list a report shows.
+type Kind int
+
+// The lists, each in the order the records came.
+const (
+	Sessions Kind = iota
+	Credentials
+	Messages
+	Mailboxes
+	DNS
+	TLS
+	Findings
+	kinds
+)
+
+// kindOf is the list r belongs to; false for the kinds no list shows
+// (commands and STARTTLS records reach the report through the sample).
+func kindOf(r record.Record) (Kind, bool) {
+	switch r.(type) {
+	case *record.Session:
+		return Sessions, true
+	case *record.Credential:
+		return Credentials, true
+	case *record.Message:
+		return Messages, true
+	case *record.Mailbox:
+		return Mailboxes, true
+	case *record.DNS:
+		return DNS, true
+	case *record.TLS:
+		return TLS, true
+	case *record.Finding:
+		return Findings, true
+	}
+	return 0, false
+}
+
+func newOf(k Kind) record.Record {
+	switch k {
+	case Sessions:
+		return new(record.Session)
+	case Credentials:
+		return new(record.Credential)
+	case Messages:
+		return new(record.Message)
+	case Mailboxes:
+		return new(record.Mailbox)
+	case DNS:
+		return new(record.DNS)
+	case TLS:
+		return new(record.TLS)
+	}
+	return new(record.Finding)
+}
+
+// Limits bound what a spool holds in memory.
+type Limits struct {
+	// InMemory is how many listed records stay in memory; past it every
+	// list moves to a temporary file.
+	InMemory int
+	// Sample is how many records the sample holds before it takes no
+	// new session; the sessions already in it may take as many again.
+	Sample int
+	// Failed is how many sessions' failed STARTTLS are remembered for
+	// the sessions table; past it they are told as a plain failure.
+	Failed int
+	// Dir is where the temporary file goes; "" is os.TempDir().
+	Dir string
+}
+
+// DefaultLimits keep a report's memory to some tens of MiB.
+func DefaultLimits() Limits {
+	return Limits{InMemory: 20000, Sample: 50000, Failed: 100000}
+}
+
+// Spool is one capture's records for a report. Add them in output
+// order, then read them back with Each, Sample and FailedStartTLS.
+// A spool is not safe for concurrent use.
+type Spool struct {
+	lim   Limits
+	mem   [kinds][]record.Record
+	held  int
+	count [kinds]int
+	files [kinds]*os.File // one per list once spilled, unlinked
+	w     [kinds]*bufio.Writer
+	size  [kinds]int64
+	err   error
+
+	sample    []record.Record
+	sampled   map[string]bool
+	full      bool // the sample takes no new session
+	unsampled int  // sessions whose records are not in the sample
+	clipped   bool // records of sampled sessions left out past twice the bound
+
+	failed map[string]*record.StartTLS
+}
+
+// New returns an empty spool.
+func New(lim Limits) *Spool {
+	d := DefaultLimits()
+	if lim.InMemory <= 0 {
+		lim.InMemory = d.InMemory
+	}
+	if lim.Sample <= 0 {
+		lim.Sample = d.Sample
+	}
+	if lim.Failed <= 0 {
+		lim.Failed = d.Failed
+	}
+	return &Spool{lim: lim, sampled: map[string]bool{}, failed: map[string]*record.StartTLS{}}
+}
+
+// Of is a spool of records already in memory (tests, small captures).
+func Of(recs []record.Record) *Spool {
+	s := New(Limits{InMemory: len(recs) + 1, Sample: len(recs) + 1})
+	for _, r := range recs {
+		s.Add(r)
+	}
+	return s
+}
+
+// Add takes the next record in output order.
+func (s *Spool) Add(r record.Record) {
+	s.addSample(r)
+	if st, ok := r.(*record.StartTLS); ok {
+		s.noteStartTLS(st)
+	}
+	k, ok := kindOf(r)
+	if !ok {
+		return
+	}
+	s.count[k]++
+	if !s.Spilled() {
+		s.mem[k] = append(s.mem[k], r)
+		if s.held++; s.held > s.lim.InMemory {
+			s.spill()
+		}
+		return
+	}
+	s.write(k, r)
+}
+
+// addSample keeps r when its session is in the sample. A session joins
+// the sample with its first record, while the sample has room; records
+// of no session join while there is room.
+func (s *Spool) addSample(r record.Record) {
+	ref := record.SessionRef(r)
+	if ref == nil {
+		if len(s.sample) < s.lim.Sample {
+			s.sample = append(s.sample, r)
+		}
+		return
+	}
+	id := *ref
+	if !s.sampled[id] {
+		if s.full || len(s.sample) >= s.lim.Sample {
+			s.full = true
+			if _, ok := r.(*record.Session); ok {
+				s.unsampled++ // a session's own record comes last, once
+			}
+			return
+		}
+		s.sampled[id] = true
+	}
+	if len(s.sample) >= 2*s.lim.Sample {
+		s.clipped = true
+		return
+	}
+	s.sample = append(s.sample, r)
+}
+
+// noteStartTLS remembers the first STARTTLS of a session that went
+// wrong: refused, or accepted and never followed by TLS.
+func (s *Spool) noteStartTLS(st *record.StartTLS) {
+	if !(st.Requested && !st.Accepted) && !(st.Accepted && !st.TLSSeen) {
+		return
+	}
+	if _, ok := s.failed[st.Session]; ok || len(s.failed) >= s.lim.Failed {
+		return
+	}
+	s.failed[st.Session] = st
+}
+
+// spill moves every list to a temporary file of its own.
+func (s *Spool) spill() {
+	for k := range s.files {
+		f, err := os.CreateTemp(s.lim.Dir, "mailwire-report-*")
+		if err != nil {
+			s.fail(err)
+			s.Close()
+			return
+		}
+		// Unlinked at once: the file lives as long as it is open and is
+		// gone whatever way the program ends.
+		os.Remove(f.Name())
+		s.files[k], s.w[k] = f, bufio.NewWriterSize(f, 64<<10)
+	}
+	for k := range s.mem {
+		for _, r := range s.mem[k] {
+			s.write(Kind(k), r)
+		}
+		s.mem[k] = nil
+	}
+	s.held = 0
+}
+
+// line is one record in the file. Warnings are kept apart because their
+// JSON is the English sentence, without the id the report translates.
+type line struct {
+	Record   json.RawMessage `json:"r"`
+	Warnings [][]warning     `json:"w,omitempty"`
+}
+
+type warning struct {
+	Frame int64             `json:"f,omitempty"`
+	ID    record.WarningID  `json:"i,omitempty"`
+	Args  map[string]string `json:"a,omitempty"`
+	File  string            `json:"n,omitempty"`
+	Text  string            `json:"t,omitempty"`
+}
+
+func (s *Spool) write(k Kind, r record.Record) {
+	if s.err != nil {
+		return
+	}
+	body, err := json.Marshal(r)
+	if err != nil {
+		s.fail(err)
+		return
+	}
+	l := line{Record: body}
+	record.WarningLists(r, func(ws []record.Warning) {
+		saved := make([]warning, len(ws))
+		for i, w := range ws {
+			saved[i] = warning{w.Frame, w.ID, w.Args, w.File, w.Text}
+		}
+		l.Warnings = append(l.Warnings, saved)
+	})
+	b, err := json.Marshal(l)
+	if err != nil {
+		s.fail(err)
+		return
+	}
+	n, err := s.w[k].Write(append(b, '\n'))
+	s.size[k] += int64(n)
+	if err != nil {
+		s.fail(err)
+	}
+}
+
+func (s *Spool) fail(err error) {
+	if s.err == nil {
+		s.err = fmt.Errorf("%w: %w", ErrSpool, err)
+	}
+}
+
+// ErrSpool wraps the errors of the temporary file: the report cannot be
+// laid out without it.
+var ErrSpool = errors.New("cannot keep the report's records in a temporary file (set TMPDIR to a directory with room)")
+
+// Err is the first error of the temporary file, if any.
+func (s *Spool) Err() error { return s.err }
+
+// Count is how many records the list of kind k holds.
+func (s *Spool) Count(k Kind) int { return s.count[k] }
+
+// Spilled tells whether the lists are in temporary files.
+func (s *Spool) Spilled() bool { return s.files[0] != nil }
+
+// Each calls yield with the records of kind k in the order they came,
+// until it returns false. Records read back from a file are copies; a
+// read error stops the list and is kept for Err.
+func (s *Spool) Each(k Kind, yield func(record.Record) bool) {
+	if !s.Spilled() {
+		for _, r := range s.mem[k] {
+			if !yield(r) {
+				return
+			}
+		}
+		return
+	}
+	if s.err != nil {
+		return
+	}
+	if err := s.w[k].Flush(); err != nil {
+		s.fail(err)
+		return
+	}
+	br := bufio.NewReaderSize(io.NewSectionReader(s.files[k], 0, s.size[k]), 64<<10)
+	for {
+		b, err := br.ReadBytes('\n')
+		if err == io.EOF && len(b) == 0 {
+			return
+		}
+		if err != nil {
+			s.fail(err)
+			return
+		}
+		r, err := decode(k, b)
+		if err != nil {
+			s.fail(err)
+			return
+		}
+		if !yield(r) {
+			return
+		}
+	}
+}
+
+// decode reads back one line of a list's file.
+func decode(k Kind, b []byte) (record.Record, error) {
+	var l line
+	if err := json.Unmarshal(b, &l); err != nil {
+		return nil, err
+	}
+	r := newOf(k)
+	if err := json.Unmarshal(l.Record, r); err != nil {
+		return nil, err
+	}
+	i := 0
+	record.WarningLists(r, func(ws []record.Warning) {
+		if i < len(l.Warnings) && len(l.Warnings[i]) == len(ws) {
+			for j, w := range l.Warnings[i] {
+				ws[j] = record.Warning{Frame: w.Frame, ID: w.ID, Args: w.Args, File: w.File, Text: w.Text}
+			}
+		}
+		i++
+	})
+	return r, nil
+}
+
+// Sample is the records of the sessions in the sample, and the records
+// of no session, in output order.
+func (s *Spool) Sample() []record.Record { return s.sample }
+
+// Unsampled is how many sessions the sample left out; Clipped tells
+// whether it also left out records of sessions it holds.
+func (s *Spool) Unsampled() int { return s.unsampled }
+
+// Clipped tells whether the sample left out records of its sessions.
+func (s *Spool) Clipped() bool { return s.clipped }
+
+// FailedStartTLS is the first STARTTLS of session id that was refused or
+// never followed by TLS, or nil.
+func (s *Spool) FailedStartTLS(id string) *record.StartTLS { return s.failed[id] }
+
+// Close removes the temporary files.
+func (s *Spool) Close() error {
+	var err error
+	for k, f := range s.files {
+		if f != nil {
+			err = errors.Join(err, f.Close())
+		}
+		s.files[k], s.w[k] = nil, nil
+	}
+	return err
+}
