@@ -152,13 +152,13 @@ $(STATICCHECK): | $(GO_DEP)
 
 lint: $(GO_DEP) $(STATICCHECK)
 	@files=$$(find . -name '*.go' -not -path './.toolchain/*' -not -path './bin/*' \
-		\( -not -path '*/testdata/*' -o -path './testdata/pcapgen/*' \)); \
+		\( -not -path '*/testdata/*' -o -path './testdata/pcapgen/*' -o -path './testdata/heapwatch/*' \)); \
 	[ -n "$$files" ] || { echo "lint: no Go files found"; exit 1; }; \
 	out=$$(gofmt -l $$files) || exit 1; \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./... ./testdata/pcapgen/...
+	$(GO) vet ./... ./testdata/pcapgen/... ./testdata/heapwatch/...
 	$(GO) mod tidy -diff
-	$(STATICCHECK) ./... ./testdata/pcapgen/...
+	$(STATICCHECK) ./... ./testdata/pcapgen/... ./testdata/heapwatch/...
 
 unit: $(GO_DEP)
 	$(GO) test ./...

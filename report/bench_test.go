@@ -13,6 +13,10 @@ import (
 // bigCapture is a busy capture: n sessions, each with 20 commands, a
 // credential, a message with an attachment, and the derived findings.
 func bigCapture(n int) Capture {
+	return Held(&record.Capture{File: "big.pcap", LinkType: "Ethernet", Packets: int64(n * 50)}, bigRecords(n))
+}
+
+func bigRecords(n int) []record.Record {
 	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	var recs []record.Record
 	for i := 0; i < n; i++ {
@@ -35,7 +39,7 @@ func bigCapture(n int) Capture {
 	for _, f := range Derive(recs) {
 		recs = append(recs, f)
 	}
-	return Capture{Info: &record.Capture{File: "big.pcap", LinkType: "Ethernet", Packets: int64(n * 50)}, Records: recs}
+	return recs
 }
 
 func benchmarkWriter(b *testing.B, write func(io.Writer, []Capture, *record.Summary, Options) error) {
@@ -58,7 +62,7 @@ func BenchmarkWriteMarkdown(b *testing.B) { benchmarkWriter(b, WriteMarkdown) }
 func BenchmarkWriteHTML(b *testing.B)     { benchmarkWriter(b, WriteHTML) }
 
 func BenchmarkDerive(b *testing.B) {
-	recs := bigCapture(1000).Records
+	recs := bigRecords(1000)
 	b.ReportAllocs()
 	for b.Loop() {
 		Derive(recs)

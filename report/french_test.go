@@ -75,7 +75,7 @@ func TestFrenchReportHasNoEnglishSentence(t *testing.T) {
 		c := analyse(t, path)
 		render := func(lang string) []string {
 			var b bytes.Buffer
-			if err := report.WriteText(&b, []report.Capture{c}, nil, report.Options{Lang: lang, Width: 100000}); err != nil {
+			if err := report.WriteText(&b, []report.Capture{c.capture()}, nil, report.Options{Lang: lang, Width: 100000}); err != nil {
 				t.Fatal(err)
 			}
 			return strings.Split(b.String(), "\n")

@@ -31,7 +31,7 @@ func FuzzWriters(f *testing.F) {
 		for _, fd := range Derive(recs) {
 			recs = append(recs, fd)
 		}
-		caps := []Capture{{Info: &record.Capture{File: subject}, Records: recs}}
+		caps := []Capture{Held(&record.Capture{File: subject}, recs)}
 		for name, write := range writers() {
 			var b bytes.Buffer
 			if err := write(&b, caps, &record.Summary{Warnings: []record.Warning{record.NewWarning(1, record.WarnMessageRefused, "reply", user)}}, Options{Lang: "fr", Width: 60}); err != nil {

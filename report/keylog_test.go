@@ -53,7 +53,7 @@ func TestKeyLogReport(t *testing.T) {
 			}
 			sort.SliceStable(recs, func(i, j int) bool { return recs[i].Frame() < recs[j].Frame() })
 			var b bytes.Buffer
-			if err := report.WriteText(&b, []report.Capture{{Info: res.Capture, Records: recs}}, nil, report.Options{Lang: "en", Width: 400}); err != nil {
+			if err := report.WriteText(&b, []report.Capture{report.Held(res.Capture, recs)}, nil, report.Options{Lang: "en", Width: 400}); err != nil {
 				t.Fatal(err)
 			}
 			out := b.String()
@@ -73,7 +73,7 @@ func TestKeyLogReport(t *testing.T) {
 
 // analyseWithKeys is analyse with the capture's own key log, as
 // mailwire read --keylog does.
-func analyseWithKeys(t *testing.T, path, keyFile string) report.Capture {
+func analyseWithKeys(t *testing.T, path, keyFile string) analysed {
 	t.Helper()
 	keys := keylog.New()
 	if _, err := keys.ReadFile(keyFile); err != nil {
@@ -88,7 +88,7 @@ func analyseWithKeys(t *testing.T, path, keyFile string) report.Capture {
 		recs = append(recs, f)
 	}
 	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Frame() < recs[j].Frame() })
-	return report.Capture{Info: res.Capture, Records: recs}
+	return analysed{Info: res.Capture, Records: recs}
 }
 
 // decryptedFrames lists the frames of the records read from bytes that

@@ -235,7 +235,7 @@ func TestCredentialFindingsMatchCaptureFacts(t *testing.T) {
 				}
 			}
 			var out strings.Builder
-			if err := report.WriteText(&out, []report.Capture{c}, nil, report.Options{Lang: "fr"}); err != nil {
+			if err := report.WriteText(&out, []report.Capture{c.capture()}, nil, report.Options{Lang: "fr"}); err != nil {
 				t.Fatal(err)
 			}
 		})

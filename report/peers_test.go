@@ -34,7 +34,7 @@ func TestPeerCapturesRenderInert(t *testing.T) {
 	}
 	for _, path := range files {
 		c := analyse(t, path)
-		caps := []report.Capture{c}
+		caps := []report.Capture{c.capture()}
 		for _, w := range []struct {
 			name  string
 			write func(*bytes.Buffer) error

@@ -28,12 +28,15 @@ type Options struct {
 	Width  int    // terminal width for the text report; 0 means 100
 }
 
-// Capture is one capture file's records in output order: held in
-// Records, or, for a capture of any size, added to Spool as they came.
+// Capture is one capture file's records, spooled in output order.
 type Capture struct {
 	Info    *record.Capture
-	Records []record.Record
-	Spool   *spool.Spool
+	Records *spool.Spool
+}
+
+// Held is a capture whose records are already in memory.
+func Held(info *record.Capture, recs []record.Record) Capture {
+	return Capture{Info: info, Records: spool.Of(recs)}
 }
 
 // Derive returns the findings that need more than one record. The caller
@@ -58,11 +61,7 @@ func WriteHTML(w io.Writer, caps []Capture, sum *record.Summary, opt Options) er
 func build(caps []Capture, sum *record.Summary, opt Options) *view.Doc {
 	in := make([]view.Input, len(caps))
 	for i, c := range caps {
-		src := c.Spool
-		if src == nil {
-			src = spool.Of(c.Records)
-		}
-		in[i] = view.Input{Info: c.Info, Records: src}
+		in[i] = view.Input{Info: c.Info, Records: c.Records}
 	}
 	return view.Build(in, sum, view.Options{Lang: opt.Lang, Reveal: opt.Reveal})
 }

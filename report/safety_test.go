@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 // hostile is a subject an attacker controls: it tries to clear the
@@ -32,7 +33,7 @@ func hostileCapture() Capture {
 	for _, f := range Derive(recs) {
 		recs = append(recs, f)
 	}
-	return Capture{Info: &record.Capture{File: "x/" + hostile + ".pcap", LinkType: hostile, Warnings: []record.Warning{record.NewWarning(3, record.WarnMessageRefused, "reply", hostile)}}, Records: recs}
+	return Capture{Info: &record.Capture{File: "x/" + hostile + ".pcap", LinkType: hostile, Warnings: []record.Warning{record.NewWarning(3, record.WarnMessageRefused, "reply", hostile)}}, Records: spool.Of(recs)}
 }
 
 func writers() map[string]func(*bytes.Buffer, []Capture, *record.Summary, Options) error {
@@ -113,7 +114,7 @@ func TestSecretsMaskedByDefault(t *testing.T) {
 func TestHashNotPrintedWithoutReveal(t *testing.T) {
 	c := &record.Credential{Session: "s1", Proto: "imap", Mechanism: "CRAM-MD5", SASL: true, Username: "bob",
 		Hash: "bob:PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+:b913a602c7eda7a495b4e6e7334d3890", Packet: 4}
-	caps := []Capture{{Records: []record.Record{c}}}
+	caps := []Capture{Held(nil, []record.Record{c})}
 	for name, write := range writers() {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer

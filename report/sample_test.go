@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 // labCapture builds the records of a capture that walks through the lab
@@ -100,22 +101,11 @@ func labCapture() Capture {
 	}
 	info := &record.Capture{File: "captures/tp4-sequence.pcapng", Schema: record.Schema, Format: "pcapng", LinkType: "Ethernet",
 		Packets: 115, Bytes: 92000, First: at(0), Last: at(99)}
-	return Capture{Info: info, Records: recs}
+	return Held(info, recs)
 }
 
 func labSummary(c Capture) *record.Summary {
-	s := &record.Summary{Captures: 1, Warnings: []record.Warning{}}
-	for _, r := range c.Records {
-		switch r.(type) {
-		case *record.Session:
-			s.Sessions++
-		case *record.Credential:
-			s.Credentials++
-		case *record.Message:
-			s.Messages++
-		case *record.Finding:
-			s.Findings++
-		}
-	}
-	return s
+	return &record.Summary{Captures: 1, Warnings: []record.Warning{}, Sessions: c.Records.Count(spool.Sessions),
+		Credentials: c.Records.Count(spool.Credentials), Messages: c.Records.Count(spool.Messages),
+		Findings: c.Records.Count(spool.Findings)}
 }

@@ -151,7 +151,7 @@ func (l *limitOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Int64Var(&l.lim.MaxMessage, "max-message", l.lim.MaxMessage, "largest message kept for analysis, in bytes")
 	fs.Int64Var(&l.lim.MaxAttachment, "max-attachment", l.lim.MaxAttachment, "largest attachment decoded and hashed whole, in bytes")
 	fs.Int64Var(&l.lim.MaxHeld, "max-held", l.lim.MaxHeld, "message bytes held at once by all the sessions of a capture, in bytes (past it messages are analysed from the bytes kept, and reported)")
-	fs.IntVar(&l.maxSessions, "max-sessions", l.maxSessions, "report only the first N mail sessions of each capture, in the order they were recognised, the rest counted (default: all, but 10000 for the text, markdown and HTML reports of read, which are built in memory)")
+	fs.IntVar(&l.maxSessions, "max-sessions", l.maxSessions, "report only the first N mail sessions of each capture, in the order they were recognised, the rest counted (default: all)")
 	fs.IntVar(&l.asm.MaxPages, "max-buffered-pages", l.asm.MaxPages, "out-of-order TCP data buffered in total, in pages of about 2 KiB")
 	fs.IntVar(&l.asm.MaxPagesPerConn, "max-buffered-pages-per-conn", l.asm.MaxPagesPerConn, "out-of-order TCP data buffered per connection, in pages")
 	fs.IntVar(&l.asm.MaxConns, "max-conns", l.asm.MaxConns, "open TCP connections tracked at once (the idlest are closed past it)")

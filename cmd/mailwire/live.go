@@ -20,6 +20,7 @@ import (
 	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/jsonl"
 	"github.com/mailwire/mailwire/report/pipeline"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 const liveLong = `Watches mail traffic as it happens, printing each record as it completes;
@@ -138,7 +139,11 @@ func completeInterfaces(cmd *cobra.Command, args []string, toComplete string) ([
 // then prints the full report with the capture's statistics.
 func (a *app) live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options, out *outputOptions) int {
 	opt.Reveal = out.reveal
-	var recs []record.Record
+	// The report at the end lays out a spool; JSON Lines need only the
+	// totals, so that a long capture holds nothing in memory.
+	recs := spool.New(spool.DefaultLimits())
+	defer recs.Close()
+	t := newTally()
 	jsonOut := a.stdout
 	if out.format == "json" {
 		// JSON Lines stream to --output as they come, like read's.
@@ -152,11 +157,14 @@ func (a *app) live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options,
 	}
 	jw := jsonl.NewWriter(jsonOut)
 	opt.OnRecord = func(r record.Record) {
-		recs = append(recs, r)
 		if out.format == "json" {
+			t.count(r)
 			jw.Write(r)
 			jw.Flush()
-		} else if line := liveLine(a.tr, r); line != "" {
+			return
+		}
+		recs.Add(r)
+		if line := liveLine(a.tr, r); line != "" {
 			fmt.Fprintln(a.stdout, line)
 		}
 	}
@@ -172,17 +180,17 @@ func (a *app) live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options,
 	}
 	res.Capture.Warnings = append(res.Capture.Warnings, record.NewWarning(0, record.WarnCaptureLiveDrops,
 		"received", stats.Received, "kernel", stats.DroppedKernel, "interface", stats.DroppedInterface))
-	caps := []report.Capture{{Info: res.Capture, Records: recs}}
 	if out.format == "json" {
 		jw.Write(res.Capture)
-		jw.Write(summarize(caps))
+		t.capture(res.Capture)
+		jw.Write(t.sum)
 		jw.Flush()
-		if out.failOn != "" && worst(caps) >= record.Severity(out.failOn).Rank() {
+		if out.failOn != "" && t.rank >= record.Severity(out.failOn).Rank() {
 			return exitFindings
 		}
 		return exitOK
 	}
-	return a.finish(caps, false, out)
+	return a.finish([]report.Capture{{Info: res.Capture, Records: recs}}, false, out)
 }
 
 // liveLine is the one-line form of a record printed as it happens, in

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/jsonl"
 	"github.com/mailwire/mailwire/report/pipeline"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 // outputOptions are the flags of the commands that print a report.
@@ -88,19 +90,14 @@ func newReadCmd(a *app) *cobra.Command {
 				return exitUsage
 			}
 			opt.Reveal = out.reveal
-			if out.format != "json" && !cmd.Flags().Changed("max-sessions") {
-				// Text, markdown and HTML reports are built from every
-				// record at once; JSON Lines stream and need no bound.
-				opt.Dissect.MaxSessions = reportMaxSessions
-			}
 			stop := startProgress(files, &opt, out.progress, a.stderr)
 			if out.format == "json" {
 				defer stop()
 				return a.streamJSON(files, opt, &out, ok)
 			}
-			results := pipeline.Files(files, opt, workers)
+			caps, failed := a.spoolFiles(files, opt, workers)
 			stop()
-			caps, failed := a.collect(results)
+			defer closeSpools(caps)
 			return a.finish(caps, failed || !ok, &out)
 		}),
 	}
@@ -111,24 +108,32 @@ func newReadCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// reportMaxSessions bounds the sessions of a report that is not streamed,
-// unless --max-sessions says otherwise.
-const reportMaxSessions = 10000
-
-// collect turns results into report captures with derived findings, and
-// reports the files that could not be read.
-func (a *app) collect(results []pipeline.FileResult) ([]report.Capture, bool) {
+// spoolFiles analyses files into one spool each, for a report laid out
+// once they are read, and reports the files that could not be read.
+func (a *app) spoolFiles(files []string, opt pipeline.Options, workers int) ([]report.Capture, bool) {
+	spools := make([]*spool.Spool, len(files))
+	results := pipeline.Files(files, opt, workers, func(i int) func(record.Record) {
+		spools[i] = spool.New(spool.DefaultLimits())
+		return spools[i].Add
+	})
 	var caps []report.Capture
 	failed := false
-	for _, r := range results {
+	for i, r := range results {
 		if r.Err != nil {
 			fmt.Fprintln(a.stderr, "mailwire:", explain(a.tr, r.Path, r.Err))
 			failed = true
+			spools[i].Close()
 			continue
 		}
-		caps = append(caps, report.Capture{Info: r.Result.Capture, Records: r.Result.Records})
+		caps = append(caps, report.Capture{Info: r.Result.Capture, Records: spools[i]})
 	}
 	return caps, failed
+}
+
+func closeSpools(caps []report.Capture) {
+	for _, c := range caps {
+		c.Records.Close()
+	}
 }
 
 func summarize(caps []report.Capture) *record.Summary {
@@ -138,8 +143,11 @@ func summarize(caps []report.Capture) *record.Summary {
 			w.File, w.Text = c.Info.File, "" // said again, after its file
 			s.Warnings = append(s.Warnings, w)
 		}
-		for _, r := range c.Records {
-			s.Count(r)
+		if r := c.Records; r != nil {
+			s.Sessions += r.Count(spool.Sessions)
+			s.Credentials += r.Count(spool.Credentials)
+			s.Messages += r.Count(spool.Messages)
+			s.Findings += r.Count(spool.Findings)
 		}
 	}
 	return s
@@ -170,38 +178,32 @@ func (a *app) finish(caps []report.Capture, failed bool, out *outputOptions) int
 }
 
 func render(w io.Writer, caps []report.Capture, sum *record.Summary, out *outputOptions) error {
-	opt := report.Options{Lang: out.lang, Reveal: out.reveal, Color: useColor(out.color, w), Width: width(w)}
-	switch out.format {
-	case "json":
-		return writeJSON(w, caps, sum)
-	case "markdown":
-		return report.WriteMarkdown(w, caps, sum, opt)
-	case "html":
-		return report.WriteHTML(w, caps, sum, opt)
-	}
-	return report.WriteText(w, caps, sum, opt)
-}
-
-func writeJSON(w io.Writer, caps []report.Capture, sum *record.Summary) error {
-	jw := jsonl.NewWriter(w)
 	for _, c := range caps {
-		jw.Write(c.Info)
-		for _, r := range c.Records {
-			jw.Write(r)
+		if err := c.Records.Err(); err != nil {
+			return err
 		}
 	}
-	jw.Write(sum)
-	return jw.Flush()
+	opt := report.Options{Lang: out.lang, Reveal: out.reveal, Color: useColor(out.color, w), Width: width(w)}
+	var err error
+	switch out.format {
+	case "markdown":
+		err = report.WriteMarkdown(w, caps, sum, opt)
+	case "html":
+		err = report.WriteHTML(w, caps, sum, opt)
+	default:
+		err = report.WriteText(w, caps, sum, opt)
+	}
+	for _, c := range caps {
+		// A list that could not be read back ends short: say so.
+		err = errors.Join(err, c.Records.Err())
+	}
+	return err
 }
 
 func worst(caps []report.Capture) int {
 	rank := -1
 	for _, c := range caps {
-		for _, r := range c.Records {
-			if f, ok := r.(*record.Finding); ok {
-				rank = max(rank, f.Severity.Rank())
-			}
-		}
+		rank = max(rank, c.Records.Worst())
 	}
 	return rank
 }
@@ -247,18 +249,15 @@ func (a *app) streamJSON(files []string, opt pipeline.Options, out *outputOption
 	}
 	defer closeOut()
 	jw := jsonl.NewWriter(w)
-	sum := &record.Summary{Warnings: []record.Warning{}}
-	rank, failed := -1, !allRead
+	t := newTally()
+	failed := !allRead
 	for _, path := range files {
 		o := opt
 		if len(files) > 1 {
 			o.Dissect.IDPrefix = filepath.Base(path) + "#"
 		}
 		o.OnRecord = func(r record.Record) {
-			sum.Count(r)
-			if f, ok := r.(*record.Finding); ok {
-				rank = max(rank, f.Severity.Rank())
-			}
+			t.count(r)
 			jw.Write(r)
 		}
 		res, err := pipeline.File(path, o)
@@ -267,17 +266,13 @@ func (a *app) streamJSON(files []string, opt pipeline.Options, out *outputOption
 			failed = true
 			continue
 		}
-		sum.Captures++
-		for _, wn := range res.Capture.Warnings {
-			wn.File, wn.Text = res.Capture.File, "" // said again, after its file
-			sum.Warnings = append(sum.Warnings, wn)
-		}
+		t.capture(res.Capture)
 		jw.Write(res.Capture)
 	}
-	if failed && sum.Captures == 0 {
+	if failed && t.sum.Captures == 0 {
 		return exitUsage
 	}
-	jw.Write(sum)
+	jw.Write(t.sum)
 	if err := jw.Flush(); err != nil {
 		fmt.Fprintln(a.stderr, "mailwire:", a.tr.T("cli.read.write-failed", "error", detail(err)))
 		return exitUsage
@@ -285,10 +280,35 @@ func (a *app) streamJSON(files []string, opt pipeline.Options, out *outputOption
 	switch {
 	case failed:
 		return exitUsage
-	case out.failOn != "" && rank >= record.Severity(out.failOn).Rank():
+	case out.failOn != "" && t.rank >= record.Severity(out.failOn).Rank():
 		return exitFindings
 	}
 	return exitOK
+}
+
+// tally is what the summary and --fail-on need of records that are
+// written as they come and not kept.
+type tally struct {
+	sum  *record.Summary
+	rank int // of the most severe finding; -1 for none
+}
+
+func newTally() *tally { return &tally{sum: &record.Summary{Warnings: []record.Warning{}}, rank: -1} }
+
+func (t *tally) count(r record.Record) {
+	t.sum.Count(r)
+	if f, ok := r.(*record.Finding); ok {
+		t.rank = max(t.rank, f.Severity.Rank())
+	}
+}
+
+// capture counts a capture read to its end and repeats its warnings.
+func (t *tally) capture(c *record.Capture) {
+	t.sum.Captures++
+	for _, wn := range c.Warnings {
+		wn.File, wn.Text = c.File, "" // said again, after its file
+		t.sum.Warnings = append(t.sum.Warnings, wn)
+	}
 }
 
 // severityNames are the values --fail-on takes.

@@ -5,6 +5,7 @@ package record
 const (
 	// the capture file and the reassembly of its streams
 	WarnCaptureSessionsSkipped WarningID = "capture-sessions-skipped"
+	WarnCaptureSessionsSampled WarningID = "capture-sessions-sampled"
 	WarnCaptureCutShort        WarningID = "capture-cut-short"
 	WarnCaptureDamaged         WarningID = "capture-damaged"
 	WarnCaptureSnapLength      WarningID = "capture-snap-length"
@@ -167,6 +168,7 @@ const (
 func WarningIDs() []WarningID {
 	return []WarningID{
 		WarnCaptureSessionsSkipped,
+		WarnCaptureSessionsSampled,
 		WarnCaptureCutShort,
 		WarnCaptureDamaged,
 		WarnCaptureSnapLength,

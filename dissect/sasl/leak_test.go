@@ -157,7 +157,7 @@ func TestMalformedAuthNeverShowsThePassword(t *testing.T) {
 					js.WriteByte('\n')
 				}
 				outs["json"] = js.String()
-				caps := []report.Capture{{Info: &record.Capture{File: "x.pcap", LinkType: "ethernet"}, Records: recs}}
+				caps := []report.Capture{report.Held(&record.Capture{File: "x.pcap", LinkType: "ethernet"}, recs)}
 				sum := &record.Summary{Captures: 1, Sessions: 1, Credentials: 1}
 				for _, lang := range []string{"en", "fr"} {
 					for format, write := range map[string]func(*bytes.Buffer) error{

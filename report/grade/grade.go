@@ -18,6 +18,7 @@ import (
 	"github.com/mailwire/mailwire/report/jsonl"
 	"github.com/mailwire/mailwire/report/lab"
 	"github.com/mailwire/mailwire/report/pipeline"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 // Options of a grading run.
@@ -100,7 +101,22 @@ func Grade(students []Student, opt Options) *Class {
 		paths = append(paths, s.Files...)
 	}
 	opt.Pipeline.Dissect.Keys = addKeyLogs(opt.Pipeline.Dissect.Keys, students)
-	results := pipeline.Files(paths, opt.Pipeline, opt.Workers)
+	// Each capture keeps a sample of its first sessions: a class's
+	// memory grows with its number of captures, not their size.
+	samples := make([]*spool.Sample, len(paths))
+	results := pipeline.Files(paths, opt.Pipeline, opt.Workers, func(i int) func(record.Record) {
+		samples[i] = spool.NewSample(spool.DefaultLimits().Sample)
+		return samples[i].Add
+	})
+	for i, r := range results {
+		if r.Result != nil {
+			r.Result.Records = samples[i].Records()
+			if n := samples[i].Unsampled(); n > 0 {
+				r.Result.Capture.Warnings = append(r.Result.Capture.Warnings,
+					record.NewWarning(0, record.WarnCaptureSessionsSampled, "count", n))
+			}
+		}
+	}
 	class := &Class{Rubric: opt.Rubric}
 	i := 0
 	var ids []*lab.Identity

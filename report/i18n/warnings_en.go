@@ -8,6 +8,7 @@ var warningsEN = map[string]string{
 	"warning.file":                           "{file}: {text}",
 	"warning.dir.client":                     "client",
 	"warning.dir.server":                     "server",
+	"warning.capture-sessions-sampled":       "{count} mail sessions after the first ones were not graded: a capture is graded from the records of its first sessions, up to 20,000",
 	"warning.capture-sessions-skipped":       "{count} mail sessions past the --max-sessions bound were counted but not analysed",
 	"warning.capture-cut-short":              "the file ends in the middle of a packet after frame {frame}: it was cut short (copy interrupted or capture killed)",
 	"warning.capture-damaged":                "the file is damaged and was read only up to frame {frame}: {error}",

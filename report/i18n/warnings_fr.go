@@ -8,6 +8,7 @@ var warningsFR = map[string]string{
 	"warning.file":                           "{file} : {text}",
 	"warning.dir.client":                     "client",
 	"warning.dir.server":                     "serveur",
+	"warning.capture-sessions-sampled":       "{count} sessions de messagerie après les premières n'ont pas été notées : une capture est notée sur les enregistrements de ses premières sessions, jusqu'à 20 000",
 	"warning.capture-sessions-skipped":       "{count} sessions de messagerie au-delà de la limite --max-sessions ont été comptées mais pas analysées",
 	"warning.capture-cut-short":              "le fichier s'arrête au milieu d'un paquet après la trame {frame} : il a été coupé (copie interrompue ou capture tuée)",
 	"warning.capture-damaged":                "le fichier est abîmé et n'a été lu que jusqu'à la trame {frame} : {error}",

@@ -5,11 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
-	"runtime"
-	"runtime/metrics"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -19,6 +16,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
+	"github.com/mailwire/mailwire/testdata/heapwatch"
 	"github.com/mailwire/mailwire/testdata/pcapgen"
 )
 
@@ -26,44 +24,11 @@ import (
 // checked for its warning and for memory: the peak of live heap objects
 // while it is analysed, sampled every few milliseconds.
 
-// peakHeap runs f and returns the most live heap seen while it ran
-// (collected every few milliseconds, so that garbage does not count),
+// peakHeap runs f and returns the most live heap seen while it ran,
 // and the bytes it allocated in all.
 func peakHeap(t *testing.T, f func()) (peak, allocated uint64) {
 	t.Helper()
-	runtime.GC()
-	samples := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(samples)
-	base, allocBase := samples[0].Value.Uint64(), samples[1].Value.Uint64()
-	done := make(chan struct{})
-	stopped := make(chan uint64)
-	go func() {
-		var max uint64
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				stopped <- max
-				return
-			case <-tick.C:
-			}
-			runtime.GC()
-			s := samples[:1:1]
-			metrics.Read(s)
-			if v := s[0].Value.Uint64(); v > max {
-				max = v
-			}
-		}
-	}()
-	f()
-	close(done)
-	max := <-stopped
-	metrics.Read(samples)
-	if max > base {
-		peak = max - base
-	}
-	return peak, samples[1].Value.Uint64() - allocBase
+	return heapwatch.Peak(f)
 }
 
 func analyseWith(t *testing.T, data []byte, opt Options) *Result {

@@ -275,7 +275,9 @@ type FileResult struct {
 
 // Files analyses several captures on up to workers goroutines and returns
 // their results in the order of paths, whatever order they finish in.
-func Files(paths []string, opt Options, workers int) []FileResult {
+// With sink, the records of paths[i] go to sink(i) as opt.OnRecord
+// would take them, instead of their Result.
+func Files(paths []string, opt Options, workers int, sink func(i int) func(record.Record)) []FileResult {
 	out := make([]FileResult, len(paths))
 	if workers < 1 {
 		workers = 1
@@ -290,6 +292,9 @@ func Files(paths []string, opt Options, workers int) []FileResult {
 				o := opt
 				if len(paths) > 1 {
 					o.Dissect.IDPrefix = filepath.Base(paths[i]) + "#"
+				}
+				if sink != nil {
+					o.OnRecord = sink(i)
 				}
 				res, err := File(paths[i], o)
 				out[i] = FileResult{Path: paths[i], Result: res, Err: err}

@@ -91,7 +91,7 @@ type Limits struct {
 
 // DefaultLimits keep a report's memory to some tens of MiB.
 func DefaultLimits() Limits {
-	return Limits{InMemory: 20000, Sample: 50000, Failed: 100000}
+	return Limits{InMemory: 20000, Sample: 20000, Failed: 100000}
 }
 
 // Spool is one capture's records for a report. Add them in output
@@ -102,17 +102,13 @@ type Spool struct {
 	mem   [kinds][]record.Record
 	held  int
 	count [kinds]int
+	ranks map[int]int     // findings by severity rank
 	files [kinds]*os.File // one per list once spilled, unlinked
 	w     [kinds]*bufio.Writer
 	size  [kinds]int64
 	err   error
 
-	sample    []record.Record
-	sampled   map[string]bool
-	full      bool // the sample takes no new session
-	unsampled int  // sessions whose records are not in the sample
-	clipped   bool // records of sampled sessions left out past twice the bound
-
+	sample *Sample
 	failed map[string]*record.StartTLS
 }
 
@@ -128,7 +124,7 @@ func New(lim Limits) *Spool {
 	if lim.Failed <= 0 {
 		lim.Failed = d.Failed
 	}
-	return &Spool{lim: lim, sampled: map[string]bool{}, failed: map[string]*record.StartTLS{}}
+	return &Spool{lim: lim, ranks: map[int]int{}, sample: NewSample(lim.Sample), failed: map[string]*record.StartTLS{}}
 }
 
 // Of is a spool of records already in memory (tests, small captures).
@@ -142,15 +138,21 @@ func Of(recs []record.Record) *Spool {
 
 // Add takes the next record in output order.
 func (s *Spool) Add(r record.Record) {
-	s.addSample(r)
-	if st, ok := r.(*record.StartTLS); ok {
-		s.noteStartTLS(st)
+	s.sample.Add(r)
+	switch v := r.(type) {
+	case *record.StartTLS:
+		s.noteStartTLS(v)
+	case *record.Finding:
+		s.ranks[v.Severity.Rank()]++
 	}
 	k, ok := kindOf(r)
 	if !ok {
 		return
 	}
 	s.count[k]++
+	if s.err != nil {
+		return // the report will not be laid out: keep nothing more
+	}
 	if !s.Spilled() {
 		s.mem[k] = append(s.mem[k], r)
 		if s.held++; s.held > s.lim.InMemory {
@@ -159,35 +161,6 @@ func (s *Spool) Add(r record.Record) {
 		return
 	}
 	s.write(k, r)
-}
-
-// addSample keeps r when its session is in the sample. A session joins
-// the sample with its first record, while the sample has room; records
-// of no session join while there is room.
-func (s *Spool) addSample(r record.Record) {
-	ref := record.SessionRef(r)
-	if ref == nil {
-		if len(s.sample) < s.lim.Sample {
-			s.sample = append(s.sample, r)
-		}
-		return
-	}
-	id := *ref
-	if !s.sampled[id] {
-		if s.full || len(s.sample) >= s.lim.Sample {
-			s.full = true
-			if _, ok := r.(*record.Session); ok {
-				s.unsampled++ // a session's own record comes last, once
-			}
-			return
-		}
-		s.sampled[id] = true
-	}
-	if len(s.sample) >= 2*s.lim.Sample {
-		s.clipped = true
-		return
-	}
-	s.sample = append(s.sample, r)
 }
 
 // noteStartTLS remembers the first STARTTLS of a session that went
@@ -209,6 +182,7 @@ func (s *Spool) spill() {
 		if err != nil {
 			s.fail(err)
 			s.Close()
+			s.mem, s.held = [kinds][]record.Record{}, 0
 			return
 		}
 		// Unlinked at once: the file lives as long as it is open and is
@@ -285,6 +259,19 @@ func (s *Spool) Err() error { return s.err }
 // Count is how many records the list of kind k holds.
 func (s *Spool) Count(k Kind) int { return s.count[k] }
 
+// Worst is the rank of the most severe finding (record.Severity.Rank),
+// -1 when there is none.
+func (s *Spool) Worst() int {
+	worst := -1
+	for rank := range s.ranks {
+		worst = max(worst, rank)
+	}
+	return worst
+}
+
+// FindingsOf is how many findings have the severity of that rank.
+func (s *Spool) FindingsOf(rank int) int { return s.ranks[rank] }
+
 // Spilled tells whether the lists are in temporary files.
 func (s *Spool) Spilled() bool { return s.files[0] != nil }
 
@@ -350,16 +337,8 @@ func decode(k Kind, b []byte) (record.Record, error) {
 	return r, nil
 }
 
-// Sample is the records of the sessions in the sample, and the records
-// of no session, in output order.
-func (s *Spool) Sample() []record.Record { return s.sample }
-
-// Unsampled is how many sessions the sample left out; Clipped tells
-// whether it also left out records of sessions it holds.
-func (s *Spool) Unsampled() int { return s.unsampled }
-
-// Clipped tells whether the sample left out records of its sessions.
-func (s *Spool) Clipped() bool { return s.clipped }
+// Sample is the spool's sample of whole sessions.
+func (s *Spool) Sample() *Sample { return s.sample }
 
 // FailedStartTLS is the first STARTTLS of session id that was refused or
 // never followed by TLS, or nil.

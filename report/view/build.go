@@ -46,7 +46,7 @@ func Build(caps []Input, sum *record.Summary, opt Options) *Doc {
 	tr := i18n.New(opt.Lang)
 	d := &Doc{Lang: tr.Lang(), Title: tr.T("doc.title"), Labels: labels(tr)}
 	for _, c := range caps {
-		b := &builder{tr: tr, opt: opt, src: c.Records, ix: newIndex(c.Records.Sample())}
+		b := &builder{tr: tr, opt: opt, src: c.Records, ix: newIndex(c.Records.Sample().Records())}
 		d.Captures = append(d.Captures, b.capture(c.Info))
 	}
 	if sum != nil {

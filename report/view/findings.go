@@ -26,6 +26,9 @@ func (b *builder) findings() Section {
 // that nothing is held to sort them.
 func (b *builder) findingsBySeverity(yield func(Line) bool) {
 	for rank := record.SeverityHigh.Rank(); rank >= -1; rank-- {
+		if b.src.FindingsOf(rank) == 0 {
+			continue
+		}
 		var fs []*record.Finding
 		flush := func() bool {
 			sort.SliceStable(fs, func(i, j int) bool { return fs[i].Packet < fs[j].Packet })

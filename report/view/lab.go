@@ -82,11 +82,11 @@ func (b *builder) lab() Section {
 // first sessions only: the spool samples a big capture.
 func (b *builder) sampleNote() []Line {
 	var out []Line
-	if n := b.src.Unsampled(); n > 0 {
+	if n := b.src.Sample().Unsampled(); n > 0 {
 		out = append(out, Line{Spans: []Span{{Text: b.tr.T("lab.sampled",
 			"sessions", strconv.Itoa(b.src.Count(spool.Sessions)-n), "more", strconv.Itoa(n)), Style: Dim}}})
 	}
-	if b.src.Clipped() {
+	if b.src.Sample().Clipped() {
 		out = append(out, Line{Spans: []Span{{Text: b.tr.T("lab.clipped"), Style: Dim}}})
 	}
 	return out
