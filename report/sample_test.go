@@ -107,5 +107,5 @@ func labCapture() Capture {
 func labSummary(c Capture) *record.Summary {
 	return &record.Summary{Captures: 1, Warnings: []record.Warning{}, Sessions: c.Records.Count(spool.Sessions),
 		Credentials: c.Records.Count(spool.Credentials), Messages: c.Records.Count(spool.Messages),
-		Findings: c.Records.Count(spool.Findings)}
+		Findings: c.Records.FindingCount()}
 }

@@ -147,7 +147,7 @@ func summarize(caps []report.Capture) *record.Summary {
 			s.Sessions += r.Count(spool.Sessions)
 			s.Credentials += r.Count(spool.Credentials)
 			s.Messages += r.Count(spool.Messages)
-			s.Findings += r.Count(spool.Findings)
+			s.Findings += r.FindingCount()
 		}
 	}
 	return s

@@ -6,6 +6,7 @@
 package html
 
 import (
+	"bufio"
 	_ "embed"
 	"html/template"
 	"io"
@@ -50,5 +51,10 @@ func Write(w io.Writer, d *view.Doc) error {
 		}
 		data.Captures = append(data.Captures, cp)
 	}
-	return page.Execute(w, data)
+	// The template writes many small pieces: buffer them.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := page.Execute(bw, data); err != nil {
+		return err
+	}
+	return bw.Flush()
 }

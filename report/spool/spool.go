@@ -10,6 +10,7 @@ package spool
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,14 +31,19 @@ const (
 	Mailboxes
 	DNS
 	TLS
-	Findings
-	kinds
+	findings // one list per severity rank, most severe first: Findings(rank)
+	kinds    = findings + 5
 )
+
+// Findings is the list of the findings whose severity has that rank
+// (record.Severity.Rank: 3 for high down to 0 for info, -1 for none of
+// them), each list in frame order.
+func Findings(rank int) Kind { return findings + Kind(3-min(max(rank, -1), 3)) }
 
 // kindOf is the list r belongs to; false for the kinds no list shows
 // (commands and STARTTLS records reach the report through the sample).
 func kindOf(r record.Record) (Kind, bool) {
-	switch r.(type) {
+	switch v := r.(type) {
 	case *record.Session:
 		return Sessions, true
 	case *record.Credential:
@@ -51,7 +57,7 @@ func kindOf(r record.Record) (Kind, bool) {
 	case *record.TLS:
 		return TLS, true
 	case *record.Finding:
-		return Findings, true
+		return Findings(v.Severity.Rank()), true
 	}
 	return 0, false
 }
@@ -102,7 +108,6 @@ type Spool struct {
 	mem   [kinds][]record.Record
 	held  int
 	count [kinds]int
-	ranks map[int]int     // findings by severity rank
 	files [kinds]*os.File // one per list once spilled, unlinked
 	w     [kinds]*bufio.Writer
 	size  [kinds]int64
@@ -124,7 +129,7 @@ func New(lim Limits) *Spool {
 	if lim.Failed <= 0 {
 		lim.Failed = d.Failed
 	}
-	return &Spool{lim: lim, ranks: map[int]int{}, sample: NewSample(lim.Sample), failed: map[string]*record.StartTLS{}}
+	return &Spool{lim: lim, sample: NewSample(lim.Sample), failed: map[string]*record.StartTLS{}}
 }
 
 // Of is a spool of records already in memory (tests, small captures).
@@ -139,11 +144,8 @@ func Of(recs []record.Record) *Spool {
 // Add takes the next record in output order.
 func (s *Spool) Add(r record.Record) {
 	s.sample.Add(r)
-	switch v := r.(type) {
-	case *record.StartTLS:
-		s.noteStartTLS(v)
-	case *record.Finding:
-		s.ranks[v.Severity.Rank()]++
+	if st, ok := r.(*record.StartTLS); ok {
+		s.noteStartTLS(st)
 	}
 	k, ok := kindOf(r)
 	if !ok {
@@ -199,12 +201,10 @@ func (s *Spool) spill() {
 	s.held = 0
 }
 
-// line is one record in the file. Warnings are kept apart because their
-// JSON is the English sentence, without the id the report translates.
-type line struct {
-	Record   json.RawMessage `json:"r"`
-	Warnings [][]warning     `json:"w,omitempty"`
-}
+// A record is one line of its list's file: its warnings, a tab, and
+// the record's JSON (JSON strings escape tabs). Warnings are kept apart
+// because their JSON is the English sentence, without the id the report
+// translates.
 
 type warning struct {
 	Frame int64             `json:"f,omitempty"`
@@ -223,20 +223,21 @@ func (s *Spool) write(k Kind, r record.Record) {
 		s.fail(err)
 		return
 	}
-	l := line{Record: body}
+	var lists [][]warning
 	record.WarningLists(r, func(ws []record.Warning) {
 		saved := make([]warning, len(ws))
 		for i, w := range ws {
 			saved[i] = warning{w.Frame, w.ID, w.Args, w.File, w.Text}
 		}
-		l.Warnings = append(l.Warnings, saved)
+		lists = append(lists, saved)
 	})
-	b, err := json.Marshal(l)
+	b, err := json.Marshal(lists)
 	if err != nil {
 		s.fail(err)
 		return
 	}
-	n, err := s.w[k].Write(append(b, '\n'))
+	b = append(append(append(b, '\t'), body...), '\n')
+	n, err := s.w[k].Write(b)
 	s.size[k] += int64(n)
 	if err != nil {
 		s.fail(err)
@@ -262,15 +263,22 @@ func (s *Spool) Count(k Kind) int { return s.count[k] }
 // Worst is the rank of the most severe finding (record.Severity.Rank),
 // -1 when there is none.
 func (s *Spool) Worst() int {
-	worst := -1
-	for rank := range s.ranks {
-		worst = max(worst, rank)
+	for rank := 3; rank >= 0; rank-- {
+		if s.count[Findings(rank)] > 0 {
+			return rank
+		}
 	}
-	return worst
+	return -1
 }
 
-// FindingsOf is how many findings have the severity of that rank.
-func (s *Spool) FindingsOf(rank int) int { return s.ranks[rank] }
+// FindingCount is how many findings the lists hold, of every severity.
+func (s *Spool) FindingCount() int {
+	n := 0
+	for k := findings; k < kinds; k++ {
+		n += s.count[k]
+	}
+	return n
+}
 
 // Spilled tells whether the lists are in temporary files.
 func (s *Spool) Spilled() bool { return s.files[0] != nil }
@@ -317,18 +325,22 @@ func (s *Spool) Each(k Kind, yield func(record.Record) bool) {
 
 // decode reads back one line of a list's file.
 func decode(k Kind, b []byte) (record.Record, error) {
-	var l line
-	if err := json.Unmarshal(b, &l); err != nil {
+	tab := bytes.IndexByte(b, '\t')
+	if tab < 0 {
+		return nil, errors.New("a line without its warnings")
+	}
+	var lists [][]warning
+	if err := json.Unmarshal(b[:tab], &lists); err != nil {
 		return nil, err
 	}
 	r := newOf(k)
-	if err := json.Unmarshal(l.Record, r); err != nil {
+	if err := json.Unmarshal(b[tab+1:], r); err != nil {
 		return nil, err
 	}
 	i := 0
 	record.WarningLists(r, func(ws []record.Warning) {
-		if i < len(l.Warnings) && len(l.Warnings[i]) == len(ws) {
-			for j, w := range l.Warnings[i] {
+		if i < len(lists) && len(lists[i]) == len(ws) {
+			for j, w := range lists[i] {
 				ws[j] = record.Warning{Frame: w.Frame, ID: w.ID, Args: w.Args, File: w.File, Text: w.Text}
 			}
 		}

@@ -55,9 +55,11 @@ func TestSpilledListsReadBackTheSame(t *testing.T) {
 	if held.Spilled() || !spilled.Spilled() {
 		t.Fatalf("spilled: held %v, small bound %v", held.Spilled(), spilled.Spilled())
 	}
+	filled := map[Kind]bool{Sessions: true, Credentials: true, Messages: true, Mailboxes: true, DNS: true,
+		Findings(record.SeverityHigh.Rank()): true}
 	for k := Kind(0); k < kinds; k++ {
 		want, got := list(held, k), list(spilled, k)
-		if len(want) == 0 && k != TLS {
+		if len(want) == 0 && filled[k] {
 			t.Fatalf("list %d: no record to compare", k)
 		}
 		if len(got) != len(want) || held.Count(k) != spilled.Count(k) {

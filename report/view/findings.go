@@ -14,7 +14,7 @@ import (
 func (b *builder) findings() Section {
 	t := b.tr
 	sec := Section{ID: "findings", Title: t.T("findings.title"), Empty: t.T("findings.none")}
-	if b.src.Count(spool.Findings) == 0 {
+	if b.src.FindingCount() == 0 {
 		return sec
 	}
 	sec.Blocks = []Block{{Lines: b.findingsBySeverity}}
@@ -22,13 +22,9 @@ func (b *builder) findings() Section {
 }
 
 // findingsBySeverity yields the findings most severe first, each
-// severity in frame order: one reading of the list per severity, so
-// that nothing is held to sort them.
+// severity in frame order (its own list in the spool).
 func (b *builder) findingsBySeverity(yield func(Line) bool) {
 	for rank := record.SeverityHigh.Rank(); rank >= -1; rank-- {
-		if b.src.FindingsOf(rank) == 0 {
-			continue
-		}
 		var fs []*record.Finding
 		flush := func() bool {
 			sort.SliceStable(fs, func(i, j int) bool { return fs[i].Packet < fs[j].Packet })
@@ -43,10 +39,7 @@ func (b *builder) findingsBySeverity(yield func(Line) bool) {
 			return true
 		}
 		ok := true
-		each(b.src, spool.Findings, func(f *record.Finding) bool {
-			if f.Severity.Rank() != rank {
-				return true
-			}
+		each(b.src, spool.Findings(rank), func(f *record.Finding) bool {
 			// Findings come in frame order but for a few: the capture's
 			// own come last. A window of them is sorted at a time.
 			if fs = append(fs, f); len(fs) == findingsWindow {
