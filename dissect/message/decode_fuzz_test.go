@@ -39,10 +39,74 @@ func FuzzBase64RoundTrip(f *testing.F) {
 			enc.WriteString(s[i:min(i+76, len(s))])
 			enc.WriteString("\r\n")
 		}
-		got, err := io.ReadAll(newBase64Reader(&enc))
+		got, err := io.ReadAll(newBase64Reader(enc.Bytes()))
 		if err != nil || !bytes.Equal(got, data) {
 			t.Fatalf("round trip of %x gave %x (%v)", data, got, err)
 		}
-		io.ReadAll(newBase64Reader(bytes.NewReader(data)))
+		io.ReadAll(newBase64Reader(data))
+	})
+}
+
+// lenientBase64 is the rule base64Reader follows, one byte at a time:
+// bytes outside the alphabet are skipped, "=" ends the current quantum,
+// and the end of the input ends the last one.
+func lenientBase64(in []byte) []byte {
+	var out []byte
+	var q uint32
+	n := 0
+	flush := func() {
+		switch n {
+		case 2:
+			out = append(out, byte(q>>4))
+		case 3:
+			out = append(out, byte(q>>10), byte(q>>2))
+		}
+		q, n = 0, 0
+	}
+	for _, c := range in {
+		switch v := base64Values[c]; {
+		case v < 64:
+			q, n = q<<6|uint32(v), n+1
+			if n == 4 {
+				out = append(out, byte(q>>16), byte(q>>8), byte(q))
+				q, n = 0, 0
+			}
+		case c == '=':
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// FuzzBase64Lenient: whatever the input (lines of any length, padding
+// in the middle, stray bytes, chunks cut anywhere), the reader's fast
+// paths give the bytes of the one-byte-at-a-time rule.
+func FuzzBase64Lenient(f *testing.F) {
+	f.Add([]byte("R0lGODlh\r\nAQAB\r\n"), 0)
+	f.Add([]byte("QQ==QkM=\nREVG\n"), 3)
+	f.Add([]byte("QUJD\nR!EVG\nSEk=\n"), 20000)
+	f.Fuzz(func(t *testing.T, data []byte, lineLen int) {
+		// Wrap the input in lines of lineLen so that long, clean runs
+		// (the fast path) are tried as well as the fuzzer's own bytes.
+		in := data
+		if l := lineLen % 200; l > 0 {
+			s := base64.StdEncoding.EncodeToString(bytes.Repeat(data, 1+base64Chunk/(len(data)+1)))
+			var b bytes.Buffer
+			for i := 0; i < len(s); i += l {
+				b.WriteString(s[i:min(i+l, len(s))] + "\r\n")
+			}
+			b.Write(data)
+			in = b.Bytes()
+		}
+		got, err := io.ReadAll(newBase64Reader(in))
+		if want := lenientBase64(in); err != nil || !bytes.Equal(got, want) {
+			at := 0
+			for at < min(len(got), len(want)) && got[at] == want[at] {
+				at++
+			}
+			t.Fatalf("decoding %d bytes (starting %q) gave %d bytes (%v), want %d: first difference at byte %d",
+				len(in), in[:min(len(in), 80)], len(got), err, len(want), at)
+		}
 	})
 }
