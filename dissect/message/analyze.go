@@ -46,6 +46,13 @@ func Extract(raw []byte, opt Options, create func(a *record.Attachment) (io.Writ
 }
 
 func analyze(raw []byte, opt Options, save func(a *record.Attachment) (io.WriteCloser, error)) (*record.Message, error) {
+	return analyzeWith(raw, opt, save, nil)
+}
+
+// analyzeWith is analyze with the digests of the attachments a Stream
+// read on the way, found by their part's header.
+func analyzeWith(raw []byte, opt Options, save func(a *record.Attachment) (io.WriteCloser, error),
+	streamed func(header) *leafDigest) (*record.Message, error) {
 	m := &record.Message{
 		Size:        int64(len(raw)),
 		Attachments: []record.Attachment{},
@@ -56,7 +63,7 @@ func analyze(raw []byte, opt Options, save func(a *record.Attachment) (io.WriteC
 	fillHeaders(m, h, &w)
 	fillSenderAuth(m, h, body)
 	digestDKIM(m, raw)
-	wk := &walker{m: m, opt: opt, w: &w, save: save}
+	wk := &walker{m: m, opt: opt, w: &w, save: save, streamed: streamed}
 	walkMessage(wk, h, body)
 	if m.To == nil {
 		m.To = []string{}

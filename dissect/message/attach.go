@@ -39,6 +39,12 @@ func describe(e *entity) record.Attachment {
 // content's type from its first bytes. Nothing is held whole, so a 5 MB
 // image costs no 5 MB copy.
 func (wk *walker) hash(e *entity, a *record.Attachment) {
+	if wk.streamed != nil {
+		if d := wk.streamed(e.h); d != nil {
+			wk.hashed(a, d)
+			return
+		}
+	}
 	r := wk.decoded(e)
 	sum := sha256.New()
 	sniff := &prefix{max: sniffLen}
@@ -67,6 +73,19 @@ func (wk *walker) hash(e *entity, a *record.Attachment) {
 	a.SHA256 = hex.EncodeToString(sum.Sum(nil))
 	if len(sniff.b) > 0 {
 		a.SniffedType = sniffType(sniff.b)
+	}
+}
+
+// hashed fills an attachment from the digest a Stream made of its body,
+// as hash would have from the body.
+func (wk *walker) hashed(a *record.Attachment, d *leafDigest) {
+	if limit := wk.hashLimit(); d.size > limit {
+		a.Truncated = true
+		wk.w.add(record.WarnMIMEAttachmentTooLarge, "filename", record.Quote(clip(a.Filename, 60)), "max", limit, "hashed", limit)
+	}
+	a.Size, a.SHA256 = d.size, d.sumHex
+	if len(d.sniff) > 0 {
+		a.SniffedType = sniffType(d.sniff)
 	}
 }
 

@@ -35,6 +35,7 @@ type base64Reader struct {
 	q    uint32 // sextets of the current quantum
 	n    int    // how many sextets q holds
 	done bool
+	more bool // src is not the end of the body: more is pushed
 }
 
 // base64Chunk is how much encoded input one fill decodes.
@@ -92,11 +93,33 @@ func (d *base64Reader) fill() {
 			out = d.flush(out)
 		}
 	}
-	if len(d.src) == 0 {
+	if len(d.src) == 0 && !d.more {
 		out = d.flush(out)
 		d.done = true
 	}
 	d.out = out
+}
+
+// push decodes the next encoded bytes of a body that goes on, giving the
+// decoded bytes to emit; end ends the body.
+func (d *base64Reader) push(p []byte, emit func([]byte)) {
+	d.src, d.more = p, true
+	for len(d.src) > 0 {
+		d.fill()
+		if len(d.out) > 0 {
+			emit(d.out)
+		}
+		d.out = nil
+	}
+}
+
+func (d *base64Reader) end(emit func([]byte)) {
+	d.more = false
+	d.fill()
+	if len(d.out) > 0 {
+		emit(d.out)
+	}
+	d.out = nil
 }
 
 // wholeLine decodes the first line of in with the standard decoder when

@@ -31,6 +31,9 @@ type walker struct {
 	save    func(a *record.Attachment) (io.WriteCloser, error)
 	copyBuf []byte // shared by the attachments of one message
 	saveErr error
+	// streamed, when set, gives the digest of an attachment whose body a
+	// Stream read on the way (its kept part has no body).
+	streamed func(header) *leafDigest
 }
 
 // entity is one node of the MIME tree: its header and its raw body (still

@@ -1,0 +1,436 @@
+package message
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"strconv"
+	"strings"
+
+	"github.com/mailwire/mailwire/dissect/msgbuf"
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// Stream analyses one message as its bytes arrive. The body of an
+// attachment is decoded and hashed on its way and not kept; the rest of
+// the message (its headers, its text, its structure, and whatever S/MIME,
+// DKIM or an embedded message needs whole) is kept, and analysed at the
+// end as Analyze would analyse the whole message, with the figures of the
+// attachments read on the way. The record is the one Analyze gives.
+//
+// What is kept: every byte of a message with a DKIM signature (the body
+// hash covers them all) or when Options.KeepRaw asks for them; the parts
+// of a multipart/signed entity (the signature covers their bytes); the
+// body of a part that is not an attachment encoded in base64, 7bit, 8bit
+// or binary (text, quoted-printable, message/rfc822, S/MIME data).
+type Stream struct {
+	opt   Options
+	kept  msgbuf.Buf
+	size  int64
+	whole bool // keep every byte: no structure to follow
+
+	line []byte // the line being read, up to maxStreamLine bytes
+	long bool   // the line being read passed maxStreamLine: its rest is content
+
+	state   streamState
+	hdr     []byte // the header of the entity being read
+	defType string // its type without a Content-Type field
+	top     bool   // it is the message itself
+	frames  []streamFrame
+
+	leaf    *leafDigest // the attachment whose body is being read
+	marker  string      // names the field that points a kept part header at its digest
+	digests []*leafDigest
+}
+
+type streamState int
+
+const (
+	stHeader streamState = iota // reading an entity's header
+	stKept                      // reading bytes that are kept: a body, a preamble, an epilogue
+	stLeaf                      // reading the body of an attachment that is not kept
+)
+
+// streamFrame is an open multipart entity.
+type streamFrame struct {
+	delim   []byte // "--" + boundary
+	defType string // the type of its parts without a Content-Type field
+	signed  bool   // inside multipart/signed: its parts are kept whole
+	closed  bool   // its close delimiter went by: the rest is epilogue
+}
+
+// Bounds of what a stream holds besides the kept bytes.
+const (
+	// maxStreamLine is the longest line looked at whole: a longer one
+	// is content, never a delimiter.
+	maxStreamLine = 64 << 10
+	// maxStreamHeader is the largest part header a stream reads to
+	// decide whether to keep the part; a part with a larger one is kept.
+	maxStreamHeader = 64 << 10
+	// leafChunk is how much attachment text is decoded at a time.
+	leafChunk = 16 << 10
+)
+
+// NewStream starts the analysis of a message.
+func NewStream(opt Options) *Stream {
+	return &Stream{opt: opt, top: true, defType: "text/plain", whole: opt.KeepRaw}
+}
+
+// Write takes the next bytes of the message (dot-unstuffed) and returns
+// how many more bytes it keeps, for the caller's memory budget.
+func (s *Stream) Write(p []byte) int {
+	before := s.Held()
+	s.size += int64(len(p))
+	for len(p) > 0 {
+		if s.whole && s.state != stHeader {
+			s.kept.Append(p)
+			break
+		}
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			s.partial(p)
+			break
+		}
+		if len(s.line) == 0 && !s.long {
+			s.lineEnded(p[:i+1])
+		} else {
+			s.partial(p[:i+1])
+			s.endLine()
+		}
+		p = p[i+1:]
+	}
+	return max(0, s.Held()-before)
+}
+
+// Size is how many bytes the message has had.
+func (s *Stream) Size() int64 { return s.size }
+
+// partial adds bytes of the line being read (its end included, if any).
+func (s *Stream) partial(p []byte) {
+	if s.long {
+		s.content(p)
+		return
+	}
+	if len(s.line)+len(p) <= maxStreamLine {
+		s.line = append(s.line, p...)
+		return
+	}
+	// Too long to be a delimiter or a header line worth reading.
+	s.long = true
+	line := append(s.line, p...)
+	s.line = s.line[:0]
+	s.content(line)
+}
+
+// content is bytes of a line that is no delimiter, in the current state.
+func (s *Stream) content(p []byte) {
+	switch s.state {
+	case stLeaf:
+		s.leafBytes(p)
+	case stHeader:
+		s.headerBytes(p)
+	default:
+		s.kept.Append(p)
+	}
+}
+
+// endLine handles the line read in pieces.
+func (s *Stream) endLine() {
+	if s.long {
+		s.long = false
+		return
+	}
+	line := s.line
+	s.line = s.line[:0]
+	s.lineEnded(line)
+}
+
+// lineEnded handles a whole line (or, at the end, the last one).
+func (s *Stream) lineEnded(line []byte) {
+	if s.whole && s.state != stHeader {
+		s.kept.Append(line)
+		return
+	}
+	if i, isClose, ok := s.delimiter(line); ok {
+		s.atDelimiter(i, isClose, line)
+		return
+	}
+	switch s.state {
+	case stLeaf:
+		s.leafBytes(line)
+	case stHeader:
+		s.headerBytes(line)
+		if isBlankLine(line) {
+			s.endHeader()
+		}
+	default:
+		s.kept.Append(line)
+	}
+}
+
+func isBlankLine(l []byte) bool {
+	return len(l) == 1 && l[0] == '\n' || len(l) == 2 && l[0] == '\r' && l[1] == '\n'
+}
+
+// delimiter tells whether line delimits a part of an open multipart, the
+// outermost first (its body was cut first), as findDelimiter does.
+func (s *Stream) delimiter(line []byte) (frame int, isClose, ok bool) {
+	if len(line) < 2 || line[0] != '-' || line[1] != '-' {
+		return 0, false, false
+	}
+	for i, f := range s.frames {
+		if f.closed || !bytes.HasPrefix(line, f.delim) {
+			continue
+		}
+		rest := line[len(f.delim):]
+		isClose = bytes.HasPrefix(rest, []byte("--"))
+		l, _ := cutLine(rest)
+		if isClose {
+			l = l[2:]
+		}
+		if len(bytes.Trim(l, " \t")) == 0 {
+			return i, isClose, true
+		}
+	}
+	return 0, false, false
+}
+
+// atDelimiter ends what the delimiter of frame i ends: the part being
+// read, and every multipart inside it.
+func (s *Stream) atDelimiter(i int, isClose bool, line []byte) {
+	switch s.state {
+	case stLeaf:
+		s.endLeaf()
+	case stHeader:
+		s.flushHeader()
+	}
+	s.frames = s.frames[:i+1]
+	s.kept.Append(line)
+	if isClose {
+		s.frames[i].closed = true
+		s.state = stKept
+		return
+	}
+	s.state, s.top, s.defType = stHeader, false, s.frames[i].defType
+}
+
+// headerBytes adds to the header being read, or keeps it as it is past
+// its bound.
+func (s *Stream) headerBytes(p []byte) {
+	if len(s.hdr)+len(p) > maxStreamHeader {
+		s.flushHeader()
+		s.state = stKept
+		s.kept.Append(p)
+		return
+	}
+	s.hdr = append(s.hdr, p...)
+}
+
+func (s *Stream) flushHeader() {
+	s.kept.Append(s.hdr)
+	s.hdr = s.hdr[:0]
+}
+
+// endHeader decides, at the blank line, what the entity's body becomes.
+func (s *Stream) endHeader() {
+	var w warnings
+	h, rest := splitHeader(s.hdr, &w)
+	if s.top && (s.whole || h.get("dkim-signature") != "") {
+		s.whole = true
+		s.flushHeader()
+		s.state = stKept
+		return
+	}
+	wk := &walker{w: &warnings{}}
+	e := wk.newEntity(h, nil, len(s.frames), s.defType)
+	signed := len(s.frames) > 0 && s.frames[len(s.frames)-1].signed
+	switch {
+	case len(rest) > 0 || h == nil || len(h) >= maxFields-1:
+		// The header is not what a blank line ended, or is cut: the
+		// walker reads it its own way; keep the entity.
+	case strings.HasPrefix(e.ctype, "multipart/") && e.params["boundary"] != "" && len(s.frames) < maxDepth:
+		def := "text/plain"
+		if e.ctype == "multipart/digest" {
+			def = "message/rfc822"
+		}
+		s.frames = append(s.frames, streamFrame{delim: []byte("--" + e.params["boundary"]), defType: def,
+			signed: signed || e.ctype == "multipart/signed"})
+	case !s.top && !signed && s.streamable(e):
+		s.startLeaf(e)
+		return
+	}
+	s.flushHeader()
+	s.state = stKept
+}
+
+// streamable tells whether the walker will treat e as an attachment
+// whose decoded bytes are all it needs: hashed, sniffed, counted.
+func (s *Stream) streamable(e *entity) bool {
+	if strings.HasPrefix(e.ctype, "multipart/") || strings.HasPrefix(e.ctype, "message/") ||
+		isPKCS7Mime(e) || !isAttachment(e) || len(s.frames) > maxDepth {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding"))) {
+	case "base64", "", "7bit", "8bit", "binary":
+		return true
+	}
+	return false
+}
+
+// startLeaf keeps the part's header with a field naming its digest, and
+// streams its body into the digest.
+func (s *Stream) startLeaf(e *entity) {
+	if s.marker == "" {
+		var b [8]byte
+		rand.Read(b[:])
+		s.marker = "x-mailwire-part-" + hex.EncodeToString(b[:])
+	}
+	d := &leafDigest{sum: sha256.New(), limit: s.opt.MaxAttachment}
+	if d.limit <= 0 {
+		d.limit = 1<<63 - 1
+	}
+	if strings.EqualFold(strings.TrimSpace(e.h.get("content-transfer-encoding")), "base64") {
+		d.b64 = &base64Reader{more: true}
+	}
+	s.digests = append(s.digests, d)
+	blank := len(s.hdr) - 2
+	if s.hdr[len(s.hdr)-1] == '\n' && (len(s.hdr) < 2 || s.hdr[len(s.hdr)-2] != '\r') {
+		blank = len(s.hdr) - 1
+	}
+	s.kept.Append(s.hdr[:blank])
+	s.kept.Append([]byte(s.marker + ": " + strconv.Itoa(len(s.digests)-1) + "\r\n"))
+	s.kept.Append(s.hdr[blank:])
+	s.hdr = s.hdr[:0]
+	s.leaf, s.state = d, stLeaf
+}
+
+// leafBytes streams bytes of an attachment's body. The line break
+// before a delimiter is not the body's: the text's last line break is
+// decoded only once more text follows it.
+func (s *Stream) leafBytes(p []byte) {
+	d := s.leaf
+	d.text = append(d.text, p...)
+	if len(d.text) < leafChunk {
+		return
+	}
+	n := len(d.text) - len(lastBreak(d.text))
+	if n > 0 && d.text[n-1] == '\r' {
+		n-- // a line cut in two between CR and LF
+	}
+	d.write(d.text[:n])
+	d.text = d.text[:copy(d.text, d.text[n:])]
+}
+
+// lastBreak is the line break b ends with, as splitMultipart cuts it.
+func lastBreak(b []byte) []byte {
+	n := len(b)
+	if n > 0 && b[n-1] == '\n' {
+		n--
+	}
+	if n > 0 && b[n-1] == '\r' && n < len(b) {
+		n--
+	}
+	return b[n:]
+}
+
+// endLeaf ends the attachment at a delimiter: its last line break is
+// the delimiter's.
+func (s *Stream) endLeaf() {
+	d := s.leaf
+	d.text = d.text[:len(d.text)-len(lastBreak(d.text))]
+	d.finish()
+	s.leaf = nil
+}
+
+// Message ends the message and analyses it; the stream is not used
+// again. Its kept bytes are released unless Options.KeepRaw holds them
+// in the record.
+func (s *Stream) Message() *record.Message {
+	if len(s.line) > 0 {
+		last := s.line
+		s.line = s.line[:0]
+		if s.long {
+			s.content(last)
+		} else {
+			s.lineEnded(last)
+		}
+	}
+	if s.leaf != nil {
+		s.leaf.finish()
+		s.leaf = nil
+	}
+	s.flushHeader()
+	raw := s.kept.Bytes()
+	if s.opt.KeepRaw {
+		raw = s.kept.Keep()
+	}
+	m, _ := analyzeWith(raw, s.opt, nil, s.lookup)
+	m.Size = s.size
+	if !s.opt.KeepRaw {
+		s.kept.Release()
+	}
+	return m
+}
+
+// lookup is the digest of a part whose body went by.
+func (s *Stream) lookup(h header) *leafDigest {
+	if s.marker == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(h.get(s.marker))
+	if err != nil || n < 0 || n >= len(s.digests) {
+		return nil
+	}
+	return s.digests[n]
+}
+
+// Held is how many bytes the stream keeps now.
+func (s *Stream) Held() int { return s.kept.Len() + len(s.hdr) }
+
+// leafDigest is what the walker needs of an attachment's body: its
+// decoded size, the SHA-256 of its first limit bytes and its first bytes
+// for sniffing.
+type leafDigest struct {
+	b64    *base64Reader // nil: the body is its content
+	text   []byte        // body text not yet decoded
+	sum    hash.Hash
+	limit  int64
+	size   int64
+	sniff  []byte
+	sumHex string
+	done   bool
+}
+
+func (d *leafDigest) write(p []byte) {
+	if d.b64 == nil {
+		d.content(p)
+		return
+	}
+	d.b64.push(p, d.content)
+}
+
+// content takes decoded bytes.
+func (d *leafDigest) content(p []byte) {
+	if room := d.limit - d.size; room > 0 {
+		d.sum.Write(p[:min(int64(len(p)), room)])
+	}
+	if room := sniffLen - len(d.sniff); room > 0 {
+		d.sniff = append(d.sniff, p[:min(room, len(p))]...)
+	}
+	d.size += int64(len(p))
+}
+
+func (d *leafDigest) finish() {
+	if d.done {
+		return
+	}
+	d.write(d.text)
+	d.text = nil
+	if d.b64 != nil {
+		d.b64.end(d.content)
+	}
+	d.sumHex = hex.EncodeToString(d.sum.Sum(nil))
+	d.done = true
+}

@@ -1,0 +1,148 @@
+package message
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mailwire/mailwire/dissect/record"
+)
+
+// streamed analyses raw through a Stream fed in pieces of random sizes.
+func streamed(raw []byte, opt Options, rng *rand.Rand) (*record.Message, int) {
+	s := NewStream(opt)
+	peak := 0
+	for len(raw) > 0 {
+		n := min(len(raw), 1+rng.Intn(3000))
+		if rng.Intn(4) == 0 {
+			n = min(len(raw), 1+rng.Intn(7))
+		}
+		s.Write(raw[:n])
+		raw = raw[n:]
+		peak = max(peak, s.Held())
+	}
+	return s.Message(), peak
+}
+
+func recordJSON(t *testing.T, m *record.Message) string {
+	t.Helper()
+	m.Raw = nil
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Warnings are compared by id and arguments, which JSON leaves out.
+	w, _ := json.Marshal(func() []string {
+		var out []string
+		record.WarningLists(m, func(ws []record.Warning) {
+			for _, x := range ws {
+				out = append(out, x.String())
+			}
+		})
+		return out
+	}())
+	return string(b) + "\n" + string(w)
+}
+
+// streamCases are the messages of the test data and messages built to
+// try the stream's edges: nested multiparts, an attachment last without
+// its close delimiter, bare LFs, binary and 7bit bodies, a signed part,
+// an embedded message, a DKIM signature.
+func streamCases(t *testing.T) map[string][]byte {
+	t.Helper()
+	cases := map[string][]byte{}
+	err := filepath.WalkDir("testdata", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.Contains(p, "fuzz") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err == nil && looksLikeHeader(b) {
+			cases[p] = b
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 10 {
+		t.Fatalf("only %d messages found in testdata", len(cases))
+	}
+	att := func(name, cte, body string) string {
+		return "Content-Type: application/octet-stream; name=" + name + "\r\nContent-Transfer-Encoding: " + cte + "\r\n\r\n" + body
+	}
+	big := string(bigAttachment(200 << 10))
+	cases["big"] = []byte(big)
+	cases["nested"] = []byte("From: a@b\r\nContent-Type: multipart/mixed; boundary=out\r\n\r\npreamble\r\n--out\r\n" +
+		"Content-Type: multipart/alternative; boundary=\"in\"\r\n\r\n--in\r\nContent-Type: text/plain\r\n\r\nhello\r\n--in\r\n" +
+		att("a.bin", "base64", "QUJD\r\nREVG\r\n") + "\r\n--in--\r\nepilogue\r\n--out\r\n" +
+		att("b.bin", "7bit", "line one\r\nline two\r\n\r\n") + "\r\n--out\r\n" +
+		att("c.bin", "binary", "\x00\x01\r\n\r\x02") + "\r\n--out--\r\n")
+	cases["unclosed"] = []byte("Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n" + att("d.gif", "base64", "R0lGODlh\r\nAQAB") + "\r\n")
+	cases["outer-ends-inner"] = []byte("Content-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\nContent-Type: multipart/mixed; boundary=i\r\n\r\n--i\r\n" +
+		att("e.bin", "base64", "QUJD\r\n") + "\r\n--o\r\n" + att("f.bin", "8bit", "x\r\n") + "\r\n--o--\r\n")
+	cases["bare-lf"] = []byte(strings.ReplaceAll(string(cases["nested"]), "\r\n", "\n"))
+	cases["signed"] = []byte("Content-Type: multipart/signed; boundary=s; protocol=\"application/pkcs7-signature\"\r\n\r\n--s\r\n" +
+		"Content-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\n" + att("g.bin", "base64", "QUJD\r\n") + "\r\n--m--\r\n\r\n--s--\r\n")
+	cases["embedded"] = []byte("Content-Type: multipart/mixed; boundary=e\r\n\r\n--e\r\nContent-Type: message/rfc822\r\n\r\n" +
+		"Subject: inner\r\nContent-Type: multipart/mixed; boundary=f\r\n\r\n--f\r\n" + att("h.bin", "base64", "QUJD\r\n") + "\r\n--f--\r\n\r\n--e--\r\n")
+	cases["dkim"] = append([]byte("DKIM-Signature: v=1; a=rsa-sha256; d=lab.fr; s=x; bh=abc; h=from; b=xyz\r\n"), cases["nested"]...)
+	cases["delimiter-lookalikes"] = []byte("Content-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\n" +
+		att("i.bin", "7bit", "--zz\r\n --z\r\n--z x\r\n") + "\r\n--z \t\r\n" + att("j.bin", "base64", "QQ==QkM=\r\n") + "\r\n--z--  \r\n")
+	cases["no-blank-line"] = []byte("Content-Type: multipart/mixed; boundary=n\r\n\r\n--n\r\nContent-Type: image/gif; name=k.gif\r\n--n\r\n" +
+		att("l.bin", "base64", "QUJD") + "\r\n--n--")
+	cases["header-only"] = []byte("Subject: no body\r\nContent-Type: image/gif; name=top.gif\r\nContent-Transfer-Encoding: base64\r\n\r\nR0lGODlh\r\n")
+	return cases
+}
+
+// TestStreamGivesTheRecordOfAnalyze: fed in any pieces, a Stream gives
+// exactly the record Analyze gives the whole message.
+func TestStreamGivesTheRecordOfAnalyze(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for name, raw := range streamCases(t) {
+		for _, opt := range []Options{{}, {MaxAttachment: 100}, {KeepRaw: true}} {
+			want := recordJSON(t, Analyze(raw, opt))
+			for try := 0; try < 5; try++ {
+				m, _ := streamed(raw, opt, rng)
+				if got := recordJSON(t, m); got != want {
+					t.Fatalf("%s (%+v): the streamed record differs:\n got %s\nwant %s", name, opt, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestStreamHoldsNoAttachment: a 20 MiB attachment goes by without being
+// held; the message's text and headers are.
+func TestStreamHoldsNoAttachment(t *testing.T) {
+	raw := bigAttachment(20 << 20)
+	m, peak := streamed(raw, Options{}, rand.New(rand.NewSource(1)))
+	want := Analyze(raw, Options{})
+	if len(m.Attachments) != 1 || m.Attachments[0].SHA256 != want.Attachments[0].SHA256 || m.Size != int64(len(raw)) {
+		t.Fatalf("attachments %+v, size %d; want %+v, %d", m.Attachments, m.Size, want.Attachments, len(raw))
+	}
+	if peak > 4<<10 {
+		t.Errorf("held %d bytes at most of a %d-byte message; want under 4 KiB", peak, len(raw))
+	}
+}
+
+// FuzzStream: whatever the bytes and however they are cut, the stream
+// gives the record Analyze gives.
+func FuzzStream(f *testing.F) {
+	for _, raw := range []string{
+		"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: image/gif; name=a\r\nContent-Transfer-Encoding: base64\r\n\r\nR0lG\r\n--x--\r\n",
+		"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: application/pdf\n\n%PDF\n--x\n\n--x--",
+	} {
+		f.Add([]byte(raw), int64(1))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, seed int64) {
+		want := recordJSON(t, Analyze(raw, Options{MaxAttachment: 64}))
+		m, _ := streamed(bytes.Clone(raw), Options{MaxAttachment: 64}, rand.New(rand.NewSource(seed)))
+		if got := recordJSON(t, m); got != want {
+			t.Fatalf("streamed record differs:\n got %s\nwant %s", got, want)
+		}
+	})
+}
