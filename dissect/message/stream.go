@@ -386,6 +386,13 @@ func (s *Stream) lookup(h header) *leafDigest {
 	return s.digests[n]
 }
 
+// Discard gives back what the stream keeps, for a message that will not
+// be analysed.
+func (s *Stream) Discard() {
+	s.kept.Release()
+	s.hdr, s.line, s.leaf = nil, nil, nil
+}
+
 // Held is how many bytes the stream keeps now.
 func (s *Stream) Held() int { return s.kept.Len() + len(s.hdr) }
 

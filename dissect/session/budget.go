@@ -80,6 +80,10 @@ type Reservation struct {
 // Used is the number of message bytes held.
 func (r *Reservation) Used() int64 { return r.used }
 
+// Unuse gives back to r, not to the budget, n bytes a Hold reserved
+// and the message did not keep after all: the next Hold takes them.
+func (r *Reservation) Unuse(n int64) { r.used = max(0, r.used-n) }
+
 // Hold reserves n more bytes of the message of r in the capture's budget.
 // When they do not fit it says so once per session, and the caller keeps
 // no more of the message.

@@ -5,16 +5,18 @@ import (
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/lines"
-	"github.com/mailwire/mailwire/dissect/msgbuf"
+	"github.com/mailwire/mailwire/dissect/message"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
-// body is one message as the client sends it, dot-unstuffed.
+// body is one message as the client sends it, dot-unstuffed, analysed
+// as it arrives.
 type body struct {
-	buf    msgbuf.Buf
-	size   int64 // bytes of the message, kept or not
+	msg    *message.Stream
+	fed    int64 // bytes given to msg: at most Limits.MaxMessage
+	size   int64 // bytes of the message, analysed or not
 	packet int64 // frame of its first byte
 	end    int64 // frame of its last byte
 	// over is set when the message passed Limits.MaxMessage: its start
@@ -23,24 +25,25 @@ type body struct {
 	// partial is set when a gap ran past the end of a BDAT chunk: the
 	// message's end is not known.
 	partial bool
-	// held counts the bytes of buf reserved in the capture's budget;
+	// held counts the bytes msg keeps in the capture's budget;
 	// starved is set when the budget refused more, done once the
 	// message was analysed and its bytes given back.
 	held          session.Reservation
 	starved, done bool
 }
 
-// add appends message bytes, keeping at most max of them.
-func (b *body) add(p []byte, frame, max int64) {
+// add analyses message bytes, at most max of them, and returns how many
+// more bytes the analysis keeps.
+func (b *body) add(p []byte, frame, max int64) int {
 	if b.packet == 0 {
 		b.packet = frame
 	}
 	b.end = frame
 	b.size += int64(len(p))
 	if b.starved || b.done {
-		return // counted, not kept: the budget is spent or given back
+		return 0 // counted, not analysed: the budget is spent or given back
 	}
-	room := max - int64(b.buf.Len())
+	room := max - b.fed
 	if max <= 0 {
 		room = int64(len(p))
 	}
@@ -51,7 +54,8 @@ func (b *body) add(p []byte, frame, max int64) {
 		}
 		p = p[:room]
 	}
-	b.buf.Append(p)
+	b.fed += int64(len(p))
+	return b.msg.Write(p)
 }
 
 func (b *body) lose() {
@@ -68,7 +72,7 @@ func (b *body) kept(n int, limit int64) int64 {
 		return 0
 	}
 	if limit > 0 {
-		return min(int64(n), max(0, limit-int64(b.buf.Len())))
+		return min(int64(n), max(0, limit-b.fed))
 	}
 	return int64(n)
 }
@@ -98,7 +102,7 @@ func (h *handler) dataLine(l lines.Line) {
 func (h *handler) dataRun() bool {
 	room := 0
 	if limit := h.s.Limits.MaxMessage; limit > 0 {
-		room = int(min(limit-int64(h.body.buf.Len()), 1<<30))
+		room = int(min(limit-h.body.fed, 1<<30))
 		if room <= 0 || h.body.over {
 			return false
 		}
@@ -112,15 +116,18 @@ func (h *handler) dataRun() bool {
 	return true
 }
 
-// add appends to a message, warning once when the limit is passed.
+// add gives bytes to a message's analysis, warning once when the limit
+// is passed. The budget is asked for every byte, as if all were kept,
+// and given what the analysis did not keep back at once.
 func (h *handler) add(b *body, p []byte, frame int64) {
-	if n := b.kept(len(p), h.s.Limits.MaxMessage); n > 0 {
-		if !h.s.Hold(&b.held, frame, n) {
-			b.starved = true
-		}
+	n := b.kept(len(p), h.s.Limits.MaxMessage)
+	if n > 0 && !h.s.Hold(&b.held, frame, n) {
+		b.starved, n = true, 0
 	}
 	over := b.over
-	b.add(p, frame, h.s.Limits.MaxMessage)
+	if kept := int64(b.add(p, frame, h.s.Limits.MaxMessage)); n > kept {
+		b.held.Unuse(n - kept)
+	}
 	if b.over && !over {
 		h.warn(frame, "", record.WarnSMTPMessageTooLarge, "max", h.s.Limits.MaxMessage)
 	}
@@ -143,7 +150,7 @@ func (h *handler) startData() {
 		return
 	}
 	h.mode = modeData
-	h.body = &body{}
+	h.body = h.newBody()
 }
 
 // endData ends a DATA body at the lone dot (frame 0 when it was lost): the
@@ -194,7 +201,7 @@ func (h *handler) startChunk(p *pending, args string) {
 		return
 	}
 	if h.body == nil {
-		h.body = &body{}
+		h.body = h.newBody()
 	}
 	h.chunk = h.body
 	if p.last {
@@ -224,8 +231,12 @@ func (h *handler) release(b *body) {
 		return
 	}
 	h.s.Release(&b.held)
-	b.buf.Release()
+	b.msg.Discard()
 	b.done = true
+}
+
+func (h *handler) newBody() *body {
+	return &body{msg: message.NewStream(message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})}
 }
 
 // readChunk takes buffered bytes of the current BDAT chunk.

@@ -12,11 +12,7 @@ func (h *handler) sent(p *pending, r *reply) {
 	if b == nil {
 		return
 	}
-	raw := b.buf.Bytes()
-	if h.s.KeepRaw {
-		raw = b.buf.Keep() // the record holds them for extraction
-	}
-	m := message.Analyze(raw, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
+	m := b.msg.Message()
 	h.release(b)
 	m.Session = h.s.ID
 	m.Proto = record.ProtoSMTP

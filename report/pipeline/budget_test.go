@@ -20,24 +20,25 @@ import (
 // round by round so that every message is open at once, otherwise each
 // session ends before the next starts. It runs while the capture is read,
 // so the capture is never in memory.
-func concurrentData(w io.Writer, n, size int, together bool) error {
+func concurrentData(w io.Writer, n, size int, together, attach bool) error {
 	pw, err := pcapgen.NewWriter(w, layers.LinkTypeEthernet, 0)
 	if err != nil {
 		return err
 	}
 	if !together && n > 1 {
 		for i := 0; i < n; i++ {
-			if err := sendData(pw, i, 1, size); err != nil {
+			if err := sendData(pw, i, 1, size, attach); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return sendData(pw, 0, n, size)
+	return sendData(pw, 0, n, size, attach)
 }
 
-// sendData writes sessions first to first+n-1, interleaved.
-func sendData(pw *pcapgen.Writer, first, n, size int) error {
+// sendData writes sessions first to first+n-1, interleaved; with attach,
+// each message is the size of one base64 attachment.
+func sendData(pw *pcapgen.Writer, first, n, size int, attach bool) error {
 	conns := make([]*pcapgen.Conn, n)
 	for j := range conns {
 		i := first + j
@@ -52,7 +53,12 @@ func sendData(pw *pcapgen.Writer, first, n, size int) error {
 		c.ServerSays("250 2.1.5 Ok\r\n")
 		c.ClientSays("DATA\r\n")
 		c.ServerSays("354 End data with <CR><LF>.<CR><LF>\r\n")
-		c.ClientSays(fmt.Sprintf("From: a@example.org\r\nTo: b@example.org\r\nSubject: big %d\r\n\r\n", i))
+		c.ClientSays(fmt.Sprintf("From: a@example.org\r\nTo: b@example.org\r\nSubject: big %d\r\n", i))
+		if attach {
+			c.ClientSays("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n" +
+				"--b\r\nContent-Type: application/octet-stream; name=big.bin\r\nContent-Transfer-Encoding: base64\r\n")
+		}
+		c.ClientSays("\r\n")
 		conns[j] = c
 	}
 	line := bytes.Repeat([]byte("x"), 76)
@@ -66,6 +72,9 @@ func sendData(pw *pcapgen.Writer, first, n, size int) error {
 		}
 	}
 	for _, c := range conns {
+		if attach {
+			c.ClientSays("--b--\r\n")
+		}
 		c.ClientSays(".\r\n")
 		c.ServerSays("250 2.0.0 Ok: queued\r\n")
 		c.ClientSays("QUIT\r\n")
@@ -86,7 +95,7 @@ func TestConcurrentMessagesShareOneBudget(t *testing.T) {
 		size     = 4 << 20 // scaled down from 20 MiB, with the budget
 		budget   = 32 << 20
 	)
-	peak, messages, warned := analyseData(t, sessions, size, budget, true)
+	peak, messages, warned := analyseData(t, sessions, size, budget, true, false)
 	t.Logf("%d sessions of %d MiB at once, budget %d MiB: peak heap %d MiB", sessions, size>>20, budget>>20, peak>>20)
 	if len(messages) != sessions {
 		t.Fatalf("%d messages, want %d", len(messages), sessions)
@@ -106,8 +115,37 @@ func TestConcurrentMessagesShareOneBudget(t *testing.T) {
 		t.Errorf("peak heap %d MiB for a budget of %d MiB", peak>>20, budget>>20)
 	}
 	if testing.Verbose() && !testing.Short() {
-		unbounded, _, _ := analyseData(t, sessions, size, 0, true)
+		unbounded, _, _ := analyseData(t, sessions, size, 0, true, false)
 		t.Logf("the same capture with no budget: peak heap %d MiB", unbounded>>20)
+	}
+}
+
+// Attachments are analysed as they arrive, not held: the same 50 large
+// messages at once, each one attachment, are analysed whole under a
+// budget that could hold less than one of them, in little memory.
+func TestConcurrentAttachmentsAreAnalysedAsTheyArrive(t *testing.T) {
+	const (
+		sessions = 50
+		size     = 4 << 20
+		budget   = 1 << 20
+	)
+	peak, messages, warned := analyseData(t, sessions, size, budget, true, true)
+	t.Logf("%d attachments of %d MiB at once, budget %d MiB: peak heap %d MiB", sessions, size>>20, budget>>20, peak>>20)
+	if len(messages) != sessions || warned != 0 {
+		t.Fatalf("%d messages, %d budget warnings; want %d and none", len(messages), warned, sessions)
+	}
+	// sendData sends lines of 76 base64 characters, 57 bytes each, in
+	// chunks of 64 KiB of whole lines until size bytes went.
+	lines := (64 << 10) / 78
+	chunks := (size + lines*78 - 1) / (lines * 78)
+	want := int64(chunks * lines * 57)
+	for _, m := range messages {
+		if m.Truncated || len(m.Attachments) != 1 || m.Attachments[0].Size != want || m.Attachments[0].SHA256 == "" {
+			t.Fatalf("message of %s: truncated %v, attachments %+v; want one whole attachment", m.Session, m.Truncated, m.Attachments)
+		}
+	}
+	if peak > 24<<20 {
+		t.Errorf("peak heap %d MiB for %d attachments of %d MiB analysed at once", peak>>20, sessions, size>>20)
 	}
 }
 
@@ -115,7 +153,7 @@ func TestConcurrentMessagesShareOneBudget(t *testing.T) {
 // another each fit a budget that could not hold them all.
 func TestBudgetIsReleasedAfterEachMessage(t *testing.T) {
 	const size = 2 << 20
-	_, messages, warned := analyseData(t, 6, size, 3<<20, false)
+	_, messages, warned := analyseData(t, 6, size, 3<<20, false, false)
 	if len(messages) != 6 || warned != 0 {
 		t.Fatalf("%d messages, %d budget warnings; want 6 and none", len(messages), warned)
 	}
@@ -129,10 +167,10 @@ func TestBudgetIsReleasedAfterEachMessage(t *testing.T) {
 // analyseData analyses a capture of concurrentData under a budget of held
 // bytes, and returns the peak heap, the messages and the sessions warned
 // of the budget.
-func analyseData(t *testing.T, sessions, size int, held int64, together bool) (peak uint64, messages []*record.Message, warned int) {
+func analyseData(t *testing.T, sessions, size int, held int64, together, attach bool) (peak uint64, messages []*record.Message, warned int) {
 	t.Helper()
 	r, w := io.Pipe()
-	go func() { w.CloseWithError(concurrentData(w, sessions, size, together)) }()
+	go func() { w.CloseWithError(concurrentData(w, sessions, size, together, attach)) }()
 	// One shard when messages follow each other, so that they are
 	// analysed in the capture's order.
 	opt := Options{Workers: 2}
