@@ -88,6 +88,10 @@ func (s *Stream) Write(p []byte) int {
 			s.kept.Append(p)
 			break
 		}
+		if n := s.run(p); n > 0 {
+			p = p[n:]
+			continue
+		}
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
 			s.partial(p)
@@ -102,6 +106,24 @@ func (s *Stream) Write(p []byte) int {
 		p = p[i+1:]
 	}
 	return max(0, s.Held()-before)
+}
+
+// run takes at once the whole lines at the start of p that cannot be
+// delimiters (they do not start with "-") in a body, and returns their
+// length: a base64 attachment goes by in one piece.
+func (s *Stream) run(p []byte) int {
+	if s.state == stHeader || len(s.line) > 0 || s.long || len(p) == 0 || p[0] == '-' {
+		return 0
+	}
+	end := bytes.Index(p, []byte("\n-"))
+	if end < 0 {
+		end = bytes.LastIndexByte(p, '\n')
+	}
+	if end < 0 {
+		return 0
+	}
+	s.content(p[:end+1])
+	return end + 1
 }
 
 // Size is how many bytes the message has had.
@@ -311,16 +333,18 @@ func (s *Stream) startLeaf(e *entity) {
 // decoded only once more text follows it.
 func (s *Stream) leafBytes(p []byte) {
 	d := s.leaf
-	d.text = append(d.text, p...)
-	if len(d.text) < leafChunk {
-		return
-	}
-	n := len(d.text) - len(lastBreak(d.text))
-	if n > 0 && d.text[n-1] == '\r' {
+	n := len(p) - len(lastBreak(p))
+	if n > 0 && p[n-1] == '\r' {
 		n-- // a line cut in two between CR and LF
 	}
-	d.write(d.text[:n])
-	d.text = d.text[:copy(d.text, d.text[n:])]
+	if len(d.text)+len(p) < leafChunk || n == 0 {
+		d.text = append(d.text, p...)
+		return
+	}
+	// What is held is followed by more text: none of it ends the body.
+	d.write(d.text)
+	d.write(p[:n])
+	d.text = append(d.text[:0], p[n:]...)
 }
 
 // lastBreak is the line break b ends with, as splitMultipart cuts it.
