@@ -13,11 +13,7 @@ func (h *handler) fetched(r *response, end int64) {
 	if r.lines == 0 {
 		return
 	}
-	raw := r.body.Bytes()
-	if h.s.KeepRaw {
-		raw = r.body.Keep() // the record holds them for extraction
-	}
-	m := message.Analyze(raw, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
+	m := r.msg.Message()
 	m.Session = h.s.ID
 	m.Proto = proto
 	m.Direction = record.DirectionFetched

@@ -2,7 +2,7 @@ package pop3
 
 import (
 	"github.com/mailwire/mailwire/dissect/lines"
-	"github.com/mailwire/mailwire/dissect/msgbuf"
+	"github.com/mailwire/mailwire/dissect/message"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 )
@@ -23,13 +23,14 @@ const maxCapabilities = 64
 type response struct {
 	p         *pending
 	frame     int64 // frame of its first line
-	body      msgbuf.Buf
+	msg       *message.Stream
+	fed       int64 // bytes given to msg
 	truncated bool
 	limitHit  bool
 	lines     int
 	caps      []string
-	// size counts the message's bytes, kept or not; held those of body
-	// reserved in the capture's budget; starved is set when the budget
+	// size counts the message's bytes, analysed or not; held those msg
+	// keeps in the capture's budget; starved is set when the budget
 	// refused more.
 	size    int64
 	held    session.Reservation
@@ -38,6 +39,30 @@ type response struct {
 
 func (h *handler) openResponse(p *pending, frame int64) {
 	h.response = &response{p: p, frame: frame}
+	if p.kind == messageResponse {
+		h.response.msg = message.NewStream(message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
+	}
+}
+
+// analyse gives bytes of the message to its analysis within the
+// budget, asked for every byte and given back what was not kept; false
+// when the budget refused them.
+func (r *response) analyse(h *handler, frame int64, p ...[]byte) bool {
+	n := 0
+	for _, b := range p {
+		n += len(b)
+	}
+	if r.starved || !h.s.Hold(&r.held, frame, int64(n)) {
+		r.starved, r.truncated = true, true
+		return false
+	}
+	kept := 0
+	for _, b := range p {
+		kept += r.msg.Write(b)
+	}
+	r.held.Unuse(int64(n - kept))
+	r.fed += int64(n)
+	return true
 }
 
 // line reads one line of the response: the lone dot ends it, a leading
@@ -87,7 +112,7 @@ func (r *response) run(h *handler) bool {
 	if r.p.kind != messageResponse || r.limitHit || r.starved {
 		return false
 	}
-	room := messageLimit(h) - int64(r.body.Len())
+	room := messageLimit(h) - r.fed
 	if room <= 0 {
 		return false
 	}
@@ -100,15 +125,11 @@ func (r *response) run(h *handler) bool {
 	}
 	r.lines += n
 	r.size += int64(len(text))
-	if !h.s.Hold(&r.held, first, int64(len(text))) {
-		r.starved, r.truncated = true, true
-		return true
-	}
-	r.body.Append(text)
+	r.analyse(h, first, text)
 	return true
 }
 
-// messageLimit is the most bytes of a message kept.
+// messageLimit is the most bytes of a message analysed.
 func messageLimit(h *handler) int64 {
 	if limit := h.s.Limits.MaxMessage; limit > 0 {
 		return limit
@@ -116,7 +137,7 @@ func messageLimit(h *handler) int64 {
 	return 32 << 20
 }
 
-// keep appends a message line, up to the session's message limit.
+// keep analyses a message line, up to the session's message limit.
 func (r *response) keep(h *handler, l lines.Line, text []byte) {
 	if l.Cut {
 		r.truncated = true
@@ -124,19 +145,14 @@ func (r *response) keep(h *handler, l lines.Line, text []byte) {
 	}
 	limit := messageLimit(h)
 	r.size += int64(len(text) + 2)
-	if r.limitHit || int64(r.body.Len()+len(text)+2) > limit {
+	if r.limitHit || r.fed+int64(len(text)+2) > limit {
 		if !r.limitHit {
 			h.s.Warn(l.Frame, record.WarnPOP3MessageTooLarge, "max", limit)
 		}
 		r.limitHit, r.truncated = true, true
 		return
 	}
-	if r.starved || !h.s.Hold(&r.held, l.Frame, int64(len(text)+2)) {
-		r.starved, r.truncated = true, true
-		return
-	}
-	r.body.Append(text)
-	r.body.Append(crlf)
+	r.analyse(h, l.Frame, text, crlf)
 }
 
 // finishResponse ends the multi-line response at its lone dot (or at the
@@ -150,6 +166,6 @@ func (h *handler) finishResponse(frame int64) {
 	case messageResponse:
 		h.fetched(r, frame)
 		h.s.Release(&r.held)
-		r.body.Release()
+		r.msg.Discard()
 	}
 }

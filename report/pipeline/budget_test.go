@@ -110,8 +110,11 @@ func TestConcurrentMessagesShareOneBudget(t *testing.T) {
 	if warned != sessions {
 		t.Errorf("%d sessions warned of the budget, want %d", warned, sessions)
 	}
-	// Bodies grow by doubling: twice the budget, and room for the rest.
-	if peak > 2*budget+24<<20 {
+	// Bodies grow by doubling: twice the budget, and room for the rest
+	// (the capture being written, the line buffers of 100 streams, and
+	// what the collector has not caught up with under a busy test run;
+	// with no budget the peak is over 500 MiB).
+	if peak > 2*budget+40<<20 {
 		t.Errorf("peak heap %d MiB for a budget of %d MiB", peak>>20, budget>>20)
 	}
 	if testing.Verbose() && !testing.Short() {
