@@ -32,6 +32,11 @@ func (wk *walker) part(e *entity, attached bool) {
 
 // digest hashes a part's decoded content, up to MaxAttachment bytes.
 func (wk *walker) digest(e *entity) (int64, string, bool) {
+	if wk.streamed != nil {
+		if d := wk.streamed(e.h); d != nil {
+			return d.size, d.sumHex, d.size > wk.hashLimit()
+		}
+	}
 	r := wk.decoded(e)
 	sum := sha256.New()
 	limit := wk.hashLimit()

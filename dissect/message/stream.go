@@ -71,6 +71,9 @@ const (
 	maxStreamHeader = 64 << 10
 	// leafChunk is how much attachment text is decoded at a time.
 	leafChunk = 16 << 10
+	// textKeep is how much of a text part is kept for its preview: far
+	// more than the walker decodes for it, whatever the encoding.
+	textKeep = 4 * previewRead
 )
 
 // NewStream starts the analysis of a message.
@@ -279,7 +282,7 @@ func (s *Stream) endHeader() {
 		}
 		s.frames = append(s.frames, streamFrame{delim: []byte("--" + e.params["boundary"]), defType: def,
 			signed: signed || e.ctype == "multipart/signed"})
-	case !s.top && !signed && s.streamable(e):
+	case !signed && s.streamable(e):
 		s.startLeaf(e)
 		return
 	}
@@ -287,11 +290,12 @@ func (s *Stream) endHeader() {
 	s.state = stKept
 }
 
-// streamable tells whether the walker will treat e as an attachment
-// whose decoded bytes are all it needs: hashed, sniffed, counted.
+// streamable tells whether the walker will treat e as a leaf whose
+// decoded bytes it only hashes, sniffs and counts, and for a text, reads
+// the start of.
 func (s *Stream) streamable(e *entity) bool {
 	if strings.HasPrefix(e.ctype, "multipart/") || strings.HasPrefix(e.ctype, "message/") ||
-		isPKCS7Mime(e) || !isAttachment(e) || len(s.frames) > maxDepth {
+		isPKCS7Mime(e) || len(s.frames) > maxDepth {
 		return false
 	}
 	switch strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding"))) {
@@ -310,6 +314,11 @@ func (s *Stream) startLeaf(e *entity) {
 		s.marker = "x-mailwire-part-" + hex.EncodeToString(b[:])
 	}
 	d := &leafDigest{sum: sha256.New(), limit: s.opt.MaxAttachment}
+	if !isAttachment(e) {
+		// The walker reads the start of a text for its preview: the
+		// first lines stay in the kept text.
+		d.keep = true
+	}
 	if d.limit <= 0 {
 		d.limit = 1<<63 - 1
 	}
@@ -333,6 +342,9 @@ func (s *Stream) startLeaf(e *entity) {
 // decoded only once more text follows it.
 func (s *Stream) leafBytes(p []byte) {
 	d := s.leaf
+	if d.keep {
+		s.keepText(p)
+	}
 	n := len(p) - len(lastBreak(p))
 	if n > 0 && p[n-1] == '\r' {
 		n-- // a line cut in two between CR and LF
@@ -345,6 +357,24 @@ func (s *Stream) leafBytes(p []byte) {
 	d.write(d.text)
 	d.write(p[:n])
 	d.text = append(d.text[:0], p[n:]...)
+}
+
+// keepText keeps the first lines of a text part, whole lines of at
+// least textKeep bytes in all; a line that would pass 4 times that is
+// ended there.
+func (s *Stream) keepText(p []byte) {
+	d := s.leaf
+	if d.kept+len(p) > 4*textKeep {
+		s.kept.Append(p[:4*textKeep-d.kept])
+		s.kept.Append([]byte("\r\n"))
+		d.keep = false
+		return
+	}
+	s.kept.Append(p)
+	d.kept += len(p)
+	if d.kept >= textKeep && p[len(p)-1] == '\n' {
+		d.keep = false
+	}
 }
 
 // lastBreak is the line break b ends with, as splitMultipart cuts it.
@@ -426,6 +456,8 @@ func (s *Stream) Held() int { return s.kept.Len() + len(s.hdr) }
 type leafDigest struct {
 	b64    *base64Reader // nil: the body is its content
 	text   []byte        // body text not yet decoded
+	keep   bool          // its first lines are kept too (a text part)
+	kept   int
 	sum    hash.Hash
 	limit  int64
 	size   int64
@@ -447,8 +479,9 @@ func (d *leafDigest) content(p []byte) {
 	if room := d.limit - d.size; room > 0 {
 		d.sum.Write(p[:min(int64(len(p)), room)])
 	}
-	if room := sniffLen - len(d.sniff); room > 0 {
-		d.sniff = append(d.sniff, p[:min(room, len(p))]...)
+	// The walker sniffs what it hashes: at most limit bytes.
+	if room := min(sniffLen, d.limit) - int64(len(d.sniff)); room > 0 {
+		d.sniff = append(d.sniff, p[:min(room, int64(len(p)))]...)
 	}
 	d.size += int64(len(p))
 }

@@ -95,6 +95,13 @@ func streamCases(t *testing.T) map[string][]byte {
 	cases["no-blank-line"] = []byte("Content-Type: multipart/mixed; boundary=n\r\n\r\n--n\r\nContent-Type: image/gif; name=k.gif\r\n--n\r\n" +
 		att("l.bin", "base64", "QUJD") + "\r\n--n--")
 	cases["header-only"] = []byte("Subject: no body\r\nContent-Type: image/gif; name=top.gif\r\nContent-Transfer-Encoding: base64\r\n\r\nR0lGODlh\r\n")
+	text := strings.Repeat("Le rapport de mission, ligne après ligne, en français.\r\n", 3000)
+	cases["big-text"] = []byte("Subject: long\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text)
+	cases["big-text-parts"] = []byte("Content-Type: multipart/alternative; boundary=t\r\n\r\n--t\r\nContent-Type: text/plain\r\n\r\n" + text +
+		"\r\n--t\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		strings.Repeat("PGI+Ym9uam91cjwvYj4gPGk+dG91dCBsZSBtb25kZTwvaT4gJmFtcDsgYXUgcmV2b2lyIQ==\r\n", 4000) + "--t--\r\n")
+	cases["one-long-line"] = []byte("Content-Type: text/plain\r\n\r\n" + strings.Repeat("x", 300<<10) + "\r\nend\r\n")
+	cases["qp-text"] = []byte("Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=C3=A9 cr=\r\n=C3=A8me\r\n")
 	return cases
 }
 
