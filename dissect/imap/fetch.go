@@ -141,7 +141,7 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 	truncated := false
 	switch {
 	case whole != nil:
-		m = h.analyze(whole.tok.Text)
+		m = h.analyzeToken(whole.tok)
 		truncated = !complete(whole.tok)
 		m.Size = tokenSize(whole.tok)
 		parts = nil

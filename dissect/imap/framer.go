@@ -2,8 +2,10 @@ package imap
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/mailwire/mailwire/dissect/lines"
+	"github.com/mailwire/mailwire/dissect/message"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
@@ -148,13 +150,23 @@ func (f *framer) startLiteral(line []byte, frame int64) bool {
 	}
 	f.u.text = append(f.u.text, '\r', '\n')
 	lit := &literal{Size: size, Binary: binary, Frame: frame}
+	analysed := f.messageLiteral(line)
 	switch {
+	case analysed && size > f.s.Limits.MaxMessage:
+		// A message is analysed as it arrives, not held: the message
+		// limit bounds it, as for SMTP and POP3.
+		f.s.Warn(frame, record.WarnIMAPLiteralTooLarge, "dir", f.dir, "size", size, "max", f.s.Limits.MaxMessage)
+		lit.Skipped = true
+	case analysed:
 	case size > f.s.Limits.MaxLiteral:
 		f.s.Warn(frame, record.WarnIMAPLiteralTooLarge, "dir", f.dir, "size", size, "max", f.s.Limits.MaxLiteral)
 		lit.Skipped = true
 	case f.u.kept.Used()+size > f.s.Limits.MaxMessage:
 		f.s.Warn(frame, record.WarnIMAPLiteralsTooLarge, "dir", f.dir, "max", f.s.Limits.MaxMessage)
 		lit.Skipped = true
+	}
+	if !lit.Skipped && analysed {
+		lit.msg = message.NewStream(message.Options{MaxAttachment: f.s.Limits.MaxAttachment, KeepRaw: f.s.KeepRaw})
 	}
 	if len(f.u.lits) < maxItems {
 		f.u.lits = append(f.u.lits, lit)
@@ -192,6 +204,12 @@ func (f *framer) readLiteral() bool {
 		// The capture's budget is spent: counted, not kept, like a
 		// literal over the limit (the head read so far stays).
 		f.lit.Skipped = true
+	} else if f.lit.msg != nil {
+		// A message is analysed as it arrives: the budget gets back
+		// what the analysis did not keep.
+		kept := f.lit.msg.Write(b)
+		f.u.kept.Unuse(int64(len(b) - kept))
+		f.lit.fed += int64(len(b))
 	} else {
 		f.lit.buf.Append(b)
 		f.lit.Data = f.lit.buf.Bytes()
@@ -207,7 +225,7 @@ func (f *framer) readLiteral() bool {
 // cancelLiteral forgets a synchronising literal the server refused before
 // any of it was sent: the unit ends where the marker was.
 func (f *framer) cancelLiteral(tag string, deliver func(*unit)) bool {
-	if f.lit == nil || len(f.lit.Data) > 0 || f.lit.Missing > 0 || f.left != f.lit.Size {
+	if f.lit == nil || f.lit.read() || f.lit.Missing > 0 || f.left != f.lit.Size {
 		return false
 	}
 	if !bytes.HasPrefix(f.u.text, []byte(tag+" ")) {
@@ -252,7 +270,33 @@ func (f *framer) release(u *unit) {
 	for _, lit := range u.lits {
 		lit.buf.Release()
 		lit.Data = nil
+		if lit.msg != nil {
+			lit.msg.Discard()
+		}
 	}
+}
+
+// messageLiteral tells whether the literal whose marker ends line holds a
+// whole message: BODY[], RFC822 or BINARY[] in a server's FETCH response,
+// or the message of a client's APPEND (not its mailbox name).
+func (f *framer) messageLiteral(line []byte) bool {
+	before := line[:bytes.LastIndexByte(line, '{')]
+	before = bytes.TrimRight(bytes.TrimSuffix(before, []byte("~")), " ")
+	if f.dir == stream.ServerToClient {
+		word := before[bytes.LastIndexAny(before, " (")+1:]
+		switch strings.ToUpper(string(word)) {
+		case "BODY[]", "RFC822", "BINARY[]":
+			return true
+		}
+		return false
+	}
+	first, _, _ := bytes.Cut(f.u.text, []byte("\r\n"))
+	fields := bytes.Fields(first)
+	if len(fields) < 2 || !bytes.EqualFold(fields[1], []byte("APPEND")) {
+		return false
+	}
+	// The mailbox comes first: a literal that follows it is the message.
+	return len(f.u.lits) > 0 || len(fields) > 3
 }
 
 // literalAtEnd recognises a literal marker ending a line.

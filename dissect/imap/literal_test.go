@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
@@ -214,5 +215,53 @@ func TestGapAfterLiteralKeepsTheMessage(t *testing.T) {
 	m := r.messages()
 	if len(m) != 1 || m[0].Subject != "kept" || m[0].Truncated {
 		t.Fatalf("%s", r.dump())
+	}
+}
+
+// attachmentMessage is a message with one base64 attachment of n bytes.
+func attachmentMessage(n int) string {
+	var b strings.Builder
+	b.WriteString("Subject: big\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n" +
+		"--z\r\nContent-Type: image/gif; name=big.gif\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	line := strings.Repeat("R0lG", 19) + "\r\n" // 57 bytes a line
+	for i := 0; i < n/57; i++ {
+		b.WriteString(line)
+	}
+	b.WriteString("--z--\r\n")
+	return b.String()
+}
+
+// A fetched or appended message is analysed as its literal arrives: a
+// large attachment does not count against the budget of held bytes.
+func TestMessageLiteralsAreAnalysedAsTheyArrive(t *testing.T) {
+	msg := attachmentMessage(8 << 20)
+	lim := session.DefaultLimits()
+	lim.MaxHeld = 1 << 20
+	lim.Held = session.NewBudget(lim.MaxHeld)
+	var pieces []piece
+	add := func(mk func(string) piece, s string) {
+		for i := 0; i < len(s); i += 64 << 10 {
+			pieces = append(pieces, mk(s[i:min(i+64<<10, len(s))]))
+		}
+	}
+	pieces = append(pieces, sv("* OK ready\r\n"), c("a1 SELECT INBOX\r\n"), sv("* 1 EXISTS\r\na1 OK done\r\n"),
+		c("a2 FETCH 1 BODY.PEEK[]\r\n"))
+	add(sv, "* 1 FETCH (BODY[] "+lit(msg)+")\r\na2 OK done\r\n")
+	add(c, "a3 APPEND Sent (\\Seen) "+lit(msg)+"\r\n")
+	pieces = append(pieces, sv("a3 OK APPEND done\r\n"))
+	r := run(t, lim, pieces...)
+	msgs := r.messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages, want the fetched and the appended one: %s", len(msgs), r.dump())
+	}
+	for _, m := range msgs {
+		if m.Truncated || m.Size != int64(len(msg)) || len(m.Attachments) != 1 || m.Attachments[0].Size != int64(8<<20/57*57) {
+			t.Errorf("%s message: truncated %v, size %d, attachments %+v", m.Direction, m.Truncated, m.Size, m.Attachments)
+		}
+	}
+	for _, rec := range r.records {
+		for _, w := range record.Warnings(rec) {
+			t.Errorf("warning %s", w)
+		}
 	}
 }

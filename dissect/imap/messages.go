@@ -10,9 +10,18 @@ func (h *Handler) analyze(raw []byte) *record.Message {
 	return message.Analyze(raw, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
 }
 
+// analyzeToken is the message a token holds: analysed as it arrived for
+// a literal the framer knew held a message, else from its bytes.
+func (h *Handler) analyzeToken(tok Token) *record.Message {
+	if tok.Lit != nil && tok.Lit.msg != nil {
+		return tok.Lit.msg.Message()
+	}
+	return h.analyze(tok.Text)
+}
+
 // appendedMessage reports the message of an APPEND.
 func (h *Handler) appendedMessage(c *command, tok Token, end int64) {
-	m := h.analyze(tok.Text)
+	m := h.analyzeToken(tok)
 	m.Session = h.s.ID
 	m.Proto = Proto
 	m.Direction = record.DirectionAppended

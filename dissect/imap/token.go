@@ -3,6 +3,7 @@ package imap
 import (
 	"bytes"
 
+	"github.com/mailwire/mailwire/dissect/message"
 	"github.com/mailwire/mailwire/dissect/msgbuf"
 )
 
@@ -57,12 +58,26 @@ type literal struct {
 	Frame   int64      // frame of its first byte
 	End     int64      // frame of its last byte
 	buf     msgbuf.Buf // holds Data while the unit is read
+	// msg analyses a literal that holds a whole message as it arrives,
+	// instead of Data; fed counts the bytes it was given.
+	msg *message.Stream
+	fed int64
 }
 
-// Complete reports whether every byte of the literal was kept.
+// Complete reports whether every byte of the literal was kept (or, for a
+// message, analysed).
 func (l *literal) Complete() bool {
-	return l != nil && !l.Skipped && l.Missing == 0 && int64(len(l.Data)) == l.Size
+	if l == nil || l.Skipped || l.Missing > 0 {
+		return false
+	}
+	if l.msg != nil {
+		return l.fed == l.Size
+	}
+	return int64(len(l.Data)) == l.Size
 }
+
+// read reports whether any of the literal's bytes arrived.
+func (l *literal) read() bool { return len(l.Data) > 0 || l.fed > 0 }
 
 // Tokenizer splits one unit (a command or a response, its lines joined by
 // CRLF after each literal marker, with the literals apart) into tokens.
