@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/record/recordtest"
 )
 
@@ -231,5 +232,38 @@ func TestClassWithoutStudentsCSV(t *testing.T) {
 	}
 	if got["alice"]["smtp-forgery"] != "2" {
 		t.Errorf("alice's forgery to herself not recognised without students.csv: %v", got["alice"])
+	}
+}
+
+// A capture with more sessions than the grading sample holds is graded
+// from its first sessions, and the student's row says how many were not.
+func TestBigCaptureIsGradedFromItsFirstSessions(t *testing.T) {
+	r, err := LoadRubric("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	students, _, err := Collect([]string{classDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := Grade(students, Options{Rubric: r})
+	sampled := Grade(students, Options{Rubric: r, SampleRecords: 10})
+	warned := 0
+	for _, s := range sampled.Students {
+		for _, w := range s.warns {
+			if w.rec != nil && w.rec.ID == record.WarnCaptureSessionsSampled {
+				warned++
+			}
+		}
+	}
+	if warned == 0 {
+		t.Fatal("no capture said it was graded from its first sessions")
+	}
+	for _, s := range whole.Students {
+		for _, w := range s.warns {
+			if w.rec != nil && w.rec.ID == record.WarnCaptureSessionsSampled {
+				t.Errorf("%s: sampled under the default bound", s.ID)
+			}
+		}
 	}
 }

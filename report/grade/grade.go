@@ -30,6 +30,9 @@ type Options struct {
 	Workers int
 	// Pipeline options; Reveal is always cleared.
 	Pipeline pipeline.Options
+	// SampleRecords bounds the records of each capture that are graded,
+	// whole sessions from the first; 0 means the report's default.
+	SampleRecords int
 }
 
 // Class is the outcome of grading every student.
@@ -105,7 +108,7 @@ func Grade(students []Student, opt Options) *Class {
 	// memory grows with its number of captures, not their size.
 	samples := make([]*spool.Sample, len(paths))
 	results := pipeline.Files(paths, opt.Pipeline, opt.Workers, func(i int) func(record.Record) {
-		samples[i] = spool.NewSample(spool.DefaultLimits().Sample)
+		samples[i] = spool.NewSample(opt.SampleRecords)
 		return samples[i].Add
 	})
 	for i, r := range results {
