@@ -19,29 +19,52 @@ func pad(s string, w int) string {
 
 // table prints t with columns as wide as their widest cell, narrowed
 // (widest column first) until the table fits the width; cells that no
-// longer fit wrap onto more lines inside their column.
+// longer fit wrap onto more lines inside their column. The rows are read
+// once: the widths are those of the first widthRows rows, and a wider
+// cell further down a long table wraps inside its column.
 func (tw *writer) table(t *view.Table) {
 	widths := make([]int, len(t.Head))
 	for i, h := range t.Head {
 		widths[i] = runeLen(h)
 	}
-	for row := range rows(t) {
-		for i, c := range row {
-			if i < len(widths) {
-				widths[i] = max(widths[i], runeLen(c.Text))
+	var first [][]view.Span
+	laid := false
+	lay := func() {
+		laid = true
+		for _, row := range first {
+			for i, c := range row {
+				if i < len(widths) {
+					widths[i] = max(widths[i], runeLen(c.Text))
+				}
 			}
 		}
+		fit(widths, tw.width-2-2*(len(widths)-1))
+		head := make([]view.Span, len(t.Head))
+		for i, h := range t.Head {
+			head[i] = view.Span{Text: h, Style: view.Dim}
+		}
+		tw.row(head, widths)
+		for _, row := range first {
+			tw.row(row, widths)
+		}
+		first = nil
 	}
-	fit(widths, tw.width-2-2*(len(widths)-1))
-	head := make([]view.Span, len(t.Head))
-	for i, h := range t.Head {
-		head[i] = view.Span{Text: h, Style: view.Dim}
-	}
-	tw.row(head, widths)
 	for row := range rows(t) {
-		tw.row(row, widths)
+		if laid {
+			tw.row(row, widths)
+			continue
+		}
+		if first = append(first, row); len(first) == widthRows {
+			lay()
+		}
+	}
+	if !laid {
+		lay()
 	}
 }
+
+// widthRows is how many rows give a table its column widths.
+const widthRows = 1000
 
 // rows are t's rows; none when it has no way to make them.
 func rows(t *view.Table) iter.Seq[[]view.Span] {
