@@ -29,6 +29,9 @@ type Options struct {
 	Limits session.Limits
 	// KeepRaw keeps each message's bytes, for extraction.
 	KeepRaw bool
+	// KeepEnveloped keeps the enveloped data of S/MIME encrypted
+	// messages, for decryption with a key given.
+	KeepEnveloped bool
 	// IDPrefix is put before session ids ("capture.pcap#") when several
 	// captures are read in one run.
 	IDPrefix string
@@ -81,7 +84,7 @@ func (a *Analyzer) NewConversation(flow stream.Flow, mid bool, start time.Time, 
 		return a.dns.Conversation(flow)
 	}
 	s := session.New("", flow, a.opt.Limits, a.emit, a.newTLS)
-	s.KeepRaw = a.opt.KeepRaw
+	s.KeepRaw, s.KeepEnveloped = a.opt.KeepRaw, a.opt.KeepEnveloped
 	c := &conv{a: a, s: s}
 	c.rec = record.Session{Client: flow.Client.String(), Server: flow.Server.String(),
 		Start: start.UTC(), Packet: frame, MidStream: mid, Proto: Unknown}

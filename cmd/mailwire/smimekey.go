@@ -50,19 +50,16 @@ func (s *smimeFlags) apply(opt *pipeline.Options) error {
 	}
 	keys := s.keys
 	keep := opt.Dissect.KeepRaw
-	opt.Dissect.KeepRaw = true
+	opt.Dissect.KeepEnveloped = true
 	mopt := message.Options{MaxAttachment: opt.Dissect.Limits.MaxAttachment, KeepRaw: keep}
 	opt.Transform = func(r record.Record) {
 		m, ok := r.(*record.Message)
 		if !ok || m.Encryption == nil {
-			if ok && !keep {
-				m.Raw = nil
-			}
 			return
 		}
 		decrypt.Message(m, keys, mopt)
 		if !keep {
-			m.Raw, m.Encryption.DER = nil, nil
+			m.Encryption.DER = nil
 		}
 	}
 	return nil

@@ -166,7 +166,7 @@ func (f *framer) startLiteral(line []byte, frame int64) bool {
 		lit.Skipped = true
 	}
 	if !lit.Skipped && analysed {
-		lit.msg = message.NewStream(message.Options{MaxAttachment: f.s.Limits.MaxAttachment, KeepRaw: f.s.KeepRaw})
+		lit.msg = message.NewStream(f.s.MessageOptions())
 	}
 	if len(f.u.lits) < maxItems {
 		f.u.lits = append(f.u.lits, lit)

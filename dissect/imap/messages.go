@@ -7,7 +7,7 @@ import (
 
 // analyze parses a message (or a header alone) with the session's limits.
 func (h *Handler) analyze(raw []byte) *record.Message {
-	return message.Analyze(raw, message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
+	return message.Analyze(raw, h.s.MessageOptions())
 }
 
 // analyzeToken is the message a token holds: analysed as it arrived for

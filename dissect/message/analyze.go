@@ -21,6 +21,10 @@ type Options struct {
 	// Raw is the slice given to Analyze, not a copy: the caller must not
 	// reuse that buffer for the next message.
 	KeepRaw bool
+	// KeepEnveloped keeps the enveloped data of an S/MIME encrypted
+	// message in its record (Encryption.DER), for decryption with a key
+	// given; KeepRaw does too.
+	KeepEnveloped bool
 }
 
 // maxReceived bounds the Received chain kept.

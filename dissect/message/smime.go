@@ -210,8 +210,8 @@ func (wk *walker) enveloped(der []byte) {
 		return
 	}
 	enc := &record.Encryption{ContentType: env.ContentType, ContentAlg: env.ContentAlg, WeakAlgorithm: env.Weak}
-	if wk.opt.KeepRaw {
-		// Kept with the message bytes, for decryption with a key given.
+	if wk.opt.KeepRaw || wk.opt.KeepEnveloped {
+		// For decryption with a key given.
 		enc.DER = der
 	}
 	for _, r := range env.Recipients {

@@ -40,7 +40,7 @@ type response struct {
 func (h *handler) openResponse(p *pending, frame int64) {
 	h.response = &response{p: p, frame: frame}
 	if p.kind == messageResponse {
-		h.response.msg = message.NewStream(message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})
+		h.response.msg = message.NewStream(h.s.MessageOptions())
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 // server rightly stops offering it. Call Merge when that dissector is
 // closed.
 func (s *Session) Plaintext() *Session {
-	c := &Session{ID: s.ID, Flow: s.Flow, Proto: s.Proto, Limits: s.Limits, KeepRaw: s.KeepRaw,
+	c := &Session{ID: s.ID, Flow: s.Flow, Proto: s.Proto, Limits: s.Limits, KeepRaw: s.KeepRaw, KeepEnveloped: s.KeepEnveloped,
 		security: s.security, tlsFrame: s.tlsFrame, parent: s}
 	c.emit = func(r record.Record) {
 		if f, ok := r.(*record.Finding); ok && strings.HasPrefix(string(f.ID), "starttls-") {

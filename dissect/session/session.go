@@ -6,6 +6,7 @@
 package session
 
 import (
+	"github.com/mailwire/mailwire/dissect/message"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -39,6 +40,12 @@ func DefaultLimits() Limits {
 	}
 }
 
+// MessageOptions are the options of the analysis of the session's
+// messages: its limits and what it keeps of them.
+func (s *Session) MessageOptions() message.Options {
+	return message.Options{MaxAttachment: s.Limits.MaxAttachment, KeepRaw: s.KeepRaw, KeepEnveloped: s.KeepEnveloped}
+}
+
 // Security states of a session, as in the JSON contract.
 const (
 	Cleartext      = record.SecurityCleartext
@@ -56,6 +63,9 @@ type Session struct {
 	// KeepRaw asks dissectors to keep each message's bytes in
 	// record.Message.Raw (for extraction).
 	KeepRaw bool
+	// KeepEnveloped asks them to keep the enveloped data of S/MIME
+	// encrypted messages (for decryption with a key given).
+	KeepEnveloped bool
 
 	// security starts as Cleartext and moves only through the
 	// transition methods below, so that no dissector can, say, turn an

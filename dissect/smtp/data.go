@@ -236,7 +236,7 @@ func (h *handler) release(b *body) {
 }
 
 func (h *handler) newBody() *body {
-	return &body{msg: message.NewStream(message.Options{MaxAttachment: h.s.Limits.MaxAttachment, KeepRaw: h.s.KeepRaw})}
+	return &body{msg: message.NewStream(h.s.MessageOptions())}
 }
 
 // readChunk takes buffered bytes of the current BDAT chunk.
