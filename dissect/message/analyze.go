@@ -39,14 +39,32 @@ func Analyze(raw []byte, opt Options) *record.Message {
 	return m
 }
 
-// Extract analyses raw like Analyze and also writes the decoded bytes of
-// each attachment (up to MaxAttachment, the bytes that were hashed) to
-// the writer create returns for it; create gets the attachment with its
-// name and types filled, before its size and hash are known. It returns
-// the first error of create or of a writer; the other attachments are
-// still written.
-func Extract(raw []byte, opt Options, create func(a *record.Attachment) (io.WriteCloser, error)) (*record.Message, error) {
-	return analyze(raw, opt, create)
+// Extract analyses a message read from r like Analyze and also writes
+// the decoded bytes of each attachment (up to MaxAttachment, the bytes
+// that were hashed) to the writer create returns for it, in the order of
+// the message; create gets the attachment with its name and types
+// filled, before its size and hash are known. The message is read as a
+// Stream reads it: an attachment waits in a temporary file, not in
+// memory. It returns the first error of r, of create or of a writer;
+// the other attachments are still written.
+func Extract(r io.Reader, opt Options, create func(a *record.Attachment) (io.WriteCloser, error)) (*record.Message, error) {
+	opt.KeepRaw = false
+	s := NewStream(opt)
+	s.save = create
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := r.Read(buf)
+		s.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			s.Discard()
+			return nil, err
+		}
+	}
+	m := s.Message()
+	return m, s.Err()
 }
 
 func analyze(raw []byte, opt Options, save func(a *record.Attachment) (io.WriteCloser, error)) (*record.Message, error) {

@@ -79,6 +79,17 @@ func (wk *walker) hash(e *entity, a *record.Attachment) {
 // hashed fills an attachment from the digest a Stream made of its body,
 // as hash would have from the body.
 func (wk *walker) hashed(a *record.Attachment, d *leafDigest) {
+	if d.spill != nil {
+		if out := wk.output(a); out != nil {
+			err := d.spill.copyTo(out)
+			if cerr := out.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil && wk.saveErr == nil {
+				wk.saveErr = err
+			}
+		}
+	}
 	if limit := wk.hashLimit(); d.size > limit {
 		a.Truncated = true
 		wk.w.add(record.WarnMIMEAttachmentTooLarge, "filename", record.Quote(clip(a.Filename, 60)), "max", limit, "hashed", limit)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
+	"io"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,11 @@ type Stream struct {
 	kept  msgbuf.Buf
 	size  int64
 	whole bool // keep every byte: no structure to follow
+	raw   rawStore
+	// save, when set, receives the decoded bytes of every attachment
+	// (extraction): those read on the way wait in temporary files until
+	// the walk names them, in the order of the message.
+	save func(a *record.Attachment) (io.WriteCloser, error)
 
 	line []byte // the line being read, up to maxStreamLine bytes
 	long bool   // the line being read passed maxStreamLine: its rest is content
@@ -43,6 +49,7 @@ type Stream struct {
 	leaf    *leafDigest // the attachment whose body is being read
 	marker  string      // names the field that points a kept part header at its digest
 	digests []*leafDigest
+	err     error
 }
 
 type streamState int
@@ -78,7 +85,15 @@ const (
 
 // NewStream starts the analysis of a message.
 func NewStream(opt Options) *Stream {
-	return &Stream{opt: opt, top: true, defType: "text/plain", whole: opt.KeepRaw}
+	s := &Stream{opt: opt, top: true, defType: "text/plain"}
+	if opt.KeepRaw {
+		// The message's bytes are kept apart, as they came; the
+		// analysis streams like any other and keeps the enveloped
+		// data of S/MIME.
+		s.raw.on = true
+		s.opt.KeepRaw, s.opt.KeepEnveloped = false, true
+	}
+	return s
 }
 
 // Write takes the next bytes of the message (dot-unstuffed) and returns
@@ -86,6 +101,7 @@ func NewStream(opt Options) *Stream {
 func (s *Stream) Write(p []byte) int {
 	before := s.Held()
 	s.size += int64(len(p))
+	s.raw.write(p)
 	for len(p) > 0 {
 		if s.whole && s.state != stHeader {
 			s.kept.Append(p)
@@ -318,6 +334,8 @@ func (s *Stream) startLeaf(e *entity) {
 		// The walker reads the start of a text for its preview: the
 		// first lines stay in the kept text.
 		d.keep = true
+	} else if s.save != nil {
+		d.spill = newSpill()
 	}
 	if d.limit <= 0 {
 		d.limit = 1<<63 - 1
@@ -416,17 +434,25 @@ func (s *Stream) Message() *record.Message {
 		s.leaf = nil
 	}
 	s.flushHeader()
-	raw := s.kept.Bytes()
-	if s.opt.KeepRaw {
-		raw = s.kept.Keep()
+	m, err := analyzeWith(s.kept.Bytes(), s.opt, s.save, s.lookup)
+	s.kept.Release()
+	for _, d := range s.digests {
+		d.spill.close()
 	}
-	m, _ := analyzeWith(raw, s.opt, nil, s.lookup)
 	m.Size = s.size
-	if !s.opt.KeepRaw {
-		s.kept.Release()
+	if s.raw.on {
+		m.Raw, m.RawFile = s.raw.result()
 	}
+	if err == nil {
+		err = s.raw.err
+	}
+	s.err = err
 	return m
 }
+
+// Err is the first error of the temporary files or of an extraction's
+// writers, once Message returned.
+func (s *Stream) Err() error { return s.err }
 
 // lookup is the digest of a part whose body went by.
 func (s *Stream) lookup(h header) *leafDigest {
@@ -445,10 +471,14 @@ func (s *Stream) lookup(h header) *leafDigest {
 func (s *Stream) Discard() {
 	s.kept.Release()
 	s.hdr, s.line, s.leaf = nil, nil, nil
+	for _, d := range s.digests {
+		d.spill.close()
+	}
+	s.raw.discard()
 }
 
 // Held is how many bytes the stream keeps now.
-func (s *Stream) Held() int { return s.kept.Len() + len(s.hdr) }
+func (s *Stream) Held() int { return s.kept.Len() + len(s.hdr) + s.raw.mem.Len() }
 
 // leafDigest is what the walker needs of an attachment's body: its
 // decoded size, the SHA-256 of its first limit bytes and its first bytes
@@ -464,6 +494,7 @@ type leafDigest struct {
 	sniff  []byte
 	sumHex string
 	done   bool
+	spill  *spill // its first limit bytes, for an extraction
 }
 
 func (d *leafDigest) write(p []byte) {
@@ -478,6 +509,7 @@ func (d *leafDigest) write(p []byte) {
 func (d *leafDigest) content(p []byte) {
 	if room := d.limit - d.size; room > 0 {
 		d.sum.Write(p[:min(int64(len(p)), room)])
+		d.spill.write(p[:min(int64(len(p)), room)])
 	}
 	// The walker sniffs what it hashes: at most limit bytes.
 	if room := min(sniffLen, d.limit) - int64(len(d.sniff)); room > 0 {

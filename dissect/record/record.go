@@ -8,7 +8,10 @@
 // recordtest is the test kit every package shares.
 package record
 
-import "time"
+import (
+	"os"
+	"time"
+)
 
 // Schema is the version of the JSON contract written in capture records.
 const Schema = 1
@@ -408,8 +411,11 @@ type Message struct {
 	Partial        string     `json:"partial,omitempty"` // e.g. "BODY[HEADER]"
 	Warnings       []Warning  `json:"warnings,omitempty"`
 	// Raw is the message as it crossed the wire (dot-unstuffed), kept
-	// only when the caller asks (extraction); never in JSON.
-	Raw []byte `json:"-"`
+	// only when the caller asks (extraction); never in JSON. A message
+	// of more than a MiB is in RawFile instead, an unlinked temporary
+	// file read from its start, which the reader closes.
+	Raw     []byte   `json:"-"`
+	RawFile *os.File `json:"-"`
 	// Decrypted: read from bytes that only the key log opened.
 	Decrypted bool `json:"decrypted,omitempty"`
 }

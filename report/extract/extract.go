@@ -9,6 +9,7 @@
 package extract
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -143,27 +144,41 @@ func Write(dir string, msgs []*record.Message, opt Options) (Index, error) {
 // Add writes one message and its attachments. A message whose bytes were
 // not kept is counted as skipped.
 func (w *Writer) Add(m *record.Message) error {
-	if len(m.Raw) == 0 {
+	raw, size, done := rawOf(m)
+	defer done()
+	if size == 0 {
 		w.index.Skipped++
 		return nil
 	}
 	prefix := SafeName(fmt.Sprintf("%s-p%d", m.Session, m.Packet))
-	emlName, err := w.writeFile(prefix+".eml", m.Raw)
+	sum := sha256.New()
+	emlName, err := w.copyFile(prefix+".eml", io.TeeReader(raw(), sum))
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(m.Raw)
 	w.index.Files = append(w.index.Files, File{
 		Path: emlName, Kind: "message", Session: m.Session, Packet: m.Packet, EndPacket: m.EndPacket,
-		ContentType: "message/rfc822", Size: int64(len(m.Raw)), SHA256: hex.EncodeToString(sum[:]), Truncated: m.Truncated,
+		ContentType: "message/rfc822", Size: size, SHA256: hex.EncodeToString(sum.Sum(nil)), Truncated: m.Truncated,
 		Decrypted: m.Decrypted,
 	})
-	err = w.attachments(m, m.Raw, prefix, emlName)
+	err = w.attachments(m, raw(), prefix, emlName)
 	if d := m.SMIMEDecrypted; d != nil && len(d.Raw) > 0 && err == nil {
 		// Named after the .eml it came from, which may carry a suffix.
 		err = w.decrypted(m, d.Raw, strings.TrimSuffix(emlName, ".eml"), emlName)
 	}
 	return err
+}
+
+// rawOf gives a message's kept bytes, from memory or from the temporary
+// file of a large one, as readers from their start; done closes the file.
+func rawOf(m *record.Message) (raw func() io.Reader, size int64, done func()) {
+	if f := m.RawFile; f != nil {
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		return func() io.Reader { return io.NewSectionReader(f, 0, size) }, size, func() { f.Close(); m.RawFile = nil }
+	}
+	return func() io.Reader { return bytes.NewReader(m.Raw) }, int64(len(m.Raw)), func() {}
 }
 
 // decrypted writes the inner message of an S/MIME encrypted message,
@@ -179,11 +194,11 @@ func (w *Writer) decrypted(m *record.Message, raw []byte, prefix, emlName string
 		Message: emlName, ContentType: "message/rfc822", Size: int64(len(raw)), SHA256: hex.EncodeToString(sum[:]),
 		Decrypted: m.Decrypted,
 	})
-	return w.attachments(m, raw, prefix+"-decrypted", name)
+	return w.attachments(m, bytes.NewReader(raw), prefix+"-decrypted", name)
 }
 
 // attachments writes the attachments of raw, the bytes of emlName.
-func (w *Writer) attachments(m *record.Message, raw []byte, prefix, emlName string) error {
+func (w *Writer) attachments(m *record.Message, raw io.Reader, prefix, emlName string) error {
 	var opened []string
 	ext, err := message.Extract(raw, message.Options{MaxAttachment: w.opt.MaxAttachment}, func(a *record.Attachment) (io.WriteCloser, error) {
 		name := a.Filename
@@ -230,11 +245,16 @@ func (w *Writer) Close() (Index, error) {
 
 // writeFile creates a new file under a free name and writes b to it.
 func (w *Writer) writeFile(name string, b []byte) (string, error) {
+	return w.copyFile(name, bytes.NewReader(b))
+}
+
+// copyFile creates a new file under a free name and copies r to it.
+func (w *Writer) copyFile(name string, r io.Reader) (string, error) {
 	f, path, err := w.create(name)
 	if err != nil {
 		return "", err
 	}
-	_, err = f.Write(b)
+	_, err = io.Copy(f, r)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -1,11 +1,15 @@
 package extract
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -184,5 +188,92 @@ func TestAttachmentLimitWritesTheHashedBytes(t *testing.T) {
 	sum := sha256.Sum256(b)
 	if len(b) != 10 || a.Size != 10 || !a.Truncated || hex.EncodeToString(sum[:]) != a.SHA256 {
 		t.Errorf("attachment = %+v, %d bytes written", a, len(b))
+	}
+}
+
+// bigMessage is a message of a quoted-printable attachment (read whole)
+// then a base64 one of n bytes (read on the way), and the second's bytes.
+func bigMessage(n int) (raw, data []byte) {
+	data = make([]byte, n)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	enc := base64.StdEncoding.EncodeToString(data)
+	var b strings.Builder
+	b.WriteString("Subject: big\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\n--q\r\n" +
+		"Content-Type: text/plain; name=first.txt\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n" +
+		"--q\r\nContent-Type: application/octet-stream; name=second.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	for i := 0; i < len(enc); i += 76 {
+		b.WriteString(enc[i:min(i+76, len(enc))] + "\r\n")
+	}
+	b.WriteString("--q--\r\n")
+	return []byte(b.String()), data
+}
+
+// A message too large to keep in memory reaches the extraction in a
+// temporary file: the .eml is its bytes, the attachments are written in
+// the order of the message, whichever was read on the way.
+func TestLargeMessageIsExtractedFromItsFile(t *testing.T) {
+	raw, data := bigMessage(3 << 20)
+	s := message.NewStream(message.Options{KeepRaw: true})
+	for i := 0; i < len(raw); i += 5000 {
+		s.Write(raw[i:min(i+5000, len(raw))])
+	}
+	m := s.Message()
+	if m.RawFile == nil || m.Raw != nil {
+		t.Fatalf("a %d-byte message kept in memory (Raw %d bytes, file %v)", len(raw), len(m.Raw), m.RawFile)
+	}
+	m.Session, m.Packet = "s1", 7
+	dir := t.TempDir()
+	idx, err := Write(dir, []*record.Message{m}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.RawFile != nil {
+		t.Error("the temporary file was not closed")
+	}
+	eml, _ := os.ReadFile(filepath.Join(dir, "s1-p7.eml"))
+	if !bytes.Equal(eml, raw) {
+		t.Fatalf(".eml of %d bytes differs from the %d bytes of the message", len(eml), len(raw))
+	}
+	var names []string
+	for _, f := range idx.Files[1:] {
+		names = append(names, f.Filename)
+	}
+	if len(idx.Files) != 3 || strings.Join(names, ",") != "first.txt,second.bin" {
+		t.Fatalf("files %+v", idx.Files)
+	}
+	first, _ := os.ReadFile(filepath.Join(dir, idx.Files[1].Path))
+	second, _ := os.ReadFile(filepath.Join(dir, idx.Files[2].Path))
+	sum := sha256.Sum256(data)
+	if string(first) != "café" || !bytes.Equal(second, data) || idx.Files[2].SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("first %q, second %d bytes (want %d), index %+v", first, len(second), len(data), idx.Files[2])
+	}
+}
+
+// Extracting a large attachment holds little memory: it waits in a
+// temporary file until its name is known.
+func TestExtractionHoldsNoAttachment(t *testing.T) {
+	raw, _ := bigMessage(16 << 20)
+	dir := t.TempDir()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	w, err := Create(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	_, err = message.Extract(bytes.NewReader(raw), message.Options{}, func(a *record.Attachment) (io.WriteCloser, error) {
+		n++
+		f, _, err := w.create(a.Filename)
+		return f, err
+	})
+	runtime.ReadMemStats(&after)
+	if err != nil || n != 2 {
+		t.Fatalf("%d attachments written, error %v", n, err)
+	}
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 4<<20 {
+		t.Errorf("extracting a %d MiB message allocated %d MiB", len(raw)>>20, grown>>20)
 	}
 }
