@@ -78,7 +78,50 @@ func benchSessions(n int, bin string) error {
 	if verdict != "ok" {
 		return fmt.Errorf("the many-sessions capture was not analysed whole within %d MiB", rssBound)
 	}
+	return benchReport(path, bin, exp.Sessions)
+}
+
+// benchReport lays out the text report of the many-sessions capture and
+// checks that it lists every session within the memory bound.
+func benchReport(path, bin string, want int) error {
+	rows := 0
+	r, err := measure("mailwire read (text)", exec.Command(bin, "read", "--lang", "en", "--color", "never", "--progress", "never", path), func(out io.Reader) {
+		rows = sessionRows(out)
+	})
+	if err != nil {
+		return err
+	}
+	verdict := "ok"
+	if rows != want || r.rssMiB >= rssBound {
+		verdict = "FAILED"
+	}
+	fmt.Printf("text report of it: %d of %d sessions listed in %.2fs (%.1f cores), peak RSS %.0f MiB (bound %d MiB): %s\n",
+		rows, want, r.wall.Seconds(), r.cpu.Seconds()/r.wall.Seconds(), r.rssMiB, rssBound, verdict)
+	if verdict != "ok" {
+		return fmt.Errorf("the text report of the many-sessions capture did not list every session within %d MiB", rssBound)
+	}
 	return nil
+}
+
+// sessionRows counts the rows of the sessions table of a text report:
+// the lines that start with a session id between its heading and the
+// next section's.
+func sessionRows(out io.Reader) int {
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	in, rows := false, 0
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "Sessions":
+			in = true
+		case strings.HasPrefix(line, "What an eavesdropper learned"):
+			in = false
+		case in && strings.HasPrefix(line, "  s") && len(line) > 3 && line[3] >= '0' && line[3] <= '9':
+			rows++
+		}
+	}
+	return rows
 }
 
 // run is one measured command.
