@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -63,7 +64,8 @@ func liveAndReadBack(t *testing.T, bin, ns, source string) {
 	jsonPath := filepath.Join(t.TempDir(), "live.jsonl")
 	live := exec.Command("ip", "netns", "exec", ns, bin, "live", "-i", "lo", "--json", "--source", source, "--write", pcapng,
 		"--output", jsonPath, "--fail-on", "high")
-	var stdout, stderr bytes.Buffer
+	// Read while the command writes them: locked.
+	var stdout, stderr lockedBuffer
 	live.Stdout, live.Stderr = &stdout, &stderr
 	if err := live.Start(); err != nil {
 		t.Fatal(err)
@@ -156,7 +158,27 @@ func swaks(t *testing.T, ns string, args ...string) {
 	}
 }
 
-func waitFor(t *testing.T, buf *bytes.Buffer, what string) {
+// lockedBuffer is a buffer a test reads while a command writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *lockedBuffer) Len() int { return len(l.String()) }
+
+func waitFor(t *testing.T, buf *lockedBuffer, what string) {
 	for i := 0; i < 100; i++ {
 		if strings.Contains(buf.String(), what) {
 			time.Sleep(300 * time.Millisecond) // the handle is active; let the filter settle
