@@ -14,18 +14,19 @@ import (
 	"github.com/mailwire/mailwire/dissect/record"
 )
 
-// Stream analyses one message as its bytes arrive. The body of an
-// attachment is decoded and hashed on its way and not kept; the rest of
-// the message (its headers, its text, its structure, and whatever S/MIME,
-// DKIM or an embedded message needs whole) is kept, and analysed at the
-// end as Analyze would analyse the whole message, with the figures of the
-// attachments read on the way. The record is the one Analyze gives.
+// Stream analyses one message as its bytes arrive. The body of a part
+// in base64, 7bit, 8bit or binary is decoded and hashed on its way: an
+// attachment's is not kept, a text's first 64 KiB are (for the preview).
+// The rest of the message (its headers, its structure, and whatever
+// needs reading whole) is kept, and analysed at the end as Analyze would
+// analyse the whole message, with the figures of the parts read on the
+// way. The record is the one Analyze gives.
 //
-// What is kept: every byte of a message with a DKIM signature (the body
-// hash covers them all) or when Options.KeepRaw asks for them; the parts
-// of a multipart/signed entity (the signature covers their bytes); the
-// body of a part that is not an attachment encoded in base64, 7bit, 8bit
-// or binary (text, quoted-printable, message/rfc822, S/MIME data).
+// What is read whole: every byte of a message with a DKIM signature (the
+// body hash covers them all); the parts of a multipart/signed entity (the
+// signature covers their bytes); quoted-printable parts, embedded
+// messages and S/MIME data. With Options.KeepRaw the message's bytes are
+// also kept as they came, for extraction (Raw, or RawFile past a MiB).
 type Stream struct {
 	opt   Options
 	kept  msgbuf.Buf
