@@ -23,7 +23,17 @@ func FuzzQuotedPrintableRoundTrip(f *testing.F) {
 		if err != nil || !bytes.Equal(got, data) {
 			t.Fatalf("round trip of %q through %q gave %q (%v)", data, enc.Bytes(), got, err)
 		}
-		io.ReadAll(newQPReader(data))
+		// Pushed in pieces, any input decodes as Read decodes it whole.
+		want, _ := io.ReadAll(newQPReader(data))
+		var got2 []byte
+		q := &qpReader{}
+		for i, n := 0, 1; i < len(data); i, n = i+n, n*3%4099+1 {
+			q.push(data[i:min(i+n, len(data))], func(b []byte) { got2 = append(got2, b...) })
+		}
+		q.end(func(b []byte) { got2 = append(got2, b...) })
+		if !bytes.Equal(got2, want) {
+			t.Fatalf("pushed in pieces, %q decodes to %q, want %q", data, got2, want)
+		}
 	})
 }
 

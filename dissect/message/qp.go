@@ -18,6 +18,9 @@ type qpReader struct {
 	rest []byte // input not decoded yet
 	out  []byte // decoded bytes not returned yet
 	buf  []byte
+	// pending owns rest while bytes are pushed: rest may be a slice of
+	// the caller's otherwise.
+	pending []byte
 }
 
 func newQPReader(body []byte) *qpReader { return &qpReader{rest: body} }
@@ -83,6 +86,35 @@ func (q *qpReader) next() (line []byte, ended, newline bool) {
 	}
 	q.rest = q.rest[len(line):]
 	return line, false, false
+}
+
+// push decodes the next bytes of a body that goes on, giving the decoded
+// bytes to emit; end ends the body. A line is decoded once it is whole
+// (or past qpChunk), so that the result is the one of Read on the whole
+// body.
+func (q *qpReader) push(p []byte, emit func([]byte)) {
+	q.rest = append(q.rest, p...)
+	for {
+		if i := bytes.IndexByte(q.rest, '\n'); (i < 0 || i > qpChunk) && len(q.rest) <= qpChunk {
+			break
+		}
+		q.fill()
+		if len(q.out) > 0 {
+			emit(q.out)
+		}
+	}
+	// Keep the undecoded tail at the start of the buffer.
+	q.rest = append(q.pending[:0], q.rest...)
+	q.pending = q.rest
+}
+
+func (q *qpReader) end(emit func([]byte)) {
+	for len(q.rest) > 0 {
+		q.fill()
+		if len(q.out) > 0 {
+			emit(q.out)
+		}
+	}
 }
 
 func isHex(c byte) bool {

@@ -24,8 +24,7 @@ import (
 //
 // What is read whole: every byte of a message with a DKIM signature (the
 // body hash covers them all); the parts of a multipart/signed entity (the
-// signature covers their bytes); quoted-printable parts, embedded
-// messages and S/MIME data. With Options.KeepRaw the message's bytes are
+// signature covers their bytes); embedded messages and S/MIME data. With Options.KeepRaw the message's bytes are
 // also kept as they came, for extraction (Raw, or RawFile past a MiB).
 type Stream struct {
 	opt   Options
@@ -316,7 +315,7 @@ func (s *Stream) streamable(e *entity) bool {
 		return false
 	}
 	switch strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding"))) {
-	case "base64", "", "7bit", "8bit", "binary":
+	case "base64", "quoted-printable", "", "7bit", "8bit", "binary":
 		return true
 	}
 	return false
@@ -341,8 +340,11 @@ func (s *Stream) startLeaf(e *entity) {
 	if d.limit <= 0 {
 		d.limit = 1<<63 - 1
 	}
-	if strings.EqualFold(strings.TrimSpace(e.h.get("content-transfer-encoding")), "base64") {
+	switch strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding"))) {
+	case "base64":
 		d.b64 = &base64Reader{more: true}
+	case "quoted-printable":
+		d.qp = &qpReader{}
 	}
 	s.digests = append(s.digests, d)
 	blank := len(s.hdr) - 2
@@ -485,9 +487,10 @@ func (s *Stream) Held() int { return s.kept.Len() + len(s.hdr) + s.raw.mem.Len()
 // decoded size, the SHA-256 of its first limit bytes and its first bytes
 // for sniffing.
 type leafDigest struct {
-	b64    *base64Reader // nil: the body is its content
-	text   []byte        // body text not yet decoded
-	keep   bool          // its first lines are kept too (a text part)
+	b64    *base64Reader // nil, and qp nil: the body is its content
+	qp     *qpReader
+	text   []byte // body text not yet decoded
+	keep   bool   // its first lines are kept too (a text part)
 	kept   int
 	sum    hash.Hash
 	limit  int64
@@ -499,11 +502,14 @@ type leafDigest struct {
 }
 
 func (d *leafDigest) write(p []byte) {
-	if d.b64 == nil {
+	switch {
+	case d.b64 != nil:
+		d.b64.push(p, d.content)
+	case d.qp != nil:
+		d.qp.push(p, d.content)
+	default:
 		d.content(p)
-		return
 	}
-	d.b64.push(p, d.content)
 }
 
 // content takes decoded bytes.
@@ -527,6 +533,9 @@ func (d *leafDigest) finish() {
 	d.text = nil
 	if d.b64 != nil {
 		d.b64.end(d.content)
+	}
+	if d.qp != nil {
+		d.qp.end(d.content)
 	}
 	d.sumHex = hex.EncodeToString(d.sum.Sum(nil))
 	d.done = true

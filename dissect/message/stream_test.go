@@ -101,6 +101,11 @@ func streamCases(t *testing.T) map[string][]byte {
 		"\r\n--t\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
 		strings.Repeat("PGI+Ym9uam91cjwvYj4gPGk+dG91dCBsZSBtb25kZTwvaT4gJmFtcDsgYXUgcmV2b2lyIQ==\r\n", 4000) + "--t--\r\n")
 	cases["one-long-line"] = []byte("Content-Type: text/plain\r\n\r\n" + strings.Repeat("x", 300<<10) + "\r\nend\r\n")
+	qp := strings.Repeat("Caf=C3=A9 cr=C3=A8me, ligne longue de texte accentu=C3=A9 =\r\n", 2000) +
+		strings.Repeat("x", 5000) + "=3D=\r\n" + strings.Repeat("=41", 3000) + "  \t\r\nfin=\r\n"
+	cases["qp-big"] = []byte("Content-Type: multipart/mixed; boundary=p\r\n\r\n--p\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+		"Content-Transfer-Encoding: quoted-printable\r\n\r\n" + qp + "\r\n--p\r\nContent-Type: application/pdf; name=a.pdf\r\n" +
+		"Content-Transfer-Encoding: quoted-printable\r\n\r\n" + qp + "\r\n--p--\r\n")
 	cases["qp-text"] = []byte("Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=C3=A9 cr=\r\n=C3=A8me\r\n")
 	return cases
 }
