@@ -36,14 +36,7 @@ func BenchmarkGrade200(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	r, err := LoadRubric("")
-	if err != nil {
-		b.Fatal(err)
-	}
-	students, _, err := Collect([]string{dir})
-	if err != nil {
-		b.Fatal(err)
-	}
+	r, students := loadClass(b, dir)
 	b.Run("grade", func(b *testing.B) {
 		b.SetBytes(size)
 		for b.Loop() {

@@ -238,14 +238,7 @@ func TestClassWithoutStudentsCSV(t *testing.T) {
 // A capture with more sessions than the grading sample holds is graded
 // from its first sessions, and the student's row says how many were not.
 func TestBigCaptureIsGradedFromItsFirstSessions(t *testing.T) {
-	r, err := LoadRubric("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	students, _, err := Collect([]string{classDir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, students := loadClass(t, classDir)
 	whole := Grade(students, Options{Rubric: r})
 	sampled := Grade(students, Options{Rubric: r, SampleRecords: 10})
 	warned := 0
@@ -266,4 +259,18 @@ func TestBigCaptureIsGradedFromItsFirstSessions(t *testing.T) {
 			}
 		}
 	}
+}
+
+// loadClass reads the built-in rubric and the students of a folder.
+func loadClass(tb testing.TB, dir string) (*Rubric, []Student) {
+	tb.Helper()
+	r, err := LoadRubric("")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	students, _, err := Collect([]string{dir})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r, students
 }
