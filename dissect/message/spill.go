@@ -85,47 +85,59 @@ func (r *rawStore) discard() {
 	}
 }
 
-// spill holds the decoded bytes of an attachment read on the way until
-// an extraction's walk names its file.
-type spill struct {
+// spillFile holds the decoded bytes of the attachments a Stream reads
+// on the way for an extraction, one after the other in one temporary
+// file, until the walk names their files.
+type spillFile struct {
 	f   *os.File
 	w   *bufio.Writer
 	n   int64
 	err error
 }
 
-func newSpill() *spill {
-	f, err := tempFile()
-	if err != nil {
-		return &spill{err: err}
+// part starts the bytes of the next attachment.
+func (s *spillFile) part() *spill {
+	if s.f == nil && s.err == nil {
+		s.f, s.err = tempFile()
+		if s.err == nil {
+			s.w = bufio.NewWriterSize(s.f, 32<<10)
+		}
 	}
-	return &spill{f: f, w: bufio.NewWriterSize(f, 32<<10)}
+	return &spill{file: s, off: s.n}
 }
 
-func (s *spill) write(p []byte) {
-	if s == nil || s.err != nil {
-		return
-	}
-	n, err := s.w.Write(p)
-	s.n += int64(n)
-	s.err = err
-}
-
-// copyTo writes what the spill holds to w.
-func (s *spill) copyTo(w io.Writer) error {
-	if s.err != nil {
-		return s.err
-	}
-	if err := s.w.Flush(); err != nil {
-		return err
-	}
-	_, err := io.Copy(w, io.NewSectionReader(s.f, 0, s.n))
-	return err
-}
-
-func (s *spill) close() {
-	if s != nil && s.f != nil {
+func (s *spillFile) close() {
+	if s.f != nil {
 		s.f.Close()
 		s.f = nil
 	}
+}
+
+// spill is one attachment's bytes in a spillFile.
+type spill struct {
+	file   *spillFile
+	off, n int64
+}
+
+func (s *spill) write(p []byte) {
+	if s == nil || s.file.err != nil {
+		return
+	}
+	n, err := s.file.w.Write(p)
+	s.n += int64(n)
+	s.file.n += int64(n)
+	s.file.err = err
+}
+
+// copyTo writes the attachment's bytes to w.
+func (s *spill) copyTo(w io.Writer) error {
+	f := s.file
+	if f.err != nil {
+		return f.err
+	}
+	if err := f.w.Flush(); err != nil {
+		return err
+	}
+	_, err := io.Copy(w, io.NewSectionReader(f.f, s.off, s.n))
+	return err
 }

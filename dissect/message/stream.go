@@ -35,7 +35,8 @@ type Stream struct {
 	// save, when set, receives the decoded bytes of every attachment
 	// (extraction): those read on the way wait in temporary files until
 	// the walk names them, in the order of the message.
-	save func(a *record.Attachment) (io.WriteCloser, error)
+	save   func(a *record.Attachment) (io.WriteCloser, error)
+	spills spillFile
 
 	line []byte // the line being read, up to maxStreamLine bytes
 	long bool   // the line being read passed maxStreamLine: its rest is content
@@ -298,7 +299,7 @@ func (s *Stream) endHeader() {
 		}
 		s.frames = append(s.frames, streamFrame{delim: []byte("--" + e.params["boundary"]), defType: def,
 			signed: signed || e.ctype == "multipart/signed"})
-	case !signed && s.streamable(e):
+	case !signed && len(s.digests) < maxParts && s.streamable(e):
 		s.startLeaf(e)
 		return
 	}
@@ -335,7 +336,7 @@ func (s *Stream) startLeaf(e *entity) {
 		// first lines stay in the kept text.
 		d.keep = true
 	} else if s.save != nil {
-		d.spill = newSpill()
+		d.spill = s.spills.part()
 	}
 	if d.limit <= 0 {
 		d.limit = 1<<63 - 1
@@ -439,9 +440,7 @@ func (s *Stream) Message() *record.Message {
 	s.flushHeader()
 	m, err := analyzeWith(s.kept.Bytes(), s.opt, s.save, s.lookup)
 	s.kept.Release()
-	for _, d := range s.digests {
-		d.spill.close()
-	}
+	s.spills.close()
 	m.Size = s.size
 	if s.raw.on {
 		m.Raw, m.RawFile = s.raw.result()
@@ -474,9 +473,7 @@ func (s *Stream) lookup(h header) *leafDigest {
 func (s *Stream) Discard() {
 	s.kept.Release()
 	s.hdr, s.line, s.leaf = nil, nil, nil
-	for _, d := range s.digests {
-		d.spill.close()
-	}
+	s.spills.close()
 	s.raw.discard()
 }
 
@@ -538,5 +535,5 @@ func (d *leafDigest) finish() {
 		d.qp.end(d.content)
 	}
 	d.sumHex = hex.EncodeToString(d.sum.Sum(nil))
-	d.done = true
+	d.sum, d.b64, d.qp, d.done = nil, nil, nil, true
 }

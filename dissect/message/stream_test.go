@@ -106,6 +106,13 @@ func streamCases(t *testing.T) map[string][]byte {
 	cases["qp-big"] = []byte("Content-Type: multipart/mixed; boundary=p\r\n\r\n--p\r\nContent-Type: text/plain; charset=utf-8\r\n" +
 		"Content-Transfer-Encoding: quoted-printable\r\n\r\n" + qp + "\r\n--p\r\nContent-Type: application/pdf; name=a.pdf\r\n" +
 		"Content-Transfer-Encoding: quoted-printable\r\n\r\n" + qp + "\r\n--p--\r\n")
+	var many strings.Builder
+	many.WriteString("Content-Type: multipart/mixed; boundary=m\r\n\r\n")
+	for i := 0; i < 1100; i++ {
+		many.WriteString("--m\r\n" + att("p.bin", "base64", "QUJD\r\n") + "\r\n")
+	}
+	many.WriteString("--m--\r\n")
+	cases["more-parts-than-walked"] = []byte(many.String())
 	cases["qp-text"] = []byte("Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=C3=A9 cr=\r\n=C3=A8me\r\n")
 	return cases
 }
