@@ -71,10 +71,17 @@ func analyze(raw []byte, opt Options, save func(a *record.Attachment) (io.WriteC
 	return analyzeWith(raw, opt, save, nil)
 }
 
-// analyzeWith is analyze with the digests of the attachments a Stream
-// read on the way, found by their part's header.
+// streamRead is what a Stream read on the way: the digest of a part whose
+// body went by, found by the part's header, and the body hash verdicts
+// of the DKIM signatures ("" for one that could not be checked).
+type streamRead struct {
+	lookup func(header) *leafDigest
+	dkim   []string
+}
+
+// analyzeWith is analyze with what a Stream read on the way.
 func analyzeWith(raw []byte, opt Options, save func(a *record.Attachment) (io.WriteCloser, error),
-	streamed func(header) *leafDigest) (*record.Message, error) {
+	st *streamRead) (*record.Message, error) {
 	m := &record.Message{
 		Size:        int64(len(raw)),
 		Attachments: []record.Attachment{},
@@ -84,8 +91,17 @@ func analyzeWith(raw []byte, opt Options, save func(a *record.Attachment) (io.Wr
 	h, body := splitHeader(raw, &w)
 	fillHeaders(m, h, &w)
 	fillSenderAuth(m, h, body)
+	var lookup func(header) *leafDigest
+	if st != nil {
+		lookup = st.lookup
+		for i := range m.DKIM {
+			if i < len(st.dkim) && st.dkim[i] != "" {
+				m.DKIM[i].BodyHash = st.dkim[i]
+			}
+		}
+	}
 	digestDKIM(m, raw)
-	wk := &walker{m: m, opt: opt, w: &w, save: save, streamed: streamed}
+	wk := &walker{m: m, opt: opt, w: &w, save: save, streamed: lookup}
 	walkMessage(wk, h, body)
 	if m.To == nil {
 		m.To = []string{}

@@ -41,6 +41,19 @@ func fillSenderAuth(m *record.Message, h header, body []byte) {
 // dkimSignature reads the tags of a DKIM-Signature field (RFC 6376 3.5)
 // and checks its body hash.
 func dkimSignature(v string, body []byte) record.DKIM {
+	d, check := dkimTags(v)
+	if check == nil {
+		return d
+	}
+	canon := canonBody(body, check.relaxed)
+	check.write(canon)
+	d.BodyHash = check.verdict()
+	return d
+}
+
+// dkimTags reads the tags of a DKIM-Signature field, and returns what
+// checks its body hash, nil when it cannot be checked.
+func dkimTags(v string) (record.DKIM, *bodyCheck) {
 	tags := map[string]string{}
 	for _, part := range strings.Split(v, ";") {
 		k, val, ok := strings.Cut(part, "=")
@@ -53,28 +66,125 @@ func dkimSignature(v string, body []byte) record.DKIM {
 		Algorithm: sanitize(clip(tags["a"], 40)), BodyHash: "unchecked"}
 	want, err := base64.StdEncoding.DecodeString(tags["bh"])
 	if err != nil || len(want) == 0 {
-		return d
+		return d, nil
 	}
-	var hf hash.Hash
+	c := &bodyCheck{want: want, limit: -1}
 	switch strings.ToLower(tags["a"]) {
 	case "rsa-sha256", "ed25519-sha256":
-		hf = sha256.New()
+		c.h = sha256.New()
 	case "rsa-sha1":
-		hf = sha1.New()
+		c.h = sha1.New()
 	default:
-		return d
+		return d, nil
 	}
 	_, bodyCanon, _ := strings.Cut(strings.ToLower(tags["c"]), "/")
-	canon := canonBody(body, bodyCanon == "relaxed")
-	if l, err := strconv.ParseInt(tags["l"], 10, 64); err == nil && l >= 0 && l < int64(len(canon)) {
-		canon = canon[:l]
+	c.relaxed = bodyCanon == "relaxed"
+	if l, err := strconv.ParseInt(tags["l"], 10, 64); err == nil && l >= 0 {
+		c.limit = l
 	}
-	hf.Write(canon)
-	d.BodyHash = "mismatch"
-	if bytes.Equal(hf.Sum(nil), want) {
-		d.BodyHash = "match"
+	return d, c
+}
+
+// bodyCheck hashes a canonicalized body, up to the l= tag's length, and
+// compares it with the bh= tag.
+type bodyCheck struct {
+	h       hash.Hash
+	want    []byte
+	relaxed bool
+	limit   int64 // -1: the whole body
+	n       int64
+}
+
+func (c *bodyCheck) write(p []byte) {
+	if c.limit >= 0 {
+		p = p[:min(int64(len(p)), max(0, c.limit-c.n))]
 	}
-	return d
+	c.h.Write(p)
+	c.n += int64(len(p))
+}
+
+func (c *bodyCheck) verdict() string {
+	if bytes.Equal(c.h.Sum(nil), c.want) {
+		return "match"
+	}
+	return "mismatch"
+}
+
+// bodyCanon canonicalizes a body given in pieces as canonBody does the
+// whole, into check: a line is written once known not to be one of the
+// empty lines that end the body, which are dropped.
+type bodyCanon struct {
+	check   *bodyCheck
+	cr      bool // a CR was read: it ends the line if an LF follows
+	started bool // the line being read wrote something
+	wsp     bool // white space was read since the line's last other byte
+	empty   int  // empty lines not written yet
+	any     bool // a line was written
+}
+
+func (b *bodyCanon) write(p []byte) {
+	for _, c := range p {
+		if b.cr {
+			b.cr = false
+			if c == '\n' {
+				b.endLine()
+				continue
+			}
+			b.byte('\r')
+		}
+		switch c {
+		case '\r':
+			b.cr = true
+		case '\n':
+			b.endLine()
+		default:
+			b.byte(c)
+		}
+	}
+}
+
+// byte takes one byte of a line's content.
+func (b *bodyCanon) byte(c byte) {
+	if b.check.relaxed && (c == ' ' || c == '\t') {
+		b.wsp = true
+		return
+	}
+	if !b.started {
+		for ; b.empty > 0; b.empty-- {
+			b.check.write([]byte("\r\n"))
+		}
+		b.started = true
+	}
+	if b.wsp {
+		b.check.write([]byte(" "))
+		b.wsp = false
+	}
+	b.check.write([]byte{c})
+}
+
+func (b *bodyCanon) endLine() {
+	if b.started {
+		b.check.write([]byte("\r\n"))
+		b.any = true
+	} else {
+		b.empty++
+	}
+	b.started, b.wsp = false, false
+}
+
+// end ends the body: the last line, and the simple canonicalization's
+// CRLF of an empty body.
+func (b *bodyCanon) end() {
+	if b.cr {
+		b.cr = false
+		b.byte('\r')
+	}
+	if b.started {
+		b.endLine()
+	}
+	if !b.any && !b.check.relaxed {
+		b.check.write([]byte("\r\n"))
+	}
 }
 
 // canonBody applies the simple or relaxed body canonicalization of

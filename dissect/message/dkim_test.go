@@ -1,6 +1,8 @@
 package message
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"testing"
 )
 
@@ -27,4 +29,37 @@ func TestDKIMBodyHash(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzBodyCanon: the body canonicalization of a body given in pieces
+// hashes to what canonBody gives of the whole, both ways, with and
+// without a length limit.
+func FuzzBodyCanon(f *testing.F) {
+	f.Add([]byte("Hello \t world  \r\n\r\n\r\n"), 3, int64(-1))
+	f.Add([]byte(" lead\r\r\nx\rno\n\n \t \r\n"), 1, int64(5))
+	f.Add([]byte(""), 2, int64(0))
+	f.Fuzz(func(t *testing.T, body []byte, step int, limit int64) {
+		step = 1 + abs(step)%17
+		for _, relaxed := range []bool{false, true} {
+			whole := &bodyCheck{h: sha256.New(), relaxed: relaxed, limit: limit}
+			whole.write(canonBody(body, relaxed))
+			pieces := &bodyCheck{h: sha256.New(), relaxed: relaxed, limit: limit}
+			b := &bodyCanon{check: pieces}
+			for i := 0; i < len(body); i += step {
+				b.write(body[i:min(i+step, len(body))])
+			}
+			b.end()
+			if !bytes.Equal(whole.h.Sum(nil), pieces.h.Sum(nil)) || whole.n != pieces.n {
+				t.Fatalf("relaxed %v: %q canonicalized in pieces of %d hashes %d bytes, whole %d (%q)",
+					relaxed, body, step, pieces.n, whole.n, canonBody(body, relaxed))
+			}
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -22,16 +22,18 @@ import (
 // analyse the whole message, with the figures of the parts read on the
 // way. The record is the one Analyze gives.
 //
-// What is read whole: every byte of a message with a DKIM signature (the
-// body hash covers them all); the parts of a multipart/signed entity (the
-// signature covers their bytes); embedded messages and S/MIME data. With Options.KeepRaw the message's bytes are
+// What is read whole: the parts of a multipart/signed entity (the
+// signature covers their bytes), embedded messages and S/MIME data. The
+// body hashes of DKIM signatures are checked on the way. With Options.KeepRaw the message's bytes are
 // also kept as they came, for extraction (Raw, or RawFile past a MiB).
 type Stream struct {
-	opt   Options
-	kept  msgbuf.Buf
-	size  int64
-	whole bool // keep every byte: no structure to follow
-	raw   rawStore
+	opt  Options
+	kept msgbuf.Buf
+	size int64
+	raw  rawStore
+	// dkim checks the body hash of each DKIM signature of the message's
+	// header (nil: one that cannot be checked) as the body goes by.
+	dkim []*bodyCanon
 	// save, when set, receives the decoded bytes of every attachment
 	// (extraction): those read on the way wait in temporary files until
 	// the walk names them, in the order of the message.
@@ -104,28 +106,38 @@ func (s *Stream) Write(p []byte) int {
 	s.size += int64(len(p))
 	s.raw.write(p)
 	for len(p) > 0 {
-		if s.whole && s.state != stHeader {
-			s.kept.Append(p)
-			break
+		// The message's body starts after the blank line: what is read
+		// before this piece decides whether the piece is body.
+		dkim := s.dkim
+		n := s.piece(p)
+		for _, c := range dkim {
+			if c != nil {
+				c.write(p[:n])
+			}
 		}
-		if n := s.run(p); n > 0 {
-			p = p[n:]
-			continue
-		}
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			s.partial(p)
-			break
-		}
-		if len(s.line) == 0 && !s.long {
-			s.lineEnded(p[:i+1])
-		} else {
-			s.partial(p[:i+1])
-			s.endLine()
-		}
-		p = p[i+1:]
+		p = p[n:]
 	}
 	return max(0, s.Held()-before)
+}
+
+// piece reads the next piece of p: lines that cannot be delimiters, one
+// line, or the start of one; it returns its length.
+func (s *Stream) piece(p []byte) int {
+	if n := s.run(p); n > 0 {
+		return n
+	}
+	i := bytes.IndexByte(p, '\n')
+	if i < 0 {
+		s.partial(p)
+		return len(p)
+	}
+	if len(s.line) == 0 && !s.long {
+		s.lineEnded(p[:i+1])
+	} else {
+		s.partial(p[:i+1])
+		s.endLine()
+	}
+	return i + 1
 }
 
 // run takes at once the whole lines at the start of p that cannot be
@@ -191,10 +203,6 @@ func (s *Stream) endLine() {
 
 // lineEnded handles a whole line (or, at the end, the last one).
 func (s *Stream) lineEnded(line []byte) {
-	if s.whole && s.state != stHeader {
-		s.kept.Append(line)
-		return
-	}
 	if i, isClose, ok := s.delimiter(line); ok {
 		s.atDelimiter(i, isClose, line)
 		return
@@ -279,11 +287,8 @@ func (s *Stream) flushHeader() {
 func (s *Stream) endHeader() {
 	var w warnings
 	h, rest := splitHeader(s.hdr, &w)
-	if s.top && (s.whole || h.get("dkim-signature") != "") {
-		s.whole = true
-		s.flushHeader()
-		s.state = stKept
-		return
+	if s.top {
+		s.checkDKIM(h)
 	}
 	wk := &walker{w: &warnings{}}
 	e := wk.newEntity(h, nil, len(s.frames), s.defType)
@@ -305,6 +310,21 @@ func (s *Stream) endHeader() {
 	}
 	s.flushHeader()
 	s.state = stKept
+}
+
+// checkDKIM starts the body hash checks of the message's DKIM
+// signatures, as fillSenderAuth lists them.
+func (s *Stream) checkDKIM(h header) {
+	for _, v := range h.values("dkim-signature") {
+		if len(s.dkim) == maxDKIM {
+			break
+		}
+		var c *bodyCanon
+		if _, check := dkimTags(v); check != nil {
+			c = &bodyCanon{check: check}
+		}
+		s.dkim = append(s.dkim, c)
+	}
 }
 
 // streamable tells whether the walker will treat e as a leaf whose
@@ -438,7 +458,14 @@ func (s *Stream) Message() *record.Message {
 		s.leaf = nil
 	}
 	s.flushHeader()
-	m, err := analyzeWith(s.kept.Bytes(), s.opt, s.save, s.lookup)
+	verdicts := make([]string, len(s.dkim))
+	for i, c := range s.dkim {
+		if c != nil {
+			c.end()
+			verdicts[i] = c.check.verdict()
+		}
+	}
+	m, err := analyzeWith(s.kept.Bytes(), s.opt, s.save, &streamRead{lookup: s.lookup, dkim: verdicts})
 	s.kept.Release()
 	s.spills.close()
 	m.Size = s.size

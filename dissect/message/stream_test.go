@@ -2,7 +2,10 @@ package message
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -90,6 +93,25 @@ func streamCases(t *testing.T) map[string][]byte {
 	cases["embedded"] = []byte("Content-Type: multipart/mixed; boundary=e\r\n\r\n--e\r\nContent-Type: message/rfc822\r\n\r\n" +
 		"Subject: inner\r\nContent-Type: multipart/mixed; boundary=f\r\n\r\n--f\r\n" + att("h.bin", "base64", "QUJD\r\n") + "\r\n--f--\r\n\r\n--e--\r\n")
 	cases["dkim"] = append([]byte("DKIM-Signature: v=1; a=rsa-sha256; d=lab.fr; s=x; bh=abc; h=from; b=xyz\r\n"), cases["nested"]...)
+	// Signatures whose body hash matches, with both canonicalizations and
+	// a length limit, over a body with attachments read on the way.
+	_, body, _ := bytes.Cut(cases["nested"], []byte("\r\n\r\n"))
+	body = append(body, " trailing \t \r\n\r\n \r\n"...)
+	bh := func(relaxed bool, limit int64) string {
+		c := &bodyCheck{h: sha256.New(), relaxed: relaxed, limit: limit}
+		c.write(canonBody(body, relaxed))
+		return base64.StdEncoding.EncodeToString(c.h.Sum(nil))
+	}
+	head, _, _ := bytes.Cut(cases["nested"], []byte("\r\n\r\n"))
+	sig := "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=lab.fr; s=x; bh=" + bh(true, -1) + "; h=from; b=x\r\n" +
+		"DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple; d=lab.fr; s=x; bh=" + bh(false, -1) + "; h=from; b=x\r\n" +
+		"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/simple; l=40; d=lab.fr; s=x; bh=" + bh(false, 40) + "; h=from; b=x\r\n" +
+		"DKIM-Signature: v=1; a=rsa-sha1; d=lab.fr; s=x; bh=" + bh(false, -1) + "; h=from; b=x\r\n"
+	cases["dkim-signed"] = []byte(sig + string(head) + "\r\n\r\n" + string(body))
+	if m := Analyze(cases["dkim-signed"], Options{}); len(m.DKIM) != 4 || m.DKIM[0].BodyHash != "match" || m.DKIM[1].BodyHash != "match" ||
+		m.DKIM[2].BodyHash != "match" || m.DKIM[3].BodyHash != "mismatch" {
+		t.Fatalf("the DKIM case does not check out whole: %+v", m.DKIM)
+	}
 	cases["delimiter-lookalikes"] = []byte("Content-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\n" +
 		att("i.bin", "7bit", "--zz\r\n --z\r\n--z x\r\n") + "\r\n--z \t\r\n" + att("j.bin", "base64", "QQ==QkM=\r\n") + "\r\n--z--  \r\n")
 	cases["no-blank-line"] = []byte("Content-Type: multipart/mixed; boundary=n\r\n\r\n--n\r\nContent-Type: image/gif; name=k.gif\r\n--n\r\n" +
@@ -135,16 +157,22 @@ func TestStreamGivesTheRecordOfAnalyze(t *testing.T) {
 }
 
 // TestStreamHoldsNoAttachment: a 20 MiB attachment goes by without being
-// held; the message's text and headers are.
+// held, DKIM signature or not; the message's text and headers are.
 func TestStreamHoldsNoAttachment(t *testing.T) {
-	raw := bigAttachment(20 << 20)
-	m, peak := streamed(raw, Options{}, rand.New(rand.NewSource(1)))
-	want := Analyze(raw, Options{})
-	if len(m.Attachments) != 1 || m.Attachments[0].SHA256 != want.Attachments[0].SHA256 || m.Size != int64(len(raw)) {
-		t.Fatalf("attachments %+v, size %d; want %+v, %d", m.Attachments, m.Size, want.Attachments, len(raw))
-	}
-	if peak > 4<<10 {
-		t.Errorf("held %d bytes at most of a %d-byte message; want under 4 KiB", peak, len(raw))
+	plain := bigAttachment(20 << 20)
+	signed := append([]byte("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=lab.fr; s=x; bh=AAAA; h=from; b=x\r\n"), plain...)
+	for _, raw := range [][]byte{plain, signed} {
+		m, peak := streamed(raw, Options{}, rand.New(rand.NewSource(1)))
+		want := Analyze(raw, Options{})
+		if len(m.Attachments) != 1 || m.Attachments[0].SHA256 != want.Attachments[0].SHA256 || m.Size != int64(len(raw)) {
+			t.Fatalf("attachments %+v, size %d; want %+v, %d", m.Attachments, m.Size, want.Attachments, len(raw))
+		}
+		if fmt.Sprint(m.DKIM) != fmt.Sprint(want.DKIM) {
+			t.Errorf("DKIM %+v, want %+v", m.DKIM, want.DKIM)
+		}
+		if peak > 4<<10 {
+			t.Errorf("held %d bytes at most of a %d-byte message; want under 4 KiB", peak, len(raw))
+		}
 	}
 }
 
@@ -154,6 +182,8 @@ func FuzzStream(f *testing.F) {
 	for _, raw := range []string{
 		"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: image/gif; name=a\r\nContent-Transfer-Encoding: base64\r\n\r\nR0lG\r\n--x--\r\n",
 		"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: application/pdf\n\n%PDF\n--x\n\n--x--",
+		"DKIM-Signature: a=rsa-sha256; c=relaxed/relaxed; l=9; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\r\n" +
+			"Content-Type: text/plain\r\n\r\n  a \t b  \r\n\r\n",
 	} {
 		f.Add([]byte(raw), int64(1))
 	}

@@ -38,7 +38,7 @@ func concurrentData(w io.Writer, n, size int, together, attach bool) error {
 
 // sendData writes sessions first to first+n-1, interleaved; with attach,
 // each message is the size of one base64 attachment, analysed as it
-// arrives, else a text with a DKIM signature, held whole.
+// arrives, else the signed part of a multipart/signed, held whole.
 func sendData(pw *pcapgen.Writer, first, n, size int, attach bool) error {
 	conns := make([]*pcapgen.Conn, n)
 	for j := range conns {
@@ -56,9 +56,10 @@ func sendData(pw *pcapgen.Writer, first, n, size int, attach bool) error {
 		c.ServerSays("354 End data with <CR><LF>.<CR><LF>\r\n")
 		c.ClientSays(fmt.Sprintf("From: a@example.org\r\nTo: b@example.org\r\nSubject: big %d\r\n", i))
 		if !attach {
-			// A DKIM signature covers every byte of the body: such a
-			// message is held whole to be analysed.
-			c.ClientSays("DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=x; h=from; bh=AAAA; b=AAAA\r\n")
+			// An S/MIME signature covers every byte of the signed part:
+			// such a message is held whole to be analysed.
+			c.ClientSays("Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=s\r\n\r\n" +
+				"--s\r\nContent-Type: text/plain\r\n")
 		}
 		if attach {
 			c.ClientSays("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n" +
@@ -80,6 +81,8 @@ func sendData(pw *pcapgen.Writer, first, n, size int, attach bool) error {
 	for _, c := range conns {
 		if attach {
 			c.ClientSays("--b--\r\n")
+		} else {
+			c.ClientSays("--s--\r\n")
 		}
 		c.ClientSays(".\r\n")
 		c.ServerSays("250 2.0.0 Ok: queued\r\n")
@@ -92,7 +95,7 @@ func sendData(pw *pcapgen.Writer, first, n, size int, attach bool) error {
 	return nil
 }
 
-// Many large messages that must be held whole, sent at once, hold no more
+// Many large messages that must be held whole (signed), sent at once, hold no more
 // than the capture's budget between them: each is analysed from its first bytes, marked truncated,
 // its size counted whole, and its session says the budget was spent.
 func TestConcurrentMessagesShareOneBudget(t *testing.T) {
