@@ -113,7 +113,7 @@ func newReadCmd(a *app) *cobra.Command {
 func (a *app) spoolFiles(files []string, opt pipeline.Options, workers int) ([]report.Capture, bool) {
 	spools := make([]*spool.Spool, len(files))
 	results := pipeline.Files(files, opt, workers, func(i int) func(record.Record) {
-		spools[i] = spool.New(spool.DefaultLimits())
+		spools[i] = spool.New(spool.SharedLimits(len(files)))
 		return spools[i].Add
 	})
 	var caps []report.Capture

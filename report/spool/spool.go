@@ -100,6 +100,19 @@ func DefaultLimits() Limits {
 	return Limits{InMemory: 20000, Sample: 20000, Failed: 100000}
 }
 
+// SharedLimits share the default bounds between the n captures of one
+// report, which are all held until it is laid out, down to floors that
+// still sample a lab capture whole.
+func SharedLimits(n int) Limits {
+	lim := DefaultLimits()
+	if n > 1 {
+		lim.InMemory = max(1000, lim.InMemory/n)
+		lim.Sample = max(2000, lim.Sample/n)
+		lim.Failed = max(1000, lim.Failed/n)
+	}
+	return lim
+}
+
 // Spool is one capture's records for a report. Add them in output
 // order, then read them back with Each, Sample and FailedStartTLS.
 // A spool is not safe for concurrent use.

@@ -152,3 +152,16 @@ func TestAFileThatCannotBeMadeIsAnError(t *testing.T) {
 		t.Errorf("%d sessions read from a spool that failed", n)
 	}
 }
+
+func TestSharedLimitsSplitTheDefaultsDownToFloors(t *testing.T) {
+	d := DefaultLimits()
+	for _, c := range []struct {
+		n                int
+		inMemory, sample int
+	}{{1, d.InMemory, d.Sample}, {4, d.InMemory / 4, d.Sample / 4}, {200, 1000, 2000}} {
+		l := SharedLimits(c.n)
+		if l.InMemory != c.inMemory || l.Sample != c.sample {
+			t.Errorf("%d captures: %d in memory, sample %d; want %d, %d", c.n, l.InMemory, l.Sample, c.inMemory, c.sample)
+		}
+	}
+}
