@@ -200,16 +200,17 @@ func (f *framer) readLiteral() bool {
 		if room := f.s.Limits.MaxLine - len(f.lit.Data); room > 0 {
 			f.lit.Data = append(f.lit.Data, b[:min(room, len(b))]...)
 		}
+	} else if f.lit.msg != nil {
+		// A message is analysed as it arrives.
+		if f.s.Feed(&f.u.kept, frame, f.lit.msg, b) {
+			f.lit.fed += int64(len(b))
+		} else {
+			f.lit.Skipped = true
+		}
 	} else if !f.s.Hold(&f.u.kept, frame, int64(len(b))) {
 		// The capture's budget is spent: counted, not kept, like a
 		// literal over the limit (the head read so far stays).
 		f.lit.Skipped = true
-	} else if f.lit.msg != nil {
-		// A message is analysed as it arrives: the budget gets back
-		// what the analysis did not keep.
-		kept := f.lit.msg.Write(b)
-		f.u.kept.Unuse(int64(len(b) - kept))
-		f.lit.fed += int64(len(b))
 	} else {
 		f.lit.buf.Append(b)
 		f.lit.Data = f.lit.buf.Bytes()

@@ -45,24 +45,13 @@ func (h *handler) openResponse(p *pending, frame int64) {
 }
 
 // analyse gives bytes of the message to its analysis within the
-// budget, asked for every byte and given back what was not kept; false
-// when the budget refused them.
-func (r *response) analyse(h *handler, frame int64, p ...[]byte) bool {
-	n := 0
-	for _, b := range p {
-		n += len(b)
-	}
-	if r.starved || !h.s.Hold(&r.held, frame, int64(n)) {
+// capture's budget, until the budget refuses some.
+func (r *response) analyse(h *handler, frame int64, p []byte) {
+	if r.starved || !h.s.Feed(&r.held, frame, r.msg, p) {
 		r.starved, r.truncated = true, true
-		return false
+		return
 	}
-	kept := 0
-	for _, b := range p {
-		kept += r.msg.Write(b)
-	}
-	r.held.Unuse(int64(n - kept))
-	r.fed += int64(n)
-	return true
+	r.fed += int64(len(p))
 }
 
 // line reads one line of the response: the lone dot ends it, a leading
@@ -152,7 +141,8 @@ func (r *response) keep(h *handler, l lines.Line, text []byte) {
 		r.limitHit, r.truncated = true, true
 		return
 	}
-	r.analyse(h, l.Frame, text, crlf)
+	r.analyse(h, l.Frame, text)
+	r.analyse(h, l.Frame, crlf)
 }
 
 // finishResponse ends the multi-line response at its lone dot (or at the

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"github.com/mailwire/mailwire/dissect/message"
 	"sync/atomic"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -80,9 +81,24 @@ type Reservation struct {
 // Used is the number of message bytes held.
 func (r *Reservation) Used() int64 { return r.used }
 
-// Unuse gives back to r, not to the budget, n bytes a Hold reserved
-// and the message did not keep after all: the next Hold takes them.
-func (r *Reservation) Unuse(n int64) { r.used = max(0, r.used-n) }
+// Feed gives p to the analysis of a message within the capture's
+// budget. The budget is asked for every byte first, as if all were
+// kept; what the analysis did not keep goes back to r at once, for the
+// next bytes, and what it kept beyond them (a header held until its end
+// while the message's bytes are also kept for extraction) is asked for
+// after. It is false when the budget refused: nothing more is to be
+// given.
+func (s *Session) Feed(r *Reservation, frame int64, m *message.Stream, p []byte) bool {
+	if !s.Hold(r, frame, int64(len(p))) {
+		return false
+	}
+	kept := int64(m.Write(p))
+	if extra := kept - int64(len(p)); extra > 0 {
+		return s.Hold(r, frame, extra)
+	}
+	r.used -= int64(len(p)) - kept
+	return true
+}
 
 // Hold reserves n more bytes of the message of r in the capture's budget.
 // When they do not fit it says so once per session, and the caller keeps

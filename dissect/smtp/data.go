@@ -32,30 +32,23 @@ type body struct {
 	starved, done bool
 }
 
-// add analyses message bytes, at most max of them, and returns how many
-// more bytes the analysis keeps.
-func (b *body) add(p []byte, frame, max int64) int {
+// add counts message bytes and returns those to analyse: none once the
+// budget is spent or given back, at most max in all.
+func (b *body) add(p []byte, frame, max int64) []byte {
 	if b.packet == 0 {
 		b.packet = frame
 	}
 	b.end = frame
 	b.size += int64(len(p))
 	if b.starved || b.done {
-		return 0 // counted, not analysed: the budget is spent or given back
+		return nil
 	}
-	room := max - b.fed
-	if max <= 0 {
-		room = int64(len(p))
-	}
-	if room < int64(len(p)) {
+	if room := max - b.fed; max > 0 && room < int64(len(p)) {
 		b.over = true
-		if room < 0 {
-			room = 0
-		}
-		p = p[:room]
+		p = p[:min(len(p), int(room))]
 	}
 	b.fed += int64(len(p))
-	return b.msg.Write(p)
+	return p
 }
 
 func (b *body) lose() {
@@ -65,17 +58,6 @@ func (b *body) lose() {
 }
 
 func (b *body) truncated() bool { return b.over || b.lost || b.starved }
-
-// kept is how many of n more bytes add would keep under max.
-func (b *body) kept(n int, limit int64) int64 {
-	if b.over || b.starved || b.done {
-		return 0
-	}
-	if limit > 0 {
-		return min(int64(n), max(0, limit-b.fed))
-	}
-	return int64(n)
-}
 
 var crlf = []byte("\r\n")
 
@@ -116,17 +98,12 @@ func (h *handler) dataRun() bool {
 	return true
 }
 
-// add gives bytes to a message's analysis, warning once when the limit
-// is passed. The budget is asked for every byte, as if all were kept,
-// and given what the analysis did not keep back at once.
+// add gives bytes to a message's analysis, within the capture's budget,
+// warning once when the limit is passed.
 func (h *handler) add(b *body, p []byte, frame int64) {
-	n := b.kept(len(p), h.s.Limits.MaxMessage)
-	if n > 0 && !h.s.Hold(&b.held, frame, n) {
-		b.starved, n = true, 0
-	}
 	over := b.over
-	if kept := int64(b.add(p, frame, h.s.Limits.MaxMessage)); n > kept {
-		b.held.Unuse(n - kept)
+	if p = b.add(p, frame, h.s.Limits.MaxMessage); len(p) > 0 && !h.s.Feed(&b.held, frame, b.msg, p) {
+		b.starved = true
 	}
 	if b.over && !over {
 		h.warn(frame, "", record.WarnSMTPMessageTooLarge, "max", h.s.Limits.MaxMessage)

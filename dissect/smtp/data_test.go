@@ -141,7 +141,9 @@ func TestMessagesOverTheBudget(t *testing.T) {
 		{"DATA", []step{s(greeting), c("MAIL FROM:<a@x.org>\r\n"), s("250 ok\r\n"), c("DATA\r\n"), s("354 go\r\n"),
 			c("0123456789\r\n"), c("abcdefghij\r\n"), c("klmnopqrst\r\n.\r\n"), s("250 ok\r\n"),
 			c("MAIL FROM:<a@x.org>\r\n"), s("250 ok\r\n"), c("DATA\r\n"), s("354 go\r\n"), c("short\r\n.\r\n"), s("250 ok\r\n")},
-			[]string{"0123456789\r\nabcdefghij\r\n", "short\r\n"}, []bool{true, false}, 1},
+			// Kept for extraction, a header line is held twice until the
+			// header ends: as it came, and for the analysis.
+			[]string{"0123456789\r\n", "short\r\n"}, []bool{true, false}, 1},
 		{"BDAT dropped by RSET", []step{s(greeting), c("MAIL FROM:<a@x.org>\r\n"), s("250 ok\r\n"), c("BDAT 20\r\n01234567890123456789"), s("250 ok\r\n"),
 			c("RSET\r\n"), s("250 ok\r\n"), c("EHLO me\r\n"), s("250 ok\r\n"),
 			c("MAIL FROM:<a@x.org>\r\n"), s("250 ok\r\n"), c("BDAT 25 LAST\r\n0123456789012345678901234"), s("250 ok\r\n")},
