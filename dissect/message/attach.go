@@ -26,7 +26,7 @@ func describe(e *entity) record.Attachment {
 		Filename:         clip(filename(e), maxValue),
 		ContentType:      sanitize(e.ctype),
 		Disposition:      sanitize(clip(strings.ToLower(e.disp), maxValue)),
-		TransferEncoding: sanitize(clip(strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding"))), maxValue)),
+		TransferEncoding: sanitize(clip(e.encoding(), maxValue)),
 	}
 	if a.TransferEncoding == "" {
 		a.TransferEncoding = "7bit"
@@ -156,10 +156,9 @@ func isWriteError(err error) bool {
 // decoded returns a reader of the part's body with its transfer encoding
 // removed; an unknown encoding is warned about and read as it is.
 func (wk *walker) decoded(e *entity) io.Reader {
-	cte := e.h.get("content-transfer-encoding")
-	r, ok := decoder(cte, e.body)
+	r, ok := decoder(e.encoding(), e.body)
 	if !ok {
-		wk.w.add(record.WarnMIMEUnknownEncoding, "encoding", record.Quote(clip(sanitize(cte), 40)))
+		wk.w.add(record.WarnMIMEUnknownEncoding, "encoding", record.Quote(clip(sanitize(e.h.get("content-transfer-encoding")), 40)))
 	}
 	return r
 }
@@ -169,8 +168,7 @@ func (wk *walker) decoded(e *entity) io.Reader {
 // and is the raw body itself when there is nothing to decode, so that
 // nested messages cost no copy per level.
 func (wk *walker) decodeAll(e *entity) []byte {
-	switch strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding"))) {
-	case "", "7bit", "8bit", "binary":
+	if identityEncoding(e.encoding()) {
 		return e.body
 	}
 	b, err := io.ReadAll(wk.decoded(e))

@@ -7,20 +7,57 @@ import (
 	"strings"
 )
 
-// decoder returns a reader of the decoded body for a Content-Transfer-
-// Encoding, and false when the encoding is unknown (the body is then read
-// as it is).
-func decoder(cte string, body []byte) (io.Reader, bool) {
-	switch strings.ToLower(strings.TrimSpace(cte)) {
+// encoding is the part's Content-Transfer-Encoding, lower-case.
+func (e *entity) encoding() string {
+	return strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding")))
+}
+
+// identityEncoding tells the encodings whose body is its content.
+func identityEncoding(enc string) bool {
+	switch enc {
+	case "", "7bit", "8bit", "binary":
+		return true
+	}
+	return false
+}
+
+// decoder returns a reader of a whole decoded body for an encoding, and
+// false when the encoding is unknown (the body is then read as it is).
+func decoder(enc string, body []byte) (io.Reader, bool) {
+	switch enc {
 	case "base64":
 		return newBase64Reader(body), true
 	case "quoted-printable":
 		return newQPReader(body), true
-	case "", "7bit", "8bit", "binary":
-		return bytes.NewReader(body), true
 	}
-	return bytes.NewReader(body), false
+	return bytes.NewReader(body), identityEncoding(enc)
 }
+
+// pushDecoder decodes a body given in pieces: push takes the next
+// bytes, end ends the body, and both give what they decoded to emit.
+// The bytes are those a decoder gives of the whole body.
+type pushDecoder interface {
+	push(p []byte, emit func([]byte))
+	end(emit func([]byte))
+}
+
+// newPushDecoder is the pushDecoder of an encoding; false when the
+// encoding is unknown.
+func newPushDecoder(enc string) (pushDecoder, bool) {
+	switch enc {
+	case "base64":
+		return &base64Reader{more: true}, true
+	case "quoted-printable":
+		return &qpReader{}, true
+	}
+	return identity{}, identityEncoding(enc)
+}
+
+// identity is the pushDecoder of a body that is its content.
+type identity struct{}
+
+func (identity) push(p []byte, emit func([]byte)) { emit(p) }
+func (identity) end(func([]byte))                 {}
 
 // base64Reader decodes base64 the way mail readers do rather than the
 // way RFC 4648 says: characters outside the alphabet (line breaks, spaces,

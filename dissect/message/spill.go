@@ -19,6 +19,60 @@ func tempFile() (*os.File, error) {
 	return f, nil
 }
 
+// tempStore is bytes written through a buffer to a temporary file made
+// at the first of them; its first error stops it.
+type tempStore struct {
+	f   *os.File
+	w   *bufio.Writer
+	n   int64
+	err error
+}
+
+func (t *tempStore) write(p []byte) {
+	if t.err != nil || len(p) == 0 {
+		return
+	}
+	if t.f == nil {
+		if t.f, t.err = tempFile(); t.err != nil {
+			return
+		}
+		t.w = bufio.NewWriterSize(t.f, 64<<10)
+	}
+	n, err := t.w.Write(p)
+	t.n += int64(n)
+	t.err = err
+}
+
+// section reads n bytes from off.
+func (t *tempStore) section(off, n int64) (io.Reader, error) {
+	if t.err == nil && t.w != nil {
+		t.err = t.w.Flush()
+	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	return io.NewSectionReader(t.f, off, n), nil
+}
+
+// handOver gives the file, read from its start, to the caller, who
+// closes it; nil after an error.
+func (t *tempStore) handOver() *os.File {
+	if _, err := t.section(0, 0); err != nil {
+		t.close()
+		return nil
+	}
+	f := t.f
+	t.f = nil
+	return f
+}
+
+func (t *tempStore) close() {
+	if t.f != nil {
+		t.f.Close()
+		t.f = nil
+	}
+}
+
 // rawInMemory is how many bytes of a message kept for extraction stay in
 // memory; a larger message goes to a temporary file.
 const rawInMemory = 1 << 20
@@ -27,117 +81,63 @@ const rawInMemory = 1 << 20
 type rawStore struct {
 	on   bool
 	mem  msgbuf.Buf
-	file *os.File
-	w    *bufio.Writer
-	err  error
+	disk tempStore
 }
 
 func (r *rawStore) write(p []byte) {
-	if !r.on || r.err != nil || len(p) == 0 {
+	if !r.on {
 		return
 	}
-	if r.file == nil {
+	if r.disk.f == nil && r.disk.err == nil {
 		if r.mem.Len()+len(p) <= rawInMemory {
 			r.mem.Append(p)
 			return
 		}
-		f, err := tempFile()
-		if err != nil {
-			r.err = err
-			r.mem.Release()
-			return
-		}
-		r.file, r.w = f, bufio.NewWriterSize(f, 64<<10)
-		r.w.Write(r.mem.Bytes())
+		r.disk.write(r.mem.Bytes())
 		r.mem.Release()
 	}
-	if _, err := r.w.Write(p); err != nil {
-		r.err = err
-	}
+	r.disk.write(p)
 }
 
 // result gives the bytes kept: in memory, or in a file read from its
-// start, which the caller closes.
+// start, which the caller closes; neither after an error.
 func (r *rawStore) result() ([]byte, *os.File) {
-	if r.file == nil {
-		if r.err != nil {
-			return nil, nil
-		}
+	if r.disk.f == nil && r.disk.err == nil {
 		return r.mem.Keep(), nil
 	}
-	if err := r.w.Flush(); err != nil && r.err == nil {
-		r.err = err
-	}
-	f := r.file
-	r.file = nil
-	if r.err != nil {
-		f.Close()
-		return nil, nil
-	}
-	return nil, f
+	return nil, r.disk.handOver()
 }
 
 func (r *rawStore) discard() {
 	r.mem.Release()
-	if r.file != nil {
-		r.file.Close()
-		r.file = nil
-	}
+	r.disk.close()
 }
 
-// spillFile holds the decoded bytes of the attachments a Stream reads
-// on the way for an extraction, one after the other in one temporary
-// file, until the walk names their files.
-type spillFile struct {
-	f   *os.File
-	w   *bufio.Writer
-	n   int64
-	err error
-}
-
-// part starts the bytes of the next attachment.
-func (s *spillFile) part() *spill {
-	if s.f == nil && s.err == nil {
-		s.f, s.err = tempFile()
-		if s.err == nil {
-			s.w = bufio.NewWriterSize(s.f, 32<<10)
-		}
-	}
-	return &spill{file: s, off: s.n}
-}
-
-func (s *spillFile) close() {
-	if s.f != nil {
-		s.f.Close()
-		s.f = nil
-	}
-}
-
-// spill is one attachment's bytes in a spillFile.
+// spill is one attachment's decoded bytes, read on the way for an
+// extraction, in the temporary file the attachments of a message share
+// until the walk names their files.
 type spill struct {
-	file   *spillFile
+	file   *tempStore
 	off, n int64
 }
 
+// part starts the bytes of the next attachment in t.
+func (t *tempStore) part() *spill { return &spill{file: t, off: t.n} }
+
 func (s *spill) write(p []byte) {
-	if s == nil || s.file.err != nil {
+	if s == nil {
 		return
 	}
-	n, err := s.file.w.Write(p)
-	s.n += int64(n)
-	s.file.n += int64(n)
-	s.file.err = err
+	s.file.write(p)
+	s.n += int64(len(p))
 }
 
 // copyTo writes the attachment's bytes to w.
 func (s *spill) copyTo(w io.Writer) error {
-	f := s.file
-	if f.err != nil {
-		return f.err
-	}
-	if err := f.w.Flush(); err != nil {
+	r, err := s.file.section(s.off, s.n)
+	if err != nil {
 		return err
 	}
-	_, err := io.Copy(w, io.NewSectionReader(f.f, s.off, s.n))
+	_, err = io.Copy(w, r)
 	return err
 }

@@ -2,6 +2,7 @@ package message
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,17 +16,18 @@ import (
 )
 
 // Stream analyses one message as its bytes arrive. The body of a part
-// in base64, 7bit, 8bit or binary is decoded and hashed on its way: an
+// in a known transfer encoding is decoded and hashed on its way: an
 // attachment's is not kept, a text's first 64 KiB are (for the preview).
-// The rest of the message (its headers, its structure, and whatever
-// needs reading whole) is kept, and analysed at the end as Analyze would
+// The body hashes of DKIM signatures are checked on the way too. The
+// rest of the message (its headers, its structure, and whatever needs
+// reading whole) is kept, and analysed at the end as Analyze would
 // analyse the whole message, with the figures of the parts read on the
 // way. The record is the one Analyze gives.
 //
 // What is read whole: the parts of a multipart/signed entity (the
-// signature covers their bytes), embedded messages and S/MIME data. The
-// body hashes of DKIM signatures are checked on the way. With Options.KeepRaw the message's bytes are
-// also kept as they came, for extraction (Raw, or RawFile past a MiB).
+// signature covers their bytes), embedded messages and S/MIME data.
+// With Options.KeepRaw the message's bytes are also kept as they came,
+// for extraction (Raw, or RawFile past a MiB).
 type Stream struct {
 	opt  Options
 	kept msgbuf.Buf
@@ -38,7 +40,7 @@ type Stream struct {
 	// (extraction): those read on the way wait in temporary files until
 	// the walk names them, in the order of the message.
 	save   func(a *record.Attachment) (io.WriteCloser, error)
-	spills spillFile
+	spills tempStore
 
 	line []byte // the line being read, up to maxStreamLine bytes
 	long bool   // the line being read passed maxStreamLine: its rest is content
@@ -102,7 +104,7 @@ func NewStream(opt Options) *Stream {
 // Write takes the next bytes of the message (dot-unstuffed) and returns
 // how many more bytes it keeps, for the caller's memory budget.
 func (s *Stream) Write(p []byte) int {
-	before := s.Held()
+	before := s.held()
 	s.size += int64(len(p))
 	s.raw.write(p)
 	for len(p) > 0 {
@@ -117,7 +119,7 @@ func (s *Stream) Write(p []byte) int {
 		}
 		p = p[n:]
 	}
-	return max(0, s.Held()-before)
+	return max(0, s.held()-before) // less when the bytes kept for extraction move to a file
 }
 
 // piece reads the next piece of p: lines that cannot be delimiters, one
@@ -157,9 +159,6 @@ func (s *Stream) run(p []byte) int {
 	s.content(p[:end+1])
 	return end + 1
 }
-
-// Size is how many bytes the message has had.
-func (s *Stream) Size() int64 { return s.size }
 
 // partial adds bytes of the line being read (its end included, if any).
 func (s *Stream) partial(p []byte) {
@@ -304,7 +303,7 @@ func (s *Stream) endHeader() {
 		}
 		s.frames = append(s.frames, streamFrame{delim: []byte("--" + e.params["boundary"]), defType: def,
 			signed: signed || e.ctype == "multipart/signed"})
-	case !signed && len(s.digests) < maxParts && s.streamable(e):
+	case !signed && len(s.digests) < maxParts && streamable(e):
 		s.startLeaf(e)
 		return
 	}
@@ -330,16 +329,12 @@ func (s *Stream) checkDKIM(h header) {
 // streamable tells whether the walker will treat e as a leaf whose
 // decoded bytes it only hashes, sniffs and counts, and for a text, reads
 // the start of.
-func (s *Stream) streamable(e *entity) bool {
-	if strings.HasPrefix(e.ctype, "multipart/") || strings.HasPrefix(e.ctype, "message/") ||
-		isPKCS7Mime(e) || len(s.frames) > maxDepth {
+func streamable(e *entity) bool {
+	if strings.HasPrefix(e.ctype, "multipart/") || strings.HasPrefix(e.ctype, "message/") || isPKCS7Mime(e) {
 		return false
 	}
-	switch strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding"))) {
-	case "base64", "quoted-printable", "", "7bit", "8bit", "binary":
-		return true
-	}
-	return false
+	_, known := newPushDecoder(e.encoding())
+	return known
 }
 
 // startLeaf keeps the part's header with a field naming its digest, and
@@ -350,7 +345,8 @@ func (s *Stream) startLeaf(e *entity) {
 		rand.Read(b[:])
 		s.marker = "x-mailwire-part-" + hex.EncodeToString(b[:])
 	}
-	d := &leafDigest{sum: sha256.New(), limit: s.opt.MaxAttachment}
+	dec, _ := newPushDecoder(e.encoding())
+	d := &leafDigest{dec: dec, sum: sha256.New(), limit: s.opt.MaxAttachment}
 	if !isAttachment(e) {
 		// The walker reads the start of a text for its preview: the
 		// first lines stay in the kept text.
@@ -361,17 +357,8 @@ func (s *Stream) startLeaf(e *entity) {
 	if d.limit <= 0 {
 		d.limit = 1<<63 - 1
 	}
-	switch strings.ToLower(strings.TrimSpace(e.h.get("content-transfer-encoding"))) {
-	case "base64":
-		d.b64 = &base64Reader{more: true}
-	case "quoted-printable":
-		d.qp = &qpReader{}
-	}
 	s.digests = append(s.digests, d)
-	blank := len(s.hdr) - 2
-	if s.hdr[len(s.hdr)-1] == '\n' && (len(s.hdr) < 2 || s.hdr[len(s.hdr)-2] != '\r') {
-		blank = len(s.hdr) - 1
-	}
+	blank := len(s.hdr) - len(lastBreak(s.hdr))
 	s.kept.Append(s.hdr[:blank])
 	s.kept.Append([]byte(s.marker + ": " + strconv.Itoa(len(s.digests)-1) + "\r\n"))
 	s.kept.Append(s.hdr[blank:])
@@ -471,9 +458,10 @@ func (s *Stream) Message() *record.Message {
 	m.Size = s.size
 	if s.raw.on {
 		m.Raw, m.RawFile = s.raw.result()
-	}
-	if err == nil {
-		err = s.raw.err
+		if rerr := s.raw.disk.err; rerr != nil {
+			m.Warnings = append(m.Warnings, record.NewWarning(0, record.WarnMessageNotKept, "error", rerr))
+			err = cmp.Or(err, rerr)
+		}
 	}
 	s.err = err
 	return m
@@ -504,15 +492,14 @@ func (s *Stream) Discard() {
 	s.raw.discard()
 }
 
-// Held is how many bytes the stream keeps now.
-func (s *Stream) Held() int { return s.kept.Len() + len(s.hdr) + s.raw.mem.Len() }
+// held is how many bytes the stream keeps now.
+func (s *Stream) held() int { return s.kept.Len() + len(s.hdr) + s.raw.mem.Len() }
 
 // leafDigest is what the walker needs of an attachment's body: its
 // decoded size, the SHA-256 of its first limit bytes and its first bytes
 // for sniffing.
 type leafDigest struct {
-	b64    *base64Reader // nil, and qp nil: the body is its content
-	qp     *qpReader
+	dec    pushDecoder
 	text   []byte // body text not yet decoded
 	keep   bool   // its first lines are kept too (a text part)
 	kept   int
@@ -521,20 +508,10 @@ type leafDigest struct {
 	size   int64
 	sniff  []byte
 	sumHex string
-	done   bool
 	spill  *spill // its first limit bytes, for an extraction
 }
 
-func (d *leafDigest) write(p []byte) {
-	switch {
-	case d.b64 != nil:
-		d.b64.push(p, d.content)
-	case d.qp != nil:
-		d.qp.push(p, d.content)
-	default:
-		d.content(p)
-	}
-}
+func (d *leafDigest) write(p []byte) { d.dec.push(p, d.content) }
 
 // content takes decoded bytes.
 func (d *leafDigest) content(p []byte) {
@@ -549,18 +526,10 @@ func (d *leafDigest) content(p []byte) {
 	d.size += int64(len(p))
 }
 
+// finish ends the body; the hash state is let go.
 func (d *leafDigest) finish() {
-	if d.done {
-		return
-	}
 	d.write(d.text)
-	d.text = nil
-	if d.b64 != nil {
-		d.b64.end(d.content)
-	}
-	if d.qp != nil {
-		d.qp.end(d.content)
-	}
+	d.dec.end(d.content)
 	d.sumHex = hex.EncodeToString(d.sum.Sum(nil))
-	d.sum, d.b64, d.qp, d.done = nil, nil, nil, true
+	d.text, d.dec, d.sum = nil, nil, nil
 }

@@ -26,7 +26,7 @@ func streamed(raw []byte, opt Options, rng *rand.Rand) (*record.Message, int) {
 		}
 		s.Write(raw[:n])
 		raw = raw[n:]
-		peak = max(peak, s.Held())
+		peak = max(peak, s.held())
 	}
 	return s.Message(), peak
 }
@@ -194,4 +194,21 @@ func FuzzStream(f *testing.F) {
 			t.Fatalf("streamed record differs:\n got %s\nwant %s", got, want)
 		}
 	})
+}
+
+// A message too large to keep in memory for extraction, where no
+// temporary file can be made, says so instead of going without its bytes.
+func TestMessageNotKeptIsAWarning(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	raw := bigAttachment(2 << 20)
+	m, _ := streamed(raw, Options{KeepRaw: true}, rand.New(rand.NewSource(1)))
+	if m.Raw != nil || m.RawFile != nil || len(m.Attachments) != 1 {
+		t.Fatalf("raw %d bytes, file %v, %d attachments", len(m.Raw), m.RawFile, len(m.Attachments))
+	}
+	for _, w := range m.Warnings {
+		if w.ID == record.WarnMessageNotKept && strings.Contains(w.Args["error"], "missing") {
+			return
+		}
+	}
+	t.Fatalf("no %s warning: %v", record.WarnMessageNotKept, m.Warnings)
 }

@@ -21,6 +21,7 @@ const (
 	WarnMessageRefused         WarningID = "message-refused"
 	WarnMessageBytesMissing    WarningID = "message-bytes-missing"
 	WarnMessageFetchNotSeen    WarningID = "message-fetch-not-seen"
+	WarnMessageNotKept         WarningID = "message-not-kept"
 	// IMAP
 	WarnIMAPLoginLiteralIncomplete WarningID = "imap-login-literal-incomplete"
 	WarnIMAPNotACommand            WarningID = "imap-not-a-command"
@@ -181,6 +182,7 @@ func WarningIDs() []WarningID {
 		WarnMessageNoReply,
 		WarnMessageRefused,
 		WarnMessageBytesMissing,
+		WarnMessageNotKept,
 		WarnMessageFetchNotSeen,
 		WarnIMAPLoginLiteralIncomplete,
 		WarnIMAPNotACommand,

@@ -21,6 +21,7 @@ var warningsEN = map[string]string{
 	"warning.message-warnings-dropped":       "{count} more warnings not shown",
 	"warning.message-no-reply":               "the server's reply to this message was not seen",
 	"warning.message-refused":                "the server refused this message: {reply}",
+	"warning.message-not-kept":               "this message's bytes could not be kept in a temporary file for extraction ({error}): set TMPDIR to a folder with room",
 	"warning.message-bytes-missing":          "bytes of this message are missing from the capture",
 	"warning.message-fetch-not-seen":         "the command that fetched this message was not captured",
 	"warning.imap-login-literal-incomplete":  "imap: LOGIN password literal incomplete",

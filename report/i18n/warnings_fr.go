@@ -21,6 +21,7 @@ var warningsFR = map[string]string{
 	"warning.message-warnings-dropped":       "{count} avertissements de plus non affichés",
 	"warning.message-no-reply":               "la réponse du serveur à ce message n'a pas été vue",
 	"warning.message-refused":                "le serveur a refusé ce message : {reply}",
+	"warning.message-not-kept":               "les octets de ce message n'ont pu être gardés dans un fichier temporaire pour l'extraction ({error}) : indiquez dans TMPDIR un dossier où il y a de la place",
 	"warning.message-bytes-missing":          "des octets de ce message manquent dans la capture",
 	"warning.message-fetch-not-seen":         "la commande qui a récupéré ce message n'a pas été capturée",
 	"warning.imap-login-literal-incomplete":  "imap : littéral du mot de passe de LOGIN incomplet",
