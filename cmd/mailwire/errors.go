@@ -7,6 +7,7 @@ import (
 
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/report/i18n"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 // explain says why the capture at path could not be read, and what to do
@@ -39,6 +40,15 @@ func openError(tr i18n.Tr, prefix, path string, err error) string {
 		return tr.T(prefix+".denied", "file", path)
 	}
 	return tr.T(prefix+".unreadable", "file", path, "error", detail(err))
+}
+
+// writeError says why a report could not be written: its records could
+// not be kept in temporary files, or the output refused it.
+func writeError(tr i18n.Tr, err error) string {
+	if errors.Is(err, spool.ErrSpool) {
+		return tr.T("cli.read.spool-failed", "error", detail(err))
+	}
+	return tr.T("cli.read.write-failed", "error", detail(err))
 }
 
 // detail is the system's own words for a failed file operation, without

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/report/i18n"
+	"github.com/mailwire/mailwire/report/spool"
 )
 
 // TestErrorsInTheUsersLanguage runs each error and warning path in
@@ -165,6 +167,26 @@ func TestEveryKeyErrorIsWorded(t *testing.T) {
 			if tr := i18n.New(lang); !tr.Has(key) {
 				t.Errorf("%v: no %s sentence %s", kind, lang, key)
 			}
+		}
+	}
+}
+
+// A report whose records cannot go to temporary files says so, and what
+// to do, in the user's language.
+func TestSpoolFailureInTheUsersLanguage(t *testing.T) {
+	sp := spool.New(spool.Limits{InMemory: 1, Dir: filepath.Join(t.TempDir(), "missing")})
+	sp.Add(&record.Session{ID: "s1"})
+	sp.Add(&record.Session{ID: "s2"})
+	if sp.Err() == nil {
+		t.Fatal("no spool error to say")
+	}
+	want := map[string]string{
+		"en": "the report's records could not be kept in temporary files (no such file or directory): set TMPDIR to a folder with room",
+		"fr": "les enregistrements du rapport n'ont pu être gardés dans des fichiers temporaires (no such file or directory)\u00a0: indiquez dans TMPDIR un dossier où il y a de la place",
+	}
+	for lang, w := range want {
+		if got := writeError(i18n.New(lang), sp.Err()); got != w {
+			t.Errorf("%s: %q, want %q", lang, got, w)
 		}
 	}
 }

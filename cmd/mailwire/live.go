@@ -141,8 +141,11 @@ func (a *app) live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options,
 	opt.Reveal = out.reveal
 	// The report at the end lays out a spool; JSON Lines need only the
 	// totals, so that a long capture holds nothing in memory.
-	recs := spool.New(spool.DefaultLimits())
-	defer recs.Close()
+	var recs *spool.Spool
+	if out.format != "json" {
+		recs = spool.New(spool.DefaultLimits())
+		defer recs.Close()
+	}
 	t := newTally()
 	jsonOut := a.stdout
 	if out.format == "json" {

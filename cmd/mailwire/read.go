@@ -137,20 +137,17 @@ func closeSpools(caps []report.Capture) {
 }
 
 func summarize(caps []report.Capture) *record.Summary {
-	s := &record.Summary{Captures: len(caps), Warnings: []record.Warning{}}
+	t := newTally()
 	for _, c := range caps {
-		for _, w := range c.Info.Warnings {
-			w.File, w.Text = c.Info.File, "" // said again, after its file
-			s.Warnings = append(s.Warnings, w)
-		}
+		t.capture(c.Info)
 		if r := c.Records; r != nil {
-			s.Sessions += r.Count(spool.Sessions)
-			s.Credentials += r.Count(spool.Credentials)
-			s.Messages += r.Count(spool.Messages)
-			s.Findings += r.FindingCount()
+			t.sum.Sessions += r.Count(spool.Sessions)
+			t.sum.Credentials += r.Count(spool.Credentials)
+			t.sum.Messages += r.Count(spool.Messages)
+			t.sum.Findings += r.FindingCount()
 		}
 	}
-	return s
+	return t.sum
 }
 
 // finish renders the report and chooses the exit code.
@@ -165,7 +162,7 @@ func (a *app) finish(caps []report.Capture, failed bool, out *outputOptions) int
 	}
 	defer closeOut()
 	if err := render(w, caps, sum, out); err != nil {
-		fmt.Fprintln(a.stderr, "mailwire:", a.tr.T("cli.read.write-failed", "error", detail(err)))
+		fmt.Fprintln(a.stderr, "mailwire:", writeError(a.tr, err))
 		return exitUsage
 	}
 	if failed {

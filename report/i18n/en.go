@@ -418,6 +418,7 @@ var en = map[string]string{
 	"cli.read.unreadable":           "{file}: the capture cannot be read ({error})",
 	"cli.read.create-failed":        "cannot write the report to {file} ({error}); choose another --output",
 	"cli.read.write-failed":         "writing the report failed ({error})",
+	"cli.read.spool-failed":         "the report's records could not be kept in temporary files ({error}): set TMPDIR to a folder with room",
 	"cli.keylog.not-found":          "key log {file} not found: give the file that SSLKEYLOGFILE or openssl s_client -keylogfile wrote",
 	"cli.keylog.denied":             "key log {file}: permission denied (check the file's permissions)",
 	"cli.keylog.unreadable":         "key log {file} cannot be read ({error}): give the file that SSLKEYLOGFILE or openssl s_client -keylogfile wrote",

@@ -418,6 +418,7 @@ var fr = map[string]string{
 	"cli.read.unreadable":           "{file} : la capture ne peut pas être lue ({error})",
 	"cli.read.create-failed":        "impossible d'écrire le rapport dans {file} ({error}) ; choisissez un autre --output",
 	"cli.read.write-failed":         "l'écriture du rapport a échoué ({error})",
+	"cli.read.spool-failed":         "les enregistrements du rapport n'ont pu être gardés dans des fichiers temporaires ({error}) : indiquez dans TMPDIR un dossier où il y a de la place",
 	"cli.keylog.not-found":          "journal de clés {file} introuvable : indiquez le fichier écrit par SSLKEYLOGFILE ou par openssl s_client -keylogfile",
 	"cli.keylog.denied":             "journal de clés {file} : accès refusé (vérifiez les droits du fichier)",
 	"cli.keylog.unreadable":         "le journal de clés {file} ne peut pas être lu ({error}) : indiquez le fichier écrit par SSLKEYLOGFILE ou par openssl s_client -keylogfile",

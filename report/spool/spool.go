@@ -40,45 +40,37 @@ const (
 // them), each list in frame order.
 func Findings(rank int) Kind { return findings + Kind(3-min(max(rank, -1), 3)) }
 
+// lists makes an empty record of each list's kind, findings last.
+var lists = [...]func() record.Record{
+	Sessions:    func() record.Record { return new(record.Session) },
+	Credentials: func() record.Record { return new(record.Credential) },
+	Messages:    func() record.Record { return new(record.Message) },
+	Mailboxes:   func() record.Record { return new(record.Mailbox) },
+	DNS:         func() record.Record { return new(record.DNS) },
+	TLS:         func() record.Record { return new(record.TLS) },
+	findings:    func() record.Record { return new(record.Finding) },
+}
+
+// listOf is the list of each kind of record a list shows.
+var listOf = func() map[string]Kind {
+	m := map[string]Kind{}
+	for k, mk := range lists {
+		m[mk().Kind()] = Kind(k)
+	}
+	return m
+}()
+
 // kindOf is the list r belongs to; false for the kinds no list shows
 // (commands and STARTTLS records reach the report through the sample).
 func kindOf(r record.Record) (Kind, bool) {
-	switch v := r.(type) {
-	case *record.Session:
-		return Sessions, true
-	case *record.Credential:
-		return Credentials, true
-	case *record.Message:
-		return Messages, true
-	case *record.Mailbox:
-		return Mailboxes, true
-	case *record.DNS:
-		return DNS, true
-	case *record.TLS:
-		return TLS, true
-	case *record.Finding:
-		return Findings(v.Severity.Rank()), true
+	k, ok := listOf[r.Kind()]
+	if f, finding := r.(*record.Finding); finding {
+		k = Findings(f.Severity.Rank())
 	}
-	return 0, false
+	return k, ok
 }
 
-func newOf(k Kind) record.Record {
-	switch k {
-	case Sessions:
-		return new(record.Session)
-	case Credentials:
-		return new(record.Credential)
-	case Messages:
-		return new(record.Message)
-	case Mailboxes:
-		return new(record.Mailbox)
-	case DNS:
-		return new(record.DNS)
-	case TLS:
-		return new(record.TLS)
-	}
-	return new(record.Finding)
-}
+func newOf(k Kind) record.Record { return lists[min(k, findings)]() }
 
 // Limits bound what a spool holds in memory.
 type Limits struct {
@@ -119,7 +111,6 @@ func SharedLimits(n int) Limits {
 type Spool struct {
 	lim   Limits
 	mem   [kinds][]record.Record
-	held  int
 	count [kinds]int
 	files [kinds]*os.File // one per list once spilled, unlinked
 	w     [kinds]*bufio.Writer
@@ -170,12 +161,21 @@ func (s *Spool) Add(r record.Record) {
 	}
 	if !s.Spilled() {
 		s.mem[k] = append(s.mem[k], r)
-		if s.held++; s.held > s.lim.InMemory {
+		if s.inMemory() > s.lim.InMemory {
 			s.spill()
 		}
 		return
 	}
 	s.write(k, r)
+}
+
+// inMemory is how many listed records are in memory.
+func (s *Spool) inMemory() int {
+	n := 0
+	for _, l := range s.mem {
+		n += len(l)
+	}
+	return n
 }
 
 // noteStartTLS remembers the first STARTTLS of a session that went
@@ -197,7 +197,7 @@ func (s *Spool) spill() {
 		if err != nil {
 			s.fail(err)
 			s.Close()
-			s.mem, s.held = [kinds][]record.Record{}, 0
+			s.mem = [kinds][]record.Record{}
 			return
 		}
 		// Unlinked at once: the file lives as long as it is open and is
@@ -211,14 +211,10 @@ func (s *Spool) spill() {
 		}
 		s.mem[k] = nil
 	}
-	s.held = 0
 }
 
-// A record is one line of its list's file: its warnings, a tab, and
-// the record's JSON (JSON strings escape tabs). Warnings are kept apart
-// because their JSON is the English sentence, without the id the report
-// translates.
-
+// warning is a record.Warning as a list's file keeps it: with its id,
+// which the record's JSON, an English sentence, leaves out.
 type warning struct {
 	Frame int64             `json:"f,omitempty"`
 	ID    record.WarningID  `json:"i,omitempty"`
@@ -227,6 +223,8 @@ type warning struct {
 	Text  string            `json:"t,omitempty"`
 }
 
+// write adds r to its list's file as one line: its warnings, a tab, and
+// its JSON (JSON strings escape tabs).
 func (s *Spool) write(k Kind, r record.Record) {
 	if s.err != nil {
 		return
@@ -263,9 +261,9 @@ func (s *Spool) fail(err error) {
 	}
 }
 
-// ErrSpool wraps the errors of the temporary file: the report cannot be
-// laid out without it.
-var ErrSpool = errors.New("cannot keep the report's records in a temporary file (set TMPDIR to a directory with room)")
+// ErrSpool wraps the errors of the temporary files: the report cannot
+// be laid out without them.
+var ErrSpool = errors.New("spool")
 
 // Err is the first error of the temporary file, if any.
 func (s *Spool) Err() error { return s.err }
