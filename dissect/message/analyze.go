@@ -90,16 +90,12 @@ func analyzeWith(raw []byte, opt Options, save func(a *record.Attachment) (io.Wr
 	var w warnings
 	h, body := splitHeader(raw, &w)
 	fillHeaders(m, h, &w)
-	fillSenderAuth(m, h, body)
 	var lookup func(header) *leafDigest
+	var checked []string
 	if st != nil {
-		lookup = st.lookup
-		for i := range m.DKIM {
-			if i < len(st.dkim) && st.dkim[i] != "" {
-				m.DKIM[i].BodyHash = st.dkim[i]
-			}
-		}
+		lookup, checked = st.lookup, st.dkim
 	}
+	fillSenderAuth(m, h, body, checked)
 	digestDKIM(m, raw)
 	wk := &walker{m: m, opt: opt, w: &w, save: save, streamed: lookup}
 	walkMessage(wk, h, body)

@@ -20,11 +20,18 @@ const maxDKIM = 8
 // body that crossed the wire) and the receiving servers' verdicts
 // (Authentication-Results, Received-SPF). The signature itself needs the
 // signer's public key from DNS, which a capture rarely holds: it is not
-// verified here.
-func fillSenderAuth(m *record.Message, h header, body []byte) {
-	for _, v := range h.values("dkim-signature") {
+// verified here. checked are body hash verdicts already known (a Stream
+// checked them on the way), by signature; "" for one still to check.
+func fillSenderAuth(m *record.Message, h header, body []byte, checked []string) {
+	for i, v := range h.values("dkim-signature") {
 		if len(m.DKIM) == maxDKIM {
 			break
+		}
+		if i < len(checked) && checked[i] != "" {
+			d, _ := dkimTags(v)
+			d.BodyHash = checked[i]
+			m.DKIM = append(m.DKIM, d)
+			continue
 		}
 		m.DKIM = append(m.DKIM, dkimSignature(v, body))
 	}
