@@ -104,7 +104,7 @@ func TestReportOfManySessionsStaysBounded(t *testing.T) {
 	}
 	const n = 50000
 	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	out := &counter{lines: map[string]int{"  Message ": 0, "  s": 0}}
+	out := &counter{lines: map[string]int{"  Message ": 0, "  s": 0, "  MEDIUM ": 0}}
 	var sp *spool.Spool
 	spilled := false
 	peak, _ := heapwatch.Peak(func() {
@@ -139,6 +139,10 @@ func TestReportOfManySessionsStaysBounded(t *testing.T) {
 	// table, each message a heading.
 	if got := out.lines["  Message "]; got != n {
 		t.Errorf("%d messages listed, want %d", got, n)
+	}
+	// Findings go by in sorted windows: every one is listed once.
+	if got := out.lines["  MEDIUM "]; got != n {
+		t.Errorf("%d findings listed, want %d", got, n)
 	}
 	if got := out.lines["  s"]; got != 2*n {
 		t.Errorf("%d session and credential rows, want %d", got, 2*n)

@@ -21,36 +21,43 @@ func (b *builder) findings() Section {
 	return sec
 }
 
-// findingsBySeverity yields the findings most severe first, each
-// severity in frame order (its own list in the spool).
+// findingsBySeverity yields the findings most severe first.
 func (b *builder) findingsBySeverity(yield func(Line) bool) {
 	for rank := record.SeverityHigh.Rank(); rank >= -1; rank-- {
-		var fs []*record.Finding
-		flush := func() bool {
-			sort.SliceStable(fs, func(i, j int) bool { return fs[i].Packet < fs[j].Packet })
-			for _, f := range fs {
-				for _, l := range b.findingLines(f) {
-					if !yield(l) {
-						return false
-					}
-				}
-			}
-			fs = fs[:0]
-			return true
-		}
-		ok := true
-		each(b.src, spool.Findings(rank), func(f *record.Finding) bool {
-			// Findings come in frame order but for a few: the capture's
-			// own come last. A window of them is sorted at a time.
-			if fs = append(fs, f); len(fs) == findingsWindow {
-				ok = flush()
-			}
-			return ok
-		})
-		if !ok || !flush() {
+		if !b.findingsOfRank(rank, yield) {
 			return
 		}
 	}
+}
+
+// findingsOfRank yields the findings of one severity (their own list in
+// the spool) in frame order. They come in frame order but for the
+// capture's own, which come last: a window of them is sorted at a time.
+// It is false when yield stopped.
+func (b *builder) findingsOfRank(rank int, yield func(Line) bool) bool {
+	var window []*record.Finding
+	ok := true
+	flush := func() {
+		sort.SliceStable(window, func(i, j int) bool { return window[i].Packet < window[j].Packet })
+		for _, f := range window {
+			for _, l := range b.findingLines(f) {
+				if ok = yield(l); !ok {
+					return
+				}
+			}
+		}
+		window = window[:0]
+	}
+	each(b.src, spool.Findings(rank), func(f *record.Finding) bool {
+		if window = append(window, f); len(window) == findingsWindow {
+			flush()
+		}
+		return ok
+	})
+	if ok {
+		flush()
+	}
+	return ok
 }
 
 // findingsWindow is how many findings of one severity are sorted at once.
