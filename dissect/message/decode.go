@@ -2,7 +2,6 @@ package message
 
 import (
 	"bytes"
-	"encoding/base64"
 	"io"
 	"strings"
 )
@@ -92,20 +91,12 @@ func (d *base64Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// fill decodes the next chunk of input into d.out. Nearly every chunk
-// is clean base64 in whole lines: the standard decoder, which skips line
-// breaks, takes it in one call. The byte-by-byte path is for the rest,
-// and gives the same bytes whenever the standard decoder succeeds.
+// fill decodes the next chunk of input into d.out. Nearly every line is
+// clean base64, whole quanta without padding: wholeLine decodes those at
+// once. The byte-by-byte path is for the rest, and the two give the same
+// bytes.
 func (d *base64Reader) fill() {
 	in := d.src[:min(len(d.src), base64Chunk)]
-	if d.n == 0 {
-		if end := bytes.LastIndexByte(in, '\n') + 1; end > 0 {
-			if m, err := base64.StdEncoding.Decode(d.buf[:], in[:end]); err == nil {
-				d.out, d.src = d.buf[:m], d.src[end:]
-				return
-			}
-		}
-	}
 	d.src = d.src[len(in):]
 	out := d.buf[:0]
 	for len(in) > 0 {
@@ -159,9 +150,9 @@ func (d *base64Reader) end(emit func([]byte)) {
 	d.out = nil
 }
 
-// wholeLine decodes the first line of in with the standard decoder when
-// it is a clean base64 line: the byte-by-byte path is for the rest. It
-// returns the remaining input and whether it did.
+// wholeLine decodes the first line of in when it is whole quanta of
+// the alphabet, which nearly every line of an attachment is. It returns
+// the remaining input and whether it did.
 func wholeLine(out, in []byte) ([]byte, []byte, bool) {
 	i := bytes.IndexByte(in, '\n')
 	if i <= 0 {
@@ -171,14 +162,10 @@ func wholeLine(out, in []byte) ([]byte, []byte, bool) {
 	if line[len(line)-1] == '\r' {
 		line = line[:len(line)-1]
 	}
-	if len(line) == 0 || len(line)%4 != 0 {
+	if len(line) == 0 || len(line)%4 != 0 || !decodeQuanta(out[len(out):cap(out)], line) {
 		return out, in, false
 	}
-	m, err := base64.StdEncoding.Decode(out[len(out):cap(out)], line)
-	if err != nil {
-		return out, in, false
-	}
-	return out[:len(out)+m], in[i+1:], true
+	return out[:len(out)+len(line)/4*3], in[i+1:], true
 }
 
 // flush ends a partial quantum: two sextets give one byte, three give two.

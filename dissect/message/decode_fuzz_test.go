@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"io"
 	"mime/quotedprintable"
+	"slices"
 	"testing"
 )
 
@@ -119,4 +120,20 @@ func FuzzBase64Lenient(f *testing.F) {
 				len(in), in[:min(len(in), 80)], len(got), err, len(want), at)
 		}
 	})
+}
+
+// TestBase64StrayByteInAnyPlace: a byte outside the alphabet anywhere in
+// a line, which the line-at-once path must notice, decodes by the rule.
+func TestBase64StrayByteInAnyPlace(t *testing.T) {
+	line := []byte(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("mailwire"), 57/8*3)))[:76]
+	for at := range line {
+		for _, c := range []byte{'!', '=', 0, 0x80, 0xff, '\r', ' '} {
+			in := slices.Concat(line, []byte("\r\n"), line, []byte("\r\n"))
+			in[78+at] = c
+			got, _ := io.ReadAll(newBase64Reader(in))
+			if want := lenientBase64(in); !bytes.Equal(got, want) {
+				t.Fatalf("byte %q at %d: got %d bytes, want %d", c, at, len(got), len(want))
+			}
+		}
+	}
 }
