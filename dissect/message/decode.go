@@ -70,6 +70,7 @@ type base64Reader struct {
 	buf  [base64Chunk / 4 * 3]byte
 	q    uint32 // sextets of the current quantum
 	n    int    // how many sextets q holds
+	line int    // where the last whole line ended: the next likely ends there too
 	done bool
 	more bool // src is not the end of the body: more is pushed
 }
@@ -102,7 +103,7 @@ func (d *base64Reader) fill() {
 	for len(in) > 0 {
 		if d.n == 0 {
 			var ok bool
-			if out, in, ok = wholeLine(out, in); ok {
+			if out, in, ok = d.wholeLine(out, in); ok {
 				continue
 			}
 		}
@@ -152,16 +153,22 @@ func (d *base64Reader) end(emit func([]byte)) {
 
 // wholeLine decodes the first line of in when it is whole quanta of
 // the alphabet, which nearly every line of an attachment is. It returns
-// the remaining input and whether it did.
-func wholeLine(out, in []byte) ([]byte, []byte, bool) {
-	i := bytes.IndexByte(in, '\n')
-	if i <= 0 {
-		return out, in, false
+// the remaining input and whether it did. Lines of one body have one
+// length: the line break is looked for where the last one was, and only
+// then searched.
+func (d *base64Reader) wholeLine(out, in []byte) ([]byte, []byte, bool) {
+	i := d.line
+	if i <= 0 || i >= len(in) || in[i] != '\n' {
+		if i = bytes.IndexByte(in, '\n'); i <= 0 {
+			return out, in, false
+		}
+		d.line = i
 	}
 	line := in[:i]
 	if line[len(line)-1] == '\r' {
 		line = line[:len(line)-1]
 	}
+	// A line break before i is outside the alphabet: decodeQuanta says no.
 	if len(line) == 0 || len(line)%4 != 0 || !decodeQuanta(out[len(out):cap(out)], line) {
 		return out, in, false
 	}

@@ -127,7 +127,7 @@ func FuzzBase64Lenient(f *testing.F) {
 func TestBase64StrayByteInAnyPlace(t *testing.T) {
 	line := []byte(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("mailwire"), 57/8*3)))[:76]
 	for at := range line {
-		for _, c := range []byte{'!', '=', 0, 0x80, 0xff, '\r', ' '} {
+		for _, c := range []byte{'!', '=', 0, 0x80, 0xff, '\r', '\n', ' '} {
 			in := slices.Concat(line, []byte("\r\n"), line, []byte("\r\n"))
 			in[78+at] = c
 			got, _ := io.ReadAll(newBase64Reader(in))
