@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"strings"
+	"sync"
 )
 
 // encoding is the part's Content-Transfer-Encoding, lower-case.
@@ -45,7 +46,12 @@ type pushDecoder interface {
 func newPushDecoder(enc string) (pushDecoder, bool) {
 	switch enc {
 	case "base64":
-		return &base64Reader{more: true}, true
+		b, ok := base64Readers.Get().(*base64Reader)
+		if !ok {
+			b = new(base64Reader)
+		}
+		b.start()
+		return b, true
 	case "quoted-printable":
 		return &qpReader{}, true
 	}
@@ -79,6 +85,16 @@ type base64Reader struct {
 const base64Chunk = 16 << 10
 
 func newBase64Reader(src []byte) *base64Reader { return &base64Reader{src: src} }
+
+// base64Readers recycles the decoders of attachments pushed in pieces,
+// with their buffers.
+var base64Readers sync.Pool
+
+// start makes d ready for a body pushed in pieces; its buffer's old
+// bytes are never read.
+func (d *base64Reader) start() {
+	d.src, d.out, d.q, d.n, d.line, d.done, d.more = nil, nil, 0, 0, 0, false, true
+}
 
 func (d *base64Reader) Read(p []byte) (int, error) {
 	for len(d.out) == 0 {

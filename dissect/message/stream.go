@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mailwire/mailwire/dissect/msgbuf"
 	"github.com/mailwire/mailwire/dissect/record"
@@ -346,7 +347,7 @@ func (s *Stream) startLeaf(e *entity) {
 		s.marker = "x-mailwire-part-" + hex.EncodeToString(b[:])
 	}
 	dec, _ := newPushDecoder(e.encoding())
-	d := &leafDigest{dec: dec, sum: sha256.New(), limit: s.opt.MaxAttachment}
+	d := &leafDigest{dec: dec, sum: sha256.New(), limit: s.opt.MaxAttachment, text: leafTexts.get()}
 	if !isAttachment(e) {
 		// The walker reads the start of a text for its preview: the
 		// first lines stay in the kept text.
@@ -531,5 +532,36 @@ func (d *leafDigest) finish() {
 	d.write(d.text)
 	d.dec.end(d.content)
 	d.sumHex = hex.EncodeToString(d.sum.Sum(nil))
+	leafTexts.put(d.text)
+	if b, ok := d.dec.(*base64Reader); ok {
+		base64Readers.Put(b)
+	}
 	d.text, d.dec, d.sum = nil, nil, nil
+}
+
+// bufferPool recycles the buffers of one size that every attachment
+// needs while it is read: thousands of parts a second otherwise make as
+// many buffers for the collector.
+type bufferPool struct {
+	pool sync.Pool
+	size int
+}
+
+// leafTexts holds the encoded text of attachments not yet decoded: a
+// leafChunk and the line that passed it.
+var leafTexts = &bufferPool{size: 2 * leafChunk}
+
+func (p *bufferPool) get() []byte {
+	if b, ok := p.pool.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, p.size)
+}
+
+// put takes back a buffer no longer used; one that grew past its size is
+// let go rather than kept.
+func (p *bufferPool) put(b []byte) {
+	if cap(b) <= p.size {
+		p.pool.Put(&b)
+	}
 }
