@@ -26,7 +26,10 @@ import (
 // way. The record is the one Analyze gives.
 //
 // What is read whole: the parts of a multipart/signed entity (the
-// signature covers their bytes), embedded messages and S/MIME data.
+// signature covers their bytes), S/MIME data, and embedded messages in
+// an encoding other than 7bit, 8bit or binary. An embedded message in
+// those is read as its own header and parts; when it is an attachment (a
+// forwarded .eml) every byte of it is hashed on the way too.
 // With Options.KeepRaw the message's bytes are also kept as they came,
 // for extraction (Raw, or RawFile past a MiB).
 type Stream struct {
@@ -42,6 +45,9 @@ type Stream struct {
 	// the walk names them, in the order of the message.
 	save   func(a *record.Attachment) (io.WriteCloser, error)
 	spills tempStore
+	// embedSpills hold the bytes of embedded messages that are
+	// attachments, one file each.
+	embedSpills []*tempStore
 
 	line []byte // the line being read, up to maxStreamLine bytes
 	long bool   // the line being read passed maxStreamLine: its rest is content
@@ -53,6 +59,7 @@ type Stream struct {
 	frames  []streamFrame
 
 	leaf    *leafDigest // the attachment whose body is being read
+	embeds  []embed     // the embedded messages being read, outermost first
 	marker  string      // names the field that points a kept part header at its digest
 	digests []*leafDigest
 	err     error
@@ -65,6 +72,13 @@ const (
 	stKept                      // reading bytes that are kept: a body, a preamble, an epilogue
 	stLeaf                      // reading the body of an attachment that is not kept
 )
+
+// embed is an embedded message being read. It ends where the part that
+// holds it ends: at a delimiter of the multiparts open around it.
+type embed struct {
+	frames int         // how many multiparts are open around it
+	d      *leafDigest // its bytes, when it is an attachment (else nil)
+}
 
 // streamFrame is an open multipart entity.
 type streamFrame struct {
@@ -180,6 +194,7 @@ func (s *Stream) partial(p []byte) {
 
 // content is bytes of a line that is no delimiter, in the current state.
 func (s *Stream) content(p []byte) {
+	s.embedded(p)
 	switch s.state {
 	case stLeaf:
 		s.leafBytes(p)
@@ -207,6 +222,7 @@ func (s *Stream) lineEnded(line []byte) {
 		s.atDelimiter(i, isClose, line)
 		return
 	}
+	s.embedded(line)
 	switch s.state {
 	case stLeaf:
 		s.leafBytes(line)
@@ -256,6 +272,8 @@ func (s *Stream) atDelimiter(i int, isClose bool, line []byte) {
 	case stHeader:
 		s.flushHeader()
 	}
+	s.endEmbeds(i + 1)
+	s.embedded(line)
 	s.frames = s.frames[:i+1]
 	s.kept.Append(line)
 	if isClose {
@@ -291,13 +309,13 @@ func (s *Stream) endHeader() {
 		s.checkDKIM(h)
 	}
 	wk := &walker{w: &warnings{}}
-	e := wk.newEntity(h, nil, len(s.frames), s.defType)
+	e := wk.newEntity(h, nil, s.depth(), s.defType)
 	signed := len(s.frames) > 0 && s.frames[len(s.frames)-1].signed
 	switch {
 	case len(rest) > 0 || h == nil || len(h) >= maxFields-1:
 		// The header is not what a blank line ended, or is cut: the
 		// walker reads it its own way; keep the entity.
-	case strings.HasPrefix(e.ctype, "multipart/") && e.params["boundary"] != "" && len(s.frames) < maxDepth:
+	case strings.HasPrefix(e.ctype, "multipart/") && e.params["boundary"] != "" && s.depth() < maxDepth:
 		def := "text/plain"
 		if e.ctype == "multipart/digest" {
 			def = "message/rfc822"
@@ -306,6 +324,9 @@ func (s *Stream) endHeader() {
 			signed: signed || e.ctype == "multipart/signed"})
 	case !signed && len(s.digests) < maxParts && streamable(e):
 		s.startLeaf(e)
+		return
+	case !signed && !s.top && len(s.digests) < maxParts && s.depth() < maxDepth && embeddable(e):
+		s.startEmbed(e)
 		return
 	}
 	s.flushHeader()
@@ -338,16 +359,19 @@ func streamable(e *entity) bool {
 	return known
 }
 
+// embeddable tells whether the walker reads e as an embedded message
+// whose bytes are its content.
+func embeddable(e *entity) bool {
+	return (e.ctype == "message/rfc822" || e.ctype == "message/global") && identityEncoding(e.encoding())
+}
+
+// depth is how deep the entity being read is, as the walker counts.
+func (s *Stream) depth() int { return len(s.frames) + len(s.embeds) }
+
 // startLeaf keeps the part's header with a field naming its digest, and
 // streams its body into the digest.
 func (s *Stream) startLeaf(e *entity) {
-	if s.marker == "" {
-		var b [8]byte
-		rand.Read(b[:])
-		s.marker = "x-mailwire-part-" + hex.EncodeToString(b[:])
-	}
-	dec, _ := newPushDecoder(e.encoding())
-	d := &leafDigest{dec: dec, sum: sha256.New(), limit: s.opt.MaxAttachment, text: leafTexts.get()}
+	d := s.digest(e)
 	if !isAttachment(e) {
 		// The walker reads the start of a text for its preview: the
 		// first lines stay in the kept text.
@@ -355,6 +379,39 @@ func (s *Stream) startLeaf(e *entity) {
 	} else if s.save != nil {
 		d.spill = s.spills.part()
 	}
+	s.leaf, s.state = d, stLeaf
+}
+
+// startEmbed reads an embedded message's own header next, and hashes its
+// bytes on the way when it is an attachment.
+func (s *Stream) startEmbed(e *entity) {
+	em := embed{frames: len(s.frames)}
+	if isAttachment(e) {
+		em.d = s.digest(e)
+		if s.save != nil {
+			// Its bytes go by with those of its own attachments: they
+			// wait in a file of their own.
+			t := &tempStore{}
+			s.embedSpills = append(s.embedSpills, t)
+			em.d.spill = t.part()
+		}
+	} else {
+		s.flushHeader()
+	}
+	s.embeds = append(s.embeds, em)
+	s.state, s.top, s.defType = stHeader, false, "text/plain"
+}
+
+// digest starts the digest of e's body, and keeps e's header with a
+// field naming it.
+func (s *Stream) digest(e *entity) *leafDigest {
+	if s.marker == "" {
+		var b [8]byte
+		rand.Read(b[:])
+		s.marker = "x-mailwire-part-" + hex.EncodeToString(b[:])
+	}
+	dec, _ := newPushDecoder(e.encoding())
+	d := &leafDigest{dec: dec, sum: sha256.New(), limit: s.opt.MaxAttachment, text: leafTexts.get()}
 	if d.limit <= 0 {
 		d.limit = 1<<63 - 1
 	}
@@ -364,17 +421,43 @@ func (s *Stream) startLeaf(e *entity) {
 	s.kept.Append([]byte(s.marker + ": " + strconv.Itoa(len(s.digests)-1) + "\r\n"))
 	s.kept.Append(s.hdr[blank:])
 	s.hdr = s.hdr[:0]
-	s.leaf, s.state = d, stLeaf
+	return d
+}
+
+// embedded gives bytes of the body of every embedded message being read
+// to the digests of those that are attachments.
+func (s *Stream) embedded(p []byte) {
+	for _, em := range s.embeds {
+		if em.d != nil {
+			em.d.add(p)
+		}
+	}
+}
+
+// endEmbeds ends the embedded messages read inside the part a delimiter
+// of one of the first frames multiparts ends.
+func (s *Stream) endEmbeds(frames int) {
+	for len(s.embeds) > 0 && s.embeds[len(s.embeds)-1].frames >= frames {
+		if d := s.embeds[len(s.embeds)-1].d; d != nil {
+			d.end()
+		}
+		s.embeds = s.embeds[:len(s.embeds)-1]
+	}
 }
 
 // leafBytes streams bytes of an attachment's body. The line break
 // before a delimiter is not the body's: the text's last line break is
 // decoded only once more text follows it.
 func (s *Stream) leafBytes(p []byte) {
-	d := s.leaf
-	if d.keep {
+	if s.leaf.keep {
 		s.keepText(p)
 	}
+	s.leaf.add(p)
+}
+
+// add takes the next bytes of the body; the last line break is decoded
+// only once more bytes follow it.
+func (d *leafDigest) add(p []byte) {
 	n := len(p) - len(lastBreak(p))
 	if n > 0 && p[n-1] == '\r' {
 		n-- // a line cut in two between CR and LF
@@ -422,10 +505,14 @@ func lastBreak(b []byte) []byte {
 // endLeaf ends the attachment at a delimiter: its last line break is
 // the delimiter's.
 func (s *Stream) endLeaf() {
-	d := s.leaf
+	s.leaf.end()
+	s.leaf = nil
+}
+
+// end ends the body at a delimiter, whose line break it is not.
+func (d *leafDigest) end() {
 	d.text = d.text[:len(d.text)-len(lastBreak(d.text))]
 	d.finish()
-	s.leaf = nil
 }
 
 // Message ends the message and analyses it; the stream is not used
@@ -445,6 +532,12 @@ func (s *Stream) Message() *record.Message {
 		s.leaf.finish()
 		s.leaf = nil
 	}
+	for _, em := range s.embeds {
+		if em.d != nil {
+			em.d.finish()
+		}
+	}
+	s.embeds = nil
 	s.flushHeader()
 	verdicts := make([]string, len(s.dkim))
 	for i, c := range s.dkim {
@@ -455,7 +548,7 @@ func (s *Stream) Message() *record.Message {
 	}
 	m, err := analyzeWith(s.kept.Bytes(), s.opt, s.save, &streamRead{lookup: s.lookup, dkim: verdicts})
 	s.kept.Release()
-	s.spills.close()
+	s.closeSpills()
 	m.Size = s.size
 	if s.raw.on {
 		m.Raw, m.RawFile = s.raw.result()
@@ -466,6 +559,14 @@ func (s *Stream) Message() *record.Message {
 	}
 	s.err = err
 	return m
+}
+
+func (s *Stream) closeSpills() {
+	s.spills.close()
+	for _, t := range s.embedSpills {
+		t.close()
+	}
+	s.embedSpills = nil
 }
 
 // Err is the first error of the temporary files or of an extraction's
@@ -489,7 +590,7 @@ func (s *Stream) lookup(h header) *leafDigest {
 func (s *Stream) Discard() {
 	s.kept.Release()
 	s.hdr, s.line, s.leaf = nil, nil, nil
-	s.spills.close()
+	s.closeSpills()
 	s.raw.discard()
 }
 

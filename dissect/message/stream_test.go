@@ -6,11 +6,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/mailwire/mailwire/dissect/record"
 )
@@ -136,7 +139,48 @@ func streamCases(t *testing.T) map[string][]byte {
 	many.WriteString("--m--\r\n")
 	cases["more-parts-than-walked"] = []byte(many.String())
 	cases["qp-text"] = []byte("Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=C3=A9 cr=\r\n=C3=A8me\r\n")
+	for name, raw := range embeddedCases(att) {
+		cases[name] = raw
+		cases[name+"-lf"] = []byte(strings.ReplaceAll(string(raw), "\r\n", "\n"))
+	}
 	return cases
+}
+
+// embeddedCases are messages with embedded messages, which a stream
+// reads as their own header and parts.
+func embeddedCases(att func(name, cte, body string) string) map[string][]byte {
+	fwd := func(disp, cte, inner string) string {
+		return "Content-Type: message/rfc822\r\n" + disp + cte + "\r\n" + inner
+	}
+	const asFile = "Content-Disposition: attachment; filename=\"fwd.eml\"\r\n"
+	inner := "From: bond@mi6.uk\r\nSubject: inner\r\nContent-Type: multipart/mixed; boundary=f\r\n\r\npre\r\n--f\r\n" +
+		"Content-Type: text/plain\r\n\r\nhello from inside\r\n--f\r\n" + att("h.bin", "base64", "QUJD\r\nREVG\r\n") + "\r\n--f--\r\nepi\r\n"
+	out := func(parts ...string) []byte {
+		b := "From: a@b\r\nContent-Type: multipart/mixed; boundary=e\r\n\r\n"
+		for _, p := range parts {
+			b += "--e\r\n" + p + "\r\n"
+		}
+		return []byte(b + "--e--\r\n")
+	}
+	text := "Content-Type: text/plain\r\n\r\nsee the forwarded mail\r\n"
+	return map[string][]byte{
+		"embedded-attached": out(text, fwd(asFile, "", inner), att("z.bin", "7bit", "after\r\n")),
+		"embedded-inline":   out(text, fwd("", "Content-Transfer-Encoding: 8bit\r\n", inner)),
+		"embedded-in-embedded": out(fwd(asFile, "", "Subject: outer fwd\r\nContent-Type: multipart/mixed; boundary=g\r\n\r\n--g\r\n"+
+			fwd(asFile, "", inner)+"\r\n--g--\r\n")),
+		// The outer delimiter ends the embedded message and its parts,
+		// however far they went.
+		"embedded-cut-by-outer": out(fwd(asFile, "", "Subject: cut\r\nContent-Type: multipart/mixed; boundary=f\r\n\r\n--f\r\n"+
+			att("c.bin", "base64", "QUJD\r\n")), text),
+		"embedded-cut-in-header": out(fwd(asFile, "", "Subject: cut\r\nX-Long: a"), text),
+		"embedded-same-boundary": out(fwd(asFile, "", "Content-Type: multipart/mixed; boundary=e\r\n\r\n--e\r\n"+att("s.bin", "base64", "QUJD\r\n")+"\r\n--e--\r\n")),
+		"embedded-base64": out(fwd(asFile, "Content-Transfer-Encoding: base64\r\n",
+			base64.StdEncoding.EncodeToString([]byte(inner))+"\r\n")),
+		"embedded-not-a-header": out(fwd(asFile, "", "just text, no header\r\n\r\nmore\r\n")),
+		"embedded-empty":        out(fwd(asFile, "", ""), text),
+		"embedded-unclosed":     []byte("Content-Type: multipart/mixed; boundary=e\r\n\r\n--e\r\n" + fwd(asFile, "", inner)),
+		"digest":                []byte("Content-Type: multipart/digest; boundary=d\r\n\r\n--d\r\n\r\n" + inner + "\r\n--d\r\n\r\nSubject: two\r\n\r\nbody\r\n--d--\r\n"),
+	}
 }
 
 // TestStreamGivesTheRecordOfAnalyze: fed in any pieces, a Stream gives
@@ -161,10 +205,13 @@ func TestStreamGivesTheRecordOfAnalyze(t *testing.T) {
 func TestStreamHoldsNoAttachment(t *testing.T) {
 	plain := bigAttachment(20 << 20)
 	signed := append([]byte("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=lab.fr; s=x; bh=AAAA; h=from; b=x\r\n"), plain...)
-	for _, raw := range [][]byte{plain, signed} {
+	// Forwarded as an attachment: the .eml and the file inside it.
+	forwarded := slices.Concat([]byte("Subject: fwd\r\nContent-Type: multipart/mixed; boundary=w\r\n\r\n--w\r\n"+
+		"Content-Type: message/rfc822; name=fwd.eml\r\n\r\n"), plain, []byte("\r\n--w--\r\n"))
+	for _, raw := range [][]byte{plain, signed, forwarded} {
 		m, peak := streamed(raw, Options{}, rand.New(rand.NewSource(1)))
 		want := Analyze(raw, Options{})
-		if len(m.Attachments) != 1 || m.Attachments[0].SHA256 != want.Attachments[0].SHA256 || m.Size != int64(len(raw)) {
+		if len(m.Attachments) != len(want.Attachments) || m.Attachments[0].SHA256 != want.Attachments[0].SHA256 || m.Size != int64(len(raw)) {
 			t.Fatalf("attachments %+v, size %d; want %+v, %d", m.Attachments, m.Size, want.Attachments, len(raw))
 		}
 		if fmt.Sprint(m.DKIM) != fmt.Sprint(want.DKIM) {
@@ -182,6 +229,8 @@ func FuzzStream(f *testing.F) {
 	for _, raw := range []string{
 		"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: image/gif; name=a\r\nContent-Transfer-Encoding: base64\r\n\r\nR0lG\r\n--x--\r\n",
 		"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: application/pdf\n\n%PDF\n--x\n\n--x--",
+		"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: message/rfc822; name=f.eml\r\n\r\n" +
+			"Content-Type: multipart/mixed; boundary=y\r\n\r\n--y\r\nContent-Type: image/gif\r\n\r\nGIF89a\r\n--x--\r\n",
 		"DKIM-Signature: a=rsa-sha256; c=relaxed/relaxed; l=9; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\r\n" +
 			"Content-Type: text/plain\r\n\r\n  a \t b  \r\n\r\n",
 	} {
@@ -212,3 +261,39 @@ func TestMessageNotKeptIsAWarning(t *testing.T) {
 	}
 	t.Fatalf("no %s warning: %v", record.WarnMessageNotKept, m.Warnings)
 }
+
+// TestExtractWritesTheFilesOfTheWholeMessage: extracting as the bytes
+// arrive writes the files, in the order and with the bytes, that the
+// walk of the whole message writes.
+func TestExtractWritesTheFilesOfTheWholeMessage(t *testing.T) {
+	files := func(run func(save func(a *record.Attachment) (io.WriteCloser, error)) error) []string {
+		var out []string
+		err := run(func(a *record.Attachment) (io.WriteCloser, error) {
+			i := len(out)
+			out = append(out, a.Filename+":")
+			return writerFunc(func(p []byte) { out[i] += string(p) }), nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for name, raw := range streamCases(t) {
+		whole := files(func(save func(a *record.Attachment) (io.WriteCloser, error)) error {
+			_, err := analyze(raw, Options{}, save)
+			return err
+		})
+		got := files(func(save func(a *record.Attachment) (io.WriteCloser, error)) error {
+			_, err := Extract(iotest.OneByteReader(bytes.NewReader(raw)), Options{}, save)
+			return err
+		})
+		if !slices.Equal(got, whole) {
+			t.Errorf("%s: extracted %d files, the whole message gives %d (or their bytes differ)\n%q\n%q", name, len(got), len(whole), got, whole)
+		}
+	}
+}
+
+type writerFunc func([]byte)
+
+func (w writerFunc) Write(p []byte) (int, error) { w(p); return len(p), nil }
+func (w writerFunc) Close() error                { return nil }
