@@ -131,7 +131,7 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 			parts = append(parts, sec.name)
 			partSize += tokenSize(sec.tok)
 			if p, ok := h.partOf(f.seq, sec.name); ok {
-				if a, ok := h.partAttachment(p, sec.name, sec.tok.Text, complete(sec.tok)); ok {
+				if a, ok := h.partAttachment(p, sec.name, sec.tok); ok {
 					files = append(files, a)
 				}
 			}

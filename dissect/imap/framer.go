@@ -43,6 +43,9 @@ type framer struct {
 	looksLikeStart func([]byte) bool
 	// maxText bounds the text of one unit.
 	maxText int
+	// partLiteral, when set, is the reader of a literal that holds the
+	// body of a part named as a file (nil for any other).
+	partLiteral func(header []byte, section string) *message.Part
 }
 
 func newFramer(dir stream.Direction, s *session.Session, start func([]byte) bool) *framer {
@@ -151,6 +154,10 @@ func (f *framer) startLiteral(line []byte, frame int64) bool {
 	f.u.text = append(f.u.text, '\r', '\n')
 	lit := &literal{Size: size, Binary: binary, Frame: frame}
 	analysed := f.messageLiteral(line)
+	if !analysed && f.partLiteral != nil {
+		lit.part = f.partLiteral(f.u.text, f.section(line))
+		analysed = lit.part != nil
+	}
 	switch {
 	case analysed && size > f.s.Limits.MaxMessage:
 		// A message is analysed as it arrives, not held: the message
@@ -165,7 +172,9 @@ func (f *framer) startLiteral(line []byte, frame int64) bool {
 		f.s.Warn(frame, record.WarnIMAPLiteralsTooLarge, "dir", f.dir, "max", f.s.Limits.MaxMessage)
 		lit.Skipped = true
 	}
-	if !lit.Skipped && analysed {
+	if lit.Skipped {
+		lit.part = nil
+	} else if analysed && lit.part == nil {
 		lit.msg = message.NewStream(f.s.MessageOptions())
 	}
 	if len(f.u.lits) < maxItems {
@@ -200,6 +209,10 @@ func (f *framer) readLiteral() bool {
 		if room := f.s.Limits.MaxLine - len(f.lit.Data); room > 0 {
 			f.lit.Data = append(f.lit.Data, b[:min(room, len(b))]...)
 		}
+	} else if f.lit.part != nil {
+		// The body of a file is decoded and hashed as it arrives.
+		f.lit.part.Write(b)
+		f.lit.fed += int64(len(b))
 	} else if f.lit.msg != nil {
 		// A message is analysed as it arrives.
 		if f.s.Feed(&f.u.kept, frame, f.lit.msg, b) {
@@ -277,15 +290,20 @@ func (f *framer) release(u *unit) {
 	}
 }
 
+// section is the fetch item whose value is the literal whose marker ends
+// line ("BODY[2]"), upper-case.
+func (f *framer) section(line []byte) string {
+	before := line[:bytes.LastIndexByte(line, '{')]
+	before = bytes.TrimRight(bytes.TrimSuffix(before, []byte("~")), " ")
+	return strings.ToUpper(string(before[bytes.LastIndexAny(before, " (")+1:]))
+}
+
 // messageLiteral tells whether the literal whose marker ends line holds a
 // whole message: BODY[], RFC822 or BINARY[] in a server's FETCH response,
 // or the message of a client's APPEND (not its mailbox name).
 func (f *framer) messageLiteral(line []byte) bool {
-	before := line[:bytes.LastIndexByte(line, '{')]
-	before = bytes.TrimRight(bytes.TrimSuffix(before, []byte("~")), " ")
 	if f.dir == stream.ServerToClient {
-		word := before[bytes.LastIndexAny(before, " (")+1:]
-		switch strings.ToUpper(string(word)) {
+		switch f.section(line) {
 		case "BODY[]", "RFC822", "BINARY[]":
 			return true
 		}

@@ -116,6 +116,7 @@ func New(s *session.Session) stream.Handler {
 	h := &Handler{s: s, found: map[record.FindingID]bool{}}
 	h.client = newFramer(stream.ClientToServer, s, looksLikeCommand)
 	h.server = newFramer(stream.ServerToClient, s, looksLikeResponse)
+	h.server.partLiteral = h.partLiteral
 	return h
 }
 

@@ -1,6 +1,9 @@
 package imap
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"runtime"
 	"strings"
@@ -263,5 +266,67 @@ func TestMessageLiteralsAreAnalysedAsTheyArrive(t *testing.T) {
 		for _, w := range record.Warnings(rec) {
 			t.Errorf("warning %s", w)
 		}
+	}
+}
+
+// The body of a part a BODYSTRUCTURE named as a file (the attachment a
+// mail client fetches alone, BODY[2]) is decoded and hashed as its
+// literal arrives, like the same attachment in the whole message: the
+// two give one attachment, whatever the limit on held literals.
+func TestPartLiteralsAreReadAsTheyArrive(t *testing.T) {
+	msg := attachmentMessage(8 << 20)
+	// A stray byte in the base64: both are read the way mail readers do.
+	msg = strings.Replace(msg, "R0lGR0lG\r\n", "R0lGR0l!G\r\n", 1)
+	_, body, _ := strings.Cut(msg, "Content-Transfer-Encoding: base64\r\n\r\n")
+	body = strings.TrimSuffix(body, "--z--\r\n")
+	bs := `(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 14 1 NIL NIL NIL NIL)` +
+		`("IMAGE" "GIF" ("NAME" "big.gif") NIL NIL "BASE64" ` + itoa(int64(len(body))) + ` NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "z") NIL NIL NIL)`
+	lim := session.DefaultLimits()
+	lim.MaxHeld, lim.MaxLiteral = 1<<20, 64<<10
+	lim.Held = session.NewBudget(lim.MaxHeld)
+	var pieces []piece
+	add := func(s string) {
+		for i := 0; i < len(s); i += 64 << 10 {
+			pieces = append(pieces, sv(s[i:min(i+64<<10, len(s))]))
+		}
+	}
+	pieces = append(pieces, sv("* OK ready\r\n"), c("a SELECT INBOX\r\n"), sv("* 1 EXISTS\r\na OK done\r\n"),
+		c("b FETCH 1 BODYSTRUCTURE\r\n"), sv("* 1 FETCH (BODYSTRUCTURE "+bs+")\r\nb OK done\r\n"), c("c FETCH 1 BODY[2]\r\n"))
+	add("* 1 FETCH (UID 7 BODY[2] " + lit(body) + ")\r\nc OK done\r\n")
+	pieces = append(pieces, c("d FETCH 1 BODY.PEEK[]\r\n"))
+	add("* 1 FETCH (BODY[] " + lit(msg) + ")\r\nd OK done\r\n")
+	r := run(t, lim, pieces...)
+	msgs := r.messages()
+	if len(msgs) != 3 || len(msgs[1].Attachments) != 1 || len(msgs[2].Attachments) != 1 {
+		t.Fatalf("want the structure, the part and the whole message: %s", r.dump())
+	}
+	part, whole := msgs[1].Attachments[0], msgs[2].Attachments[0]
+	if part.Truncated || part.Size != whole.Size || part.SHA256 != whole.SHA256 || part.Size < 6<<20 {
+		t.Errorf("fetched alone: %+v\nin the message: %+v", part, whole)
+	}
+	for _, rec := range r.records {
+		for _, w := range record.Warnings(rec) {
+			t.Errorf("warning %s", w)
+		}
+	}
+}
+
+// Past --max-attachment, a fetched part's hash covers that many bytes
+// and its size counts them all, as for an attachment of a message.
+func TestPartPastTheAttachmentLimit(t *testing.T) {
+	data := strings.Repeat("mailwire", 100)
+	part := base64.StdEncoding.EncodeToString([]byte(data)) + "\r\n"
+	bs := `("APPLICATION" "OCTET-STREAM" NIL NIL NIL "BASE64" ` + itoa(int64(len(part))) + ` NIL ("ATTACHMENT" ("FILENAME" "a.bin")) NIL NIL)`
+	lim := session.DefaultLimits()
+	lim.MaxAttachment = 100
+	r := run(t, lim, c("b FETCH 1 BODYSTRUCTURE\r\n"), sv("* 1 FETCH (BODYSTRUCTURE "+bs+")\r\nb OK done\r\n"),
+		c("c FETCH 1 BODY[1]\r\n"), sv("* 1 FETCH (BODY[1] "+lit(part)+")\r\nc OK done\r\n"))
+	m := r.messages()
+	sum := sha256.Sum256([]byte(data[:100]))
+	if len(m) != 2 || len(m[1].Attachments) != 1 {
+		t.Fatalf("%s", r.dump())
+	}
+	if a := m[1].Attachments[0]; !a.Truncated || a.Size != int64(len(data)) || a.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("%+v", a)
 	}
 }

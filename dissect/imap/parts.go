@@ -2,14 +2,11 @@ package imap
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
-	"mime/quotedprintable"
+	"strconv"
 	"strings"
 
+	"github.com/mailwire/mailwire/dissect/message"
 	"github.com/mailwire/mailwire/dissect/record"
-	"github.com/mailwire/mailwire/dissect/sasl"
 )
 
 // maxStructures bounds the BODYSTRUCTUREs remembered per session.
@@ -39,47 +36,62 @@ func (h *Handler) partOf(seq int64, name string) (bodyPart, bool) {
 	return bodyPart{}, false
 }
 
-// partAttachment decodes a fetched part that the BODYSTRUCTURE named as
-// a file: what it is, its decoded size and its hash. BINARY[] sections
-// come decoded already.
-func (h *Handler) partAttachment(p bodyPart, name string, data []byte, complete bool) (record.Attachment, bool) {
-	if p.filename == "" && p.disp != "attachment" && !strings.HasPrefix(p.typ, "image/") {
-		return record.Attachment{}, false
-	}
+// isFile tells whether the BODYSTRUCTURE names a part as a file.
+func (p bodyPart) isFile() bool {
+	return p.filename != "" || p.disp == "attachment" || strings.HasPrefix(p.typ, "image/")
+}
+
+// partReader is the reader of the body of a fetched part: it decodes and
+// hashes the part as a message's attachment is, whether the part is read
+// as it arrives or from the bytes kept. BINARY[] sections come decoded
+// already.
+func (h *Handler) partReader(p bodyPart, name string) *message.Part {
 	enc := p.enc
 	if strings.HasPrefix(name, "BINARY") {
 		enc = "binary"
 	}
-	decoded := decodePart(enc, data)
-	lim := h.s.Limits.MaxAttachment
-	cut := !complete
-	if lim > 0 && int64(len(decoded)) > lim {
-		decoded, cut = decoded[:lim], true
+	return message.NewPart(strings.ToLower(enc), h.s.Limits.MaxAttachment)
+}
+
+// partAttachment is the attachment of a fetched part that the
+// BODYSTRUCTURE named as a file: what it is, its decoded size and its
+// hash, from the part read as it arrived or from the bytes kept.
+func (h *Handler) partAttachment(p bodyPart, name string, tok Token) (record.Attachment, bool) {
+	if !p.isFile() {
+		return record.Attachment{}, false
 	}
-	sum := sha256.Sum256(decoded)
+	r := tok.Lit.reader()
+	if r == nil {
+		r = h.partReader(p, name)
+		r.Write(tok.Text)
+	}
+	size, sum, cut := r.End()
 	return record.Attachment{
 		Filename:         p.filename,
 		ContentType:      p.typ,
 		Disposition:      p.disp,
 		TransferEncoding: p.enc,
-		Size:             int64(len(decoded)),
-		SHA256:           hex.EncodeToString(sum[:]),
-		Truncated:        cut,
+		Size:             size,
+		SHA256:           sum,
+		Truncated:        cut || !complete(tok),
 	}, true
 }
 
-// decodePart undoes a content transfer encoding; what does not decode is
-// kept as it came.
-func decodePart(enc string, data []byte) []byte {
-	switch enc {
-	case "base64":
-		if b, err := sasl.DecodeBase64(data); err == nil {
-			return b
-		}
-	case "quoted-printable":
-		if b, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(data))); err == nil {
-			return b
-		}
+// partLiteral is the reader of a literal about to be read, when it is
+// the body of a part that a BODYSTRUCTURE already named as a file:
+// header is the response so far ("* 12 FETCH (UID 7 BODY[2]").
+func (h *Handler) partLiteral(header []byte, section string) *message.Part {
+	fields := bytes.Fields(header)
+	if len(fields) < 3 || string(fields[0]) != "*" || !bytes.EqualFold(fields[2], []byte("FETCH")) {
+		return nil
 	}
-	return data
+	seq, err := strconv.ParseInt(string(fields[1]), 10, 64)
+	if err != nil {
+		return nil
+	}
+	p, ok := h.partOf(seq, section)
+	if !ok || !p.isFile() {
+		return nil
+	}
+	return h.partReader(p, section)
 }

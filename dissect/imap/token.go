@@ -62,6 +62,18 @@ type literal struct {
 	// instead of Data; fed counts the bytes it was given.
 	msg *message.Stream
 	fed int64
+	// part reads, as it arrives instead of Data, a literal that holds
+	// the body of a part named as a file.
+	part *message.Part
+}
+
+// reader is the reader of a part's body that read the literal as it
+// arrived, or nil.
+func (l *literal) reader() *message.Part {
+	if l == nil {
+		return nil
+	}
+	return l.part
 }
 
 // Complete reports whether every byte of the literal was kept (or, for a
@@ -70,7 +82,7 @@ func (l *literal) Complete() bool {
 	if l == nil || l.Skipped || l.Missing > 0 {
 		return false
 	}
-	if l.msg != nil {
+	if l.msg != nil || l.part != nil {
 		return l.fed == l.Size
 	}
 	return int64(len(l.Data)) == l.Size
