@@ -10,6 +10,7 @@ package dissect
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/dns"
@@ -42,6 +43,19 @@ type Options struct {
 	// Keys, when set, is the TLS key log: the sessions it opens are
 	// decrypted and their plaintext dissected like cleartext.
 	Keys *keylog.Log
+	// Numbers, when set, numbers the sessions of several analyzers of
+	// one capture (its shares read at once), and bounds them together by
+	// MaxSessions.
+	Numbers *Numbers
+}
+
+// Numbers gives session numbers across the analyzers of one capture.
+type Numbers struct{ next atomic.Int64 }
+
+// take is the next number, or false past max (0: no bound).
+func (n *Numbers) take(max int) (int64, bool) {
+	v := n.next.Add(1)
+	return v, max <= 0 || v <= int64(max)
 }
 
 // dissectors build the handler of each protocol dissected; TLS depends on
@@ -189,16 +203,28 @@ func (c *conv) decide(v verdict, frame int64) {
 	c.replay(c.h)
 }
 
+// number is the next session's number, or false past MaxSessions.
+func (a *Analyzer) number() (int64, bool) {
+	if a.opt.Numbers != nil {
+		return a.opt.Numbers.take(a.opt.MaxSessions)
+	}
+	if a.opt.MaxSessions > 0 && a.next >= a.opt.MaxSessions {
+		return 0, false
+	}
+	a.next++
+	return int64(a.next), true
+}
+
 // admit gives the session the next id, or counts it in Skipped and says
 // false past MaxSessions. Ids are given to mail sessions only, in the
 // order they are recognised, so that they stay small and deterministic.
 func (c *conv) admit() bool {
-	if c.a.opt.MaxSessions > 0 && c.a.next >= c.a.opt.MaxSessions {
+	n, ok := c.a.number()
+	if !ok {
 		c.a.Skipped++
 		return false
 	}
-	c.a.next++
-	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, c.a.next)
+	c.s.ID = fmt.Sprintf("%ss%d", c.a.opt.IDPrefix, n)
 	c.rec.ID = c.s.ID
 	return true
 }

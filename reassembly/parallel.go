@@ -102,7 +102,7 @@ func spread(src Source, work []chan *batch, free chan *batch) (Stats, error) {
 			}
 			return st, err
 		}
-		st.count(ci, data, lt)
+		st.count(ci, data, lt, st.Packets+1)
 		i := shardOf(dec, lt, data, len(work))
 		b := pending[i]
 		if b == nil {

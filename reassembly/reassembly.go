@@ -9,8 +9,10 @@
 package reassembly
 
 import (
+	"errors"
 	"io"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -249,28 +251,69 @@ func (e *engine) finish(upTo int64) Stats {
 
 // Run reads every packet of src and feeds sink until src ends.
 func Run(src Source, sink Sink, opt Options) (Stats, error) {
-	e := newEngine(sink, opt, 1)
+	return runEngine(src, newEngine(sink, opt, 1))
+}
+
+// Framed is a Source that numbers its packets itself: each share of a
+// capture read on several sockets at once (a kernel fanout group) gives
+// its packets their number in the whole capture.
+type Framed interface {
+	Source
+	// Frame is the capture's number of the packet Next last returned.
+	Frame() int64
+}
+
+// RunShares is Run on one engine per share of one capture, each on its
+// own goroutine. The shares must already keep both directions of a
+// conversation, and every fragment of a datagram, together: a fanout
+// group hashing flows, with defragmentation, does.
+func RunShares(shares []Framed, sinks []Sink, opt Options) (Stats, error) {
+	results := make([]Stats, len(shares))
+	errs := make([]error, len(shares))
+	var wg sync.WaitGroup
+	for i := range shares {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			results[i], errs[i] = runEngine(shares[i], newEngine(sinks[i], opt, len(shares)))
+		}(i)
+	}
+	wg.Wait()
 	var st Stats
+	for _, r := range results {
+		st = st.add(r)
+	}
+	return st, errors.Join(errs...)
+}
+
+func runEngine(src Source, e *engine) (Stats, error) {
+	framed, _ := src.(Framed)
+	var st Stats
+	var frame int64
 	for {
 		data, ci, lt, err := src.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			e.finish(st.Packets)
+			e.finish(frame)
 			return st, err
 		}
-		st.count(ci, data, lt)
-		e.packet(data, ci, lt, st.Packets)
+		frame = st.Packets + 1
+		if framed != nil {
+			frame = framed.Frame()
+		}
+		st.count(ci, data, lt, frame)
+		e.packet(data, ci, lt, frame)
 		if st.Packets%checkpointEvery == 0 {
-			e.checkpoint(st.Packets)
+			e.checkpoint(frame)
 		}
 	}
-	return st.merge(e.finish(st.Packets)), nil
+	return st.merge(e.finish(frame)), nil
 }
 
 // count adds one frame to the reader's statistics.
-func (st *Stats) count(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType) {
+func (st *Stats) count(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType, frame int64) {
 	st.Packets++
 	st.Bytes += int64(ci.Length)
 	if st.First.IsZero() || ci.Timestamp.Before(st.First) {
@@ -282,12 +325,12 @@ func (st *Stats) count(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType)
 	switch {
 	case ci.CaptureLength < ci.Length && ci.CaptureLength >= capfile.MaxPacket:
 		if st.BigPackets == 0 {
-			st.BigFrame = st.Packets
+			st.BigFrame = frame
 		}
 		st.BigPackets++
 	case ci.CaptureLength < ci.Length:
 		if st.CutPackets == 0 {
-			st.CutFrame = st.Packets
+			st.CutFrame = frame
 		}
 		st.CutPackets++
 	}
@@ -307,6 +350,32 @@ func (st Stats) merge(e Stats) Stats {
 	st.OverlapBytes += e.OverlapBytes
 	st.OverlapPackets += e.OverlapPackets
 	return st
+}
+
+// add is the statistics of two shares of one capture.
+func (st Stats) add(o Stats) Stats {
+	st.Packets += o.Packets
+	st.Bytes += o.Bytes
+	if st.First.IsZero() || (!o.First.IsZero() && o.First.Before(st.First)) {
+		st.First = o.First
+	}
+	if o.Last.After(st.Last) {
+		st.Last = o.Last
+	}
+	st.CutFrame = firstFrame(st.CutFrame, o.CutFrame)
+	st.BigFrame = firstFrame(st.BigFrame, o.BigFrame)
+	st.CutPackets += o.CutPackets
+	st.BigPackets += o.BigPackets
+	st.Undecoded += o.Undecoded
+	return st.merge(o)
+}
+
+// firstFrame is the first of two frames, 0 meaning none.
+func firstFrame(a, b int64) int64 {
+	if a == 0 || (b != 0 && b < a) {
+		return b
+	}
+	return a
 }
 
 // flush gives up on old holes and idle connections, by capture time, so

@@ -9,14 +9,16 @@
 # only be retransmissions, which cost the analysis next to nothing.
 #
 # Run as root: bash cmd/mailbench/live.sh [mailwire binary] [rates in Mbit/s...]
-# SOURCES="pcap afpacket" picks the capture sources (--source); SOURCES=
-# (empty) runs the binary's default, for builds without --source.
+# SOURCES picks the capture sources (--source), AF_PACKET with a number of
+# sockets in a fanout group (--shares), default "pcap afpacket:1
+# afpacket:CORES"; SOURCES= (empty) runs the binary's default, for builds
+# without --source.
 # LOOPS (default 4) is how many times the capture is replayed per rate.
 set -euo pipefail
 bin=$(realpath "${1:-bin/mailwire}")
 shift || true
 rates=("${@:-250 500 1000 1500 2000}")
-sources=${SOURCES-pcap afpacket}
+sources=${SOURCES-pcap afpacket:1 afpacket:$(nproc)}
 loops=${LOOPS:-4}
 command -v tcpreplay >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tcpreplay >/dev/null
 capture=/tmp/mailwire-bench-64MB.pcap
@@ -52,7 +54,11 @@ echo "| source | asked Mbit/s | reached Mbit/s | packets sent | analysed | recei
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for source in ${sources:-default}; do
 	flag=()
-	[ "$source" = default ] || flag=(--source "$source")
+	case $source in
+	default) ;;
+	*:*) flag=(--source "${source%%:*}" --shares "${source#*:}") ;;
+	*) flag=(--source "$source" --shares 1) ;;
+	esac
 	for rate in ${rates[@]}; do
 		ip netns exec "$ns" "$bin" live -i lo --json "${flag[@]}" >"$out/live.json" 2>"$out/live.err" &
 		pid=$!

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/livecap"
 	"github.com/mailwire/mailwire/report"
 	"github.com/mailwire/mailwire/report/i18n"
@@ -47,7 +49,8 @@ func (lo *liveOptions) addFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&lo.Buffer, "buffer", 64<<20, "kernel capture buffer in bytes (a larger one absorbs bursts)")
 	fs.StringVar(&lo.Source, "source", livecap.SourceAuto, "how to capture: afpacket (Linux's AF_PACKET ring), pcap (libpcap), auto (afpacket where it can)")
 	choices(fs, "source", livecap.Sources...)
-	for _, name := range []string{"snaplen", "duration", "count", "buffer"} {
+	fs.IntVar(&lo.Shares, "shares", runtime.NumCPU(), "AF_PACKET sockets that share the traffic, one conversation per socket, each analysed on its own core (libpcap reads one)")
+	for _, name := range []string{"snaplen", "duration", "count", "buffer", "shares"} {
 		limit(fs, name)
 	}
 }
@@ -171,8 +174,14 @@ func (a *app) live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options,
 			fmt.Fprintln(a.stdout, line)
 		}
 	}
-	fmt.Fprintln(a.stderr, a.tr.T("cli.live.capturing", "iface", lo.Iface, "filter", strconv.Quote(lo.Filter), "source", c.Source()))
-	res, err := pipeline.Live(c, lo.Iface, c.LinkType().String(), opt)
+	shares := c.Shares()
+	if len(shares) > 1 {
+		fmt.Fprintln(a.stderr, a.tr.T("cli.live.capturing-shares", "iface", lo.Iface, "filter", strconv.Quote(lo.Filter), "source", c.Source(),
+			"shares", strconv.Itoa(len(shares))))
+	} else {
+		fmt.Fprintln(a.stderr, a.tr.T("cli.live.capturing", "iface", lo.Iface, "filter", strconv.Quote(lo.Filter), "source", c.Source()))
+	}
+	res, err := analyseLive(c, lo.Iface, opt)
 	stats := c.Stats()
 	if cerr := c.Close(); err == nil {
 		err = cerr
@@ -194,6 +203,20 @@ func (a *app) live(c *livecap.Capture, lo livecap.Options, opt pipeline.Options,
 		return exitOK
 	}
 	return a.finish([]report.Capture{{Info: res.Capture, Records: recs}}, false, out)
+}
+
+// analyseLive analyses the capture until it stops: its shares each on
+// their own goroutine when it has several.
+func analyseLive(c *livecap.Capture, iface string, opt pipeline.Options) (*pipeline.Result, error) {
+	shares := c.Shares()
+	if len(shares) <= 1 {
+		return pipeline.Live(c, iface, c.LinkType().String(), opt)
+	}
+	framed := make([]reassembly.Framed, len(shares))
+	for i, s := range shares {
+		framed[i] = s
+	}
+	return pipeline.LiveShares(framed, iface, c.LinkType().String(), opt)
 }
 
 // liveLine is the one-line form of a record printed as it happens, in

@@ -163,6 +163,36 @@ func (a *afpacketReader) stats() Stats {
 	return Stats{Received: int64(v3.Packets()), DroppedKernel: int64(v3.Drops())}
 }
 
+// joinFanout opens opt.Shares-1 more sockets like first and puts them
+// all in one fanout group that hashes each flow, both directions alike,
+// to one socket, after putting IP fragments back together: a
+// conversation, and a datagram, stay on one share.
+func joinFanout(first reader, opt Options) ([]reader, error) {
+	rs := []reader{first}
+	fail := func(err error) ([]reader, error) {
+		for _, r := range rs {
+			r.close()
+		}
+		return nil, err
+	}
+	for len(rs) < opt.Shares {
+		r, err := openAFPacket(opt)
+		if err != nil {
+			return fail(err)
+		}
+		rs = append(rs, r)
+	}
+	// The group is this process's: another process's group of the same
+	// id would share its packets with ours.
+	id := uint16(os.Getpid())
+	for _, r := range rs {
+		if err := r.(*afpacketReader).tp.SetFanout(afpacket.FanoutHashWithDefrag, id); err != nil {
+			return fail(fmt.Errorf("AF_PACKET fanout group: %w (use --shares 1)", err))
+		}
+	}
+	return rs, nil
+}
+
 // explainAF says which socket was refused: the caller adds what to do.
 func explainAF(err error) error {
 	return fmt.Errorf("AF_PACKET socket: %w", err)

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,6 +41,11 @@ type Options struct {
 	Buffer   int // kernel buffer in bytes; 0: 64 MiB
 	// Source is SourceAuto (or ""), SourceAFPacket or SourcePcap.
 	Source string
+	// Shares is how many AF_PACKET sockets share the traffic, in a
+	// fanout group that keeps each conversation on one socket: each
+	// share is read, and can be analysed, on its own core. libpcap reads
+	// one. 0 or 1: one socket.
+	Shares int
 }
 
 // Capture sources: AF_PACKET reads the kernel's ring itself and refuses
@@ -65,16 +71,28 @@ type reader interface {
 
 var errTimeout = errors.New("no packet before the timeout")
 
-// Capture is a running live capture; it implements reassembly.Source.
+// Capture is a running live capture; it implements reassembly.Source
+// when it has one share.
 type Capture struct {
-	r        reader
-	source   string
-	file     *os.File
-	w        *pcapgo.NgWriter
-	opt      Options
-	start    time.Time
-	n        int64
+	shares []*Share
+	source string
+	file   *os.File
+	w      *pcapgo.NgWriter
+	opt    Options
+	start  time.Time
+	// mu numbers packets in the order they are written, when they are.
+	mu       sync.Mutex
+	frames   atomic.Int64
 	stopping atomic.Bool
+}
+
+// Share is one socket of a capture, read on its own goroutine; it
+// implements reassembly.Framed: its packets carry their number in the
+// whole capture (and in the file written).
+type Share struct {
+	c     *Capture
+	r     reader
+	frame int64
 }
 
 // Open starts capturing. The filter is checked before anything starts.
@@ -91,18 +109,31 @@ func Open(opt Options) (*Capture, error) {
 		// hundred Mbit/s.
 		opt.Buffer = 64 << 20
 	}
-	r, source, err := openReader(opt)
+	rs, source, err := openReaders(opt)
 	if err != nil {
 		return nil, err
 	}
-	c := &Capture{r: r, source: source, opt: opt, start: time.Now()}
+	c := &Capture{source: source, opt: opt, start: time.Now()}
+	for _, r := range rs {
+		c.shares = append(c.shares, &Share{c: c, r: r})
+	}
 	if opt.Write != "" {
 		if err := c.openWriter(); err != nil {
-			r.close()
+			c.closeReaders()
 			return nil, err
 		}
 	}
 	return c, nil
+}
+
+// openReaders opens the source asked for, with its shares.
+func openReaders(opt Options) ([]reader, string, error) {
+	r, source, err := openReader(opt)
+	if err != nil || source != SourceAFPacket || opt.Shares <= 1 {
+		return []reader{r}, source, err
+	}
+	rs, err := joinFanout(r, opt)
+	return rs, source, err
 }
 
 // openReader opens the source asked for; auto takes AF_PACKET when the
@@ -177,18 +208,6 @@ func (p pcapReader) stats() Stats {
 	return Stats{Received: int64(s.PacketsReceived), DroppedKernel: int64(s.PacketsDropped), DroppedInterface: int64(s.PacketsIfDropped)}
 }
 
-// FilterError is a capture filter libpcap refused; Err is its reason.
-type FilterError struct {
-	Expr string
-	Err  error
-}
-
-func (e *FilterError) Error() string {
-	return fmt.Sprintf("filter %q: %v (use tcpdump's syntax, e.g. \"tcp port 25 or udp port 53\")", e.Expr, e.Err)
-}
-
-func (e *FilterError) Unwrap() error { return e.Err }
-
 func filterError(expr string, err error) error { return &FilterError{Expr: expr, Err: err} }
 
 func (c *Capture) openWriter() error {
@@ -198,7 +217,7 @@ func (c *Capture) openWriter() error {
 	}
 	intf := pcapgo.DefaultNgInterface
 	intf.Name = c.opt.Iface
-	intf.LinkType = c.r.linkType()
+	intf.LinkType = c.LinkType()
 	intf.SnapLength = uint32(c.opt.Snaplen)
 	w, err := pcapgo.NewNgWriterInterface(f, intf, pcapgo.DefaultNgWriterOptions)
 	if err != nil {
@@ -217,7 +236,11 @@ func CheckFilter(expr string) error {
 }
 
 // LinkType of the interface.
-func (c *Capture) LinkType() layers.LinkType { return c.r.linkType() }
+func (c *Capture) LinkType() layers.LinkType { return c.shares[0].r.linkType() }
+
+// Shares are the sockets the traffic is read on: one but with
+// Options.Shares and AF_PACKET.
+func (c *Capture) Shares() []*Share { return c.shares }
 
 // Source says which source captures: SourceAFPacket or SourcePcap.
 func (c *Capture) Source() string { return c.source }
@@ -226,35 +249,72 @@ func (c *Capture) Source() string { return c.source }
 // from a signal handler's goroutine.
 func (c *Capture) Stop() { c.stopping.Store(true) }
 
-// Next returns the next packet, io.EOF once stopped.
+// Next returns the next packet of the first share, io.EOF once stopped.
 func (c *Capture) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) {
+	return c.shares[0].Next()
+}
+
+// Frame is the number of the packet Next last returned.
+func (c *Capture) Frame() int64 { return c.shares[0].frame }
+
+// Next returns the share's next packet, io.EOF once the capture stopped.
+func (s *Share) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) {
+	c := s.c
 	for {
 		if c.done() {
 			return nil, gopacket.CaptureInfo{}, 0, io.EOF
 		}
-		data, ci, err := c.r.read()
+		data, ci, err := s.r.read()
 		if err == errTimeout {
 			continue
 		}
 		if err != nil {
 			return nil, ci, 0, err
 		}
-		c.n++
-		if c.w != nil {
-			// The file has one interface, whatever the kernel's index.
-			wci := ci
-			wci.InterfaceIndex = 0
-			if err := c.w.WritePacket(wci, data); err != nil {
-				return nil, ci, 0, fmt.Errorf("writing %s: %w", c.opt.Write, err)
-			}
+		frame, err := c.number(data, ci)
+		if err != nil {
+			return nil, ci, 0, err
 		}
-		return data, ci, c.r.linkType(), nil
+		if frame == 0 {
+			return nil, gopacket.CaptureInfo{}, 0, io.EOF // past --count
+		}
+		s.frame = frame
+		return data, ci, s.r.linkType(), nil
 	}
+}
+
+// Frame is the capture's number of the packet Next last returned.
+func (s *Share) Frame() int64 { return s.frame }
+
+// number gives a packet its number in the capture, and writes it to the
+// file in that order; 0 past Options.Count.
+func (c *Capture) number(data []byte, ci gopacket.CaptureInfo) (int64, error) {
+	if c.w == nil {
+		n := c.frames.Add(1)
+		if c.opt.Count > 0 && n > c.opt.Count {
+			return 0, nil
+		}
+		return n, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.frames.Load() + 1
+	if c.opt.Count > 0 && n > c.opt.Count {
+		return 0, nil
+	}
+	// The file has one interface, whatever the kernel's index.
+	wci := ci
+	wci.InterfaceIndex = 0
+	if err := c.w.WritePacket(wci, data); err != nil {
+		return 0, fmt.Errorf("writing %s: %w", c.opt.Write, err)
+	}
+	c.frames.Store(n)
+	return n, nil
 }
 
 func (c *Capture) done() bool {
 	return c.stopping.Load() ||
-		(c.opt.Count > 0 && c.n >= c.opt.Count) ||
+		(c.opt.Count > 0 && c.frames.Load() >= c.opt.Count) ||
 		(c.opt.Duration > 0 && time.Since(c.start) >= c.opt.Duration)
 }
 
@@ -263,9 +323,18 @@ type Stats struct {
 	Received, DroppedKernel, DroppedInterface int64
 }
 
-// Stats reads the kernel's counters: received counts the packets the
-// filter kept, dropped ones included.
-func (c *Capture) Stats() Stats { return c.r.stats() }
+// Stats reads the kernel's counters, of every share: received counts the
+// packets the filter kept, dropped ones included.
+func (c *Capture) Stats() Stats {
+	var st Stats
+	for _, s := range c.shares {
+		r := s.r.stats()
+		st.Received += r.Received
+		st.DroppedKernel += r.DroppedKernel
+		st.DroppedInterface += r.DroppedInterface
+	}
+	return st
+}
 
 // Close ends the capture and flushes the written file.
 func (c *Capture) Close() error {
@@ -276,8 +345,14 @@ func (c *Capture) Close() error {
 			err = cerr
 		}
 	}
-	c.r.close()
+	c.closeReaders()
 	return err
+}
+
+func (c *Capture) closeReaders() {
+	for _, s := range c.shares {
+		s.r.close()
+	}
 }
 
 // Interface is one capturable interface.

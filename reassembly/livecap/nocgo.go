@@ -30,6 +30,7 @@ type Options struct {
 	Duration time.Duration
 	Buffer   int
 	Source   string
+	Shares   int
 }
 
 // Capture sources, as in the build with cgo.
@@ -44,6 +45,14 @@ var Sources = []string{SourceAuto, SourceAFPacket, SourcePcap}
 
 // Capture is unavailable in this build.
 type Capture struct{}
+
+// Share is unavailable in this build.
+type Share struct{}
+
+func (*Share) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) {
+	return nil, gopacket.CaptureInfo{}, 0, ErrNoLive
+}
+func (*Share) Frame() int64 { return 0 }
 
 // Stats are the capture's counters.
 type Stats struct {
@@ -64,6 +73,8 @@ func (*Capture) Stop()                     {}
 func (*Capture) Source() string            { return "" }
 func (*Capture) Stats() Stats              { return Stats{} }
 func (*Capture) Close() error              { return nil }
+func (*Capture) Shares() []*Share          { return nil }
+func (*Capture) Frame() int64              { return 0 }
 func (*Capture) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) {
 	return nil, gopacket.CaptureInfo{}, 0, ErrNoLive
 }

@@ -41,6 +41,10 @@ type merger struct {
 	// passThrough (live output) hands records on as they come, with the
 	// dissectors' own ids.
 	passThrough bool
+	// cross: the shards split the conversations of one client and server
+	// (the shares of a fanout group, which hash ports too), so a retry
+	// may be in any shard.
+	cross bool
 
 	holds  []*hold
 	recent [][]*record.Session // closed cleartext sessions, per shard
@@ -69,7 +73,8 @@ const unnumbered = "?"
 func newMerger(shards int, prefix string, maxSessions int, passThrough bool, out func(record.Record)) *merger {
 	m := &merger{lows: make([]int64, shards), upTo: make([]int64, shards), times: make([]time.Time, shards),
 		ids: map[string]string{}, prefix: prefix, max: maxSessions,
-		passThrough: passThrough, recent: make([][]*record.Session, shards), watch: map[*record.Session]string{}, out: out}
+		passThrough: passThrough, cross: passThrough && shards > 1,
+		recent: make([][]*record.Session, shards), watch: map[*record.Session]string{}, out: out}
 	return m
 }
 
@@ -242,7 +247,13 @@ func (m *merger) settleHolds() {
 	kept := m.holds[:0]
 	for _, h := range m.holds {
 		s := h.shard
-		if h.cut < 0 && (m.times[s].After(h.deadline) || m.done(s)) {
+		switch {
+		case m.cross:
+			// A retry may come on any share: decided once all are read.
+			if m.watermark() == never {
+				h.cut = 0
+			}
+		case h.cut < 0 && (m.times[s].After(h.deadline) || m.done(s)):
 			h.cut = m.upTo[s]
 		}
 		if h.cut < 0 || m.lows[s] <= h.cut || !m.retry(h) {
@@ -266,7 +277,7 @@ func (m *merger) retry(h *hold) bool {
 		return true // past MaxSessions: its records are not reported
 	}
 	var cands []*record.Session
-	for _, b := range m.recent[h.shard] {
+	for _, b := range m.retries(h.shard) {
 		if !b.Start.After(h.session.Start) || b.Start.After(h.deadline) {
 			continue
 		}
@@ -304,6 +315,19 @@ func (m *merger) retry(h *hold) bool {
 	return true
 }
 
+// retries are the closed cleartext sessions a retry of a session of
+// shard s may be among.
+func (m *merger) retries(s int) []*record.Session {
+	if !m.cross {
+		return m.recent[s]
+	}
+	var all []*record.Session
+	for _, l := range m.recent {
+		all = append(all, l...)
+	}
+	return all
+}
+
 func (m *merger) watchedID(s *record.Session) (string, bool) {
 	if m.passThrough {
 		return s.ID, true
@@ -318,8 +342,11 @@ func (m *merger) watchedID(s *record.Session) (string, bool) {
 func (m *merger) prune() {
 	for s, list := range m.recent {
 		bound := m.lows[s]
+		if m.cross {
+			bound = m.watermark()
+		}
 		for _, h := range m.holds {
-			if h.shard == s {
+			if h.shard == s || m.cross {
 				bound = min(bound, h.session.Packet)
 			}
 		}

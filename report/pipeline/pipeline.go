@@ -89,7 +89,7 @@ func File(path string, opt Options) (*Result, error) {
 // Read analyses an opened capture file.
 func Read(src *capfile.Reader, opt Options) (*Result, error) {
 	keyWarnings := useEmbeddedKeys(src, &opt)
-	res, err := run(src, src.Name, opt, false)
+	res, err := run(reading{src: src}, src.Name, opt, false)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,19 @@ func Read(src *capfile.Reader, opt Options) (*Result, error) {
 // Live analyses packets from a live source until it ends (io.EOF);
 // records go to opt.OnRecord as soon as they are known.
 func Live(src reassembly.Source, name, linkType string, opt Options) (*Result, error) {
-	res, err := run(src, name, opt, true)
+	return live(reading{src: src}, name, linkType, opt)
+}
+
+// LiveShares is Live over the shares of one capture read on several
+// sockets at once (a kernel fanout group), each analysed on its own
+// goroutine. Session ids are given, and MaxSessions applied, over every
+// share; records come as they are known, not in capture order.
+func LiveShares(shares []reassembly.Framed, name, linkType string, opt Options) (*Result, error) {
+	return live(reading{shares: shares}, name, linkType, opt)
+}
+
+func live(in reading, name, linkType string, opt Options) (*Result, error) {
+	res, err := run(in, name, opt, true)
 	if err != nil {
 		return nil, err
 	}
@@ -132,13 +144,34 @@ type sourceInfo struct {
 	limits                 capfile.Limits
 }
 
-func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Result, error) {
+// reading is what run reads: one source, spread over shards by address
+// pair, or the shares of a capture that a fanout group spread already.
+type reading struct {
+	src    reassembly.Source
+	shares []reassembly.Framed
+}
+
+func (in reading) run(sinks []reassembly.Sink, opt reassembly.Options) (reassembly.Stats, error) {
+	if in.shares != nil {
+		return reassembly.RunShares(in.shares, sinks, opt)
+	}
+	return reassembly.RunParallel(in.src, sinks, opt)
+}
+
+func run(in reading, name string, opt Options, passThrough bool) (*Result, error) {
 	if opt.Reassembly == (reassembly.Options{}) {
 		opt.Reassembly = reassembly.DefaultOptions()
 	}
 	workers := max(opt.Workers, 1)
-	if passThrough {
+	switch {
+	case in.shares != nil:
+		workers = len(in.shares)
+	case passThrough:
 		workers = 1
+	}
+	if passThrough && workers > 1 {
+		// Each share's analyzer gives ids from one count.
+		opt.Dissect.Numbers = new(dissect.Numbers)
 	}
 	res := &Result{}
 	out := opt.OnRecord
@@ -183,7 +216,7 @@ func run(src reassembly.Source, name string, opt Options, passThrough bool) (*Re
 		sh.dns = sh.an
 		shards[i], sinks[i] = sh, sh
 	}
-	stats, err := reassembly.RunParallel(src, sinks, opt.Reassembly)
+	stats, err := in.run(sinks, opt.Reassembly)
 	<-merged
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
