@@ -147,7 +147,7 @@ func newLimitOptions() *limitOptions {
 
 func (l *limitOptions) addFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&l.lim.MaxLine, "max-line", l.lim.MaxLine, "longest protocol line kept, in bytes (the rest is skipped and reported)")
-	fs.Int64Var(&l.lim.MaxLiteral, "max-literal", l.lim.MaxLiteral, "largest IMAP literal kept, in bytes (a literal holding a whole message, FETCH BODY[] or APPEND, is analysed as it arrives, up to --max-message)")
+	fs.Int64Var(&l.lim.MaxLiteral, "max-literal", l.lim.MaxLiteral, "largest IMAP literal kept, in bytes (a literal holding a whole message, FETCH BODY[] or APPEND, or a file a BODYSTRUCTURE named, BODY[2], is read as it arrives, up to --max-message)")
 	fs.Int64Var(&l.lim.MaxMessage, "max-message", l.lim.MaxMessage, "largest message analysed, in bytes")
 	fs.Int64Var(&l.lim.MaxAttachment, "max-attachment", l.lim.MaxAttachment, "largest attachment decoded and hashed whole, in bytes")
 	fs.Int64Var(&l.lim.MaxHeld, "max-held", l.lim.MaxHeld, "message bytes held at once by all the sessions of a capture, in bytes (past it messages are analysed from the bytes kept, and reported)")

@@ -46,7 +46,7 @@ func (lo *liveOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&lo.Write, "write", "", "also save the packets to this pcapng file (open it in Wireshark later)")
 	fs.DurationVar(&lo.Duration, "duration", 0, "stop after this long, e.g. 30s (default: at Ctrl-C)")
 	fs.Int64Var(&lo.Count, "count", 0, "stop after this many packets (default: at Ctrl-C)")
-	fs.IntVar(&lo.Buffer, "buffer", 64<<20, "kernel capture buffer in bytes (a larger one absorbs bursts)")
+	fs.IntVar(&lo.Buffer, "buffer", 64<<20, "kernel capture buffer in bytes, shared by the sockets of --shares (a larger one absorbs bursts)")
 	fs.StringVar(&lo.Source, "source", livecap.SourceAuto, "how to capture: afpacket (Linux's AF_PACKET ring), pcap (libpcap), auto (afpacket where it can)")
 	choices(fs, "source", livecap.Sources...)
 	fs.IntVar(&lo.Shares, "shares", runtime.NumCPU(), "AF_PACKET sockets that share the traffic, one conversation per socket, each analysed on its own core (libpcap reads one)")

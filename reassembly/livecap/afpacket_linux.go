@@ -75,7 +75,8 @@ func openAFPacket(opt Options) (reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	blocks := max(opt.Buffer/ringBlockSize, ringMinBlocks)
+	// The sockets of a fanout group share the buffer asked for.
+	blocks := max(opt.Buffer/ringBlockSize/max(opt.Shares, 1), ringMinBlocks)
 	tp, err := afpacket.NewTPacket(
 		afpacket.OptInterface(opt.Iface),
 		afpacket.TPacketVersion3,
