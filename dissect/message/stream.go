@@ -27,9 +27,9 @@ import (
 //
 // What is read whole: the parts of a multipart/signed entity (the
 // signature covers their bytes), S/MIME data, and embedded messages in
-// an encoding other than 7bit, 8bit or binary. An embedded message in
-// those is read as its own header and parts; when it is an attachment (a
-// forwarded .eml) every byte of it is hashed on the way too.
+// base64 or quoted-printable. An embedded message in 7bit, 8bit or binary
+// (as RFC 2046 asks) is read as its own header and parts; when it is an
+// attachment (a forwarded .eml) every byte of it is hashed on the way too.
 // With Options.KeepRaw the message's bytes are also kept as they came,
 // for extraction (Raw, or RawFile past a MiB).
 type Stream struct {
@@ -434,8 +434,9 @@ func (s *Stream) embedded(p []byte) {
 	}
 }
 
-// endEmbeds ends the embedded messages read inside the part a delimiter
-// of one of the first frames multiparts ends.
+// endEmbeds ends the embedded messages inside the part a delimiter ends,
+// the delimiter of the frames-th open multipart: those that began while
+// at least that many multiparts were open.
 func (s *Stream) endEmbeds(frames int) {
 	for len(s.embeds) > 0 && s.embeds[len(s.embeds)-1].frames >= frames {
 		if d := s.embeds[len(s.embeds)-1].d; d != nil {
