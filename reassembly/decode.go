@@ -68,7 +68,9 @@ func newDecoder() *decoder {
 		waiting: map[fragKey]time.Time{},
 	}
 	link := []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.lo, &d.ip4, &d.ip6}
-	all := append(link[:len(link):len(link)], &d.ip6frag, &d.ip6ext, &d.tcp, &d.udp, &d.payload)
+	// The skipper claims every IPv6 extension, the fragment header too:
+	// the fragment decoder comes after it, and takes that one back.
+	all := append(link[:len(link):len(link)], &d.ip6ext, &d.ip6frag, &d.tcp, &d.udp, &d.payload)
 	for _, first := range []gopacket.LayerType{layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL,
 		layers.LayerTypeLinuxSLL2, layers.LayerTypeLoopback, layers.LayerTypeIPv4, layers.LayerTypeIPv6,
 		layers.LayerTypeTCP, layers.LayerTypeUDP} {
@@ -153,6 +155,16 @@ func (d *decoder) decode(lt layers.LinkType, data []byte, ci gopacket.CaptureInf
 // defragment4 hands a fragment to the defragmenter; when the packet is
 // whole, its transport layer is decoded from the reassembled bytes.
 func (d *decoder) defragment4(ts time.Time) (packet, bool) {
+	whole := d.whole4(ts)
+	if whole == nil {
+		return packet{}, false
+	}
+	return d.transport(whole.NetworkFlow(), whole.Protocol, whole.Payload)
+}
+
+// whole4 hands the IPv4 fragment decoded to the defragmenter, and returns
+// its datagram once whole.
+func (d *decoder) whole4(ts time.Time) *layers.IPv4 {
 	// The defragmenter keeps the fragment's bytes: copy them out of the
 	// reader's reused buffer.
 	frag := d.ip4
@@ -162,13 +174,23 @@ func (d *decoder) defragment4(ts time.Time) (packet, bool) {
 	d.hold(k, ts)
 	whole, err := d.defrag4.DefragIPv4WithTimestamp(&frag, ts)
 	if err != nil || whole == nil {
-		return packet{}, false
+		return nil
 	}
 	delete(d.waiting, k)
-	return d.transport(whole.NetworkFlow(), whole.Protocol, whole.Payload)
+	return whole
 }
 
 func (d *decoder) defragment6(ts time.Time) (packet, bool) {
+	whole := d.whole6(ts)
+	if whole == nil {
+		return packet{}, false
+	}
+	return d.transport(whole.NetworkFlow(), whole.NextHeader, whole.Payload)
+}
+
+// whole6 hands the IPv6 fragment decoded to the defragmenter, and returns
+// its datagram once whole, carrying the protocol its last fragment names.
+func (d *decoder) whole6(ts time.Time) *layers.IPv6 {
 	ip := d.ip6
 	ip.Payload = append([]byte(nil), d.ip6.Payload...)
 	ip.Contents = append([]byte(nil), d.ip6.Contents...)
@@ -179,10 +201,11 @@ func (d *decoder) defragment6(ts time.Time) (packet, bool) {
 	d.hold(k, ts)
 	whole := d.defrag6.DefragIPv6(&ip, &frag)
 	if whole == nil {
-		return packet{}, false
+		return nil
 	}
 	delete(d.waiting, k)
-	return d.transport(whole.NetworkFlow(), frag.NextHeader, whole.Payload)
+	whole.NextHeader = frag.NextHeader
+	return whole
 }
 
 func (d *decoder) transport(flow gopacket.Flow, proto layers.IPProtocol, payload []byte) (packet, bool) {

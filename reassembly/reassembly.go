@@ -167,15 +167,14 @@ const flushEvery = 4096
 // engine decodes and reassembles the packets given to it; one runs per
 // shard when a capture is analysed on several cores.
 type engine struct {
-	r         *runner
-	asm       *gr.Assembler
-	dec       *decoder
-	slab      contextSlab
-	dg        stream.Datagram
-	seen      int64
-	lastFlush time.Time
-	now       time.Time
-	cp        Checkpointer
+	r     *runner
+	asm   *gr.Assembler
+	dec   *decoder
+	slab  contextSlab
+	dg    stream.Datagram
+	clock expiry
+	now   time.Time
+	cp    Checkpointer
 }
 
 func newEngine(sink Sink, opt Options, shards int) *engine {
@@ -192,15 +191,13 @@ func newEngine(sink Sink, opt Options, shards int) *engine {
 
 // packet handles one frame; frame is its number in the capture.
 func (e *engine) packet(data []byte, ci gopacket.CaptureInfo, lt layers.LinkType, frame int64) {
-	e.seen++
 	if ci.Timestamp.After(e.now) {
 		e.now = ci.Timestamp
 	}
 	// Holes that timed out are closed before this packet is seen, so
 	// that events stay in capture order.
-	if e.seen%flushEvery == 0 || ci.Timestamp.Sub(e.lastFlush) > time.Second {
+	if e.clock.due(ci.Timestamp) {
 		e.r.flush(e.asm, e.dec, ci.Timestamp)
-		e.lastFlush = ci.Timestamp
 	}
 	p, ok := e.dec.decode(lt, data, ci)
 	switch {
@@ -382,7 +379,27 @@ func firstFrame(a, b int64) int64 {
 // that memory stays bounded however long the capture is.
 func (r *runner) flush(asm *gr.Assembler, dec *decoder, now time.Time) {
 	asm.FlushWithOptions(gr.FlushOptions{T: now.Add(-r.opt.HoleTimeout), TC: now.Add(-r.opt.IdleTimeout)})
-	dec.expire(now.Add(-30 * time.Second))
+	dec.expire(now.Add(-fragmentWait))
+}
+
+// fragmentWait is how long, in capture time, the fragments of a datagram
+// wait for the rest of it.
+const fragmentWait = 30 * time.Second
+
+// expiry says when to give up on what waited too long: every flushEvery
+// packets, or once a second of capture time has passed.
+type expiry struct {
+	seen int64
+	last time.Time
+}
+
+func (x *expiry) due(now time.Time) bool {
+	x.seen++
+	if x.seen%flushEvery == 0 || now.Sub(x.last) > time.Second {
+		x.last = now
+		return true
+	}
+	return false
 }
 
 func (r *runner) datagram(dg *stream.Datagram, p packet, ci gopacket.CaptureInfo, frame int64) {

@@ -41,9 +41,9 @@ type merger struct {
 	// passThrough (live output) hands records on as they come, with the
 	// dissectors' own ids.
 	passThrough bool
-	// cross: the shards split the conversations of one client and server
-	// (the shares of a fanout group, which hash ports too), so a retry
-	// may be in any shard.
+	// cross: the shards split the conversations of one client and one
+	// server (they are chosen by ports too), so a retry may be in any
+	// shard.
 	cross bool
 
 	holds  []*hold
@@ -73,7 +73,7 @@ const unnumbered = "?"
 func newMerger(shards int, prefix string, maxSessions int, passThrough bool, out func(record.Record)) *merger {
 	m := &merger{lows: make([]int64, shards), upTo: make([]int64, shards), times: make([]time.Time, shards),
 		ids: map[string]string{}, prefix: prefix, max: maxSessions,
-		passThrough: passThrough, cross: passThrough && shards > 1,
+		passThrough: passThrough, cross: shards > 1,
 		recent: make([][]*record.Session, shards), watch: map[*record.Session]string{}, out: out}
 	return m
 }
@@ -240,23 +240,17 @@ func (m *merger) capped(r record.Record) bool {
 	return false
 }
 
-// settleHolds decides the retries that can be decided: once the shard's
-// clock is past the retry window, and every conversation that started
-// before that point has closed, the retry rule sees every candidate.
+// settleHolds decides the retries that can be decided: once a shard's
+// clock is past the retry window (so no retry can start after the frame
+// it had read), and every conversation that started before that frame
+// has closed, the retry rule sees every candidate.
 func (m *merger) settleHolds() {
 	kept := m.holds[:0]
 	for _, h := range m.holds {
-		s := h.shard
-		switch {
-		case m.cross:
-			// A retry may come on any share: decided once all are read.
-			if m.watermark() == never {
-				h.cut = 0
-			}
-		case h.cut < 0 && (m.times[s].After(h.deadline) || m.done(s)):
-			h.cut = m.upTo[s]
+		if h.cut < 0 {
+			h.cut = m.cut(h)
 		}
-		if h.cut < 0 || m.lows[s] <= h.cut || !m.retry(h) {
+		if h.cut < 0 || !m.past(h) || !m.retry(h) {
 			kept = append(kept, h)
 			continue
 		}
@@ -264,6 +258,40 @@ func (m *merger) settleHolds() {
 	}
 	m.holds = kept
 	m.prune()
+}
+
+// shardsOf are the shards a retry of h may be in.
+func (m *merger) shardsOf(h *hold) []int {
+	if !m.cross {
+		return []int{h.shard}
+	}
+	all := make([]int, len(m.lows))
+	for s := range all {
+		all[s] = s
+	}
+	return all
+}
+
+// cut is a frame past which no retry of h can start (capture time grows),
+// or -1 while no shard knows one.
+func (m *merger) cut(h *hold) int64 {
+	for _, s := range m.shardsOf(h) {
+		if m.times[s].After(h.deadline) || m.done(s) {
+			return m.upTo[s]
+		}
+	}
+	return -1
+}
+
+// past tells whether every conversation that a retry of h may be has
+// closed: each shard is past h's cut.
+func (m *merger) past(h *hold) bool {
+	for _, s := range m.shardsOf(h) {
+		if m.lows[s] <= h.cut {
+			return false
+		}
+	}
+	return true
 }
 
 // retry raises the retry finding of h when there is one; it returns false
