@@ -32,9 +32,11 @@ type decoder struct {
 
 	defrag4 *ip4defrag.IPv4Defragmenter
 	defrag6 *ip6defrag.IPv6Defragmenter
-	// waiting are the datagrams with fragments held, and when their
-	// latest fragment came: past maxWaiting of them, all are dropped.
-	waiting map[fragKey]time.Time
+	// waiting are the datagrams with fragments held, when their latest
+	// fragment came and how many bytes they hold: past maxWaiting of
+	// them, or maxWaitingBytes in all, all are dropped.
+	waiting      map[fragKey]heldFragments
+	waitingBytes int
 	// fragsDropped counts the datagrams dropped so.
 	fragsDropped int64
 }
@@ -45,10 +47,20 @@ type fragKey struct {
 	id   uint32
 }
 
-// maxWaiting bounds the datagrams waiting for fragments in one shard: the
-// defragmenters only expire them by capture time, which a capture where
-// every packet has one timestamp never advances.
-const maxWaiting = 8192
+// heldFragments is what waits of one datagram.
+type heldFragments struct {
+	latest time.Time
+	bytes  int
+}
+
+// maxWaiting and maxWaitingBytes bound the datagrams waiting for
+// fragments, by count and by bytes: the defragmenters only expire them
+// by capture time, which a capture where every packet has one timestamp
+// never advances (and the IPv6 one by the clock of the machine).
+const (
+	maxWaiting      = 8192
+	maxWaitingBytes = 32 << 20
+)
 
 // packet is what the decoder found in one frame.
 type packet struct {
@@ -65,7 +77,7 @@ func newDecoder() *decoder {
 		ipOnly:  map[gopacket.LayerType]*gopacket.DecodingLayerParser{},
 		defrag4: ip4defrag.NewIPv4Defragmenter(),
 		defrag6: ip6defrag.NewIPv6Defragmenter(),
-		waiting: map[fragKey]time.Time{},
+		waiting: map[fragKey]heldFragments{},
 	}
 	link := []gopacket.DecodingLayer{&d.eth, &d.dot1q, &d.sll, &d.sll2, &d.lo, &d.ip4, &d.ip6}
 	// The skipper claims every IPv6 extension, the fragment header too:
@@ -171,12 +183,12 @@ func (d *decoder) whole4(ts time.Time) *layers.IPv4 {
 	frag.Payload = append([]byte(nil), d.ip4.Payload...)
 	frag.Contents = append([]byte(nil), d.ip4.Contents...)
 	k := fragKey{d.ip4.NetworkFlow(), uint32(d.ip4.Id)<<8 | uint32(d.ip4.Protocol)}
-	d.hold(k, ts)
+	d.hold(k, ts, len(frag.Payload))
 	whole, err := d.defrag4.DefragIPv4WithTimestamp(&frag, ts)
 	if err != nil || whole == nil {
 		return nil
 	}
-	delete(d.waiting, k)
+	d.done(k)
 	return whole
 }
 
@@ -198,12 +210,12 @@ func (d *decoder) whole6(ts time.Time) *layers.IPv6 {
 	frag.Payload = append([]byte(nil), d.ip6frag.Payload...)
 	frag.Contents = append([]byte(nil), d.ip6frag.Contents...)
 	k := fragKey{d.ip6.NetworkFlow(), d.ip6frag.Identification}
-	d.hold(k, ts)
+	d.hold(k, ts, len(frag.Payload))
 	whole := d.defrag6.DefragIPv6(&ip, &frag)
 	if whole == nil {
 		return nil
 	}
-	delete(d.waiting, k)
+	d.done(k)
 	whole.NextHeader = frag.NextHeader
 	return whole
 }
@@ -226,25 +238,40 @@ func (d *decoder) transport(flow gopacket.Flow, proto layers.IPProtocol, payload
 	return packet{}, false
 }
 
-// hold notes that a fragment of datagram k is about to be held; past
-// maxWaiting datagrams, every held fragment is dropped and counted.
-func (d *decoder) hold(k fragKey, ts time.Time) {
-	if _, ok := d.waiting[k]; !ok && len(d.waiting) >= maxWaiting {
+// hold notes that a fragment of n bytes of datagram k is about to be
+// held; past maxWaiting datagrams or maxWaitingBytes, every held fragment
+// is dropped and counted.
+func (d *decoder) hold(k fragKey, ts time.Time, n int) {
+	h, ok := d.waiting[k]
+	if !ok && len(d.waiting) >= maxWaiting || d.waitingBytes+n > maxWaitingBytes {
 		d.fragsDropped += int64(len(d.waiting))
 		clear(d.waiting)
+		d.waitingBytes = 0
 		d.defrag4 = ip4defrag.NewIPv4Defragmenter()
 		d.defrag6 = ip6defrag.NewIPv6Defragmenter()
+		h = heldFragments{}
 	}
-	d.waiting[k] = ts
+	h.latest, h.bytes = ts, h.bytes+n
+	d.waiting[k] = h
+	d.waitingBytes += n
 }
 
-// expire drops fragments that waited too long, by capture time.
+// done forgets a datagram made whole.
+func (d *decoder) done(k fragKey) {
+	d.waitingBytes -= d.waiting[k].bytes
+	delete(d.waiting, k)
+}
+
+// expire drops fragments that waited too long, by capture time. The IPv6
+// defragmenter dates its own by the machine's clock (the same time only
+// when capturing live): what it holds stays counted until the bounds drop
+// everything.
 func (d *decoder) expire(before time.Time) {
 	d.defrag4.DiscardOlderThan(before)
 	d.defrag6.DiscardOlderThan(before)
-	for k, t := range d.waiting {
-		if t.Before(before) {
-			delete(d.waiting, k)
+	for k, h := range d.waiting {
+		if h.latest.Before(before) && k.flow.EndpointType() == layers.EndpointIPv4 {
+			d.done(k)
 		}
 	}
 }

@@ -277,9 +277,11 @@ func TestIncompleteFragmentsAreBoundedByCount(t *testing.T) {
 			}
 			w.Raw(sb.Bytes())
 		}
+		input := bytes.Clone(buf.Bytes())
+		buf.Reset()
 		var res *Result
-		peak, _ := peakHeap(t, func() { res = analyseWith(t, buf.Bytes(), Options{Workers: 2}) })
-		return res, peak - min(peak, uint64(buf.Cap()))
+		peak, _ := peakHeap(t, func() { res = analyseWith(t, input, Options{Workers: 2}) })
+		return res, peak - min(peak, uint64(len(input)))
 	}
 	_, small := run(40000)
 	res, peak := run(160000)
@@ -292,6 +294,56 @@ func TestIncompleteFragmentsAreBoundedByCount(t *testing.T) {
 	}
 	if peak > small+16<<20 {
 		t.Errorf("memory grows with the fragments: %d MiB for 40,000, %d MiB for 160,000", small>>20, peak>>20)
+	}
+}
+
+// Large first fragments that never get the rest, over IPv4 and IPv6, all
+// with one timestamp: what waits for the rest is bounded by bytes too,
+// far below the count bound.
+func TestIncompleteFragmentsAreBoundedByBytes(t *testing.T) {
+	run := func(n int) (*Result, uint64) {
+		w, buf := newPcap(t)
+		w.Step = 0
+		payload := make([]byte, 60000)
+		eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 2}}
+		for i := 0; i < n; i++ {
+			var ip gopacket.SerializableLayer
+			var frag []byte
+			if i%2 == 0 {
+				eth.EthernetType = layers.EthernetTypeIPv4
+				ip = &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolTCP, Id: uint16(i),
+					Flags: layers.IPv4MoreFragments, SrcIP: net.IPv4(10, 9, 0, 1).To4(), DstIP: server.To4()}
+			} else {
+				eth.EthernetType = layers.EthernetTypeIPv6
+				ip = &layers.IPv6{Version: 6, NextHeader: layers.IPProtocolIPv6Fragment, HopLimit: 64,
+					SrcIP: net.ParseIP("2001:db8::9"), DstIP: net.ParseIP("2001:db8::25")}
+				frag = []byte{byte(layers.IPProtocolTCP), 0, 0, 1, byte(i >> 24), byte(i >> 16), byte(i >> 8), byte(i)}
+			}
+			sb := gopacket.NewSerializeBuffer()
+			if err := gopacket.SerializeLayers(sb, gopacket.SerializeOptions{FixLengths: true}, eth, ip, gopacket.Payload(append(frag, payload...))); err != nil {
+				t.Fatal(err)
+			}
+			w.Raw(sb.Bytes())
+		}
+		// An input of its exact size: a buffer's spare room would hide
+		// what the analysis holds.
+		input := bytes.Clone(buf.Bytes())
+		buf.Reset()
+		var res *Result
+		peak, _ := peakHeap(t, func() { res = analyseWith(t, input, Options{Workers: 2}) })
+		return res, peak - min(peak, uint64(len(input)))
+	}
+	_, small := run(400)
+	res, peak := run(4000)
+	t.Logf("peak heap past the input: %d MiB for 400 fragments of 60 kB, %d MiB for 4,000", small>>20, peak>>20)
+	if d := res.Stats.FragmentsDropped; d < 4000-600 || d > 4000 {
+		t.Errorf("%d datagrams dropped", d)
+	}
+	if !warned(res, fmt.Sprintf("%d IP datagrams were dropped before all their fragments came", res.Stats.FragmentsDropped)) {
+		t.Errorf("no warning: %q", res.Capture.Warnings)
+	}
+	if !raceDetector && peak > small+40<<20 {
+		t.Errorf("memory grows with the fragments: %d MiB for 400, %d MiB for 4,000", small>>20, peak>>20)
 	}
 }
 
