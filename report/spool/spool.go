@@ -11,11 +11,13 @@ package spool
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/mailwire/mailwire/dissect/record"
 )
@@ -119,7 +121,18 @@ type Spool struct {
 
 	sample *Sample
 	failed map[string]*record.StartTLS
+
+	// last is the frame of the last finding of each list; late keeps,
+	// in memory, the findings that came after one of a later frame (the
+	// capture's own, which come at its end; live output from several
+	// shares), and Each puts them in their place.
+	last [kinds]int64
+	late [kinds][]record.Record
 }
+
+// maxLate bounds the findings kept aside: past it, they go to their list
+// as they came.
+const maxLate = 10000
 
 // New returns an empty spool.
 func New(lim Limits) *Spool {
@@ -158,6 +171,14 @@ func (s *Spool) Add(r record.Record) {
 	s.count[k]++
 	if s.err != nil {
 		return // the report will not be laid out: keep nothing more
+	}
+	if k >= findings {
+		f := r.Frame()
+		if f < s.last[k] && len(s.late[k]) < maxLate {
+			s.late[k] = append(s.late[k], r)
+			return
+		}
+		s.last[k] = max(s.last[k], f)
 	}
 	if !s.Spilled() {
 		s.mem[k] = append(s.mem[k], r)
@@ -295,9 +316,35 @@ func (s *Spool) FindingCount() int {
 func (s *Spool) Spilled() bool { return s.files[0] != nil }
 
 // Each calls yield with the records of kind k in the order they came,
-// until it returns false. Records read back from a file are copies; a
-// read error stops the list and is kept for Err.
+// findings in frame order, until it returns false. Records read back
+// from a file are copies; a read error stops the list and is kept for
+// Err.
 func (s *Spool) Each(k Kind, yield func(record.Record) bool) {
+	if len(s.late[k]) == 0 {
+		s.each(k, yield)
+		return
+	}
+	late := slices.Clone(s.late[k])
+	slices.SortStableFunc(late, func(a, b record.Record) int { return cmp.Compare(a.Frame(), b.Frame()) })
+	more := true
+	s.each(k, func(r record.Record) bool {
+		for len(late) > 0 && late[0].Frame() < r.Frame() {
+			if more = yield(late[0]); !more {
+				return false
+			}
+			late = late[1:]
+		}
+		more = yield(r)
+		return more
+	})
+	for _, r := range late {
+		if !more || !yield(r) {
+			return
+		}
+	}
+}
+
+func (s *Spool) each(k Kind, yield func(record.Record) bool) {
 	if !s.Spilled() {
 		for _, r := range s.mem[k] {
 			if !yield(r) {

@@ -1,7 +1,6 @@
 package view
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -31,37 +30,19 @@ func (b *builder) findingsBySeverity(yield func(Line) bool) {
 }
 
 // findingsOfRank yields the findings of one severity (their own list in
-// the spool) in frame order. They come in frame order but for the
-// capture's own, which come last: a window of them is sorted at a time.
-// It is false when yield stopped.
+// the spool, in frame order). It is false when yield stopped.
 func (b *builder) findingsOfRank(rank int, yield func(Line) bool) bool {
-	var window []*record.Finding
 	ok := true
-	flush := func() {
-		sort.SliceStable(window, func(i, j int) bool { return window[i].Packet < window[j].Packet })
-		for _, f := range window {
-			for _, l := range b.findingLines(f) {
-				if ok = yield(l); !ok {
-					return
-				}
-			}
-		}
-		window = window[:0]
-	}
 	each(b.src, spool.Findings(rank), func(f *record.Finding) bool {
-		if window = append(window, f); len(window) == findingsWindow {
-			flush()
+		for _, l := range b.findingLines(f) {
+			if ok = yield(l); !ok {
+				break
+			}
 		}
 		return ok
 	})
-	if ok {
-		flush()
-	}
 	return ok
 }
-
-// findingsWindow is how many findings of one severity are sorted at once.
-const findingsWindow = 4096
 
 func (b *builder) findingLines(f *record.Finding) []Line {
 	t := b.tr
