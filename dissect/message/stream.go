@@ -164,7 +164,7 @@ func (s *Stream) run(p []byte) int {
 	if s.state == stHeader || len(s.line) > 0 || s.long || len(p) == 0 || p[0] == '-' {
 		return 0
 	}
-	end := bytes.Index(p, []byte("\n-"))
+	end := dashLine(p)
 	if end < 0 {
 		end = bytes.LastIndexByte(p, '\n')
 	}
@@ -173,6 +173,24 @@ func (s *Stream) run(p []byte) int {
 	}
 	s.content(p[:end+1])
 	return end + 1
+}
+
+// dashLine is the index of the line break before the first line of p,
+// past its first, that starts with "-"; -1 when none does. It looks for
+// dashes, not line breaks: base64 has none, so an attachment's text is
+// searched at once.
+func dashLine(p []byte) int {
+	for i := 1; i < len(p); i++ {
+		j := bytes.IndexByte(p[i:], '-')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if p[i-1] == '\n' {
+			return i - 1
+		}
+	}
+	return -1
 }
 
 // partial adds bytes of the line being read (its end included, if any).

@@ -297,3 +297,14 @@ type writerFunc func([]byte)
 
 func (w writerFunc) Write(p []byte) (int, error) { w(p); return len(p), nil }
 func (w writerFunc) Close() error                { return nil }
+
+// FuzzDashLine: dashLine finds what a search for "\n-" finds.
+func FuzzDashLine(f *testing.F) {
+	f.Add([]byte("QUJD\r\nREVG\r\n--b--\r\n"))
+	f.Add([]byte("a-b\n-c"))
+	f.Fuzz(func(t *testing.T, p []byte) {
+		if got, want := dashLine(p), bytes.Index(p, []byte("\n-")); got != want {
+			t.Fatalf("dashLine(%q) = %d, want %d", p, got, want)
+		}
+	})
+}
