@@ -31,6 +31,30 @@ func peakHeap(t *testing.T, f func()) (peak, allocated uint64) {
 	return heapwatch.Peak(f)
 }
 
+// writeFrame writes an Ethernet frame of ip and payload.
+func writeFrame(t *testing.T, w *pcapgen.Writer, typ layers.EthernetType, ip gopacket.SerializableLayer, payload []byte) {
+	t.Helper()
+	eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 2}, EthernetType: typ}
+	sb := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(sb, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, ip, gopacket.Payload(payload)); err != nil {
+		t.Fatal(err)
+	}
+	w.Raw(sb.Bytes())
+}
+
+// heapPast analyses the capture in buf and returns its result and the
+// peak heap past the capture's own bytes, which it gives the analysis in
+// a slice of their exact size: a buffer's spare room would hide what the
+// analysis holds.
+func heapPast(t *testing.T, buf *bytes.Buffer, opt Options) (*Result, uint64) {
+	t.Helper()
+	input := bytes.Clone(buf.Bytes())
+	buf.Reset()
+	var res *Result
+	peak, _ := peakHeap(t, func() { res = analyseWith(t, input, opt) })
+	return res, peak - min(peak, uint64(len(input)))
+}
+
 func analyseWith(t *testing.T, data []byte, opt Options) *Result {
 	t.Helper()
 	src, err := capfile.NewReader("hostile.pcap", bytes.NewReader(data), nil)
@@ -270,18 +294,9 @@ func TestIncompleteFragmentsAreBoundedByCount(t *testing.T) {
 		for i := 0; i < n; i++ {
 			ip := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolUDP, Id: uint16(i),
 				Flags: layers.IPv4MoreFragments, SrcIP: net.IPv4(10, 9, byte(i>>16), byte(i>>8)).To4(), DstIP: server.To4()}
-			eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 2}, EthernetType: layers.EthernetTypeIPv4}
-			sb := gopacket.NewSerializeBuffer()
-			if err := gopacket.SerializeLayers(sb, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, ip, gopacket.Payload(payload)); err != nil {
-				t.Fatal(err)
-			}
-			w.Raw(sb.Bytes())
+			writeFrame(t, w, layers.EthernetTypeIPv4, ip, payload)
 		}
-		input := bytes.Clone(buf.Bytes())
-		buf.Reset()
-		var res *Result
-		peak, _ := peakHeap(t, func() { res = analyseWith(t, input, Options{Workers: 2}) })
-		return res, peak - min(peak, uint64(len(input)))
+		return heapPast(t, buf, Options{Workers: 2})
 	}
 	_, small := run(40000)
 	res, peak := run(160000)
@@ -305,33 +320,19 @@ func TestIncompleteFragmentsAreBoundedByBytes(t *testing.T) {
 		w, buf := newPcap(t)
 		w.Step = 0
 		payload := make([]byte, 60000)
-		eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 2}}
 		for i := 0; i < n; i++ {
-			var ip gopacket.SerializableLayer
-			var frag []byte
 			if i%2 == 0 {
-				eth.EthernetType = layers.EthernetTypeIPv4
-				ip = &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolTCP, Id: uint16(i),
+				ip := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolTCP, Id: uint16(i),
 					Flags: layers.IPv4MoreFragments, SrcIP: net.IPv4(10, 9, 0, 1).To4(), DstIP: server.To4()}
-			} else {
-				eth.EthernetType = layers.EthernetTypeIPv6
-				ip = &layers.IPv6{Version: 6, NextHeader: layers.IPProtocolIPv6Fragment, HopLimit: 64,
-					SrcIP: net.ParseIP("2001:db8::9"), DstIP: net.ParseIP("2001:db8::25")}
-				frag = []byte{byte(layers.IPProtocolTCP), 0, 0, 1, byte(i >> 24), byte(i >> 16), byte(i >> 8), byte(i)}
+				writeFrame(t, w, layers.EthernetTypeIPv4, ip, payload)
+				continue
 			}
-			sb := gopacket.NewSerializeBuffer()
-			if err := gopacket.SerializeLayers(sb, gopacket.SerializeOptions{FixLengths: true}, eth, ip, gopacket.Payload(append(frag, payload...))); err != nil {
-				t.Fatal(err)
-			}
-			w.Raw(sb.Bytes())
+			ip := &layers.IPv6{Version: 6, NextHeader: layers.IPProtocolIPv6Fragment, HopLimit: 64,
+				SrcIP: net.ParseIP("2001:db8::9"), DstIP: net.ParseIP("2001:db8::25")}
+			frag := []byte{byte(layers.IPProtocolTCP), 0, 0, 1, byte(i >> 24), byte(i >> 16), byte(i >> 8), byte(i)}
+			writeFrame(t, w, layers.EthernetTypeIPv6, ip, append(frag, payload...))
 		}
-		// An input of its exact size: a buffer's spare room would hide
-		// what the analysis holds.
-		input := bytes.Clone(buf.Bytes())
-		buf.Reset()
-		var res *Result
-		peak, _ := peakHeap(t, func() { res = analyseWith(t, input, Options{Workers: 2}) })
-		return res, peak - min(peak, uint64(len(input)))
+		return heapPast(t, buf, Options{Workers: 2})
 	}
 	_, small := run(400)
 	res, peak := run(4000)

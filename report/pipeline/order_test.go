@@ -15,6 +15,7 @@ import (
 	"github.com/mailwire/mailwire/reassembly/capfile"
 	"github.com/mailwire/mailwire/report/findings"
 	"github.com/mailwire/mailwire/report/jsonl"
+	"github.com/mailwire/mailwire/testdata/pcapgen"
 	"github.com/mailwire/mailwire/testdata/pcapgen/mailgen"
 )
 
@@ -121,6 +122,31 @@ func TestRecordsLeaveAsTheCaptureGoesOn(t *testing.T) {
 	}
 }
 
+// refuseSTARTTLS plays an SMTP session whose STARTTLS the server refuses.
+func refuseSTARTTLS(c *pcapgen.Conn) {
+	c.Handshake()
+	c.ServerSays("220 mail ESMTP\r\n")
+	c.ClientSays("EHLO me\r\n")
+	c.ServerSays("250-mail\r\n250 STARTTLS\r\n")
+	c.ClientSays("STARTTLS\r\n")
+	c.ServerSays("454 4.7.0 TLS not available\r\n")
+	c.ClientSays("QUIT\r\n")
+	c.ServerSays("221 Bye\r\n")
+	c.Close()
+}
+
+// loginInClear plays an SMTP session that logs in with AUTH PLAIN in
+// clear.
+func loginInClear(c *pcapgen.Conn) {
+	c.Handshake()
+	c.ServerSays("220 mail ESMTP\r\n")
+	c.ClientSays("EHLO me\r\n")
+	c.ServerSays("250-mail\r\n250 AUTH PLAIN\r\n")
+	c.ClientSays("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n")
+	c.ServerSays("235 2.7.0 Authentication successful\r\n")
+	c.Close()
+}
+
 // retryCapture holds a STARTTLS the server refuses, then, from the same
 // client, a session in clear while other conversations come and go.
 func retryCapture(t *testing.T) string {
@@ -129,26 +155,10 @@ func retryCapture(t *testing.T) string {
 	other := w.Conn(net.IPv4(127, 0, 0, 77), server, 41000, 25)
 	other.Handshake()
 	other.ServerSays("220 mail ESMTP\r\n")
-	a := w.Conn(client, server, 40200, 25)
-	a.Handshake()
-	a.ServerSays("220 mail ESMTP\r\n")
-	a.ClientSays("EHLO me\r\n")
-	a.ServerSays("250-mail\r\n250 STARTTLS\r\n")
-	a.ClientSays("STARTTLS\r\n")
-	a.ServerSays("454 4.7.0 TLS not available\r\n")
-	a.ClientSays("QUIT\r\n")
-	a.ServerSays("221 Bye\r\n")
-	a.Close()
+	refuseSTARTTLS(w.Conn(client, server, 40200, 25))
 	other.ClientSays("EHLO other\r\n")
 	other.ServerSays("250 mail\r\n")
-	b := w.Conn(client, server, 40201, 25)
-	b.Handshake()
-	b.ServerSays("220 mail ESMTP\r\n")
-	b.ClientSays("EHLO me\r\n")
-	b.ServerSays("250-mail\r\n250 AUTH PLAIN\r\n")
-	b.ClientSays("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n")
-	b.ServerSays("235 2.7.0 Authentication successful\r\n")
-	b.Close()
+	loginInClear(w.Conn(client, server, 40201, 25))
 	other.ClientSays("QUIT\r\n")
 	other.ServerSays("221 Bye\r\n")
 	other.Close()
