@@ -49,11 +49,15 @@ func (lo *liveOptions) addFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&lo.Buffer, "buffer", 64<<20, "kernel capture buffer in bytes, shared by the sockets of --shares (a larger one absorbs bursts)")
 	fs.StringVar(&lo.Source, "source", livecap.SourceAuto, "how to capture: afpacket (Linux's AF_PACKET ring), pcap (libpcap), auto (afpacket where it can)")
 	choices(fs, "source", livecap.Sources...)
-	fs.IntVar(&lo.Shares, "shares", runtime.NumCPU(), "AF_PACKET sockets that share the traffic, one conversation per socket, each analysed on its own core (libpcap reads one)")
+	fs.IntVar(&lo.Shares, "shares", defaultShares(), "AF_PACKET sockets that share the traffic, one conversation per socket, each analysed on its own core (libpcap reads one)")
 	for _, name := range []string{"snaplen", "duration", "count", "buffer", "shares"} {
 		limit(fs, name)
 	}
 }
+
+// defaultShares is one share per core, up to 4: each share's ring takes
+// at least 8 MiB, whatever --buffer says.
+func defaultShares() int { return min(runtime.NumCPU(), 4) }
 
 func newLiveCmd(a *app) *cobra.Command {
 	var out outputOptions
