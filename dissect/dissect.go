@@ -132,9 +132,10 @@ func (a *Analyzer) Datagram(d *stream.Datagram) {
 	}
 }
 
-// Low is the frame of the oldest DNS query still waiting for its answer,
-// or 0: TCP conversations aside, no later record can carry an earlier one.
-func (a *Analyzer) Low() int64 { return a.dns.Low() }
+// Low is the frame of the oldest DNS query from frame from on still
+// waiting for its answer, or 0: TCP conversations and older queries
+// aside, no later record can carry an earlier one.
+func (a *Analyzer) Low(from int64) int64 { return a.dns.Low(from) }
 
 // Finish reports what is still pending at the end of the capture.
 func (a *Analyzer) Finish() { a.dns.Finish() }
@@ -213,6 +214,13 @@ func (a *Analyzer) number() (int64, bool) {
 	}
 	a.next++
 	return int64(a.next), true
+}
+
+// Session is the provisional id of the conversation's mail session, with
+// the frame its protocol was recognised at and its first frame; "" before
+// it is recognised, or when it is no mail.
+func (c *conv) Session() (id string, detect, first int64) {
+	return c.rec.ID, c.rec.DetectFrame, c.rec.Packet
 }
 
 // admit gives the session the next id, or counts it in Skipped and says

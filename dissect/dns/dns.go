@@ -101,12 +101,13 @@ func (t *Tracker) compact() {
 	t.order = kept
 }
 
-// Low is the frame of the oldest query still waiting for its answer, or 0:
-// no record the tracker emits later can carry an earlier frame.
-func (t *Tracker) Low() int64 {
+// Low is the frame of the oldest query from frame from on still waiting
+// for its answer, or 0: no record of such a query the tracker emits later
+// can carry an earlier frame.
+func (t *Tracker) Low(from int64) int64 {
 	var low int64
 	for _, r := range t.pending {
-		if low == 0 || r.Packet < low {
+		if r.Packet >= from && (low == 0 || r.Packet < low) {
 			low = r.Packet
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/mailwire/mailwire/report/jsonl"
 	"net"
 	"strings"
 	"testing"
@@ -443,5 +444,63 @@ func TestEndlessDNSAnswersAreSummarised(t *testing.T) {
 	}
 	if peak > small+16<<20 {
 		t.Errorf("memory grows with the answers: %d MiB for 15,000, %d MiB for 60,000", small>>20, peak>>20)
+	}
+}
+
+// A conversation that stays open the whole capture, and a DNS query never
+// answered, hold back what comes after them for a bounded window of
+// frames only: past it they are detached, and their own records take
+// their place later. The output is still the same whatever the workers,
+// and nothing is lost.
+func TestLongConversationsHoldBackABoundedWindow(t *testing.T) {
+	capture := func(sessions int) []byte {
+		w, buf := newPcap(t)
+		query := (&layers.DNS{ID: 7, RD: true, Questions: []layers.DNSQuestion{{Name: []byte("lab.example"), Type: layers.DNSTypeMX, Class: layers.DNSClassIN}}})
+		sb := gopacket.NewSerializeBuffer()
+		if err := query.SerializeTo(sb, gopacket.SerializeOptions{FixLengths: true}); err != nil {
+			t.Fatal(err)
+		}
+		w.UDP(client, server, 5353, 53, sb.Bytes())
+		long := w.Conn(net.IPv4(127, 0, 0, 9), server, 39999, 143)
+		long.Handshake()
+		long.ServerSays("* OK IMAP ready\r\n")
+		long.ClientSays("a LOGIN bond 007\r\n")
+		long.ServerSays("a OK logged in\r\n")
+		for i := 0; i < sessions; i++ {
+			loginInClear(w.Conn(client, server, uint16(1024+i), 25))
+		}
+		long.ClientSays("b LOGOUT\r\n")
+		long.ServerSays("* BYE\r\nb OK bye\r\n")
+		long.Close()
+		return bytes.Clone(buf.Bytes())
+	}
+	held := func(data []byte, workers int) (*Result, []byte) {
+		var buf bytes.Buffer
+		w := jsonl.NewWriter(&buf)
+		res := analyseWith(t, data, Options{Reveal: true, Workers: workers, OnRecord: func(r record.Record) { w.Write(r) }})
+		w.Flush()
+		return res, buf.Bytes()
+	}
+	// Both are longer than the window a conversation holds back.
+	small, _ := held(capture(15000), 2)
+	data := capture(45000)
+	res, one := held(data, 1)
+	t.Logf("held at most %d records for 15,000 sessions, %d for 45,000", small.Held, res.Held)
+	if res.Held > small.Held+small.Held/4 {
+		t.Errorf("held %d records at once for 45,000 sessions, %d for 15,000: what waits grows with the capture", res.Held, small.Held)
+	}
+	if res.Sessions != 45001 || !bytes.Contains(one, []byte(`"username":"bond"`)) || !bytes.Contains(one, []byte(`"name":"lab.example"`)) {
+		t.Fatalf("%d sessions; the long session's login or the unanswered query is missing", res.Sessions)
+	}
+	// Recognised first, it is s1, as it would be held back.
+	for _, line := range bytes.Split(one, []byte("\n")) {
+		if bytes.Contains(line, []byte(`"username":"bond"`)) && !bytes.Contains(line, []byte(`"session":"s1"`)) {
+			t.Fatalf("the long session's login: %s", line)
+		}
+	}
+	for _, workers := range []int{2, 4} {
+		if _, got := held(data, workers); !bytes.Equal(got, one) {
+			t.Fatalf("%d workers differ from one:\n%s", workers, recordtest.FirstDiff(one, got))
+		}
 	}
 }

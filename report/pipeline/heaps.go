@@ -19,6 +19,9 @@ func (h itemHeap) less(i, j int) bool {
 	if a.frame != b.frame {
 		return a.frame < b.frame
 	}
+	if a.orig != b.orig {
+		return a.orig < b.orig
+	}
 	if a.derived != b.derived {
 		return !a.derived
 	}

@@ -33,10 +33,13 @@ type merger struct {
 	// Sessions closed but not numbered yet, by detection frame.
 	unnumbered sessionHeap
 	ids        map[string]string // provisional id -> final id ("" past MaxSessions)
-	forget     endHeap           // when a provisional id is no longer needed
-	next       int               // sessions numbered so far, those past max included
-	prefix     string
-	max        int
+	// told are the provisional ids numbered before their session's
+	// record came: it then only says when they can be forgotten.
+	told   map[string]bool
+	forget endHeap // when a provisional id is no longer needed
+	next   int     // sessions numbered so far, those past max included
+	prefix string
+	max    int
 
 	// passThrough (live output) hands records on as they come, with the
 	// dissectors' own ids.
@@ -72,7 +75,7 @@ const unnumbered = "?"
 
 func newMerger(shards int, prefix string, maxSessions int, passThrough bool, out func(record.Record)) *merger {
 	m := &merger{lows: make([]int64, shards), upTo: make([]int64, shards), times: make([]time.Time, shards),
-		ids: map[string]string{}, prefix: prefix, max: maxSessions,
+		ids: map[string]string{}, told: map[string]bool{}, prefix: prefix, max: maxSessions,
 		passThrough: passThrough, cross: shards > 1,
 		recent: make([][]*record.Session, shards), watch: map[*record.Session]string{}, out: out}
 	return m
@@ -90,7 +93,13 @@ func (m *merger) add(rep shardReport) {
 		it.seq = m.seq
 		m.waiting.push(it)
 		if sess, ok := it.rec.(*record.Session); ok && !m.passThrough {
-			heap.Push(&m.unnumbered, sess)
+			m.unnumber(sess)
+		}
+	}
+	for _, e := range rep.early {
+		if !m.passThrough {
+			m.told[e.id] = true
+			heap.Push(&m.unnumbered, &record.Session{ID: e.id, DetectFrame: e.detect, Packet: e.first})
 		}
 	}
 	for _, p := range rep.probes {
@@ -99,11 +108,11 @@ func (m *merger) add(rep shardReport) {
 			end = p.session.Start
 		}
 		m.holds = append(m.holds, &hold{probe: p, shard: s, deadline: end.Add(findings.RetryWindow), cut: -1})
-		m.watch[p.session] = unnumbered
+		m.watch[p.session] = m.idOf(p.session)
 	}
 	for _, c := range rep.cleartext {
 		m.recent[s] = append(m.recent[s], c)
-		m.watch[c] = unnumbered
+		m.watch[c] = m.idOf(c)
 	}
 	m.held = max(m.held, m.waiting.Len())
 	w := m.watermark()
@@ -131,6 +140,26 @@ func (m *merger) watermark() int64 {
 	return w
 }
 
+// unnumber waits for sess's turn to be numbered; a session told early
+// has its number, and can be forgotten once its last frame is out.
+func (m *merger) unnumber(sess *record.Session) {
+	if m.told[sess.ID] {
+		delete(m.told, sess.ID)
+		heap.Push(&m.forget, forgetAt{sess.EndFrame, sess.ID})
+		return
+	}
+	heap.Push(&m.unnumbered, sess)
+}
+
+// idOf is the final id of a closed session, or unnumbered while it has
+// none.
+func (m *merger) idOf(sess *record.Session) string {
+	if id, ok := m.ids[sess.ID]; ok && !m.passThrough {
+		return id
+	}
+	return unnumbered
+}
+
 // number gives final ids to the sessions recognised before w: every
 // shard is past w, so no session recognised earlier can still appear.
 func (m *merger) number(w int64) {
@@ -142,7 +171,9 @@ func (m *merger) number(w int64) {
 			id = ""
 		}
 		m.ids[sess.ID] = id
-		heap.Push(&m.forget, forgetAt{sess.EndFrame, sess.ID})
+		if !m.told[sess.ID] {
+			heap.Push(&m.forget, forgetAt{sess.EndFrame, sess.ID})
+		}
 		if _, ok := m.watch[sess]; ok {
 			m.watch[sess] = id
 		}
@@ -337,7 +368,7 @@ func (m *merger) retry(h *hold) bool {
 	for _, f := range findings.Derive(in) {
 		if f.ID == findings.TLSDowngradeRetry {
 			m.seq++
-			m.waiting.push(item{rec: f, frame: f.Frame(), derived: true, final: true, seq: m.seq})
+			m.waiting.push(item{rec: f, frame: f.Frame(), orig: f.Frame(), derived: true, final: true, seq: m.seq})
 		}
 	}
 	return true

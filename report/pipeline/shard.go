@@ -26,6 +26,9 @@ type shard struct {
 	upTo      int64
 	time      time.Time
 	lastLow   int64 // at the last checkpoint
+	// current is the conversation whose handler runs: what it emits is
+	// its.
+	current *openConv
 	// open holds the conversations not yet closed: the first data each
 	// of them carried bounds what the shard can still emit.
 	open      []*openConv
@@ -38,8 +41,43 @@ type shard struct {
 	send     func(shardReport)
 }
 
-// lowFrame is the DNS tracker's lowest pending query frame.
-type lowFrame interface{ Low() int64 }
+// lowFrame is the DNS tracker's lowest pending query frame from a frame
+// on.
+type lowFrame interface{ Low(from int64) int64 }
+
+// detachAfter is how many frames a conversation, or a DNS query waiting
+// for its answer, holds back the records of everything after it. Past
+// that it is detached: it no longer holds them back, and its own records
+// take their place after the checkpoint they come after, as if completed
+// there, so that what waits to be put in order is bounded by frames, not
+// by how long a conversation stays open.
+const detachAfter = 1 << 16
+
+// detached tells whether a conversation or query that began at frame
+// first is detached at the last checkpoint.
+func (s *shard) detached(first int64) bool { return first > 0 && first < s.upTo-detachAfter }
+
+// key is where a record of frame f goes in the output: f, or just after
+// the last checkpoint when what it comes from (a conversation or a query
+// that began at frame from) is detached.
+func (s *shard) key(f, from int64) int64 {
+	if s.detached(from) {
+		return max(f, s.upTo+1)
+	}
+	return f
+}
+
+// source is the first frame of what r comes from: the conversation whose
+// handler runs, or the DNS query it answers.
+func (s *shard) source(r record.Record) int64 {
+	if d, ok := r.(*record.DNS); ok {
+		return d.Packet
+	}
+	if s.current != nil {
+		return s.current.first
+	}
+	return 0
+}
 
 // openConv is what the shard knows of an open conversation: the frame of
 // its first packet with data (0 while none came; a record only ever cites
@@ -47,6 +85,23 @@ type lowFrame interface{ Low() int64 }
 type openConv struct {
 	first  int64
 	closed bool
+	// session, when the conversation's dissector can say, is its mail
+	// session; told is set once the merger was told of it early.
+	session func() (id string, detect, first int64)
+	told    bool
+}
+
+// early is a session told to the merger before its record, so that it
+// is numbered in its turn while its conversation stays open.
+type early struct {
+	id            string
+	detect, first int64
+}
+
+// sessionTeller is the dissector of a conversation that knows its mail
+// session (dissect's).
+type sessionTeller interface {
+	Session() (id string, detect, first int64)
 }
 
 // shardReport is what a shard passes to the merger at a checkpoint.
@@ -63,6 +118,9 @@ type shardReport struct {
 	probes []probe
 	// cleartext are the cleartext sessions closed since the last report.
 	cleartext []*record.Session
+	// early are the sessions of conversations detached since the last
+	// report, to be numbered before they close.
+	early []early
 }
 
 // probe is a closed session whose TLS failed: a cleartext session from the
@@ -77,7 +135,8 @@ type probe struct {
 // the records of their frame, as they were appended after them.
 type item struct {
 	rec     record.Record
-	frame   int64
+	frame   int64 // its place: its frame, or later for a detached conversation's
+	orig    int64 // its own frame
 	derived bool
 	final   bool // session ids are final already
 	seq     int64
@@ -101,7 +160,7 @@ func (s *shard) emit(r record.Record) {
 	// Live output holds a session's findings until it closes: the lab
 	// question they answer (lab.Tag, in findings.Derive) needs it whole.
 	if f, ok := r.(*record.Finding); !ok || !s.immediate || f.Session == "" {
-		s.out = append(s.out, item{rec: r, frame: r.Frame()})
+		s.out = append(s.out, s.item(r, false))
 	}
 	switch r := r.(type) {
 	case *record.Session:
@@ -129,7 +188,7 @@ func (s *shard) closeSession(sess *record.Session) {
 	delete(s.bySession, sess.ID)
 	for _, r := range recs {
 		if f, ok := r.(*record.Finding); ok && s.immediate {
-			s.out = append(s.out, item{rec: f, frame: f.Frame()})
+			s.out = append(s.out, s.item(f, false))
 		}
 	}
 	s.derive(recs)
@@ -142,12 +201,20 @@ func (s *shard) closeSession(sess *record.Session) {
 }
 
 func (s *shard) derive(recs []record.Record) {
+	from := s.source(recs[0])
 	for _, f := range findings.Derive(recs) {
 		if f.ID == findings.TLSDowngradeRetry {
 			continue // across sessions: the merger's job
 		}
-		s.out = append(s.out, item{rec: f, frame: f.Frame(), derived: true})
+		it := s.item(f, true)
+		it.frame = s.key(f.Frame(), from)
+		s.out = append(s.out, it)
 	}
+}
+
+// item is r waiting in the merger, at its place in the output.
+func (s *shard) item(r record.Record, derived bool) item {
+	return item{rec: r, frame: s.key(r.Frame(), s.source(r)), orig: r.Frame(), derived: derived}
 }
 
 // retryProbe tells whether sess's TLS failed, and at which frame, by
@@ -193,7 +260,10 @@ func (s *shard) NewConversation(flow stream.Flow, mid bool, start time.Time, fra
 	s.open = append(s.open, oc)
 	h := s.an.NewConversation(flow, mid, start, frame)
 	obs, _ := h.(stream.PacketObserver)
-	return &tracked{h, obs, oc}
+	if st, ok := h.(sessionTeller); ok {
+		oc.session = st.Session
+	}
+	return &tracked{h, obs, oc, s}
 }
 
 func (s *shard) Datagram(d *stream.Datagram) { s.an.Datagram(d) }
@@ -228,14 +298,23 @@ func (s *shard) low(upTo int64) int64 {
 			continue
 		}
 		kept = append(kept, oc)
-		if oc.first > 0 {
+		switch {
+		case oc.first > 0 && !s.detached(oc.first):
 			low = min(low, oc.first)
+		case oc.first > 0 && !oc.told && oc.session != nil:
+			// Detached: its session, once recognised, is numbered in its
+			// turn, which this report still holds.
+			if id, detect, first := oc.session(); id != "" {
+				oc.told = true
+				s.pending.early = append(s.pending.early, early{id, detect, first})
+				low = min(low, detect)
+			}
 		}
 	}
 	clear(s.open[len(kept):])
 	s.open = kept
 	if s.dns != nil {
-		if f := s.dns.Low(); f > 0 {
+		if f := s.dns.Low(max(s.upTo-detachAfter, 0)); f > 0 {
 			low = min(low, f)
 		}
 	}
@@ -247,6 +326,13 @@ type tracked struct {
 	stream.Handler
 	obs stream.PacketObserver
 	oc  *openConv
+	sh  *shard
+}
+
+func (t *tracked) Handle(ev *stream.Event) {
+	t.sh.current = t.oc
+	t.Handler.Handle(ev)
+	t.sh.current = nil
 }
 
 func (t *tracked) Packet(dir stream.Direction, ts time.Time, frame int64, payload int) {
@@ -259,6 +345,8 @@ func (t *tracked) Packet(dir stream.Direction, ts time.Time, frame int64, payloa
 }
 
 func (t *tracked) Close(end time.Time, frame int64) {
+	t.sh.current = t.oc
 	t.Handler.Close(end, frame)
+	t.sh.current = nil
 	t.oc.closed = true
 }
