@@ -95,6 +95,9 @@ func spread(src Source, work []chan *batch, free chan *batch) (Stats, error) {
 	r := newRouter(len(work))
 	for {
 		data, ci, lt, err := src.Next()
+		if err == ErrIdle {
+			continue
+		}
 		if err != nil {
 			for i, b := range pending {
 				if b != nil {

@@ -237,6 +237,16 @@ func (e *engine) checkpoint(upTo int64) {
 	}
 }
 
+// idle gives up on what waited too long by now, and tells the sink every
+// packet up to frame upTo is handled.
+func (e *engine) idle(now time.Time, upTo int64) {
+	if now.After(e.now) {
+		e.now = now
+	}
+	e.r.flush(e.asm, e.dec, e.now)
+	e.checkpoint(upTo)
+}
+
 func (e *engine) finish(upTo int64) Stats {
 	e.asm.FlushAll()
 	e.r.stats.FragmentsDropped = e.dec.fragsDropped
@@ -250,6 +260,12 @@ func (e *engine) finish(upTo int64) Stats {
 func Run(src Source, sink Sink, opt Options) (Stats, error) {
 	return runEngine(src, newEngine(sink, opt, 1))
 }
+
+// ErrIdle is what a live Source returns when no packet came for a while,
+// with the time it is in the CaptureInfo: the analysis gives up on what
+// waited too long by then (holes, idle connections), as a packet would
+// have it do, and says how far it got.
+var ErrIdle = errors.New("no packet for a while")
 
 // Framed is a Source that numbers its packets itself: each share of a
 // capture read on several sockets at once (a kernel fanout group) gives
@@ -291,6 +307,13 @@ func runEngine(src Source, e *engine) (Stats, error) {
 		data, ci, lt, err := src.Next()
 		if err == io.EOF {
 			break
+		}
+		if err == ErrIdle {
+			if framed != nil {
+				frame = max(frame, framed.Frame())
+			}
+			e.idle(ci.Timestamp, frame)
+			continue
 		}
 		if err != nil {
 			e.finish(frame)

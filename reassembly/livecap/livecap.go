@@ -20,6 +20,8 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcap"
 	"github.com/gopacket/gopacket/pcapgo"
+
+	"github.com/mailwire/mailwire/reassembly"
 )
 
 // Available tells whether this build can capture live.
@@ -257,30 +259,31 @@ func (c *Capture) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) 
 // Frame is the number of the packet Next last returned.
 func (c *Capture) Frame() int64 { return c.shares[0].frame }
 
-// Next returns the share's next packet, io.EOF once the capture stopped.
+// Next returns the share's next packet, io.EOF once the capture stopped,
+// or reassembly.ErrIdle with the time it is when none came for a while.
 func (s *Share) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) {
 	c := s.c
-	for {
-		if c.done() {
-			return nil, gopacket.CaptureInfo{}, 0, io.EOF
-		}
-		data, ci, err := s.r.read()
-		if err == errTimeout {
-			continue
-		}
-		if err != nil {
-			return nil, ci, 0, err
-		}
-		frame, err := c.number(data, ci)
-		if err != nil {
-			return nil, ci, 0, err
-		}
-		if frame == 0 {
-			return nil, gopacket.CaptureInfo{}, 0, io.EOF // past --count
-		}
-		s.frame = frame
-		return data, ci, s.r.linkType(), nil
+	if c.done() {
+		return nil, gopacket.CaptureInfo{}, 0, io.EOF
 	}
+	data, ci, err := s.r.read()
+	if err == errTimeout {
+		// Every packet of this share numbered so far is read.
+		s.frame = c.frames.Load()
+		return nil, gopacket.CaptureInfo{Timestamp: time.Now()}, 0, reassembly.ErrIdle
+	}
+	if err != nil {
+		return nil, ci, 0, err
+	}
+	frame, err := c.number(data, ci)
+	if err != nil {
+		return nil, ci, 0, err
+	}
+	if frame == 0 {
+		return nil, gopacket.CaptureInfo{}, 0, io.EOF // past --count
+	}
+	s.frame = frame
+	return data, ci, s.r.linkType(), nil
 }
 
 // Frame is the capture's number of the packet Next last returned.

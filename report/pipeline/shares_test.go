@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -178,5 +181,65 @@ func TestLiveSharesGiveTheRecordsOfOneSource(t *testing.T) {
 				t.Fatalf("--max-sessions %d: %d sessions listed, %d counted, %d skipped", len(ids)-1, len(capped), res.Sessions, res.Skipped)
 			}
 		})
+	}
+}
+
+// idleSource gives a capture's packets, then tells, like a quiet live
+// capture, that none came for a while, a minute at a time, until the test
+// sees what it waits for.
+type idleSource struct {
+	share
+	now    time.Time
+	seen   *atomic.Bool
+	idles  int
+	before bool // what the test waits for came before the capture ended
+}
+
+func (s *idleSource) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, error) {
+	if s.next < len(s.pkts) {
+		return s.share.Next()
+	}
+	if s.seen.Load() || s.idles == 30 {
+		s.before = s.seen.Load()
+		return nil, gopacket.CaptureInfo{}, 0, io.EOF
+	}
+	s.idles++
+	s.now = s.now.Add(time.Minute)
+	time.Sleep(10 * time.Millisecond)
+	return nil, gopacket.CaptureInfo{Timestamp: s.now}, 0, reassembly.ErrIdle
+}
+
+// A live capture that goes quiet after a conversation whose end it never
+// saw: the conversation is closed as idle while time goes by, without a
+// packet, and its session reported before the capture ends.
+func TestQuietLiveCaptureClosesIdleConversations(t *testing.T) {
+	w, buf := newPcap(t)
+	c := w.Conn(client, server, 40500, 25)
+	c.Handshake()
+	c.ServerSays("220 mail ESMTP\r\n")
+	c.ClientSays("EHLO me\r\n")
+	c.ServerSays("250-mail\r\n250 AUTH PLAIN\r\n")
+	c.ClientSays("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n")
+	c.ServerSays("235 2.7.0 Authentication successful\r\n")
+	path := filepath.Join(t.TempDir(), "quiet.pcap")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shares := fanout(t, path, 1)
+	src := &idleSource{share: *shares[0].(*share), seen: new(atomic.Bool)}
+	src.now = src.pkts[len(src.pkts)-1].ci.Timestamp
+	opt := Options{Reveal: true, OnRecord: func(r record.Record) {
+		if _, ok := r.(*record.Session); ok {
+			src.seen.Store(true)
+		}
+	}}
+	if _, err := Live(src, "lo", "Ethernet", opt); err != nil {
+		t.Fatal(err)
+	}
+	if !src.before {
+		t.Fatalf("the session came only when the capture ended (%d minutes of quiet)", src.idles)
+	}
+	if src.idles < 10 {
+		t.Fatalf("the session came after %d minutes of quiet, before the idle timeout", src.idles)
 	}
 }
