@@ -138,13 +138,18 @@ func refuseSTARTTLS(c *pcapgen.Conn) {
 // loginInClear plays an SMTP session that logs in with AUTH PLAIN in
 // clear.
 func loginInClear(c *pcapgen.Conn) {
+	logIn(c)
+	c.Close()
+}
+
+// logIn opens an SMTP session and logs in with AUTH PLAIN in clear.
+func logIn(c *pcapgen.Conn) {
 	c.Handshake()
 	c.ServerSays("220 mail ESMTP\r\n")
 	c.ClientSays("EHLO me\r\n")
 	c.ServerSays("250-mail\r\n250 AUTH PLAIN\r\n")
 	c.ClientSays("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n")
 	c.ServerSays("235 2.7.0 Authentication successful\r\n")
-	c.Close()
 }
 
 // retryCapture holds a STARTTLS the server refuses, then, from the same

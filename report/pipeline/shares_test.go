@@ -214,13 +214,7 @@ func (s *idleSource) Next() ([]byte, gopacket.CaptureInfo, layers.LinkType, erro
 // packet, and its session reported before the capture ends.
 func TestQuietLiveCaptureClosesIdleConversations(t *testing.T) {
 	w, buf := newPcap(t)
-	c := w.Conn(client, server, 40500, 25)
-	c.Handshake()
-	c.ServerSays("220 mail ESMTP\r\n")
-	c.ClientSays("EHLO me\r\n")
-	c.ServerSays("250-mail\r\n250 AUTH PLAIN\r\n")
-	c.ClientSays("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n")
-	c.ServerSays("235 2.7.0 Authentication successful\r\n")
+	logIn(w.Conn(client, server, 40500, 25))
 	path := filepath.Join(t.TempDir(), "quiet.pcap")
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
