@@ -26,8 +26,8 @@ type shard struct {
 	upTo      int64
 	time      time.Time
 	lastLow   int64 // at the last checkpoint
-	// current is the conversation whose handler runs: what it emits is
-	// its.
+	// current is the conversation whose handler is running: the records
+	// emitted meanwhile are its own.
 	current *openConv
 	// open holds the conversations not yet closed: the first data each
 	// of them carried bounds what the shard can still emit.
@@ -47,10 +47,10 @@ type lowFrame interface{ Low(from int64) int64 }
 
 // detachAfter is how many frames a conversation, or a DNS query waiting
 // for its answer, holds back the records of everything after it. Past
-// that it is detached: it no longer holds them back, and its own records
-// take their place after the checkpoint they come after, as if completed
-// there, so that what waits to be put in order is bounded by frames, not
-// by how long a conversation stays open.
+// that it is detached: it no longer holds them back, and each of its own
+// later records is placed just after the last checkpoint before it was
+// made, as if completed there. What waits to be put in order is so
+// bounded by frames, not by how long a conversation stays open.
 const detachAfter = 1 << 16
 
 // detached tells whether a conversation or query that began at frame
@@ -160,7 +160,7 @@ func (s *shard) emit(r record.Record) {
 	// Live output holds a session's findings until it closes: the lab
 	// question they answer (lab.Tag, in findings.Derive) needs it whole.
 	if f, ok := r.(*record.Finding); !ok || !s.immediate || f.Session == "" {
-		s.out = append(s.out, s.item(r, false))
+		s.out = append(s.out, s.item(r, false, s.source(r)))
 	}
 	switch r := r.(type) {
 	case *record.Session:
@@ -188,7 +188,7 @@ func (s *shard) closeSession(sess *record.Session) {
 	delete(s.bySession, sess.ID)
 	for _, r := range recs {
 		if f, ok := r.(*record.Finding); ok && s.immediate {
-			s.out = append(s.out, s.item(f, false))
+			s.out = append(s.out, s.item(f, false, s.source(f)))
 		}
 	}
 	s.derive(recs)
@@ -206,15 +206,14 @@ func (s *shard) derive(recs []record.Record) {
 		if f.ID == findings.TLSDowngradeRetry {
 			continue // across sessions: the merger's job
 		}
-		it := s.item(f, true)
-		it.frame = s.key(f.Frame(), from)
-		s.out = append(s.out, it)
+		s.out = append(s.out, s.item(f, true, from))
 	}
 }
 
-// item is r waiting in the merger, at its place in the output.
-func (s *shard) item(r record.Record, derived bool) item {
-	return item{rec: r, frame: s.key(r.Frame(), s.source(r)), orig: r.Frame(), derived: derived}
+// item is r waiting in the merger, at its place in the output; from is
+// the first frame of what r comes from.
+func (s *shard) item(r record.Record, derived bool, from int64) item {
+	return item{rec: r, frame: s.key(r.Frame(), from), orig: r.Frame(), derived: derived}
 }
 
 // retryProbe tells whether sess's TLS failed, and at which frame, by
