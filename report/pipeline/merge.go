@@ -44,13 +44,9 @@ type merger struct {
 	// passThrough (live output) hands records on as they come, with the
 	// dissectors' own ids.
 	passThrough bool
-	// cross: the shards split the conversations of one client and one
-	// server (they are chosen by ports too), so a retry may be in any
-	// shard.
-	cross bool
 
 	holds  []*hold
-	recent [][]*record.Session // closed cleartext sessions, per shard
+	recent []*record.Session // closed cleartext sessions
 	watch  map[*record.Session]string
 
 	// certs names encrypted messages' recipients from the certificates
@@ -66,7 +62,6 @@ type merger struct {
 // the failure on, until it is known whether the client retried in clear.
 type hold struct {
 	probe
-	shard    int
 	deadline time.Time
 	cut      int64 // frame past which no retry can start; -1 until known
 }
@@ -76,8 +71,8 @@ const unnumbered = "?"
 func newMerger(shards int, prefix string, maxSessions int, passThrough bool, out func(record.Record)) *merger {
 	m := &merger{lows: make([]int64, shards), upTo: make([]int64, shards), times: make([]time.Time, shards),
 		ids: map[string]string{}, told: map[string]bool{}, prefix: prefix, max: maxSessions,
-		passThrough: passThrough, cross: shards > 1,
-		recent: make([][]*record.Session, shards), watch: map[*record.Session]string{}, out: out}
+		passThrough: passThrough,
+		watch:       map[*record.Session]string{}, out: out}
 	return m
 }
 
@@ -107,11 +102,11 @@ func (m *merger) add(rep shardReport) {
 		if end.IsZero() {
 			end = p.session.Start
 		}
-		m.holds = append(m.holds, &hold{probe: p, shard: s, deadline: end.Add(findings.RetryWindow), cut: -1})
+		m.holds = append(m.holds, &hold{probe: p, deadline: end.Add(findings.RetryWindow), cut: -1})
 		m.watch[p.session] = m.idOf(p.session)
 	}
 	for _, c := range rep.cleartext {
-		m.recent[s] = append(m.recent[s], c)
+		m.recent = append(m.recent, c)
 		m.watch[c] = m.idOf(c)
 	}
 	m.held = max(m.held, m.waiting.Len())
@@ -291,22 +286,12 @@ func (m *merger) settleHolds() {
 	m.prune()
 }
 
-// shardsOf are the shards a retry of h may be in.
-func (m *merger) shardsOf(h *hold) []int {
-	if !m.cross {
-		return []int{h.shard}
-	}
-	all := make([]int, len(m.lows))
-	for s := range all {
-		all[s] = s
-	}
-	return all
-}
-
 // cut is a frame past which no retry of h can start (capture time grows),
-// or -1 while no shard knows one.
+// or -1 while no shard knows one. Shards split the conversations of one
+// client and one server (they are chosen by ports too): a retry may be
+// in any of them.
 func (m *merger) cut(h *hold) int64 {
-	for _, s := range m.shardsOf(h) {
+	for s := range m.lows {
 		if m.times[s].After(h.deadline) || m.done(s) {
 			return m.upTo[s]
 		}
@@ -317,8 +302,8 @@ func (m *merger) cut(h *hold) int64 {
 // past tells whether every conversation that a retry of h may be has
 // closed: each shard is past h's cut.
 func (m *merger) past(h *hold) bool {
-	for _, s := range m.shardsOf(h) {
-		if m.lows[s] <= h.cut {
+	for _, low := range m.lows {
+		if low <= h.cut {
 			return false
 		}
 	}
@@ -336,7 +321,7 @@ func (m *merger) retry(h *hold) bool {
 		return true // past MaxSessions: its records are not reported
 	}
 	var cands []*record.Session
-	for _, b := range m.retries(h.shard) {
+	for _, b := range m.recent {
 		if !b.Start.After(h.session.Start) || b.Start.After(h.deadline) {
 			continue
 		}
@@ -374,19 +359,6 @@ func (m *merger) retry(h *hold) bool {
 	return true
 }
 
-// retries are the closed cleartext sessions a retry of a session of
-// shard s may be among.
-func (m *merger) retries(s int) []*record.Session {
-	if !m.cross {
-		return m.recent[s]
-	}
-	var all []*record.Session
-	for _, l := range m.recent {
-		all = append(all, l...)
-	}
-	return all
-}
-
 func (m *merger) watchedID(s *record.Session) (string, bool) {
 	if m.passThrough {
 		return s.ID, true
@@ -396,30 +368,23 @@ func (m *merger) watchedID(s *record.Session) (string, bool) {
 }
 
 // prune forgets the cleartext sessions no retry can involve any more:
-// they started before every conversation still open in their shard, and
-// no hold of that shard is waiting.
+// they started before every conversation still open, and before every
+// hold waiting.
 func (m *merger) prune() {
-	for s, list := range m.recent {
-		bound := m.lows[s]
-		if m.cross {
-			bound = m.watermark()
-		}
-		for _, h := range m.holds {
-			if h.shard == s || m.cross {
-				bound = min(bound, h.session.Packet)
-			}
-		}
-		kept := list[:0]
-		for _, b := range list {
-			if b.Packet >= bound || m.watch[b] == unnumbered {
-				kept = append(kept, b)
-			} else {
-				delete(m.watch, b)
-			}
-		}
-		clear(list[len(kept):])
-		m.recent[s] = kept
+	bound := m.watermark()
+	for _, h := range m.holds {
+		bound = min(bound, h.session.Packet)
 	}
+	kept := m.recent[:0]
+	for _, b := range m.recent {
+		if b.Packet >= bound || m.watch[b] == unnumbered {
+			kept = append(kept, b)
+		} else {
+			delete(m.watch, b)
+		}
+	}
+	clear(m.recent[len(kept):])
+	m.recent = kept
 }
 
 // withSession is a copy of a TLS or STARTTLS record with the final id.
