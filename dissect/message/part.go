@@ -1,10 +1,5 @@
 package message
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-)
-
 // Part decodes and hashes the body of one part given in pieces, the way
 // an attachment of a whole message is read: what a fetch of one part of
 // a message (IMAP BODY[2], the file a mail client opens) needs, without
@@ -15,13 +10,7 @@ type Part struct {
 
 // NewPart reads a body in the transfer encoding enc (an unknown one is
 // read as it is), hashing its first limit decoded bytes (0: all).
-func NewPart(enc string, limit int64) *Part {
-	dec, _ := newPushDecoder(enc)
-	if limit <= 0 {
-		limit = 1<<63 - 1
-	}
-	return &Part{d: &leafDigest{dec: dec, sum: sha256.New(), limit: limit}}
-}
+func NewPart(enc string, limit int64) *Part { return &Part{d: newLeafDigest(enc, limit)} }
 
 // Write takes the next bytes of the body.
 func (p *Part) Write(b []byte) { p.d.write(b) }
@@ -30,6 +19,6 @@ func (p *Part) Write(b []byte) { p.d.write(b) }
 // decoded bytes, and whether it was longer than that.
 func (p *Part) End() (size int64, sum string, cut bool) {
 	d := p.d
-	d.dec.end(d.content)
-	return d.size, hex.EncodeToString(d.sum.Sum(nil)), d.size > d.limit
+	d.finish()
+	return d.size, d.sumHex, d.size > d.limit
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/mailwire/mailwire/dissect/msgbuf"
 	"github.com/mailwire/mailwire/dissect/record"
@@ -428,11 +427,7 @@ func (s *Stream) digest(e *entity) *leafDigest {
 		rand.Read(b[:])
 		s.marker = "x-mailwire-part-" + hex.EncodeToString(b[:])
 	}
-	dec, _ := newPushDecoder(e.encoding())
-	d := &leafDigest{dec: dec, sum: sha256.New(), limit: s.opt.MaxAttachment, text: leafTexts.get()}
-	if d.limit <= 0 {
-		d.limit = 1<<63 - 1
-	}
+	d := newLeafDigest(e.encoding(), s.opt.MaxAttachment)
 	s.digests = append(s.digests, d)
 	blank := len(s.hdr) - len(lastBreak(s.hdr))
 	s.kept.Append(s.hdr[:blank])
@@ -481,14 +476,15 @@ func (d *leafDigest) add(p []byte) {
 	if n > 0 && p[n-1] == '\r' {
 		n-- // a line cut in two between CR and LF
 	}
-	if len(d.text)+len(p) < leafChunk || n == 0 {
-		d.text = append(d.text, p...)
+	if d.text.Len()+len(p) < leafChunk || n == 0 {
+		d.text.Append(p)
 		return
 	}
 	// What is held is followed by more text: none of it ends the body.
-	d.write(d.text)
+	d.write(d.text.Bytes())
 	d.write(p[:n])
-	d.text = append(d.text[:0], p[n:]...)
+	d.text.Truncate(0)
+	d.text.Append(p[n:])
 }
 
 // keepText keeps the first lines of a text part, whole lines of at
@@ -530,7 +526,7 @@ func (s *Stream) endLeaf() {
 
 // end ends the body at a delimiter, whose line break it is not.
 func (d *leafDigest) end() {
-	d.text = d.text[:len(d.text)-len(lastBreak(d.text))]
+	d.text.Truncate(d.text.Len() - len(lastBreak(d.text.Bytes())))
 	d.finish()
 }
 
@@ -621,8 +617,8 @@ func (s *Stream) held() int { return s.kept.Len() + len(s.hdr) + s.raw.mem.Len()
 // for sniffing.
 type leafDigest struct {
 	dec    pushDecoder
-	text   []byte // body text not yet decoded
-	keep   bool   // its first lines are kept too (a text part)
+	text   msgbuf.Buf // body text not yet decoded
+	keep   bool       // its first lines are kept too (a text part)
 	kept   int
 	sum    hash.Hash
 	limit  int64
@@ -630,6 +626,16 @@ type leafDigest struct {
 	sniff  []byte
 	sumHex string
 	spill  *spill // its first limit bytes, for an extraction
+}
+
+// newLeafDigest reads a body in the transfer encoding enc (an unknown
+// one is read as it is), hashing its first limit decoded bytes (0: all).
+func newLeafDigest(enc string, limit int64) *leafDigest {
+	dec, _ := newPushDecoder(enc)
+	if limit <= 0 {
+		limit = 1<<63 - 1
+	}
+	return &leafDigest{dec: dec, sum: sha256.New(), limit: limit}
 }
 
 func (d *leafDigest) write(p []byte) { d.dec.push(p, d.content) }
@@ -647,41 +653,15 @@ func (d *leafDigest) content(p []byte) {
 	d.size += int64(len(p))
 }
 
-// finish ends the body; the hash state is let go.
+// finish ends the body; the hash state, the text buffer and the decoder
+// are let go.
 func (d *leafDigest) finish() {
-	d.write(d.text)
+	d.write(d.text.Bytes())
 	d.dec.end(d.content)
 	d.sumHex = hex.EncodeToString(d.sum.Sum(nil))
-	leafTexts.put(d.text)
+	d.text.Release()
 	if b, ok := d.dec.(*base64Reader); ok {
 		base64Readers.Put(b)
 	}
-	d.text, d.dec, d.sum = nil, nil, nil
-}
-
-// bufferPool recycles the buffers of one size that every attachment
-// needs while it is read: thousands of parts a second otherwise make as
-// many buffers for the collector.
-type bufferPool struct {
-	pool sync.Pool
-	size int
-}
-
-// leafTexts holds the encoded text of attachments not yet decoded: a
-// leafChunk and the line that passed it.
-var leafTexts = &bufferPool{size: 2 * leafChunk}
-
-func (p *bufferPool) get() []byte {
-	if b, ok := p.pool.Get().(*[]byte); ok {
-		return (*b)[:0]
-	}
-	return make([]byte, 0, p.size)
-}
-
-// put takes back a buffer no longer used; one that grew past its size is
-// let go rather than kept.
-func (p *bufferPool) put(b []byte) {
-	if cap(b) <= p.size {
-		p.pool.Put(&b)
-	}
+	d.dec, d.sum = nil, nil
 }

@@ -80,6 +80,13 @@ func (b *Buf) Append(p []byte) {
 	*b.p = append(*b.p, p...)
 }
 
+// Truncate keeps the first n bytes held, and the buffer.
+func (b *Buf) Truncate(n int) {
+	if b.p != nil {
+		*b.p = (*b.p)[:n]
+	}
+}
+
 // Release gives the buffer back for another message: every slice
 // Bytes returned must be dead by then.
 func (b *Buf) Release() {
