@@ -119,7 +119,9 @@ func (c *bodyCheck) verdict() string {
 
 // bodyCanon canonicalizes a body given in pieces as canonBody does the
 // whole, into check: a line is written once known not to be one of the
-// empty lines that end the body, which are dropped.
+// empty lines that end the body, which are dropped. Runs of plain line
+// content are copied at once, and what is canonical is hashed in blocks
+// of canonBlock bytes.
 type bodyCanon struct {
 	check   *bodyCheck
 	cr      bool // a CR was read: it ends the line if an LF follows
@@ -127,51 +129,82 @@ type bodyCanon struct {
 	wsp     bool // white space was read since the line's last other byte
 	empty   int  // empty lines not written yet
 	any     bool // a line was written
+	out     []byte
 }
 
+const canonBlock = 32 << 10
+
 func (b *bodyCanon) write(p []byte) {
-	for _, c := range p {
+	for len(p) > 0 {
+		if n := b.plain(p); n > 0 {
+			b.content(p[:n])
+			p = p[n:]
+			continue
+		}
+		c := p[0]
+		p = p[1:]
 		if b.cr {
 			b.cr = false
 			if c == '\n' {
 				b.endLine()
 				continue
 			}
-			b.byte('\r')
+			b.content([]byte{'\r'})
 		}
 		switch c {
 		case '\r':
 			b.cr = true
 		case '\n':
 			b.endLine()
-		default:
-			b.byte(c)
+		case ' ', '\t':
+			if b.check.relaxed {
+				b.wsp = true
+				continue
+			}
+			fallthrough
+		default: // after a lone CR
+			b.content([]byte{c})
 		}
+	}
+	if len(b.out) >= canonBlock {
+		b.flush()
 	}
 }
 
-// byte takes one byte of a line's content.
-func (b *bodyCanon) byte(c byte) {
-	if b.check.relaxed && (c == ' ' || c == '\t') {
-		b.wsp = true
-		return
+// plain is how many bytes at the start of p are line content that needs
+// nothing but copying: no line break, no CR pending, and for relaxed no
+// white space.
+func (b *bodyCanon) plain(p []byte) int {
+	if b.cr {
+		return 0
 	}
+	for i, c := range p {
+		if c == '\r' || c == '\n' || b.check.relaxed && (c == ' ' || c == '\t') {
+			return i
+		}
+	}
+	return len(p)
+}
+
+// content takes bytes of a line's content that are no relaxed white
+// space.
+func (b *bodyCanon) content(p []byte) {
 	if !b.started {
 		for ; b.empty > 0; b.empty-- {
-			b.check.write([]byte("\r\n"))
+			b.out = append(b.out, '\r', '\n')
 		}
 		b.started = true
 	}
 	if b.wsp {
-		b.check.write([]byte(" "))
+		b.out = append(b.out, ' ')
 		b.wsp = false
 	}
-	b.check.write([]byte{c})
+	b.out = append(b.out, p...)
 }
 
 func (b *bodyCanon) endLine() {
 	if b.started {
-		b.check.write([]byte("\r\n"))
+		b.out = append(b.out, '\r', '\n')
 		b.any = true
 	} else {
 		b.empty++
@@ -179,19 +212,25 @@ func (b *bodyCanon) endLine() {
 	b.started, b.wsp = false, false
 }
 
+func (b *bodyCanon) flush() {
+	b.check.write(b.out)
+	b.out = b.out[:0]
+}
+
 // end ends the body: the last line, and the simple canonicalization's
 // CRLF of an empty body.
 func (b *bodyCanon) end() {
 	if b.cr {
 		b.cr = false
-		b.byte('\r')
+		b.content([]byte{'\r'})
 	}
 	if b.started {
 		b.endLine()
 	}
 	if !b.any && !b.check.relaxed {
-		b.check.write([]byte("\r\n"))
+		b.out = append(b.out, '\r', '\n')
 	}
+	b.flush()
 }
 
 // canonBody applies the simple or relaxed body canonicalization of
