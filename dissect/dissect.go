@@ -45,7 +45,7 @@ type Options struct {
 	Keys *keylog.Log
 	// Numbers, when set, numbers the sessions of several analyzers of
 	// one capture (its shares read at once), and bounds them together by
-	// MaxSessions.
+	// MaxSessions; each analyzer has its own otherwise.
 	Numbers *Numbers
 }
 
@@ -72,7 +72,6 @@ type Analyzer struct {
 	opt  Options
 	emit func(record.Record)
 	dns  *dns.Tracker
-	next int
 	// Unknown counts TCP conversations that are not mail.
 	Unknown int
 	// Sessions counts the mail sessions reported.
@@ -88,6 +87,9 @@ func New(opt Options, emit func(record.Record)) *Analyzer {
 	}
 	if opt.Limits.Held == nil {
 		opt.Limits.Held = session.NewBudget(opt.Limits.MaxHeld)
+	}
+	if opt.Numbers == nil {
+		opt.Numbers = new(Numbers)
 	}
 	return &Analyzer{opt: opt, emit: emit, dns: dns.NewTracker(emit)}
 }
@@ -204,18 +206,6 @@ func (c *conv) decide(v verdict, frame int64) {
 	c.replay(c.h)
 }
 
-// number is the next session's number, or false past MaxSessions.
-func (a *Analyzer) number() (int64, bool) {
-	if a.opt.Numbers != nil {
-		return a.opt.Numbers.take(a.opt.MaxSessions)
-	}
-	if a.opt.MaxSessions > 0 && a.next >= a.opt.MaxSessions {
-		return 0, false
-	}
-	a.next++
-	return int64(a.next), true
-}
-
 // Session is the provisional id of the conversation's mail session, with
 // the frame its protocol was recognised at and its first frame; "" before
 // it is recognised, or when it is no mail.
@@ -227,7 +217,7 @@ func (c *conv) Session() (id string, detect, first int64) {
 // false past MaxSessions. Ids are given to mail sessions only, in the
 // order they are recognised, so that they stay small and deterministic.
 func (c *conv) admit() bool {
-	n, ok := c.a.number()
+	n, ok := c.a.opt.Numbers.take(c.a.opt.MaxSessions)
 	if !ok {
 		c.a.Skipped++
 		return false

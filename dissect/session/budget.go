@@ -1,9 +1,9 @@
 package session
 
 import (
-	"github.com/mailwire/mailwire/dissect/message"
 	"sync/atomic"
 
+	"github.com/mailwire/mailwire/dissect/message"
 	"github.com/mailwire/mailwire/dissect/record"
 )
 

@@ -6,9 +6,9 @@
 package session
 
 import (
-	"github.com/mailwire/mailwire/dissect/message"
 	"time"
 
+	"github.com/mailwire/mailwire/dissect/message"
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/stream"
 )
