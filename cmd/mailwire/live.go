@@ -86,7 +86,11 @@ func newLiveCmd(a *app) *cobra.Command {
 			}
 			c, err := livecap.Open(lo.Options)
 			if err != nil {
-				fmt.Fprintln(a.stderr, "mailwire live:", withCapabilityHint(a.tr, a.tr.T("cli.live.open", "iface", lo.Iface, "error", err.Error()), err))
+				msg := withCapabilityHint(a.tr, a.tr.T("cli.live.open", "iface", lo.Iface, "error", err.Error()), err)
+				if errors.Is(err, livecap.ErrFanout) {
+					msg += "\n" + a.tr.T("cli.live.one-share")
+				}
+				fmt.Fprintln(a.stderr, "mailwire live:", msg)
 				return exitUsage
 			}
 			sig := make(chan os.Signal, 1)

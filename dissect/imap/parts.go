@@ -50,7 +50,7 @@ func (h *Handler) partReader(p bodyPart, name string) *message.Part {
 	if strings.HasPrefix(name, "BINARY") {
 		enc = "binary"
 	}
-	return message.NewPart(strings.ToLower(enc), h.s.Limits.MaxAttachment)
+	return message.NewPart(enc, h.s.Limits.MaxAttachment) // lower-case already
 }
 
 // partAttachment is the attachment of a fetched part that the

@@ -188,7 +188,7 @@ func joinFanout(first reader, opt Options) ([]reader, error) {
 	id := uint16(os.Getpid())
 	for _, r := range rs {
 		if err := r.(*afpacketReader).tp.SetFanout(afpacket.FanoutHashWithDefrag, id); err != nil {
-			return fail(fmt.Errorf("AF_PACKET fanout group: %w (use --shares 1)", err))
+			return fail(fmt.Errorf("%w: %w", ErrFanout, err))
 		}
 	}
 	return rs, nil

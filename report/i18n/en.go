@@ -457,6 +457,7 @@ var en = map[string]string{
 	"cli.live.open":                 "cannot capture on {iface} ({error})",
 	"cli.live.needs-root":           "capturing needs root, or these capabilities on mailwire:\n  {setcap}",
 	"cli.live.capturing":            "capturing on {iface} (filter {filter}, source {source}); Ctrl-C to stop",
+	"cli.live.one-share":            "capture on one socket with --shares 1",
 	"cli.live.capturing-shares":     "capturing on {iface} (filter {filter}, source {source}, {shares} sockets, each analysed on its own core); Ctrl-C to stop",
 	"cli.live.failed":               "the capture stopped on an error ({error})",
 	"cli.live.session":              "[{time}] session {id} {proto} {client} -> {server} ({security})",

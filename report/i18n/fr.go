@@ -457,6 +457,7 @@ var fr = map[string]string{
 	"cli.live.open":                 "impossible de capturer sur {iface} ({error})",
 	"cli.live.needs-root":           "la capture demande les droits root, ou ces capacités sur mailwire :\n  {setcap}",
 	"cli.live.capturing":            "capture sur {iface} (filtre {filter}, source {source}) ; Ctrl-C pour arrêter",
+	"cli.live.one-share":            "capturez sur une seule socket avec --shares 1",
 	"cli.live.capturing-shares":     "capture sur {iface} (filtre {filter}, source {source}, {shares} sockets, chacune analysée sur son propre cœur) ; Ctrl-C pour arrêter",
 	"cli.live.failed":               "la capture s'est arrêtée sur une erreur ({error})",
 	"cli.live.session":              "[{time}] session {id} {proto} {client} -> {server} ({security})",

@@ -1,6 +1,13 @@
 package livecap
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrFanout is a fanout group the kernel refused to make of the shares'
+// sockets: one socket still captures.
+var ErrFanout = errors.New("AF_PACKET fanout group refused")
 
 // FilterError is a capture filter libpcap refused; Err is its reason.
 type FilterError struct {
