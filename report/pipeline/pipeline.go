@@ -144,8 +144,8 @@ type sourceInfo struct {
 	limits                 capfile.Limits
 }
 
-// reading is what run reads: one source, spread over shards by address
-// pair, or the shares of a capture that a fanout group spread already.
+// reading is what run reads: one source, spread over shards by flow, or
+// the shares of a capture that a fanout group spread already.
 type reading struct {
 	src    reassembly.Source
 	shares []reassembly.Framed
