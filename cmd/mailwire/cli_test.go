@@ -346,3 +346,29 @@ func TestRefusedCaptureSaysHowToAllowIt(t *testing.T) {
 		t.Errorf("hint on an unrelated error: %q", got)
 	}
 }
+
+// Every command that reads captures shows its progress when asked, and
+// clears it when done; never means nothing on standard error.
+func TestProgressOfEveryCommandThatReads(t *testing.T) {
+	class := t.TempDir()
+	data, err := os.ReadFile(forgery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(class, "alice.pcap"), data, 0o644)
+	for _, cmd := range [][]string{
+		{"read", forgery},
+		{"read", "--json", forgery},
+		{"extract", "--out", t.TempDir(), forgery},
+		{"grade", "--out", t.TempDir(), class},
+	} {
+		code, _, stderr := runCmd(append(cmd, "--progress", "always")...)
+		if code != exitOK || !strings.HasPrefix(stderr, "\r[") || !strings.Contains(stderr, "0/0 MiB") || !strings.HasSuffix(stderr, "\r\033[K") {
+			t.Errorf("%v --progress always: exit %d, stderr %q, want a bar then its clearing", cmd, code, stderr)
+		}
+		code, _, stderr = runCmd(append(cmd, "--progress", "never")...)
+		if code != exitOK || stderr != "" {
+			t.Errorf("%v --progress never: exit %d, stderr %q, want nothing", cmd, code, stderr)
+		}
+	}
+}

@@ -23,7 +23,7 @@ const extractExample = `  mailwire extract --out mails capture.pcap
   mailwire extract capture.pcap day2.pcapng --out mails`
 
 func newExtractCmd(a *app) *cobra.Command {
-	var out string
+	var out, progress string
 	an := newAnalysisFlags(a)
 	cmd := &cobra.Command{
 		Use:     "extract --out DIR CAPTURE...",
@@ -45,7 +45,9 @@ func newExtractCmd(a *app) *cobra.Command {
 				fmt.Fprintln(a.stderr, "mailwire extract:", err)
 				return exitUsage
 			}
+			stop := startProgress(files, &opt, progress, a.stderr)
 			code := extractFiles(files, out, opt, an.lim.lim.MaxAttachment, a)
+			stop()
 			if !ok {
 				code = exitUsage
 			}
@@ -54,6 +56,7 @@ func newExtractCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&out, "out", "", "folder to write messages (.eml), attachments and index.json to")
 	cmd.MarkFlagDirname("out")
+	progressFlag(cmd.Flags(), &progress)
 	an.addFlags(cmd.Flags())
 	completeChoices(cmd)
 	return cmd

@@ -28,7 +28,7 @@ const gradeExample = `  mailwire grade --out grades class/
 // newGradeCmd grades a class's captures against a rubric and writes
 // grades and per-student feedback. There is no --reveal-secrets here.
 func newGradeCmd(a *app) *cobra.Command {
-	var rubricPath, studentsPath, lang, out string
+	var rubricPath, studentsPath, lang, out, progress string
 	var printRubric bool
 	var workers int
 	an := newAnalysisFlags(a)
@@ -63,7 +63,7 @@ func newGradeCmd(a *app) *cobra.Command {
 					return exitUsage
 				}
 			}
-			return gradeClass(args, opt, a.tr.Lang(), out, a)
+			return gradeClass(args, opt, a.tr.Lang(), out, progress, a)
 		}),
 	}
 	fs := cmd.Flags()
@@ -74,12 +74,13 @@ func newGradeCmd(a *app) *cobra.Command {
 	fs.StringVar(&out, "out", "", "folder for grades.csv, grades.json and feedback/")
 	cmd.MarkFlagDirname("out")
 	workersFlag(fs, &workers)
+	progressFlag(fs, &progress)
 	an.addFlags(fs)
 	completeChoices(cmd)
 	return cmd
 }
 
-func gradeClass(args []string, opt grade.Options, lang, out string, a *app) int {
+func gradeClass(args []string, opt grade.Options, lang, out, progress string, a *app) int {
 	tr := a.tr
 	students, skipped, err := grade.Collect(args)
 	if err != nil {
@@ -90,7 +91,13 @@ func gradeClass(args []string, opt grade.Options, lang, out string, a *app) int 
 	for _, s := range skipped {
 		fmt.Fprintln(a.stderr, "mailwire grade:", tr.T("cli.grade.skipped", "file", report.Sanitize(s, 300)))
 	}
+	var files []string
+	for _, s := range students {
+		files = append(files, s.Files...)
+	}
+	stop := startProgress(files, &opt.Pipeline, progress, a.stderr)
 	class := grade.Grade(students, opt)
+	stop()
 	if err := class.WriteDir(out, lang); err != nil {
 		fmt.Fprintln(a.stderr, "mailwire grade:", tr.T("cli.grade.write", "out", out, "error", report.Sanitize(detail(err), 500)))
 		return exitUsage

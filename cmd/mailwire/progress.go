@@ -7,8 +7,17 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/mailwire/mailwire/report/pipeline"
 )
+
+// progressFlag is how the commands that read captures show their
+// progress.
+func progressFlag(fs *pflag.FlagSet, mode *string) {
+	fs.StringVar(mode, "progress", "auto", "progress bar on standard error: auto (when a terminal), always or never")
+	choices(fs, "progress", "auto", "always", "never")
+}
 
 // progressMin is the input size below which no progress bar is drawn.
 const progressMin = 16 << 20
@@ -35,6 +44,7 @@ func startProgress(files []string, opt *pipeline.Options, mode string, stderr io
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
 		start := time.Now()
+		drawProgress(stderr, 0, total, 0)
 		for {
 			select {
 			case <-done:

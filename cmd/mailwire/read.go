@@ -42,8 +42,7 @@ func (o *outputOptions) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.reveal, "reveal-secrets", false, "show passwords, tokens and hashes instead of masking them")
 	fs.StringVar(&o.failOn, "fail-on", "", "exit with status 1 when a finding of this severity or higher is found: info, low, medium or high")
 	choices(fs, "fail-on", severityNames()...)
-	fs.StringVar(&o.progress, "progress", "auto", "progress bar on standard error: auto (when a terminal), always or never")
-	choices(fs, "progress", "auto", "always", "never")
+	progressFlag(fs, &o.progress)
 }
 
 // resolve settles what the flags leave open once they are checked.
