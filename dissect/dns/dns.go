@@ -27,7 +27,14 @@ type key struct {
 type Tracker struct {
 	emit    func(record.Record)
 	pending map[key]*record.DNS
-	order   []key
+	// order lists the queries sent, oldest first; an entry whose query
+	// was answered or sent again since is stale.
+	order []sent
+}
+
+type sent struct {
+	k key
+	r *record.DNS
 }
 
 // NewTracker returns a Tracker that sends its records to emit.
@@ -72,8 +79,9 @@ func (t *Tracker) query(id uint16, q dnsmessage.Question, src, dst netip.AddrPor
 	if old, ok := t.pending[k]; ok {
 		t.emit(old) // retransmitted query id: report the first unanswered
 	}
-	t.pending[k] = newRecord(q, src, dst, frame, transport)
-	t.order = append(t.order, k)
+	r := newRecord(q, src, dst, frame, transport)
+	t.pending[k] = r
+	t.order = append(t.order, sent{k, r})
 	for len(t.pending) > maxPending && len(t.order) > 0 {
 		t.expire(t.order[0])
 		t.order = t.order[1:]
@@ -83,21 +91,23 @@ func (t *Tracker) query(id uint16, q dnsmessage.Question, src, dst netip.AddrPor
 	}
 }
 
-func (t *Tracker) expire(k key) {
-	if r, ok := t.pending[k]; ok {
-		delete(t.pending, k)
-		t.emit(r)
+// expire reports the query s unanswered, unless it is stale.
+func (t *Tracker) expire(s sent) {
+	if t.pending[s.k] == s.r {
+		delete(t.pending, s.k)
+		t.emit(s.r)
 	}
 }
 
-// compact drops answered keys from the order list.
+// compact drops stale entries from the order list.
 func (t *Tracker) compact() {
 	kept := t.order[:0]
-	for _, k := range t.order {
-		if _, ok := t.pending[k]; ok {
-			kept = append(kept, k)
+	for _, s := range t.order {
+		if t.pending[s.k] == s.r {
+			kept = append(kept, s)
 		}
 	}
+	clear(t.order[len(kept):])
 	t.order = kept
 }
 
@@ -116,8 +126,8 @@ func (t *Tracker) Low(from int64) int64 {
 
 // Finish reports the queries never answered.
 func (t *Tracker) Finish() {
-	for _, k := range t.order {
-		t.expire(k)
+	for _, s := range t.order {
+		t.expire(s)
 	}
 	t.order = nil
 }
