@@ -107,7 +107,8 @@ func (r *Reader) Next() (Line, bool) {
 	pending := r.buf[r.start:]
 	i := bytes.IndexByte(pending, '\n')
 	if i < 0 {
-		if len(pending) <= r.max {
+		// A line of max bytes may still end: its CR can come alone.
+		if len(pending) <= r.max || len(pending) == r.max+1 && pending[r.max] == '\r' {
 			return Line{}, false
 		}
 		l := r.lineAt(r.max, true)

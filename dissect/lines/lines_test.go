@@ -178,7 +178,11 @@ type readLine struct {
 // readAll reads events as a body is read: line by line, or by runs where
 // Run takes them.
 func readAll(events []*stream.Event, runs bool) []readLine {
-	r := NewReader(30)
+	return readAllMax(events, runs, 30)
+}
+
+func readAllMax(events []*stream.Event, runs bool, max int) []readLine {
+	r := NewReader(max)
 	var out []readLine
 	for _, ev := range events {
 		r.Write(ev)
