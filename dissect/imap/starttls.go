@@ -92,6 +92,13 @@ func (h *Handler) lostReplyShown(ev *stream.Event) bool {
 // upgradeEvent passes an event after the tagged OK to the upgrade; when no
 // TLS followed, what it gives back is read as IMAP again.
 func (h *Handler) upgradeEvent(ev *stream.Event) {
+	if ev.Dir == stream.ServerToClient {
+		// The end of a response line too long to keep is still the
+		// response.
+		if ev = h.server.r.HandOver(ev); ev == nil {
+			return
+		}
+	}
 	up := h.tls.up
 	replay := up.Event(ev)
 	if !up.Plain() {

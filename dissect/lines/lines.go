@@ -83,6 +83,34 @@ func (r *Reader) Append(data []byte, frame int64, t time.Time) {
 	r.buf = append(r.buf, data...)
 }
 
+// HandOver is for the events that bypass the reader once a protocol hands
+// its direction over (to TLS after STARTTLS): while the reader is dropping
+// the rest of a line it cut, the bytes up to that line's end are still
+// that line's, and are dropped. It returns the event with what is left,
+// or nil when nothing is.
+func (r *Reader) HandOver(ev *stream.Event) *stream.Event {
+	if ev.Gap > 0 {
+		r.skipping = false // the cut line's end is lost with the gap
+		return ev
+	}
+	if !r.skipping || len(ev.Data) == 0 {
+		return ev
+	}
+	i := bytes.IndexByte(ev.Data, '\n')
+	if i < 0 {
+		r.Skipped += int64(len(ev.Data))
+		return nil
+	}
+	r.Skipped += int64(i + 1)
+	r.skipping = false
+	if i+1 == len(ev.Data) {
+		return nil
+	}
+	rest := *ev
+	rest.Data = ev.Data[i+1:]
+	return &rest
+}
+
 // Gap records that bytes are missing here: the partial line buffered is
 // dropped and the next line is flagged AfterGap.
 func (r *Reader) Gap() {

@@ -216,3 +216,37 @@ func readAllMax(events []*stream.Event, runs bool, max int) []readLine {
 	}
 	return out
 }
+
+// Once a protocol hands its direction over, the end of a line the
+// reader cut is still dropped: only what follows it is handed over.
+func TestHandOverDropsTheEndOfACutLine(t *testing.T) {
+	tests := []struct {
+		name   string
+		events []stream.Event
+		want   []string // what is handed over, event by event ("-": nothing)
+	}{
+		{"the cut line ended before", []stream.Event{{Data: []byte("\r\n")}, {Data: []byte("\x16\x03\x03")}}, []string{"-", "\x16\x03\x03"}},
+		{"end of the line, then TLS", []stream.Event{{Data: []byte("xxxx")}, {Data: []byte("xx\r\n\x16\x03")}, {Data: []byte("\x03")}},
+			[]string{"-", "\x16\x03", "\x03"}},
+		{"line ended exactly", []stream.Event{{Data: []byte("x\r\n")}, {Data: []byte("\x16")}}, []string{"-", "\x16"}},
+		{"a gap loses the line's end", []stream.Event{{Data: []byte("tls"), Gap: 5}, {Data: []byte("more")}}, []string{"tls", "more"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := NewReader(4)
+			r.Write(&stream.Event{Data: []byte("220 a reply past the limit"), Frame: 1})
+			if l, ok := r.Next(); !ok || !l.Cut {
+				t.Fatalf("the long line is not cut: %+v", l)
+			}
+			for i, ev := range tt.events {
+				got := "-"
+				if out := r.HandOver(&ev); out != nil {
+					got = string(out.Data)
+				}
+				if got != tt.want[i] {
+					t.Fatalf("event %d: handed over %q, want %q", i, got, tt.want[i])
+				}
+			}
+		})
+	}
+}

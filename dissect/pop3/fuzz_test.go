@@ -2,11 +2,14 @@ package pop3
 
 import (
 	"bytes"
+	"encoding/json"
+	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/reassembly/stream/streamtest"
 )
 
 // encode turns a script into fuzz input: events separated by NUL, the
@@ -65,7 +68,18 @@ func FuzzPOP3(f *testing.F) {
 	lim := session.DefaultLimits()
 	lim.MaxLine, lim.MaxMessage, lim.MaxWarnings = 64, 256, 10
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r := play(lim, false, decode(data))
+		evs := events(decode(data))
+		r := playEvents(lim, false, evs)
+		// Where TCP cut the bytes must not matter: the same events in
+		// 3-byte pieces of the same frames give the same records, and
+		// the same bytes to TLS.
+		pieces := playEvents(lim, false, streamtest.Pieces(evs, 3))
+		if a, b := recordsJSON(t, r.records), recordsJSON(t, pieces.records); a != b {
+			t.Fatalf("records depend on where segments end:\nwhole events:\n%s\n3-byte pieces:\n%s", a, b)
+		}
+		if a, b := r.tls.bytes(), pieces.tls.bytes(); a != b {
+			t.Fatalf("TLS got %q from whole events, %q from pieces", a, b)
+		}
 		for _, rec := range r.records {
 			for _, s := range stringsOf(rec) {
 				for _, c := range s {
@@ -79,6 +93,19 @@ func FuzzPOP3(f *testing.F) {
 			t.Fatalf("%d warnings", len(r.s.Warnings))
 		}
 	})
+}
+
+func recordsJSON(t *testing.T, recs []record.Record) string {
+	var b strings.Builder
+	for _, r := range recs {
+		j, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 // stringsOf lists the string fields this package fills from the wire.

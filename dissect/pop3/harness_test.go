@@ -34,6 +34,19 @@ func (r *tlsRecorder) Handle(e *stream.Event) {
 }
 func (r *tlsRecorder) Close(time.Time, int64) { r.closed = true }
 
+// bytes are what TLS got, each direction's in order.
+func (r *tlsRecorder) bytes() string {
+	var c, s []byte
+	for _, e := range r.events {
+		if e.Dir == stream.ClientToServer {
+			c = append(c, e.Data...)
+		} else {
+			s = append(s, e.Data...)
+		}
+	}
+	return string(c) + "|" + string(s)
+}
+
 // result is what one conversation produced.
 type result struct {
 	records []record.Record
@@ -43,20 +56,38 @@ type result struct {
 
 // play runs a scripted conversation, one frame per event, and closes it.
 func play(lim session.Limits, keepRaw bool, script []ev) *result {
-	res := &result{tls: &tlsRecorder{}}
-	res.s = session.New("s1", stream.Flow{}, lim, func(r record.Record) { res.records = append(res.records, r) },
-		func(*session.Session) stream.Handler { return res.tls })
-	res.s.KeepRaw = keepRaw
-	h := New(res.s)
-	t0 := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	return playEvents(lim, keepRaw, events(script))
+}
+
+var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+// events are the script's events, one frame each.
+func events(script []ev) []stream.Event {
+	evs := make([]stream.Event, len(script))
 	for i, e := range script {
 		dir := stream.ClientToServer
 		if e.dir == 'S' {
 			dir = stream.ServerToClient
 		}
-		h.Handle(&stream.Event{Dir: dir, Data: []byte(e.data), Frame: int64(i + 1), Time: t0.Add(time.Duration(i) * time.Millisecond), Gap: e.gap})
+		evs[i] = stream.Event{Dir: dir, Data: []byte(e.data), Frame: int64(i + 1), Time: t0.Add(time.Duration(i) * time.Millisecond), Gap: e.gap}
 	}
-	h.Close(t0.Add(time.Second), int64(len(script)+1))
+	return evs
+}
+
+func playEvents(lim session.Limits, keepRaw bool, evs []stream.Event) *result {
+	res := &result{tls: &tlsRecorder{}}
+	res.s = session.New("s1", stream.Flow{}, lim, func(r record.Record) { res.records = append(res.records, r) },
+		func(*session.Session) stream.Handler { return res.tls })
+	res.s.KeepRaw = keepRaw
+	h := New(res.s)
+	for i := range evs {
+		h.Handle(&evs[i])
+	}
+	var last int64
+	if len(evs) > 0 {
+		last = evs[len(evs)-1].Frame
+	}
+	h.Close(t0.Add(time.Second), last+1)
 	return res
 }
 

@@ -91,6 +91,12 @@ func (t *tlsState) reply(h *handler, p *pending, ok bool, reply string, frame in
 // forwardTLS hands an event after the +OK to the upgrade; when no TLS
 // followed, what it gives back is read as POP3 again.
 func (h *handler) forwardTLS(ev *stream.Event) {
+	if ev.Dir == stream.ServerToClient {
+		// The end of a reply line too long to keep is still the reply.
+		if ev = h.srv.HandOver(ev); ev == nil {
+			return
+		}
+	}
 	up := h.tls.up
 	replay := up.Event(ev)
 	if !up.Plain() {

@@ -26,7 +26,7 @@ func TestStartTLSAcceptedThenClear(t *testing.T) {
 	}
 	fs := r.findings("starttls-not-tls")
 	if len(fs) != 1 || fs[0].Severity != "high" || !reflect.DeepEqual(fs[0].Frames, []int64{4, 5, 6}) ||
-		fs[0].Args["excerpt"] != "EHLO me\uFFFD\uFFFD" || fs[0].Lab != "" {
+		fs[0].Args["excerpt"] != "EHLO me\\r\\n" || fs[0].Lab != "" {
 		t.Fatalf("starttls-not-tls %+v", fs)
 	}
 	creds := r.credentials()

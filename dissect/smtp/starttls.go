@@ -71,6 +71,12 @@ func (h *handler) resumeClear(held []byte, frame int64, when time.Time) {
 // upgradeEvent passes an event after the 220 to the upgrade; when no TLS
 // followed, what it gives back is read as SMTP again.
 func (h *handler) upgradeEvent(ev *stream.Event) {
+	if ev.Dir == stream.ServerToClient {
+		// The end of a reply line too long to keep is still the reply.
+		if ev = h.server.HandOver(ev); ev == nil {
+			return
+		}
+	}
 	replay := h.tls.Event(ev)
 	if !h.tls.Plain() {
 		return

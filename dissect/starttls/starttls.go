@@ -13,9 +13,8 @@
 package starttls
 
 import (
-	"strings"
+	"bytes"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
@@ -45,6 +44,16 @@ const (
 	done                   // refused or never answered
 )
 
+// srvState is what the server's bytes after the reply were found to be.
+type srvState uint8
+
+const (
+	srvNone     srvState = iota // none yet, or too few to tell
+	srvTLS                      // a TLS record: the client's hello was lost
+	srvInjected                 // cleartext, not yet reported
+	srvReported                 // cleartext, reported
+)
+
 // Upgrade is one STARTTLS/STLS attempt, from the command on.
 type Upgrade struct {
 	s   *session.Session
@@ -63,6 +72,15 @@ type Upgrade struct {
 	inClear  []bool // early events that are cleartext injection, not TLS
 	earlyLen int
 	probe    []byte // the client's first bytes after the reply
+
+	// srv is what the server sent after the reply before any client
+	// byte, up to maxQuote: TLS only when the client's hello was lost,
+	// else cleartext injected. Judged on its first bytes, reported once
+	// the client speaks or the conversation ends, so that the evidence
+	// does not depend on where segments end.
+	srv      []byte
+	srvFrame int64
+	srvState srvState
 
 	injected map[string]bool // sides already reported
 	handler  stream.Handler
@@ -191,13 +209,14 @@ func (u *Upgrade) Event(ev *stream.Event) []stream.Event {
 	default:
 		return []stream.Event{*ev}
 	}
-	injected := false
-	if ev.Dir == stream.ServerToClient && len(u.probe) == 0 && len(ev.Data) > 0 && !u.serverTLS() {
-		if injected = !tls.Looks(ev.Data); injected {
-			u.injection("server", ev.Frame, ev.Data)
+	u.keep(ev, false)
+	if len(ev.Data) > 0 && len(u.probe) == 0 {
+		if ev.Dir == stream.ServerToClient {
+			u.serverBytes(ev)
+		} else {
+			u.serverDone()
 		}
 	}
-	u.keep(ev, injected)
 	if ev.Dir == stream.ClientToServer && len(u.probe) < probeLen {
 		u.probe = append(u.probe, ev.Data[:min(len(ev.Data), probeLen-len(u.probe))]...)
 	}
@@ -205,17 +224,87 @@ func (u *Upgrade) Event(ev *stream.Event) []stream.Event {
 	case len(u.probe) > 0 && tls.Looks(u.probe):
 		u.encrypt(u.firstClientFrame())
 		u.flush(nil)
-	case len(u.probe) >= probeLen, len(u.probe) > 0 && strings.ContainsRune(string(u.probe), '\n'),
-		u.earlyLen > MaxHold:
+	case len(u.probe) >= probeLen && u.clientLineEnded(), bytes.IndexByte(u.probe, '\n') >= 0, u.earlyLen > MaxHold:
 		return u.clear()
 	}
 	return nil
+}
+
+// serverBytes takes server bytes sent after the reply before any client
+// byte: once three tell whether they start a TLS record, the events that
+// brought them are marked cleartext when they do not.
+func (u *Upgrade) serverBytes(ev *stream.Event) {
+	if u.srvState == srvTLS {
+		return
+	}
+	if u.srvFrame == 0 {
+		u.srvFrame = ev.Frame
+	}
+	u.srv = append(u.srv, ev.Data[:min(len(ev.Data), maxQuote-len(u.srv))]...)
+	if u.srvState == srvNone && len(u.srv) >= 3 {
+		u.judgeServer()
+	}
+	if u.srvState != srvNone && u.srvState != srvTLS {
+		u.inClear[len(u.inClear)-1] = true
+		if len(u.srv) >= maxQuote {
+			u.serverDone()
+		}
+	}
+}
+
+// judgeServer decides what the server's bytes after the reply are, with
+// what came of them.
+func (u *Upgrade) judgeServer() {
+	if tls.Looks(u.srv) {
+		u.srvState, u.srv = srvTLS, nil
+		return
+	}
+	u.srvState = srvInjected
+	for i, ev := range u.early {
+		if ev.Dir == stream.ServerToClient {
+			u.inClear[i] = true
+		}
+	}
+}
+
+// serverDone reports the server's cleartext after the reply, once it has
+// ended: the client spoke, the quote is full, or the conversation ended.
+func (u *Upgrade) serverDone() {
+	if u.srvState == srvNone && len(u.srv) > 0 {
+		u.judgeServer()
+	}
+	if u.srvState == srvInjected {
+		u.srvState = srvReported
+		u.injection("server", u.srvFrame, u.srv)
+	}
+}
+
+// clientLineEnded reports whether the client's cleartext after the
+// reply holds a whole line, or as much as a quote shows: what the finding
+// quotes is then the same however the bytes were cut.
+func (u *Upgrade) clientLineEnded() bool {
+	n := 0
+	for _, ev := range u.early {
+		if ev.Dir != stream.ClientToServer {
+			continue
+		}
+		if bytes.IndexByte(ev.Data, '\n') >= 0 {
+			return true
+		}
+		if n += len(ev.Data); n >= maxQuote {
+			return true
+		}
+	}
+	return false
 }
 
 // Settle decides, when the conversation ends, what the last bytes were:
 // client bytes too few to be sure were still no TLS record, and are given
 // back to be read as cleartext like in Event.
 func (u *Upgrade) Settle() []stream.Event {
+	if u.st == accepted {
+		u.serverDone()
+	}
 	switch {
 	case u.st != accepted:
 	case len(u.probe) > 0:
@@ -231,6 +320,9 @@ func (u *Upgrade) Settle() []stream.Event {
 // Close ends the attempt when the conversation ends: an attempt never
 // answered, or accepted and followed by nothing, failed.
 func (u *Upgrade) Close(end time.Time, frame int64) {
+	if u.st == accepted {
+		u.serverDone()
+	}
 	if u.st == waiting || u.st == accepted {
 		u.st = done
 		u.s.UpgradeFailed()
@@ -333,13 +425,19 @@ func (u *Upgrade) firstClientFrame() int64 {
 	return u.heldFrame
 }
 
+// clientBytes is the client's first line after the reply, at most
+// maxQuote bytes of it.
 func (u *Upgrade) clientBytes() []byte {
 	var b []byte
 	for _, ev := range u.early {
-		if ev.Dir == stream.ClientToServer {
-			b = append(b, ev.Data[:min(len(ev.Data), maxQuote-len(b))]...)
+		if ev.Dir != stream.ClientToServer {
+			continue
 		}
-		if len(b) >= maxQuote {
+		d := ev.Data[:min(len(ev.Data), maxQuote-len(b))]
+		if i := bytes.IndexByte(d, '\n'); i >= 0 {
+			return append(b, d[:i+1]...)
+		}
+		if b = append(b, d...); len(b) >= maxQuote {
 			break
 		}
 	}
@@ -383,26 +481,8 @@ func (u *Upgrade) verb() string {
 	return "STARTTLS"
 }
 
-// quote makes wire bytes printable: at most maxQuote bytes, invalid UTF-8
-// and control characters as U+FFFD.
-func quote(b []byte) string {
-	if len(b) > maxQuote {
-		b = b[:maxQuote]
-	}
-	var sb strings.Builder
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		switch {
-		case r == '\t':
-			r = ' '
-		case r == utf8.RuneError && n <= 1, r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
-			r = utf8.RuneError
-		}
-		sb.WriteRune(r)
-		b = b[n:]
-	}
-	return sb.String()
-}
+// quote shows cleartext sent where only TLS may come, secrets masked.
+func quote(b []byte) string { return tls.Excerpt(b, maxQuote) }
 
 // Frames lists the non-zero frames in order, for a finding's Frames: a
 // frame of 0 is one that was not seen.

@@ -81,11 +81,20 @@ func TestUpgradeAfterAccept(t *testing.T) {
 			record.StartTLS{Accepted: true},
 			session.StartTLSFailed, nil, []int64{3, 4}, []string{"starttls-not-tls"}}, // once plain, events come back as they are
 		{"ClearAfterClientInjection", "RSET\r\n", []*stream.Event{cli(3, "QUIT\r\n")},
-			record.StartTLS{Accepted: true, PlaintextInjection: "RSET\uFFFD\uFFFD", InjectionSide: "client"},
+			record.StartTLS{Accepted: true, PlaintextInjection: "RSET\\r\\n", InjectionSide: "client"},
 			session.StartTLSFailed, nil, []int64{2, 3}, []string{"starttls-plaintext-injection", "starttls-not-tls"}},
 		{"ServerInjectionIsNotTLS", "", []*stream.Event{srv(3, "250 injected\r\n"), cli(4, clientHello)},
-			record.StartTLS{Accepted: true, TLSSeen: true, TLSPacket: 4, PlaintextInjection: "250 injected\uFFFD\uFFFD", InjectionSide: "server"},
+			record.StartTLS{Accepted: true, TLSSeen: true, TLSPacket: 4, PlaintextInjection: "250 injected\\r\\n", InjectionSide: "server"},
 			session.StartTLS, []int64{4}, nil, []string{"starttls-plaintext-injection"}},
+		{"ServerInjectionInPiecesIsQuotedWhole", "", []*stream.Event{srv(3, "25"), srv(3, "0 inj"), srv(5, "ected\r\n"), cli(6, clientHello)},
+			record.StartTLS{Accepted: true, TLSSeen: true, TLSPacket: 6, PlaintextInjection: "250 injected\\r\\n", InjectionSide: "server"},
+			session.StartTLS, []int64{6}, nil, []string{"starttls-plaintext-injection"}},
+		{"ServerTLSInOneBytePiecesIsNotInjection", "", []*stream.Event{srv(3, serverHello[:1]), srv(4, serverHello[1:2]), srv(5, serverHello[2:])},
+			record.StartTLS{Accepted: true, TLSSeen: true, TLSPacket: 3},
+			session.StartTLS, []int64{3, 4, 5}, nil, nil},
+		{"ClientLineInPiecesIsQuotedWhole", "", []*stream.Event{cli(3, "EHL"), cli(4, "O me"), cli(5, "\r\nQUIT\r\n")},
+			record.StartTLS{Accepted: true},
+			session.StartTLSFailed, nil, []int64{3, 4, 5}, []string{"starttls-not-tls"}},
 		{"ShortClientBytesWait", "", []*stream.Event{cli(3, "\x16"), cli(4, "\x03\x01\x00\x05")},
 			record.StartTLS{Accepted: true, TLSSeen: true, TLSPacket: 3},
 			session.StartTLS, []int64{3, 4}, nil, nil},
@@ -102,6 +111,9 @@ func TestUpgradeAfterAccept(t *testing.T) {
 				for _, e := range u.Event(ev) {
 					replay = append(replay, e.Frame)
 				}
+			}
+			for _, e := range u.Settle() {
+				replay = append(replay, e.Frame)
 			}
 			u.Close(time.Time{}, 9)
 			tt.want.Session, tt.want.Proto, tt.want.Requested, tt.want.Packet, tt.want.Reply, tt.want.ReplyPacket = "s1", "smtp", true, 1, "220 go", 2
@@ -122,11 +134,21 @@ func TestUpgradeAfterAccept(t *testing.T) {
 }
 
 func TestNotTLSFindingQuotesTheClear(t *testing.T) {
+	t.Run("whole", func(t *testing.T) { notTLSFinding(t, cli(7, "USER alice\r\nPASS x\r\n")) })
+	// The quote is the client's first line, wherever segments end.
+	t.Run("pieces", func(t *testing.T) { notTLSFinding(t, cli(7, "USER al"), cli(7, "ice\r"), cli(7, "\nPASS x\r\n")) })
+}
+
+func notTLSFinding(t *testing.T, evs ...*stream.Event) {
 	r := &recorder{}
 	s := newSession(r)
 	u := Request(s, "pop3", nil, 5)
 	u.Accept("+OK", 6)
-	u.Event(cli(7, "USER alice\r\n"))
+	for _, ev := range evs {
+		if u.Active() {
+			u.Event(ev)
+		}
+	}
 	var f *record.Finding
 	for _, rec := range r.records {
 		if x, ok := rec.(*record.Finding); ok {
@@ -137,7 +159,7 @@ func TestNotTLSFindingQuotesTheClear(t *testing.T) {
 		recordtest.RenderWarnings(f) // the English title, from the catalogue
 	}
 	if f == nil || f.ID != "starttls-not-tls" || f.Severity != "high" || !reflect.DeepEqual(f.Frames, []int64{5, 6, 7}) ||
-		f.Args["excerpt"] != "USER alice\uFFFD\uFFFD" || f.Args["side"] != "client" || !strings.Contains(f.Title, "STLS") {
+		f.Args["excerpt"] != "USER alice\\r\\n" || f.Args["side"] != "client" || !strings.Contains(f.Title, "STLS") {
 		t.Fatalf("finding %+v", f)
 	}
 	if !u.Plain() || u.Active() || s.EncryptedBytes() != 0 {

@@ -216,7 +216,7 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 	shown := make([]byte, 0, excerptLen)
 	shown = append(shown, hdr...)
 	shown = append(shown, rest[:min(len(rest), excerptLen-len(hdr))]...)
-	text := excerpt(shown, excerptLen-1)
+	text := Excerpt(shown, excerptLen-1)
 	if h.implicit {
 		h.s.Warn(sd.start, record.WarnTLSNotTLS, "dir", sd.dir, "text", text)
 		return

@@ -23,11 +23,11 @@ func printable(b []byte, max int) string {
 	return sb.String()
 }
 
-// excerpt shows the start of cleartext that crossed where TLS was
+// Excerpt shows the start of cleartext that crossed where TLS was
 // expected: cut to max bytes, line breaks made visible, other control
 // bytes shown as '.', and secrets masked, since these bytes never reach
 // the protocol dissector that would mask them.
-func excerpt(b []byte, max int) string {
+func Excerpt(b []byte, max int) string {
 	cut := len(b) > max
 	if cut {
 		b = b[:max]
