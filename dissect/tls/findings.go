@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/reassembly/stream"
 )
 
 // shownTime is how a finding's sentence shows a certificate's dates.
@@ -213,10 +214,27 @@ func (h *handler) notTLS(sd *side, hdr, rest []byte) {
 		h.rec.Version = versionName(versionSSL2)
 		return
 	}
-	shown := make([]byte, 0, excerptLen)
-	shown = append(shown, hdr...)
-	shown = append(shown, rest[:min(len(rest), excerptLen-len(hdr))]...)
-	text := Excerpt(shown, excerptLen-1)
+	sd.clear = make([]byte, 0, excerptLen)
+	sd.clear = append(sd.clear, hdr...)
+	sd.quoting = true
+	h.moreClear(sd, &stream.Event{Data: rest})
+}
+
+// moreClear adds to the cleartext of a side that is not TLS, and quotes
+// it once it is long enough or a gap cuts it.
+func (h *handler) moreClear(sd *side, ev *stream.Event) {
+	if ev.Gap == 0 {
+		sd.clear = append(sd.clear, ev.Data[:min(len(ev.Data), excerptLen-len(sd.clear))]...)
+	}
+	if ev.Gap > 0 || len(sd.clear) >= excerptLen {
+		h.quoteClear(sd)
+	}
+}
+
+// quoteClear reports the cleartext of a side that is not TLS.
+func (h *handler) quoteClear(sd *side) {
+	text := Excerpt(sd.clear, excerptLen-1)
+	sd.clear, sd.quoting = nil, false
 	if h.implicit {
 		h.s.Warn(sd.start, record.WarnTLSNotTLS, "dir", sd.dir, "text", text)
 		return

@@ -3,12 +3,15 @@ package tls
 import (
 	gotls "crypto/tls"
 	"encoding/binary"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
+	"github.com/mailwire/mailwire/reassembly/stream/streamtest"
 )
 
 // encode lays chunks out as the fuzz input format: per chunk a flag byte
@@ -59,18 +62,42 @@ func fuzzSeeds(f *testing.F) {
 func FuzzTLS(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, b []byte, implicit bool) {
-		s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(record.Record) {}, nil)
-		h := New(s, implicit).(*handler)
+		var evs []stream.Event
 		for i, c := range decode(b) {
-			h.Handle(&stream.Event{Dir: c.dir, Data: c.data, Gap: c.gap, Frame: int64(i + 1), Time: captureTime.Add(time.Duration(i))})
-			for _, sd := range h.sides {
-				if len(sd.body) > maxSSLv2Record || len(sd.hs) > maxHandshake+4+maxRecord || len(sd.marks) > maxMarks || len(sd.hsMarks) > maxMarks {
-					t.Fatalf("buffers beyond their bounds: body %d hs %d marks %d/%d", len(sd.body), len(sd.hs), len(sd.marks), len(sd.hsMarks))
-				}
+			evs = append(evs, stream.Event{Dir: c.dir, Data: c.data, Gap: c.gap, Frame: int64(i + 1), Time: captureTime.Add(time.Duration(i))})
+		}
+		whole := fuzzRun(t, evs, implicit)
+		// Where TCP cut the bytes must not matter: the same events in
+		// 3-byte pieces of the same frames give the same records.
+		if pieces := fuzzRun(t, streamtest.Pieces(evs, 3), implicit); whole != pieces {
+			t.Fatalf("records depend on where segments end:\nwhole events:\n%s\n3-byte pieces:\n%s", whole, pieces)
+		}
+	})
+}
+
+// fuzzRun reads evs, checking the bounds of the buffers after each, and
+// gives the records as JSON Lines.
+func fuzzRun(t *testing.T, evs []stream.Event, implicit bool) string {
+	var out strings.Builder
+	s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(r record.Record) {
+		j, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.Write(j)
+		out.WriteByte('\n')
+	}, nil)
+	h := New(s, implicit).(*handler)
+	for i := range evs {
+		h.Handle(&evs[i])
+		for _, sd := range h.sides {
+			if len(sd.body) > maxSSLv2Record || len(sd.hs) > maxHandshake+4+maxRecord || len(sd.marks) > maxMarks || len(sd.hsMarks) > maxMarks {
+				t.Fatalf("buffers beyond their bounds: body %d hs %d marks %d/%d", len(sd.body), len(sd.hs), len(sd.marks), len(sd.hsMarks))
 			}
 		}
-		h.Close(captureTime, 1)
-	})
+	}
+	h.Close(captureTime, 1)
+	return out.String()
 }
 
 // BenchmarkTLS measures a TLS 1.2 session: handshake then 1 MiB of

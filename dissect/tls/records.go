@@ -45,18 +45,23 @@ type side struct {
 	started bool // the first bytes were checked
 	stopped bool // parsing stopped (gap, not TLS): bytes are only counted
 
-	hdr   [5]byte
-	hdrN  int
-	inRec bool // reading a record body
-	typ   uint8
-	need  int  // body bytes still to come
-	keep  bool // the body is read (cleartext), not just skipped
-	open  bool // the body is kept to be decrypted with the key log
-	sslv2 bool // the record is an SSLv2-compatible ClientHello
-	body  []byte
-	marks []mark // frames of body bytes
-	start int64  // frame of the record's first byte
-	time  time.Time
+	// clear is the start of cleartext sent where TLS was expected,
+	// quoted once excerptLen bytes of it came, a gap cut it or the
+	// conversation ended: the same quote wherever segments end.
+	clear   []byte
+	quoting bool
+	hdr     [5]byte
+	hdrN    int
+	inRec   bool // reading a record body
+	typ     uint8
+	need    int  // body bytes still to come
+	keep    bool // the body is read (cleartext), not just skipped
+	open    bool // the body is kept to be decrypted with the key log
+	sslv2   bool // the record is an SSLv2-compatible ClientHello
+	body    []byte
+	marks   []mark // frames of body bytes
+	start   int64  // frame of the record's first byte
+	time    time.Time
 	// end and endTime are the frame and time of the record's last byte.
 	end     int64
 	endTime time.Time

@@ -66,6 +66,10 @@ func (h *handler) Handle(ev *stream.Event) {
 	if ev.Dir == stream.ServerToClient {
 		sd = &h.sides[1]
 	}
+	if sd.quoting {
+		h.moreClear(sd, ev)
+		return
+	}
 	if ev.Gap > 0 && !sd.stopped && h.decryptGap(sd, ev) {
 		sd.stop()
 		h.maybeEmit()
@@ -79,6 +83,11 @@ func (h *handler) Handle(ev *stream.Event) {
 
 // Close emits what is known if it was not emitted yet.
 func (h *handler) Close(end time.Time, frame int64) {
+	for i := range h.sides {
+		if h.sides[i].quoting {
+			h.quoteClear(&h.sides[i])
+		}
+	}
 	h.emit()
 	h.closeDecryption(end, frame)
 }

@@ -346,6 +346,13 @@ func TestNotTLSAfterSTARTTLS(t *testing.T) {
 			excerpt: `a1 LOGIN alice ***\r\nUSER bob\r\nPASS ***\r\nAUTH LOGIN\r\n***\r\n`,
 		},
 		{
+			name: "CleartextInSegmentsIsQuotedWhole",
+			chunks: []chunk{{dir: stream.ClientToServer, data: []byte("EHLO")}, {dir: stream.ClientToServer, data: []byte(" client.example\r")},
+				{dir: stream.ClientToServer, data: []byte("\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n")}},
+			side:    "client",
+			excerpt: `EHLO client.example\r\nAUTH PLAIN ***\r\n`,
+		},
+		{
 			name:    "ServerAnswersInClearAfterHello",
 			chunks:  []chunk{{dir: stream.ClientToServer, data: records(typeHandshake, browserHello.message(), 1<<14)}, {dir: stream.ServerToClient, data: []byte("\x00\x01garbage")}},
 			side:    "server",
