@@ -139,6 +139,7 @@ const (
 	WarnTunnelTooLong            WarningID = "tunnel-too-long"
 	WarnTunnelRefused            WarningID = "tunnel-refused"
 	WarnTunnelNoMail             WarningID = "tunnel-no-mail"
+	WarnTunnelUnknownAddress     WarningID = "tunnel-unknown-address"
 	WarnStartTLSNoReply          WarningID = "starttls-no-reply"
 	WarnStartTLSNoCapturedReply  WarningID = "starttls-no-captured-reply"
 	WarnStartTLSNoTLS            WarningID = "starttls-no-tls"
@@ -294,6 +295,7 @@ func WarningIDs() []WarningID {
 		WarnTunnelTooLong,
 		WarnTunnelRefused,
 		WarnTunnelNoMail,
+		WarnTunnelUnknownAddress,
 		WarnStartTLSNoReply,
 		WarnStartTLSNoCapturedReply,
 		WarnStartTLSNoTLS,

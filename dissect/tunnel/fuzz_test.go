@@ -1,21 +1,27 @@
 package tunnel
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
+	"github.com/mailwire/mailwire/reassembly/stream/streamtest"
 )
 
-type sink struct{ n int }
+// sink is the conversation inside the tunnel: what it got, each
+// direction's bytes in order.
+type sink struct{ got [2][]byte }
 
-func (k *sink) Handle(ev *stream.Event) { k.n += len(ev.Data) }
+func (k *sink) Handle(ev *stream.Event) { k.got[ev.Dir] = append(k.got[ev.Dir], ev.Data...) }
 func (*sink) Close(time.Time, int64)    {}
 
 // FuzzHandshake feeds hostile bytes of both directions, cut at any point:
-// no panic, the handshake buffers stay bounded.
+// no panic, the handshake buffers stay bounded, and the same events cut
+// in 2-byte pieces give the same records and the same bytes inside.
 func FuzzHandshake(f *testing.F) {
 	f.Add([]byte("\x05\x02\x00\x02"), []byte("\x05\x02"), []byte("\x01\x03bob\x02pw\x05\x01\x00\x03\x02mx\x00\x19"), 3)
 	f.Add([]byte("\x04\x01\x00\x19\x00\x00\x00\x01u\x00host\x00"), []byte("\x00\x5a\x00\x00\x00\x00\x00\x00220 hi\r\n"), []byte("EHLO x\r\n"), 1)
@@ -25,23 +31,41 @@ func FuzzHandshake(f *testing.F) {
 		if kind == "" {
 			kind = SOCKS5
 		}
-		s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(record.Record) {}, nil)
-		k := &sink{}
-		h := New(s, kind, func() stream.Handler { return k })
 		cut = max(0, min(cut, len(c1)))
-		frame := int64(1)
-		for _, ev := range []stream.Event{
-			{Dir: stream.ClientToServer, Data: c1[:cut]}, {Dir: stream.ClientToServer, Data: c1[cut:]},
-			{Dir: stream.ServerToClient, Data: s1}, {Dir: stream.ClientToServer, Data: c2},
-		} {
-			ev.Frame = frame
-			frame++
-			h.Handle(&ev)
+		evs := []stream.Event{
+			{Dir: stream.ClientToServer, Data: c1[:cut], Frame: 1}, {Dir: stream.ClientToServer, Data: c1[cut:], Frame: 2},
+			{Dir: stream.ServerToClient, Data: s1, Frame: 3}, {Dir: stream.ClientToServer, Data: c2, Frame: 4},
 		}
-		h.Close(time.Time{}, frame)
-		if h.in[0].size > maxHandshake || h.in[1].size > maxHandshake {
-			t.Fatalf("handshake buffers %d, %d", h.in[0].size, h.in[1].size)
+		whole := handshake(t, kind, evs)
+		if pieces := handshake(t, kind, streamtest.Pieces(evs, 2)); whole != pieces {
+			t.Fatalf("what the handshake gives depends on where segments end:\nwhole events:\n%s\n2-byte pieces:\n%s", whole, pieces)
 		}
-		_ = h.Tunnel()
 	})
+}
+
+// handshake reads evs through a tunnel of kind, checking its bounds, and
+// tells its records and what reached the conversation inside.
+func handshake(t *testing.T, kind string, evs []stream.Event) string {
+	var out strings.Builder
+	s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(r record.Record) {
+		j, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.Write(j)
+		out.WriteByte('\n')
+	}, nil)
+	k := &sink{}
+	h := New(s, kind, func() stream.Handler { return k })
+	for i := range evs {
+		h.Handle(&evs[i])
+	}
+	h.Close(time.Time{}, 5)
+	if h.in[0].size > maxHandshake || h.in[1].size > maxHandshake {
+		t.Fatalf("handshake buffers %d, %d", h.in[0].size, h.in[1].size)
+	}
+	tun, _ := json.Marshal(h.Tunnel())
+	out.WriteString("tunnel " + string(tun) + "\n")
+	out.WriteString("inside: client " + string(k.got[0]) + " | server " + string(k.got[1]) + "\n")
+	return out.String()
 }

@@ -313,13 +313,14 @@ func (t *Handler) socks5() bool {
 		if len(b) < 2 {
 			return false
 		}
+		frame := s.frameAt()
 		s.consume(2)
 		switch b[1] {
 		case 0:
 		case 2:
 			t.auth = true
 		default:
-			t.rec.Reply, t.rec.ReplyPacket = "no acceptable method", s.frameAt()
+			t.rec.Reply, t.rec.ReplyPacket = "no acceptable method", frame
 			t.refused(t.rec.ReplyPacket)
 			return false
 		}
@@ -366,6 +367,10 @@ func (t *Handler) socks5() bool {
 		if n == 0 {
 			return false
 		}
+		if n < 0 {
+			t.unknownAddress(c, stream.ClientToServer)
+			return false
+		}
 		t.rec.Target = target
 		if t.rec.Packet == 0 {
 			t.rec.Packet = c.frameAt()
@@ -375,6 +380,10 @@ func (t *Handler) socks5() bool {
 		b := s.bytes()
 		_, n := socks5Addr(b)
 		if n == 0 {
+			return false
+		}
+		if n < 0 {
+			t.unknownAddress(s, stream.ServerToClient)
 			return false
 		}
 		t.rec.ReplyPacket = s.frameAt()
@@ -399,8 +408,17 @@ var socks5Replies = map[byte]string{0: "succeeded", 1: "general failure", 2: "no
 	3: "network unreachable", 4: "host unreachable", 5: "connection refused", 6: "TTL expired",
 	7: "command not supported", 8: "address type not supported"}
 
+// unknownAddress stops reading a SOCKS5 handshake whose request or reply
+// names an address of a type it does not define: nothing tells where the
+// address ends.
+func (t *Handler) unknownAddress(q *queue, dir stream.Direction) {
+	t.dead = true
+	t.s.Warn(q.frameAt(), record.WarnTunnelUnknownAddress, "kind", t.kind, "dir", dir, "type", q.bytes()[3])
+}
+
 // socks5Addr reads a request or reply (VER CMD RSV ATYP ADDR PORT) and
-// returns the address as host:port and its length, 0 when incomplete.
+// returns the address as host:port and the message's length: 0 when it
+// is not all there, -1 when its address type is unknown.
 func socks5Addr(b []byte) (string, int) {
 	if len(b) < 5 {
 		return "", 0
@@ -427,7 +445,7 @@ func socks5Addr(b []byte) (string, int) {
 		}
 		host = netip.AddrFrom16([16]byte(b[4:20])).String()
 	default:
-		return "?", len(b) // unknown address type: the rest is lost
+		return "", -1 // unknown address type: where it ends is unknown
 	}
 	return joinHostPort(host, binary.BigEndian.Uint16(b[n:n+2])), n + 2
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
+	"github.com/mailwire/mailwire/reassembly/stream/streamtest"
 )
 
 func TestDetect(t *testing.T) {
@@ -50,6 +51,50 @@ func TestBasicProxyAuthorization(t *testing.T) {
 		c := h.creds[0].(*record.Credential)
 		if c.Username != tt.user || c.Password != tt.secret || c.Malformed != tt.malformed || c.PasswordLen != len(tt.secret) {
 			t.Errorf("%q: %+v", tt.value, c)
+		}
+	}
+}
+
+// The frames and the end of a SOCKS5 handshake do not depend on where
+// its segments end.
+func TestSOCKS5HandshakeEnds(t *testing.T) {
+	tests := []struct {
+		name     string
+		server   string
+		client   string // after the greeting
+		tunnel   record.Tunnel
+		warnings []record.WarningID
+	}{
+		{"no acceptable method: the reply's frame", "\x05\xff", "",
+			record.Tunnel{Kind: SOCKS5, Reply: "no acceptable method", Packet: 1, ReplyPacket: 2},
+			[]record.WarningID{record.WarnTunnelRefused}},
+		{"request of an unknown address type", "\x05\x00", "\x05\x01\x00\x09\x00\x00\x00\x00\x00\x19",
+			record.Tunnel{Kind: SOCKS5, Packet: 1},
+			[]record.WarningID{record.WarnTunnelUnknownAddress}},
+		{"reply of an unknown address type", "\x05\x00" + "\x05\x00\x00\x07\x00\x00\x00\x00\x00\x00", "\x05\x01\x00\x01\x7f\x00\x00\x01\x00\x19",
+			record.Tunnel{Kind: SOCKS5, Target: "127.0.0.1:25", Packet: 1},
+			[]record.WarningID{record.WarnTunnelUnknownAddress}},
+	}
+	for _, tt := range tests {
+		for _, piece := range []int{1, 64} {
+			s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(record.Record) {}, nil)
+			h := New(s, SOCKS5, func() stream.Handler { return &sink{} })
+			evs := []stream.Event{{Dir: stream.ClientToServer, Data: []byte("\x05\x01\x00"), Frame: 1},
+				{Dir: stream.ServerToClient, Data: []byte(tt.server), Frame: 2},
+				{Dir: stream.ClientToServer, Data: []byte(tt.client), Frame: 3}}
+			for _, ev := range streamtest.Pieces(evs, piece) {
+				h.Handle(&ev)
+			}
+			if got := *h.Tunnel(); got != tt.tunnel {
+				t.Errorf("%s, %d-byte pieces: tunnel %+v, want %+v", tt.name, piece, got, tt.tunnel)
+			}
+			var ids []record.WarningID
+			for _, w := range s.Warnings {
+				ids = append(ids, w.ID)
+			}
+			if len(ids) != len(tt.warnings) || len(ids) > 0 && ids[0] != tt.warnings[0] {
+				t.Errorf("%s, %d-byte pieces: warnings %v, want %v", tt.name, piece, ids, tt.warnings)
+			}
 		}
 	}
 }

@@ -133,6 +133,7 @@ var warningsEN = map[string]string{
 	"warning.tunnel-gap":                     "tunnel: {bytes} {dir} bytes missing in the {kind} handshake; not read further",
 	"warning.tunnel-too-long":                "tunnel: {kind} handshake longer than {max} bytes; not read further",
 	"warning.tunnel-refused":                 "tunnel: the proxy refused the {kind} to {target} ({reply})",
+	"warning.tunnel-unknown-address":         "tunnel: the {kind} {dir} names an address of unknown type {type}: its length is unknown; not read further",
 	"warning.tunnel-no-mail":                 "tunnel: the {kind} to {target} carried no mail",
 	"warning.starttls-no-reply":              "{proto}: no reply to {verb}; reading on in clear",
 	"warning.starttls-no-captured-reply":     "{proto}: TLS started without a captured reply to {verb}",

@@ -133,6 +133,7 @@ var warningsFR = map[string]string{
 	"warning.tunnel-gap":                     "tunnel : {bytes} octets {dir} manquants dans la négociation {kind} ; pas lu plus loin",
 	"warning.tunnel-too-long":                "tunnel : négociation {kind} de plus de {max} octets ; pas lue plus loin",
 	"warning.tunnel-refused":                 "tunnel : le proxy a refusé le {kind} vers {target} ({reply})",
+	"warning.tunnel-unknown-address":         "tunnel : le {kind} {dir} donne une adresse de type inconnu {type} : sa longueur est inconnue ; pas lu plus loin",
 	"warning.tunnel-no-mail":                 "tunnel : le {kind} vers {target} n'a transporté aucun courrier",
 	"warning.starttls-no-reply":              "{proto} : pas de réponse à {verb} ; la lecture continue en clair",
 	"warning.starttls-no-captured-reply":     "{proto} : TLS a commencé sans réponse capturée à {verb}",
