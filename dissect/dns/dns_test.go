@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/record"
 	"github.com/mailwire/mailwire/reassembly/stream"
+	"github.com/mailwire/mailwire/reassembly/stream/streamtest"
 )
 
 var (
@@ -322,6 +323,22 @@ func FuzzDNS(f *testing.F) {
 			if r.Packet > 0 && r.Transport == "udp" {
 				perQuery[r.Packet]++
 			}
+		}
+		// Over TCP, where segments end must not matter.
+		tcp := func(evs []stream.Event) string {
+			var b strings.Builder
+			tr := NewTracker(func(r record.Record) { b.WriteString(summary(r.(*record.DNS)) + "\n") })
+			h := tr.Conversation(stream.Flow{Client: client, Server: server, Transport: "tcp"})
+			for i := range evs {
+				h.Handle(&evs[i])
+			}
+			tr.Finish()
+			return b.String()
+		}
+		evs := []stream.Event{{Dir: stream.ClientToServer, Data: data[:c], Frame: 4}, {Dir: stream.ClientToServer, Data: data[c:], Frame: 5},
+			{Dir: stream.ServerToClient, Data: data, Frame: 6}}
+		if a, b := tcp(evs), tcp(streamtest.Pieces(evs, 1)); a != b {
+			t.Fatalf("records depend on where segments end:\n%s\n1-byte pieces:\n%s", a, b)
 		}
 		for frame, n := range perQuery {
 			if n != 1 {
