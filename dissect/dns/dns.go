@@ -28,8 +28,19 @@ type Tracker struct {
 	emit    func(record.Record)
 	pending map[key]*record.DNS
 	// order lists the queries sent, oldest first; an entry whose query
-	// was answered or sent again since is stale.
+	// was answered or replaced since is stale.
 	order []sent
+	// answered remembers the last maxPending answers, to tell a copy
+	// of one (the same packet captured twice, or sent again) from an
+	// answer whose query was not captured.
+	answered map[key]answer
+	answers  []sent
+}
+
+// answer is the question an answer answered, and which one it was.
+type answer struct {
+	question string
+	r        *record.DNS
 }
 
 type sent struct {
@@ -39,7 +50,7 @@ type sent struct {
 
 // NewTracker returns a Tracker that sends its records to emit.
 func NewTracker(emit func(record.Record)) *Tracker {
-	return &Tracker{emit: emit, pending: map[key]*record.DNS{}}
+	return &Tracker{emit: emit, pending: map[key]*record.DNS{}, answered: map[key]answer{}}
 }
 
 // Datagram handles one UDP payload.
@@ -63,11 +74,16 @@ func (t *Tracker) message(b []byte, src, dst netip.AddrPort, frame int64, transp
 	}
 	k := key{dst, h.ID}
 	r, ok := t.pending[k]
-	if ok {
+	switch {
+	case ok && question(r) == questionOf(q):
 		delete(t.pending, k)
-	} else {
+	case t.answered[k].question == questionOf(q):
+		return // a copy of an answer already paired
+	default:
+		// An answer whose query was not captured, or not this one.
 		r = newRecord(q, dst, src, 0, transport)
 	}
+	t.remember(k, r)
 	r.ReplyPacket = frame
 	r.Rcode = rcode(h.RCode)
 	r.Answers = answers(&p)
@@ -77,7 +93,10 @@ func (t *Tracker) message(b []byte, src, dst netip.AddrPort, frame int64, transp
 func (t *Tracker) query(id uint16, q dnsmessage.Question, src, dst netip.AddrPort, frame int64, transport string) {
 	k := key{src, id}
 	if old, ok := t.pending[k]; ok {
-		t.emit(old) // retransmitted query id: report the first unanswered
+		if question(old) == questionOf(q) {
+			return // the query sent again, or captured twice: its first sending stands
+		}
+		t.emit(old) // an id used again for another question: the first went unanswered
 	}
 	r := newRecord(q, src, dst, frame, transport)
 	t.pending[k] = r
@@ -90,6 +109,26 @@ func (t *Tracker) query(id uint16, q dnsmessage.Question, src, dst netip.AddrPor
 		t.compact()
 	}
 }
+
+// remember notes that r got its answer, forgetting the oldest of those
+// past maxPending.
+func (t *Tracker) remember(k key, r *record.DNS) {
+	t.answered[k] = answer{question(r), r}
+	t.answers = append(t.answers, sent{k, r})
+	if len(t.answers) > maxPending {
+		old := t.answers[0]
+		if t.answered[old.k].r == old.r {
+			delete(t.answered, old.k)
+		}
+		t.answers[0] = sent{}
+		t.answers = t.answers[1:]
+	}
+}
+
+// question names what a record asked, as questionOf names a question.
+func question(r *record.DNS) string { return r.Type + " " + r.Name }
+
+func questionOf(q dnsmessage.Question) string { return typeName(q.Type) + " " + name(q.Name) }
 
 // expire reports the query s unanswered, unless it is stale.
 func (t *Tracker) expire(s sent) {

@@ -127,15 +127,32 @@ func TestQueriesArePairedWithTheirAnswers(t *testing.T) {
 		{"an answer whose query was not captured",
 			[]datagram{{false, msg(t, 4, true, "late.example.", dnsmessage.TypeA, a4("192.0.2.9")), 2}},
 			[]string{"late.example|A|10.0.0.2:40000|10.0.0.1:53|NOERROR|A 192.0.2.9|0-2"}},
-		{"a query sent again with the same id: the first is reported unanswered",
+		{"a query sent again, and its answer captured twice: one look-up",
 			[]datagram{
 				{true, msg(t, 5, false, "again.example.", dnsmessage.TypeMX), 1},
 				{true, msg(t, 5, false, "again.example.", dnsmessage.TypeMX), 2},
 				{false, msg(t, 5, true, "again.example.", dnsmessage.TypeMX, mx(5, "mx.again.example.")), 3},
+				{false, msg(t, 5, true, "again.example.", dnsmessage.TypeMX, mx(5, "mx.again.example.")), 4},
+			},
+			[]string{"again.example|MX|10.0.0.2:40000|10.0.0.1:53|NOERROR|MX 5 mx.again.example|1-3"}},
+		{"an id used again for another question: the first is reported unanswered",
+			[]datagram{
+				{true, msg(t, 5, false, "one.example.", dnsmessage.TypeMX), 1},
+				{true, msg(t, 5, false, "two.example.", dnsmessage.TypeMX), 2},
+				{false, msg(t, 5, true, "two.example.", dnsmessage.TypeMX, mx(5, "mx.two.example.")), 3},
 			},
 			[]string{
-				"again.example|MX|10.0.0.2:40000|10.0.0.1:53|||1-0",
-				"again.example|MX|10.0.0.2:40000|10.0.0.1:53|NOERROR|MX 5 mx.again.example|2-3",
+				"one.example|MX|10.0.0.2:40000|10.0.0.1:53|||1-0",
+				"two.example|MX|10.0.0.2:40000|10.0.0.1:53|NOERROR|MX 5 mx.two.example|2-3",
+			}},
+		{"an answer to another question than the one waiting",
+			[]datagram{
+				{true, msg(t, 6, false, "asked.example.", dnsmessage.TypeA), 1},
+				{false, msg(t, 6, true, "other.example.", dnsmessage.TypeA, a4("192.0.2.6")), 2},
+			},
+			[]string{
+				"other.example|A|10.0.0.2:40000|10.0.0.1:53|NOERROR|A 192.0.2.6|0-2",
+				"asked.example|A|10.0.0.2:40000|10.0.0.1:53|||1-0",
 			}},
 		{"what is not DNS is ignored",
 			[]datagram{{true, []byte("GET / HTTP/1.1\r\n\r\n"), 1}, {true, nil, 2}, {false, []byte{0, 1}, 3}},
@@ -156,8 +173,8 @@ func TestQueriesArePairedWithTheirAnswers(t *testing.T) {
 	}
 }
 
-// A query sent again must not be given up on because of its first
-// sending: only the oldest queries waiting are.
+// A query that replaced another of the same id must not be given up on
+// because of the first one: only the oldest queries waiting are.
 func TestOnlyTheOldestWaitingQueriesAreGivenUp(t *testing.T) {
 	var dgs []datagram
 	frame := int64(0)
@@ -169,20 +186,20 @@ func TestOnlyTheOldestWaitingQueriesAreGivenUp(t *testing.T) {
 	for i := 1; i < maxPending; i++ {
 		add(true, msg(t, uint16(i), false, "other.example.", dnsmessage.TypeA))
 	}
-	add(true, msg(t, 0, false, "first.example.", dnsmessage.TypeMX)) // sent again: the first is reported
+	add(true, msg(t, 0, false, "second.example.", dnsmessage.TypeMX)) // the same id: the first is reported
 	add(true, msg(t, maxPending, false, "other.example.", dnsmessage.TypeA))
 	again := frame - 1
-	add(false, msg(t, 0, true, "first.example.", dnsmessage.TypeMX, mx(1, "mx.first.example.")))
+	add(false, msg(t, 0, true, "second.example.", dnsmessage.TypeMX, mx(1, "mx.second.example.")))
 	got := run(dgs)
 	var first []string
 	for _, r := range got {
-		if r.Name == "first.example" {
+		if r.Name == "first.example" || r.Name == "second.example" {
 			first = append(first, summary(r))
 		}
 	}
 	want := []string{
 		"first.example|MX|10.0.0.2:40000|10.0.0.1:53|||1-0",
-		fmt.Sprintf("first.example|MX|10.0.0.2:40000|10.0.0.1:53|NOERROR|MX 1 mx.first.example|%d-%d", again, frame),
+		fmt.Sprintf("second.example|MX|10.0.0.2:40000|10.0.0.1:53|NOERROR|MX 1 mx.second.example|%d-%d", again, frame),
 	}
 	if strings.Join(first, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("records of the query sent again:\n%s\nwant\n%s", strings.Join(first, "\n"), strings.Join(want, "\n"))
@@ -288,11 +305,17 @@ func FuzzDNS(f *testing.F) {
 		queries := 0
 		var out []*record.DNS
 		tr := NewTracker(func(r record.Record) { out = append(out, r.(*record.DNS)) })
+		// A query sent twice is one look-up.
+		asked := map[string]bool{}
 		udp := func(src, dst netip.AddrPort, b []byte, frame int64) {
 			var p dnsmessage.Parser
 			if h, err := p.Start(b); err == nil && !h.Response {
-				if _, err := p.Question(); err == nil {
-					queries++
+				if q, err := p.Question(); err == nil {
+					k := fmt.Sprint(src, h.ID, questionOf(q))
+					if !asked[k] {
+						asked[k] = true
+						queries++
+					}
 				}
 			}
 			tr.Datagram(&stream.Datagram{Src: src, Dst: dst, Data: b, Frame: frame})
