@@ -30,28 +30,9 @@ func TestEveryFileFormatGivesTheSameRecords(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pr, err := pcapgo.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			t.Fatalf("%s: %v", capture, err)
-		}
-		var pkts []packet
-		cut := false
-		for {
-			data, ci, err := pr.ReadPacketData()
-			if err == io.EOF {
-				break
-			}
-			if err == io.ErrUnexpectedEOF {
-				cut = true // a file cut inside a packet: no other format holds that
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", capture, err)
-			}
-			pkts = append(pkts, packet{data, ci})
-		}
-		if cut {
-			continue
+		pr, pkts, whole := readPackets(t, capture, raw)
+		if !whole {
+			continue // a file cut inside a packet: no other format holds that
 		}
 		want := records(t, capture)
 		dir := t.TempDir()
@@ -77,6 +58,27 @@ func TestEveryFileFormatGivesTheSameRecords(t *testing.T) {
 type packet struct {
 	data []byte
 	ci   gopacket.CaptureInfo
+}
+
+// readPackets reads a classic pcap with gopacket's reader; whole is false
+// when the file ends inside a packet.
+func readPackets(t *testing.T, name string, raw []byte) (pr *pcapgo.Reader, pkts []packet, whole bool) {
+	pr, err := pcapgo.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	for {
+		data, ci, err := pr.ReadPacketData()
+		switch {
+		case err == io.EOF:
+			return pr, pkts, true
+		case err == io.ErrUnexpectedEOF:
+			return pr, pkts, false
+		case err != nil:
+			t.Fatalf("%s: %v", name, err)
+		}
+		pkts = append(pkts, packet{data, ci})
+	}
 }
 
 func asPcapng(t *testing.T, pkts []packet, lt layers.LinkType) []byte {
@@ -136,4 +138,89 @@ func gzipped(raw []byte) []byte {
 	zw.Write(raw)
 	zw.Close()
 	return b.Bytes()
+}
+
+// The same IP packets give the same records under any link layer a
+// capture may have: Ethernet with an 802.1Q tag, with two (802.1ad), raw
+// IP, BSD loopback and Linux cooked capture.
+func TestEveryLinkLayerGivesTheSameRecords(t *testing.T) {
+	n := 0
+	for _, capture := range recordtest.Captures(t, "../../captures") {
+		if filepath.Ext(capture) != ".pcap" {
+			continue
+		}
+		raw, err := os.ReadFile(capture)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr, pkts, whole := readPackets(t, capture, raw)
+		if !whole || pr.LinkType() != layers.LinkTypeEthernet {
+			continue
+		}
+		want := records(t, capture)
+		for name, conv := range map[string]struct {
+			lt layers.LinkType
+			f  func([]byte) []byte
+		}{
+			"vlan": {layers.LinkTypeEthernet, func(d []byte) []byte {
+				out := append([]byte{}, d[:12]...)
+				out = append(out, 0x81, 0x00, 0x00, 0x64)
+				return append(out, d[12:]...)
+			}},
+			"qinq": {layers.LinkTypeEthernet, func(d []byte) []byte {
+				out := append([]byte{}, d[:12]...)
+				out = append(out, 0x88, 0xa8, 0x00, 0x0a, 0x81, 0x00, 0x00, 0x64)
+				return append(out, d[12:]...)
+			}},
+			"raw": {layers.LinkTypeRaw, func(d []byte) []byte { return append([]byte{}, d[14:]...) }},
+			"null": {layers.LinkTypeNull, func(d []byte) []byte {
+				fam := uint32(2)
+				if binary.BigEndian.Uint16(d[12:]) == 0x86dd {
+					fam = 30
+				}
+				out := binary.LittleEndian.AppendUint32(nil, fam)
+				return append(out, d[14:]...)
+			}},
+			"sll": {layers.LinkTypeLinuxSLL, func(d []byte) []byte {
+				out := []byte{0, 0, 0, 1, 0, 6}
+				out = append(out, d[6:12]...)
+				out = append(out, 0, 0)
+				out = append(out, d[12:14]...)
+				return append(out, d[14:]...)
+			}},
+		} {
+			var b bytes.Buffer
+			w := pcapgo.NewWriter(&b)
+			w.WriteFileHeader(65535, conv.lt)
+			for _, p := range pkts {
+				d := conv.f(p.data)
+				ci := p.ci
+				ci.CaptureLength = len(d)
+				ci.Length = p.ci.Length + len(d) - len(p.data)
+				w.WritePacket(ci, d)
+			}
+			path := filepath.Join(t.TempDir(), name+".pcap")
+			os.WriteFile(path, b.Bytes(), 0o644)
+			got := records(t, path)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				for i := range max(len(got), len(want)) {
+					var a, c string
+					if i < len(want) {
+						a = want[i]
+					}
+					if i < len(got) {
+						c = got[i]
+					}
+					if a != c {
+						t.Errorf("%s as %s, record %d:\nwant %.400s\n got %.400s", capture, name, i, a, c)
+						break
+					}
+				}
+			}
+		}
+		n++
+	}
+	if n < 20 {
+		t.Fatalf("only %d Ethernet captures", n)
+	}
 }
