@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/gopacket/gopacket"
@@ -21,19 +20,9 @@ import (
 // bundled pcap rewritten as pcapng, as big-endian pcap, as pcap with
 // nanosecond times, and gzip-compressed.
 func TestEveryFileFormatGivesTheSameRecords(t *testing.T) {
-	n := 0
-	for _, capture := range recordtest.Captures(t, "../../captures") {
-		if filepath.Ext(capture) != ".pcap" {
-			continue
-		}
-		raw, err := os.ReadFile(capture)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pr, pkts, whole := readPackets(t, capture, raw)
-		if !whole {
-			continue // a file cut inside a packet: no other format holds that
-		}
+	all := classicCaptures(t)
+	for _, c := range all {
+		capture, raw, pr, pkts := c.path, c.raw, c.r, c.pkts
 		want := records(t, capture)
 		dir := t.TempDir()
 		for name, data := range map[string][]byte{
@@ -44,14 +33,57 @@ func TestEveryFileFormatGivesTheSameRecords(t *testing.T) {
 		} {
 			path := filepath.Join(dir, name)
 			os.WriteFile(path, data, 0o644)
-			if got := records(t, path); strings.Join(got, "\n") != strings.Join(want, "\n") {
-				t.Errorf("%s as %s: the records differ:\n%s\n---\n%s", capture, name, strings.Join(got, "\n"), strings.Join(want, "\n"))
-			}
+			sameRecords(t, capture+" as "+name, records(t, path), want)
 		}
-		n++
 	}
-	if n < 20 {
-		t.Fatalf("only %d pcap captures", n)
+}
+
+// classic is a bundled capture in classic pcap, whole, with its packets.
+type classic struct {
+	path string
+	raw  []byte
+	r    *pcapgo.Reader
+	pkts []packet
+}
+
+// classicCaptures reads the bundled classic pcaps, but those cut inside a
+// packet: no other format holds such a file.
+func classicCaptures(t *testing.T) []classic {
+	var out []classic
+	for _, capture := range recordtest.Captures(t, "../../captures") {
+		if filepath.Ext(capture) != ".pcap" {
+			continue
+		}
+		raw, err := os.ReadFile(capture)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pr, pkts, whole := readPackets(t, capture, raw); whole {
+			out = append(out, classic{capture, raw, pr, pkts})
+		}
+	}
+	if len(out) < 20 {
+		t.Fatalf("only %d whole pcap captures", len(out))
+	}
+	return out
+}
+
+// sameRecords fails t, showing the first record that differs, unless got
+// and want are the same.
+func sameRecords(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	for i := range max(len(got), len(want)) {
+		var g, w string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g != w {
+			t.Errorf("%s, record %d of %d:\nwant %.400s\n got %.400s", what, i+1, len(want), w, g)
+			return
+		}
 	}
 }
 
@@ -145,16 +177,9 @@ func gzipped(raw []byte) []byte {
 // IP, BSD loopback and Linux cooked capture.
 func TestEveryLinkLayerGivesTheSameRecords(t *testing.T) {
 	n := 0
-	for _, capture := range recordtest.Captures(t, "../../captures") {
-		if filepath.Ext(capture) != ".pcap" {
-			continue
-		}
-		raw, err := os.ReadFile(capture)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pr, pkts, whole := readPackets(t, capture, raw)
-		if !whole || pr.LinkType() != layers.LinkTypeEthernet {
+	for _, c := range classicCaptures(t) {
+		capture, pr, pkts := c.path, c.r, c.pkts
+		if pr.LinkType() != layers.LinkTypeEthernet {
 			continue
 		}
 		want := records(t, capture)
@@ -201,22 +226,7 @@ func TestEveryLinkLayerGivesTheSameRecords(t *testing.T) {
 			}
 			path := filepath.Join(t.TempDir(), name+".pcap")
 			os.WriteFile(path, b.Bytes(), 0o644)
-			got := records(t, path)
-			if strings.Join(got, "\n") != strings.Join(want, "\n") {
-				for i := range max(len(got), len(want)) {
-					var a, c string
-					if i < len(want) {
-						a = want[i]
-					}
-					if i < len(got) {
-						c = got[i]
-					}
-					if a != c {
-						t.Errorf("%s as %s, record %d:\nwant %.400s\n got %.400s", capture, name, i, a, c)
-						break
-					}
-				}
-			}
+			sameRecords(t, capture+" as "+name, records(t, path), want)
 		}
 		n++
 	}

@@ -1,12 +1,11 @@
 package imap
 
 import (
-	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 	"github.com/mailwire/mailwire/reassembly/stream/streamtest"
@@ -116,19 +115,12 @@ func fuzzRun(t *testing.T, evs []stream.Event) string {
 	lim.MaxLine = 256
 	lim.MaxLiteral = 1024
 	lim.MaxMessage = 4096
-	var b strings.Builder
-	s := session.New("f", stream.Flow{}, lim, func(r record.Record) {
-		j, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(j)
-		b.WriteByte('\n')
-	}, nil)
+	var recs []record.Record
+	s := session.New("f", stream.Flow{}, lim, func(r record.Record) { recs = append(recs, r) }, nil)
 	h := New(s)
 	for i := range evs {
 		h.Handle(&evs[i])
 	}
 	h.Close(time.Time{}, 0)
-	return b.String()
+	return string(recordtest.JSONL(t, recs))
 }

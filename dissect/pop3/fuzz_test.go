@@ -2,12 +2,11 @@ package pop3
 
 import (
 	"bytes"
-	"encoding/json"
-	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream/streamtest"
 )
@@ -74,7 +73,7 @@ func FuzzPOP3(f *testing.F) {
 		// 3-byte pieces of the same frames give the same records, and
 		// the same bytes to TLS.
 		pieces := playEvents(lim, false, streamtest.Pieces(evs, 3))
-		if a, b := recordsJSON(t, r.records), recordsJSON(t, pieces.records); a != b {
+		if a, b := recordtest.JSONL(t, r.records), recordtest.JSONL(t, pieces.records); string(a) != string(b) {
 			t.Fatalf("records depend on where segments end:\nwhole events:\n%s\n3-byte pieces:\n%s", a, b)
 		}
 		if a, b := r.tls.bytes(), pieces.tls.bytes(); a != b {
@@ -93,19 +92,6 @@ func FuzzPOP3(f *testing.F) {
 			t.Fatalf("%d warnings", len(r.s.Warnings))
 		}
 	})
-}
-
-func recordsJSON(t *testing.T, recs []record.Record) string {
-	var b strings.Builder
-	for _, r := range recs {
-		j, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(j)
-		b.WriteByte('\n')
-	}
-	return b.String()
 }
 
 // stringsOf lists the string fields this package fills from the wire.

@@ -2,7 +2,6 @@ package smtp
 
 import (
 	"bytes"
-	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly"
 	"github.com/mailwire/mailwire/reassembly/capfile"
@@ -111,7 +111,7 @@ func FuzzSMTP(f *testing.F) {
 		// Where TCP cut the bytes must not matter: the same events,
 		// cut into 3-byte pieces of the same frames, give the same
 		// records.
-		if a, b := recordsJSON(t, recs), recordsJSON(t, fuzzRun(streamtest.Pieces(evs, 3))); a != b {
+		if a, b := recordtest.JSONL(t, recs), recordtest.JSONL(t, fuzzRun(streamtest.Pieces(evs, 3))); string(a) != string(b) {
 			t.Fatalf("records depend on where segments end:\nwhole events:\n%s\n3-byte pieces:\n%s", a, b)
 		}
 		for _, r := range recs {
@@ -137,19 +137,6 @@ func fuzzRun(evs []stream.Event) []record.Record {
 	}
 	h.Close(time.Time{}, 1)
 	return recs
-}
-
-func recordsJSON(t *testing.T, recs []record.Record) string {
-	var b strings.Builder
-	for _, r := range recs {
-		j, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(j)
-		b.WriteByte('\n')
-	}
-	return b.String()
 }
 
 // texts lists the string fields this package fills from the wire.

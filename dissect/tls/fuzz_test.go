@@ -3,12 +3,11 @@ package tls
 import (
 	gotls "crypto/tls"
 	"encoding/binary"
-	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 	"github.com/mailwire/mailwire/reassembly/stream/streamtest"
@@ -78,15 +77,8 @@ func FuzzTLS(f *testing.F) {
 // fuzzRun reads evs, checking the bounds of the buffers after each, and
 // gives the records as JSON Lines.
 func fuzzRun(t *testing.T, evs []stream.Event, implicit bool) string {
-	var out strings.Builder
-	s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(r record.Record) {
-		j, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out.Write(j)
-		out.WriteByte('\n')
-	}, nil)
+	var recs []record.Record
+	s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(r record.Record) { recs = append(recs, r) }, nil)
 	h := New(s, implicit).(*handler)
 	for i := range evs {
 		h.Handle(&evs[i])
@@ -97,7 +89,7 @@ func fuzzRun(t *testing.T, evs []stream.Event, implicit bool) string {
 		}
 	}
 	h.Close(captureTime, 1)
-	return out.String()
+	return string(recordtest.JSONL(t, recs))
 }
 
 // BenchmarkTLS measures a TLS 1.2 session: handshake then 1 MiB of

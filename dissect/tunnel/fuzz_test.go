@@ -2,11 +2,11 @@ package tunnel
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
 	"github.com/mailwire/mailwire/reassembly/stream"
 	"github.com/mailwire/mailwire/reassembly/stream/streamtest"
@@ -46,15 +46,8 @@ func FuzzHandshake(f *testing.F) {
 // handshake reads evs through a tunnel of kind, checking its bounds, and
 // tells its records and what reached the conversation inside.
 func handshake(t *testing.T, kind string, evs []stream.Event) string {
-	var out strings.Builder
-	s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(r record.Record) {
-		j, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out.Write(j)
-		out.WriteByte('\n')
-	}, nil)
+	var recs []record.Record
+	s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(r record.Record) { recs = append(recs, r) }, nil)
 	k := &sink{}
 	h := New(s, kind, func() stream.Handler { return k })
 	for i := range evs {
@@ -65,7 +58,5 @@ func handshake(t *testing.T, kind string, evs []stream.Event) string {
 		t.Fatalf("handshake buffers %d, %d", h.in[0].size, h.in[1].size)
 	}
 	tun, _ := json.Marshal(h.Tunnel())
-	out.WriteString("tunnel " + string(tun) + "\n")
-	out.WriteString("inside: client " + string(k.got[0]) + " | server " + string(k.got[1]) + "\n")
-	return out.String()
+	return string(recordtest.JSONL(t, recs)) + "tunnel " + string(tun) + "\ninside: client " + string(k.got[0]) + " | server " + string(k.got[1]) + "\n"
 }

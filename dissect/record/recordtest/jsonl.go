@@ -52,3 +52,20 @@ func RenderWarnings(r record.Record) {
 	})
 	i18n.RenderEnglish(r)
 }
+
+// Shown lists the secrets that recs, once redacted as without
+// --reveal-secrets, or ws still show.
+func Shown(recs []record.Record, ws []record.Warning, secrets ...string) []string {
+	for _, r := range recs {
+		record.Redact(r, false)
+	}
+	b, _ := json.Marshal(recs)
+	w, _ := json.Marshal(ws)
+	var out []string
+	for _, s := range secrets {
+		if bytes.Contains(b, []byte(s)) || bytes.Contains(w, []byte(s)) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
