@@ -74,6 +74,10 @@ func (h *handler) Handle(ev *stream.Event) {
 			return
 		}
 		h.clientLines()
+		// STLS may have come in these very bytes, with more after it.
+		if h.tls.asked != nil && h.cli.Buffered() > 0 {
+			h.tls.heldTooLong(h)
+		}
 		return
 	}
 	if ev.Gap > 0 {

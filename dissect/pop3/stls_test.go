@@ -90,6 +90,14 @@ func TestSTLS(t *testing.T) {
 			cmds:     1,
 		},
 		{
+			name:     "STLSAndClientHelloInOneSegmentReplyLost",
+			script:   []ev{S(greeting), C("STLS\r\n" + clientHello), S(serverHello)},
+			starttls: []record.StartTLS{{Session: "s1", Proto: "pop3", Requested: true, Accepted: true, TLSSeen: true, Packet: 2, TLSPacket: 2}},
+			security: session.StartTLS,
+			tlsBytes: []int64{2, 3},
+			cmds:     1,
+		},
+		{
 			name:     "CapaWithoutSTLS",
 			script:   []ev{S(greeting), C("CAPA\r\n"), S("+OK\r\nUSER\r\nUIDL\r\n.\r\n"), C("USER a\r\n"), S("+OK\r\n")},
 			findings: []string{"starttls-not-offered"},
