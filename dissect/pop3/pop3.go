@@ -84,6 +84,9 @@ func (h *handler) Handle(ev *stream.Event) {
 		h.serverGap(ev)
 	}
 	h.srv.Write(ev)
+	if h.tls.serverTLS(h) {
+		return
+	}
 	h.serverLines()
 	// A reply may have released client lines held back (STLS).
 	if !h.tls.active() {

@@ -31,30 +31,50 @@ func (t *tlsState) request(h *handler, p *pending) {
 }
 
 // heldTooLong handles client bytes that arrive while STLS waits: a TLS
-// record means the +OK was lost (the client would not start TLS without
-// it), and the conversation is handed over; too much cleartext means the
-// reply is not coming, and the lines are read again.
+// record is held for the upgrade (an impatient client, or a +OK the
+// capture lost: the server's next bytes tell which); too much cleartext
+// means the reply is not coming, and the lines are read again.
 func (t *tlsState) heldTooLong(h *handler) bool {
-	p := t.asked
-	if tls.Looks(h.cli.Peek()) {
-		for i, q := range h.queue {
-			if q == p {
-				h.queue = append(h.queue[:i], h.queue[i+1:]...)
-				break
-			}
-		}
-		h.emitCommand(p, "", "", 0)
-		t.asked = nil
+	if t.up.HeldTLS() || tls.Looks(h.cli.Peek()) {
 		t.takeClient(h)
-		t.up.LostReply(p.frame)
 		return true
 	}
 	if h.cli.Buffered() > starttls.MaxHold {
+		p := t.asked
 		t.asked = nil
 		t.up.Unanswered(p.frame)
 		t.up = nil
 	}
 	return false
+}
+
+// serverTLS hands the conversation to TLS when, while the reply to STLS
+// is awaited, both sides speak TLS: the +OK was not captured (a client
+// starts TLS only once the server agreed). It reports whether it did.
+func (t *tlsState) serverTLS(h *handler) bool {
+	if t.asked == nil || !t.up.HeldTLS() || !tls.Looks(h.srv.Peek()) {
+		return false
+	}
+	t.replyLost(h)
+	frame, at := h.srv.Frame()
+	b, _, _ := h.srv.Take(h.srv.Buffered())
+	h.forwardTLS(&stream.Event{Dir: stream.ServerToClient, Data: b, Frame: frame, Time: at})
+	return true
+}
+
+// replyLost ends STLS without its reply and hands the held client bytes
+// to TLS.
+func (t *tlsState) replyLost(h *handler) {
+	p := t.asked
+	for i, q := range h.queue {
+		if q == p {
+			h.queue = append(h.queue[:i], h.queue[i+1:]...)
+			break
+		}
+	}
+	h.emitCommand(p, "", "", 0)
+	t.asked = nil
+	t.up.LostReply(p.frame)
 }
 
 // takeClient moves the client bytes buffered since STLS to the upgrade.
@@ -114,6 +134,10 @@ func (t *tlsState) settle(h *handler) {
 	up := t.up
 	if up == nil {
 		return
+	}
+	if t.asked != nil && up.HeldTLS() {
+		// The client went on in TLS and the +OK never showed.
+		t.replyLost(h)
 	}
 	if replay := up.Settle(); up.Plain() {
 		t.up = nil

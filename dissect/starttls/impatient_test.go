@@ -15,9 +15,16 @@ import (
 )
 
 // TestImpatientClient: the client sends its TLS hello right behind the
-// command, before the reply that the capture does hold: the reply is read
-// as the protocol's, not taken as lost, and TLS starts at the hello.
+// command (in its segment or the next), before the reply that the capture
+// does hold: the reply is read as the protocol's, not taken as lost, and
+// TLS starts at the hello.
 func TestImpatientClient(t *testing.T) {
+	for _, apart := range []bool{false, true} {
+		impatientClient(t, apart)
+	}
+}
+
+func impatientClient(t *testing.T, apart bool) {
 	tests := []struct {
 		name    string
 		port    uint16
@@ -30,15 +37,25 @@ func TestImpatientClient(t *testing.T) {
 		{"IMAP", 143, "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n", "a STARTTLS\r\n", "a OK Begin TLS negotiation now\r\n"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		name := tt.name
+		if apart {
+			name += "/hello in its own segment"
+		}
+		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer
 			w, err := pcapgen.NewWriter(&b, layers.LinkTypeEthernet, 65535)
 			if err != nil {
 				t.Fatal(err)
 			}
 			c := w.Conn(net.IPv4(10, 0, 0, 1), net.IPv4(10, 0, 0, 2), 40003, tt.port)
-			for _, err := range []error{c.Handshake(), c.Send(false, []byte(tt.greet)), c.Send(true, []byte(tt.command+helloFromClient)),
-				c.Send(false, []byte(tt.reply)), c.Send(false, []byte(helloFromServer)), c.Send(true, []byte(appData)), c.Close()} {
+			sends := []error{c.Handshake(), c.Send(false, []byte(tt.greet))}
+			if apart {
+				sends = append(sends, c.Send(true, []byte(tt.command)), c.Send(true, []byte(helloFromClient)))
+			} else {
+				sends = append(sends, c.Send(true, []byte(tt.command+helloFromClient)))
+			}
+			sends = append(sends, c.Send(false, []byte(tt.reply)), c.Send(false, []byte(helloFromServer)), c.Send(true, []byte(appData)), c.Close())
+			for _, err := range sends {
 				if err != nil {
 					t.Fatal(err)
 				}
