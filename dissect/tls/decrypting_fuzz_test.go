@@ -1,12 +1,16 @@
 package tls
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/mailwire/mailwire/dissect/record"
+	"github.com/mailwire/mailwire/dissect/record/recordtest"
 	"github.com/mailwire/mailwire/dissect/session"
+	"github.com/mailwire/mailwire/dissect/tls/keylog"
 	"github.com/mailwire/mailwire/reassembly/stream"
+	"github.com/mailwire/mailwire/reassembly/stream/streamtest"
 )
 
 // FuzzDecrypting runs hostile conversations through a handler that has
@@ -21,26 +25,44 @@ func FuzzDecrypting(f *testing.F) {
 	f.Add(encode(segmentsOf(ex[:8], 200)))
 	keys := keyLogFor(sec)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(record.Record) {}, nil)
-		col := &collector{}
-		h := NewDecrypting(s, true, Decryption{Keys: keys, Inner: func(*session.Session) stream.Handler { return col }}).(*handler)
+		var evs []stream.Event
 		for i, c := range decode(b) {
-			h.Handle(&stream.Event{Dir: c.dir, Data: c.data, Gap: c.gap, Frame: int64(i + 1), Time: captureTime.Add(time.Duration(i))})
-			for _, sd := range h.sides {
-				if len(sd.body) > maxRecord || len(sd.hs) > maxHandshake+4+maxRecord {
-					t.Fatalf("buffers beyond their bounds: body %d hs %d", len(sd.body), len(sd.hs))
-				}
-			}
+			evs = append(evs, stream.Event{Dir: c.dir, Data: c.data, Gap: c.gap, Frame: int64(i + 1), Time: captureTime.Add(time.Duration(i))})
 		}
-		h.Close(captureTime, 1)
-		n := 0
-		for _, e := range col.events {
-			n += len(e.Data)
-		}
-		if n > len(b) {
-			t.Fatalf("%d bytes of plaintext from %d bytes of input", n, len(b))
+		whole := decrypting(t, keys, evs, len(b))
+		// Where TCP cut the bytes must not matter: the same events in
+		// 3-byte pieces give the same records and the same plaintext.
+		if pieces := decrypting(t, keys, streamtest.Pieces(evs, 3), len(b)); whole != pieces {
+			t.Fatalf("what decryption gives depends on where segments end:\nwhole events:\n%s\n3-byte pieces:\n%s", whole, pieces)
 		}
 	})
+}
+
+// decrypting reads evs with the key log, checking the bounds of the
+// buffers after each, and tells the records and the plaintext of each
+// direction.
+func decrypting(t *testing.T, keys *keylog.Log, evs []stream.Event, input int) string {
+	var recs []record.Record
+	s := session.New("s1", stream.Flow{}, session.DefaultLimits(), func(r record.Record) { recs = append(recs, r) }, nil)
+	col := &collector{}
+	h := NewDecrypting(s, true, Decryption{Keys: keys, Inner: func(*session.Session) stream.Handler { return col }}).(*handler)
+	for i := range evs {
+		h.Handle(&evs[i])
+		for _, sd := range h.sides {
+			if len(sd.body) > maxRecord || len(sd.hs) > maxHandshake+4+maxRecord {
+				t.Fatalf("buffers beyond their bounds: body %d hs %d", len(sd.body), len(sd.hs))
+			}
+		}
+	}
+	h.Close(captureTime, 1)
+	var plain [2][]byte
+	for _, e := range col.events {
+		plain[e.Dir] = append(plain[e.Dir], e.Data...)
+	}
+	if n := len(plain[0]) + len(plain[1]); n > input {
+		t.Fatalf("%d bytes of plaintext from %d bytes of input", n, input)
+	}
+	return fmt.Sprintf("%s\nclient %q\nserver %q", recordtest.JSONL(t, recs), plain[0], plain[1])
 }
 
 // BenchmarkDecrypting measures the whole decrypting handler: a TLS 1.3
