@@ -24,6 +24,7 @@ type fetched struct {
 	envelope     *Value
 	bodystruct   *Value
 	sections     []section
+	size         int64 // RFC822.SIZE
 	frame, endFr int64
 }
 
@@ -38,6 +39,8 @@ func (h *Handler) fetchResponse(u *unit, seq int64, t *Tokenizer) {
 		switch {
 		case name == "UID":
 			f.uid = clean(val.Text)
+		case name == "RFC822.SIZE":
+			f.size, _ = strconv.ParseInt(clean(val.Text), 10, 64)
 		case name == "FLAGS":
 			f.hasFlags = true
 			f.flags = valuesText([]Value{val})
@@ -62,11 +65,17 @@ func (h *Handler) fetchResponse(u *unit, seq int64, t *Tokenizer) {
 		var scratch record.Message
 		h.rememberParts(seq, fillBodystructure(&scratch, *f.bodystruct))
 	}
-	if m := h.fetchedMessage(&f); m != nil {
-		h.s.Emit(m)
-		for _, sf := range message.Findings(m) {
-			h.s.Finding(sf)
-		}
+	h.emitMessage(h.fetchedMessage(&f))
+}
+
+// emitMessage reports a message and what its analysis found, if any.
+func (h *Handler) emitMessage(m *record.Message) {
+	if m == nil {
+		return
+	}
+	h.s.Emit(m)
+	for _, sf := range message.Findings(m) {
+		h.s.Finding(sf)
 	}
 }
 
@@ -117,6 +126,11 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 	packet := f.frame
 	for i := range f.sections {
 		sec := &f.sections[i]
+		if h.chunkOf(f, sec) {
+			// A chunk of a message fetched in chunks: the message is
+			// reported once, with its last chunk.
+			return h.chunkFetched(f, sec)
+		}
 		switch sectionKind(sec.name) {
 		case "whole":
 			if whole == nil {
@@ -179,6 +193,15 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 	if whole == nil && len(files) > 0 {
 		m.Attachments = append(m.Attachments[:0], files...)
 	}
+	h.fillFetched(m, f, packet)
+	m.Partial = clean([]byte(strings.Join(parts, " ")))
+	m.Truncated = m.Truncated || truncated
+	return m
+}
+
+// fillFetched says where a fetched message came from: packet is the
+// frame of its first byte, f the response that ended it.
+func (h *Handler) fillFetched(m *record.Message, f *fetched, packet int64) {
 	m.Session = h.s.ID
 	m.Proto = Proto
 	m.Direction = record.DirectionFetched
@@ -189,9 +212,6 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 	if h.mbox != nil {
 		m.Mailbox = h.mbox.rec.Name
 	}
-	m.Partial = clean([]byte(strings.Join(parts, " ")))
-	m.Truncated = m.Truncated || truncated
-	return m
 }
 
 // emptyMessage is a message record with nothing analysed yet.

@@ -46,6 +46,10 @@ type framer struct {
 	// partLiteral, when set, is the reader of a literal that holds the
 	// body of a part named as a file (nil for any other).
 	partLiteral func(header []byte, section string) *message.Part
+	// chunkLiteral, when set, is the stream of a literal that holds the
+	// next chunk of a message fetched in chunks, and where its bytes are
+	// held.
+	chunkLiteral func(header []byte, section string, size int64) (*message.Stream, *session.Reservation)
 }
 
 func newFramer(dir stream.Direction, s *session.Session, start func([]byte) bool) *framer {
@@ -154,6 +158,11 @@ func (f *framer) startLiteral(line []byte, frame int64) bool {
 	f.u.text = append(f.u.text, '\r', '\n')
 	lit := &literal{Size: size, Binary: binary, Frame: frame}
 	analysed := f.messageLiteral(line)
+	if !analysed && f.chunkLiteral != nil {
+		if s, res := f.chunkLiteral(f.u.text, f.section(line), size); s != nil {
+			lit.msg, lit.res, analysed = s, res, true
+		}
+	}
 	if !analysed && f.partLiteral != nil {
 		lit.part = f.partLiteral(f.u.text, f.section(line))
 		analysed = lit.part != nil
@@ -174,7 +183,7 @@ func (f *framer) startLiteral(line []byte, frame int64) bool {
 	}
 	if lit.Skipped {
 		lit.part = nil
-	} else if analysed && lit.part == nil {
+	} else if analysed && lit.part == nil && lit.msg == nil {
 		lit.msg = message.NewStream(f.s.MessageOptions())
 	}
 	if len(f.u.lits) < maxItems {
@@ -215,7 +224,11 @@ func (f *framer) readLiteral() bool {
 		f.lit.fed += int64(len(b))
 	} else if f.lit.msg != nil {
 		// A message is analysed as it arrives.
-		if f.s.Feed(&f.u.kept, frame, f.lit.msg, b) {
+		res := &f.u.kept
+		if f.lit.res != nil {
+			res = f.lit.res
+		}
+		if f.s.Feed(res, frame, f.lit.msg, b) {
 			f.lit.fed += int64(len(b))
 		} else {
 			f.lit.Skipped = true
@@ -284,7 +297,9 @@ func (f *framer) release(u *unit) {
 	for _, lit := range u.lits {
 		lit.buf.Release()
 		lit.Data = nil
-		if lit.msg != nil {
+		if lit.msg != nil && lit.res == nil {
+			// A message fetched in chunks lives on: it is ended with
+			// its last chunk.
 			lit.msg.Discard()
 		}
 	}

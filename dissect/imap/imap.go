@@ -26,7 +26,10 @@
 //     whole message (BODY[], RFC822, BINARY[]) is analysed by
 //     dissect/message; a header alone (BODY[HEADER], HEADER.FIELDS,
 //     RFC822.HEADER) is analysed as a message without body and named in
-//     partial; other sections and byte ranges only give partial and size.
+//     partial; other sections and byte ranges only give partial and size,
+//     but the chunks of a message fetched in chunks from its start
+//     (BODY[]<0>, BODY[]<65536>..., as Thunderbird fetches a large one)
+//     are analysed as one message, reported with its last chunk.
 //     ENVELOPE fills the header fields the analysis left empty and
 //     BODYSTRUCTURE, when the body was not fetched, fills mime and the
 //     attachments (their size is then the encoded size the server counts,
@@ -99,6 +102,8 @@ type Handler struct {
 
 	// structures are the BODYSTRUCTURE parts seen, by sequence number.
 	structures map[int64][]bodyPart
+	// chunk is the message being fetched in chunks, if any.
+	chunk *chunked
 
 	mbox      *mailboxView // selected mailbox
 	selecting *mailboxView // SELECT/EXAMINE waiting for its tagged reply
@@ -117,6 +122,7 @@ func New(s *session.Session) stream.Handler {
 	h.client = newFramer(stream.ClientToServer, s, looksLikeCommand)
 	h.server = newFramer(stream.ServerToClient, s, looksLikeResponse)
 	h.server.partLiteral = h.partLiteral
+	h.server.chunkLiteral = h.chunkLiteral
 	return h
 }
 
@@ -250,6 +256,7 @@ func (h *Handler) Close(end time.Time, frame int64) {
 	h.closed = true
 	h.flushPartial(stream.ServerToClient)
 	h.flushPartial(stream.ClientToServer)
+	h.emitMessage(h.endChunks())
 	for _, c := range h.pending {
 		h.finishUnanswered(c)
 	}
