@@ -21,10 +21,10 @@ type chunked struct {
 	seq   int64
 	msg   *message.Stream
 	kept  session.Reservation // what msg holds, in the capture's budget
-	next  int64 // the origin the next chunk must have
-	total int64 // RFC822.SIZE, once told
-	frame int64 // the first chunk's first byte
-	name  string // the first chunk's section: BODY[]<0>
+	next  int64               // the origin the next chunk must have
+	total int64               // RFC822.SIZE, once told
+	frame int64               // the first chunk's first byte
+	name  string              // the first chunk's section: BODY[]<0>
 	last  *fetched
 	// done is set once the last chunk came.
 	done bool
