@@ -165,3 +165,100 @@ func (h *Handler) endChunks() *record.Message {
 	}
 	return m
 }
+
+// partChunks is a part a BODYSTRUCTURE named as a file, fetched in chunks
+// (BODY[2]<0.65536>...: Thunderbird shows an inline image so): the chunks
+// feed one decoder, and the part is reported once, with its last chunk.
+type partChunks struct {
+	seq   int64
+	name  string // BODY[2]
+	p     bodyPart
+	r     *message.Part
+	next  int64
+	frame int64 // the first chunk's first byte
+	last  *fetched
+}
+
+// partChunkLiteral is the reader a literal about to be read feeds when
+// it is the next chunk of a part named as a file, or nil.
+func (h *Handler) partChunkLiteral(seq int64, section string, size int64) *message.Part {
+	i := strings.LastIndexByte(section, '<')
+	if i < 0 || !strings.HasSuffix(section, ">") {
+		return nil
+	}
+	name := section[:i]
+	origin, err := strconv.ParseInt(section[i+1:len(section)-1], 10, 64)
+	if err != nil || origin < 0 {
+		return nil
+	}
+	c := h.partChunk
+	switch {
+	case origin == 0:
+		p, ok := h.partOf(seq, name)
+		if !ok || !p.isFile() {
+			return nil
+		}
+		h.emitMessage(h.endPartChunks(false))
+		c = &partChunks{seq: seq, name: name, p: p, r: h.partReader(p, name)}
+		h.partChunk = c
+	case c == nil || c.seq != seq || c.name != name || c.next != origin:
+		return nil
+	}
+	c.next += size
+	return c.r
+}
+
+// partChunkFetched takes a FETCH response that carried a chunk of a
+// part: the record of the part once it was the last chunk, else nil.
+func (h *Handler) partChunkFetched(f *fetched, sec *section) *record.Message {
+	c := h.partChunk
+	if c.frame == 0 {
+		c.frame = tokenFrame(sec.tok, f.frame)
+	}
+	c.last = f
+	if !complete(sec.tok) {
+		return h.endPartChunks(false)
+	}
+	if sec.tok.Lit == nil || // the empty range past the end
+		c.p.size > 0 && c.next >= c.p.size ||
+		h.askedChunk() > 0 && tokenSize(sec.tok) < h.askedChunk() {
+		return h.endPartChunks(true)
+	}
+	return nil
+}
+
+// endPartChunks reports the part fetched in chunks so far, if any: whole
+// when its last chunk came, else truncated.
+func (h *Handler) endPartChunks(whole bool) *record.Message {
+	c := h.partChunk
+	h.partChunk = nil
+	if c == nil {
+		return nil
+	}
+	size, sum, cut := c.r.End()
+	if c.last == nil {
+		return nil
+	}
+	m := emptyMessage()
+	m.Size = c.next
+	m.Attachments = append(m.Attachments, record.Attachment{
+		Filename: c.p.filename, ContentType: c.p.typ, Disposition: c.p.disp, TransferEncoding: c.p.enc,
+		Size: size, SHA256: sum, Truncated: cut || !whole,
+	})
+	h.fillFetched(m, c.last, c.frame)
+	m.Partial = clean([]byte(c.name))
+	return m
+}
+
+// partChunkOf tells whether a section is a chunk of the part being
+// fetched in chunks, or the empty range past its end.
+func (h *Handler) partChunkOf(f *fetched, sec *section) bool {
+	c := h.partChunk
+	if c == nil || f.seq != c.seq {
+		return false
+	}
+	if sec.tok.Lit != nil {
+		return sec.tok.Lit.part == c.r
+	}
+	return sec.name == c.name+"<"+strconv.FormatInt(c.next, 10)+">" && len(sec.tok.Text) == 0
+}

@@ -1,8 +1,12 @@
 package imap
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/mailwire/mailwire/dissect/record"
@@ -96,4 +100,42 @@ func divisor(n int) int {
 func jsonOf(m record.Message) string {
 	b, _ := json.Marshal(m)
 	return string(b)
+}
+
+// A part named as a file and fetched in chunks (Thunderbird shows an
+// inline image so) is one record, with the size and hash of the part
+// fetched whole.
+func TestPartFetchedInChunks(t *testing.T) {
+	gif := "GIF89a" + strings.Repeat("\x01\x02\x03pixels", 40) + ";"
+	sum := sha256.Sum256([]byte(gif))
+	b64part := base64.StdEncoding.EncodeToString([]byte(gif)) + "\r\n"
+	bs := `(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 14 1 NIL NIL NIL NIL)` +
+		`("IMAGE" "GIF" ("NAME" "tp4.gif") NIL NIL "BASE64" ` + itoa(int64(len(b64part))) + ` NIL ("INLINE" NIL) NIL NIL) "MIXED" ("BOUNDARY" "b1") NIL NIL NIL)`
+	for _, n := range []int{64, len(b64part) / 2, len(b64part)} {
+		t.Run(fmt.Sprintf("chunks of %d", n), func(t *testing.T) {
+			ps := []piece{c("a SELECT INBOX\r\n"), sv("* 1 EXISTS\r\na OK done\r\n"),
+				c("b UID FETCH 7 (UID BODYSTRUCTURE)\r\n"), sv("* 1 FETCH (UID 7 BODYSTRUCTURE " + bs + ")\r\nb OK done\r\n")}
+			for i, origin := 0, 0; origin < len(b64part); i, origin = i+1, origin+n {
+				ps = append(ps, c(fmt.Sprintf("c%d UID FETCH 7 (UID BODY.PEEK[2]<%d.%d>)\r\n", i, origin, n)),
+					sv(fmt.Sprintf("* 1 FETCH (UID 7 BODY[2]<%d> %s)\r\nc%d OK done\r\n", origin, lit(b64part[origin:min(origin+n, len(b64part))]), i)))
+			}
+			r := runDefault(t, ps...)
+			m := r.messages()
+			if len(m) != 2 || m[1].Partial != "BODY[2]" || len(m[1].Attachments) != 1 {
+				t.Fatalf("%s", r.dump())
+			}
+			a := m[1].Attachments[0]
+			if a.Filename != "tp4.gif" || a.Size != int64(len(gif)) || a.SHA256 != hex.EncodeToString(sum[:]) || a.Truncated {
+				t.Fatalf("%+v", a)
+			}
+			// The client stops after the first chunk: the start of the
+			// part is reported, truncated.
+			if n < len(b64part) {
+				r := runDefault(t, ps[:6]...)
+				if m := r.messages(); len(m) != 2 || len(m[1].Attachments) != 1 || !m[1].Attachments[0].Truncated {
+					t.Fatalf("only the first chunk: %s", r.dump())
+				}
+			}
+		})
+	}
 }

@@ -126,10 +126,13 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 	packet := f.frame
 	for i := range f.sections {
 		sec := &f.sections[i]
+		// A chunk of a message or a part fetched in chunks: it is
+		// reported once, with its last chunk.
 		if h.chunkOf(f, sec) {
-			// A chunk of a message fetched in chunks: the message is
-			// reported once, with its last chunk.
 			return h.chunkFetched(f, sec)
+		}
+		if h.partChunkOf(f, sec) {
+			return h.partChunkFetched(f, sec)
 		}
 		switch sectionKind(sec.name) {
 		case "whole":

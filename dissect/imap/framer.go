@@ -45,7 +45,7 @@ type framer struct {
 	maxText int
 	// partLiteral, when set, is the reader of a literal that holds the
 	// body of a part named as a file (nil for any other).
-	partLiteral func(header []byte, section string) *message.Part
+	partLiteral func(header []byte, section string, size int64) *message.Part
 	// chunkLiteral, when set, is the stream of a literal that holds the
 	// next chunk of a message fetched in chunks, and where its bytes are
 	// held.
@@ -164,7 +164,7 @@ func (f *framer) startLiteral(line []byte, frame int64) bool {
 		}
 	}
 	if !analysed && f.partLiteral != nil {
-		lit.part = f.partLiteral(f.u.text, f.section(line))
+		lit.part = f.partLiteral(f.u.text, f.section(line), size)
 		analysed = lit.part != nil
 	}
 	switch {

@@ -95,7 +95,11 @@ func FuzzIMAP(f *testing.F) {
 		c("c FETCH 1 BODY[2]\r\n"), sv("* 1 FETCH (BODY[2] {8}\r\nR0lGODlh)\r\nc OK done\r\n"),
 		c("d STATUS x (MESSAGES 1)\r\ne SEARCH RETURN (COUNT) UNSEEN\r\n"), sv("* STATUS x (MESSAGES 3)\r\n* ESEARCH (TAG \"e\") COUNT 2\r\nd OK\r\ne OK\r\n"),
 	})
-	seeds = append(seeds, chunkedFetch(msg, 100, false))
+	seeds = append(seeds, chunkedFetch(msg, 100, false), []piece{
+		c("b FETCH 1 BODYSTRUCTURE\r\n"), sv(`* 1 FETCH (BODYSTRUCTURE ("IMAGE" "GIF" NIL NIL NIL "BASE64" 12 NIL ("INLINE" NIL) NIL NIL))` + "\r\nb OK done\r\n"),
+		c("c FETCH 1 BODY.PEEK[1]<0.8>\r\n"), sv("* 1 FETCH (BODY[1]<0> {8}\r\nR0lGODlh)\r\nc OK done\r\n"),
+		c("d FETCH 1 BODY.PEEK[1]<8.8>\r\n"), sv("* 1 FETCH (BODY[1]<8> {4}\r\nAQAB)\r\nd OK done\r\n"),
+	})
 	for i, s := range seeds {
 		f.Add(joinSide(s, stream.ClientToServer), joinSide(s, stream.ServerToClient), uint8(i*37))
 	}

@@ -29,7 +29,8 @@
 //     partial; other sections and byte ranges only give partial and size,
 //     but the chunks of a message fetched in chunks from its start
 //     (BODY[]<0>, BODY[]<65536>..., as Thunderbird fetches a large one)
-//     are analysed as one message, reported with its last chunk.
+//     are analysed as one message, reported with its last chunk, and so
+//     are those of a part named as a file (BODY[2]<0>...).
 //     ENVELOPE fills the header fields the analysis left empty and
 //     BODYSTRUCTURE, when the body was not fetched, fills mime and the
 //     attachments (their size is then the encoded size the server counts,
@@ -102,8 +103,10 @@ type Handler struct {
 
 	// structures are the BODYSTRUCTURE parts seen, by sequence number.
 	structures map[int64][]bodyPart
-	// chunk is the message being fetched in chunks, if any.
-	chunk *chunked
+	// chunk is the message being fetched in chunks, if any; partChunk
+	// the part.
+	chunk     *chunked
+	partChunk *partChunks
 
 	mbox      *mailboxView // selected mailbox
 	selecting *mailboxView // SELECT/EXAMINE waiting for its tagged reply
@@ -257,6 +260,7 @@ func (h *Handler) Close(end time.Time, frame int64) {
 	h.flushPartial(stream.ServerToClient)
 	h.flushPartial(stream.ClientToServer)
 	h.emitMessage(h.endChunks())
+	h.emitMessage(h.endPartChunks(false))
 	for _, c := range h.pending {
 		h.finishUnanswered(c)
 	}

@@ -1,8 +1,6 @@
 package imap
 
 import (
-	"bytes"
-	"strconv"
 	"strings"
 
 	"github.com/mailwire/mailwire/dissect/message"
@@ -78,16 +76,16 @@ func (h *Handler) partAttachment(p bodyPart, name string, tok Token) (record.Att
 }
 
 // partLiteral is the reader of a literal about to be read, when it is
-// the body of a part that a BODYSTRUCTURE already named as a file:
-// header is the response so far ("* 12 FETCH (UID 7 BODY[2]").
-func (h *Handler) partLiteral(header []byte, section string) *message.Part {
-	fields := bytes.Fields(header)
-	if len(fields) < 3 || string(fields[0]) != "*" || !bytes.EqualFold(fields[2], []byte("FETCH")) {
+// the body of a part that a BODYSTRUCTURE already named as a file, or a
+// chunk of it: header is the response so far ("* 12 FETCH (UID 7
+// BODY[2]"), size the literal's.
+func (h *Handler) partLiteral(header []byte, section string, size int64) *message.Part {
+	seq, ok := fetchSeq(header)
+	if !ok {
 		return nil
 	}
-	seq, err := strconv.ParseInt(string(fields[1]), 10, 64)
-	if err != nil {
-		return nil
+	if strings.HasSuffix(section, ">") {
+		return h.partChunkLiteral(seq, section, size)
 	}
 	p, ok := h.partOf(seq, section)
 	if !ok || !p.isFile() {
