@@ -7,6 +7,7 @@ import copy
 import gzip
 import json
 import os
+import re
 import struct
 import subprocess
 
@@ -18,9 +19,14 @@ import lab_pop3
 import lab_smtp
 
 
-def gif_mail(n):
-    """A multipart/mixed message with the GIF, built here so its bytes are fixed."""
-    path, data = gif_file()
+def gif_mail(n, path=None):
+    """A multipart/mixed message with the GIF (or the GIF at path), built
+    here so its bytes are fixed."""
+    if path is None:
+        path, data = gif_file()
+    else:
+        with open(path, "rb") as g:
+            data = g.read()
     name = os.path.basename(path)
     b64 = base64.encodebytes(data).decode().replace("\n", "\r\n")
     boundary = "=_mailwire_lab_%03d" % n
@@ -68,6 +74,66 @@ def gif_attachment(f):
     conv["starttls"] = {"offered": True, "requested": False, "accepted": False}
     conv["messages"].append(m.fact())
     fetch_sent(f, user, pw, m, ["BODYSTRUCTURE", "BODY[2]", "BODY[]"])
+
+
+def big_gif_mail(n, size):
+    """gif_mail with a GIF padded by a comment of about size bytes: a
+    message larger than a mail client's 64 KiB fetch chunk."""
+    path, data = gif_file()
+    comment = bytes((i * 7) % 251 for i in range(size))
+    blocks = b"".join(bytes([len(comment[i : i + 255])]) + comment[i : i + 255] for i in range(0, len(comment), 255))
+    data = data[:-1] + b"\x21\xfe" + blocks + b"\x00\x3b"  # before the trailer
+    with open(path, "wb") as out:
+        out.write(data)
+    m = gif_mail(n, path)
+    return m
+
+
+def fetch_in_chunks(w, conv, n, section, chunk):
+    """FETCH n section in chunks, as Thunderbird fetches a large message or
+    part: origin 0 first, then each next one, until a chunk comes short."""
+    origin, i = 0, 0
+    while True:
+        tag = "c%s%d" % (section.strip("[]") or "m", i)
+        extra = "RFC822.SIZE " if section == "[]" and origin == 0 else ""
+        out = w.imap_cmd(tag, "FETCH %d (%sBODY.PEEK%s<%d.%d>)" % (n, extra, section, origin, chunk))
+        conv["commands"].append("FETCH")
+        sizes = [re.search(rb"\{(\d+)\}\r\n$", b) for b in out]
+        got = max((int(x.group(1)) for x in sizes if x), default=0)
+        origin, i = origin + chunk, i + 1
+        if got < chunk:
+            return
+
+
+@scenario("imap-fetch-chunks", [25, 143], "SMTP 25: swaks sends alice a message with a 100 KB GIF; "
+          "IMAP 143: alice fetches it as Thunderbird does a large message, in chunks of 64 KiB "
+          "(BODY.PEEK[]<0.65536>, <65536.65536>), then its BODYSTRUCTURE and the GIF part in chunks.")
+def imap_fetch_chunks(f):
+    user, pw = f.user("alice")
+    empty_mailbox(user)
+    m = big_gif_mail(61, 100000)
+    src = lab_smtp.swaks(f, 25, m)
+    conv = f.conversation("smtp", 25, src, tool_version(["swaks", "--version"]))
+    conv["starttls"] = {"offered": True, "requested": False, "accepted": False}
+    conv["messages"].append(m.fact())
+    lab_smtp.delivered(m, user)
+    src = f.port()
+    w = Wire(143, src)
+    conv = f.conversation("imap", 143, src, "python socket (typed commands)")
+    w.line()
+    w.imap_cmd("a1", 'LOGIN %s "%s"' % (user, pw))
+    w.imap_cmd("a2", "SELECT INBOX")
+    conv["commands"] += ["LOGIN", "SELECT"]
+    fetch_in_chunks(w, conv, 1, "[]", 65536)
+    w.imap_cmd("a3", "FETCH 1 BODYSTRUCTURE")
+    conv["commands"].append("FETCH")
+    fetch_in_chunks(w, conv, 1, "[2]", 65536)
+    w.imap_cmd("a4", "LOGOUT")
+    conv["commands"].append("LOGOUT")
+    w.close()
+    conv["auth"].append(auth_fact("LOGIN", user, pw, True, False, command="LOGIN"))
+    conv["auth_user"] = user
+    conv["messages"].append(m.fact())
 
 
 def smime_scenario(f, kind, n, subject):
