@@ -46,20 +46,29 @@ def gif_mail(n, path=None):
     return m
 
 
-def fetch_sent(f, user, pw, m, items):
-    """Fetch message 1 (the one just sent) back by IMAP, typed by hand."""
-    lab_smtp.delivered(m, user)
+def open_inbox(f, user, pw):
+    """An IMAP conversation typed by hand, logged in, INBOX selected."""
     src = f.port()
     w = Wire(143, src)
     conv = f.conversation("imap", 143, src, "python socket (typed commands)")
     w.line()
-    steps = ['LOGIN %s "%s"' % (user, pw), "SELECT INBOX"] + ["FETCH 1 " + i for i in items] + ["LOGOUT"]
-    for i, s in enumerate(steps):
-        w.imap_cmd("a%d" % (i + 1), s)
-        conv["commands"].append(s.split(" ", 1)[0])
-    w.close()
+    w.imap_cmd("a1", 'LOGIN %s "%s"' % (user, pw))
+    w.imap_cmd("a2", "SELECT INBOX")
+    conv["commands"] += ["LOGIN", "SELECT"]
     conv["auth"].append(auth_fact("LOGIN", user, pw, True, False, command="LOGIN"))
     conv["auth_user"] = user
+    return w, conv
+
+
+def fetch_sent(f, user, pw, m, items):
+    """Fetch message 1 (the one just sent) back by IMAP, typed by hand."""
+    lab_smtp.delivered(m, user)
+    w, conv = open_inbox(f, user, pw)
+    steps = ["FETCH 1 " + i for i in items] + ["LOGOUT"]
+    for i, s in enumerate(steps):
+        w.imap_cmd("a%d" % (i + 3), s)
+        conv["commands"].append(s.split(" ", 1)[0])
+    w.close()
     conv["messages"].append(m.fact())
 
 
@@ -117,13 +126,7 @@ def imap_fetch_chunks(f):
     conv["starttls"] = {"offered": True, "requested": False, "accepted": False}
     conv["messages"].append(m.fact())
     lab_smtp.delivered(m, user)
-    src = f.port()
-    w = Wire(143, src)
-    conv = f.conversation("imap", 143, src, "python socket (typed commands)")
-    w.line()
-    w.imap_cmd("a1", 'LOGIN %s "%s"' % (user, pw))
-    w.imap_cmd("a2", "SELECT INBOX")
-    conv["commands"] += ["LOGIN", "SELECT"]
+    w, conv = open_inbox(f, user, pw)
     fetch_in_chunks(w, conv, 1, "[]", 65536)
     w.imap_cmd("a3", "FETCH 1 BODYSTRUCTURE")
     conv["commands"].append("FETCH")
@@ -131,8 +134,6 @@ def imap_fetch_chunks(f):
     w.imap_cmd("a4", "LOGOUT")
     conv["commands"].append("LOGOUT")
     w.close()
-    conv["auth"].append(auth_fact("LOGIN", user, pw, True, False, command="LOGIN"))
-    conv["auth_user"] = user
     conv["messages"].append(m.fact())
 
 
