@@ -82,16 +82,17 @@ func fetchSeq(header []byte) (int64, bool) {
 	return seq, err == nil
 }
 
-// asked is the length of the chunk the pending FETCH asks for
-// ("BODY.PEEK[]<0.65536>"), or 0.
-var asked = regexp.MustCompile(`(?i)(?:BODY(?:\.PEEK)?|BINARY(?:\.PEEK)?)\[\]<\d+\.(\d+)>`)
+// askedRange finds the byte range a FETCH asks for: "BODY.PEEK[]<0.65536>",
+// "BODY.PEEK[2]<65536.65536>".
+var askedRange = regexp.MustCompile(`(?i)(?:BODY(?:\.PEEK)?|BINARY(?:\.PEEK)?)\[[0-9.]*\]<\d+\.(\d+)>`)
 
+// askedChunk is the length of the chunk the pending FETCH asks for, or 0.
 func (h *Handler) askedChunk() int64 {
 	c := h.lastPending("FETCH")
 	if c == nil {
 		return 0
 	}
-	m := asked.FindStringSubmatch(c.rec.Args)
+	m := askedRange.FindStringSubmatch(c.rec.Args)
 	if m == nil {
 		return 0
 	}
