@@ -11,65 +11,79 @@ import (
 	"github.com/mailwire/mailwire/dissect/session"
 )
 
-// A client may fetch a large message in chunks, BODY.PEEK[]<0.65536>,
-// then <65536.65536> and so on, always in increasing order from 0
-// (Thunderbird does past 64 KiB). The chunks of one message feed one
-// Stream, and the message is reported once, whole, when its last chunk
-// came: when the bytes reach its RFC822.SIZE, or a chunk is shorter than
-// the client asked for.
+// chunked is a message, or a part a BODYSTRUCTURE named as a file, that a
+// client fetches in chunks: BODY.PEEK[]<0.65536>, then <65536.65536> and
+// so on, always in increasing order from 0 (Thunderbird does past 64 KiB,
+// for a message and for an inline part). The chunks feed one analysis,
+// and what they hold is reported once, with the last chunk: when the
+// bytes reach the size told (RFC822.SIZE, or the part's in its
+// BODYSTRUCTURE), a chunk is shorter than asked, or the server answers
+// the range past the end with an empty string. A session follows one at
+// a time.
 type chunked struct {
 	seq   int64
-	msg   *message.Stream
-	kept  session.Reservation // what msg holds, in the capture's budget
-	next  int64               // the origin the next chunk must have
-	total int64               // RFC822.SIZE, once told
-	frame int64               // the first chunk's first byte
-	name  string              // the first chunk's section: BODY[]<0>
+	name  string // the section without its range: BODY[], BODY[2]
+	next  int64  // the origin the next chunk must have
+	total int64  // the size the chunks add up to, once told
+	frame int64  // the first chunk's first byte
 	last  *fetched
-	// done is set once the last chunk came.
-	done bool
+	done  bool // the last chunk came
+
+	// What the chunks feed: a message's analysis, whose bytes are held
+	// in kept, or the decoder of a part.
+	msg  *message.Stream
+	kept session.Reservation
+	part *message.Part
+	p    bodyPart
 }
 
-// chunkLiteral is the stream a literal about to be read feeds when it is
-// the next chunk of a message fetched in chunks (BODY[]<origin>, origin 0
-// starting one), or nil; header is the response so far ("* 12 FETCH (UID
-// 7 BODY[]<0>"), size the literal's. The stream's bytes are held in the
-// reservation it returns, which outlives the response.
-func (h *Handler) chunkLiteral(header []byte, section string, size int64) (*message.Stream, *session.Reservation) {
-	origin, ok := wholeOrigin(section)
+// chunkLiteral is the chunk a literal about to be read is, when it is
+// the next one of a message or a part fetched in chunks (origin 0 starts
+// one), or nil; header is the response so far ("* 12 FETCH (UID 7
+// BODY[]<0>"), section the literal's (BODY[]<0>), size its size.
+func (h *Handler) chunkLiteral(header []byte, section string, size int64) *chunked {
+	name, origin, ok := splitRange(section)
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	seq, ok := fetchSeq(header)
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	c := h.chunk
 	switch {
 	case origin == 0:
-		h.emitMessage(h.endChunks())
-		c = &chunked{seq: seq, msg: message.NewStream(h.s.MessageOptions()), name: section}
-		h.chunk = c
-	case c == nil || c.seq != seq || c.next != origin:
-		return nil, nil
+		if c = h.startChunks(seq, name); c == nil {
+			return nil
+		}
+	case c == nil || c.seq != seq || c.name != name || c.next != origin:
+		return nil
 	}
-	if c.next+size > h.s.Limits.MaxMessage {
-		return nil, nil // the message limit bounds a message in chunks too
+	if c.msg != nil && c.next+size > h.s.Limits.MaxMessage {
+		return nil // the message limit bounds a message in chunks too
 	}
 	c.next += size
-	return c.msg, &c.kept
+	return c
 }
 
-// wholeOrigin reads the origin of a byte range of the whole message:
-// BODY[]<65536> or BINARY[]<0>.
-func wholeOrigin(section string) (int64, bool) {
-	for _, p := range []string{"BODY[]<", "BINARY[]<"} {
-		if rest, ok := strings.CutPrefix(section, p); ok && strings.HasSuffix(rest, ">") {
-			n, err := strconv.ParseInt(rest[:len(rest)-1], 10, 64)
-			return n, err == nil && n >= 0
+// startChunks ends what was fetched in chunks before, and starts the
+// message or the part named as a file that name is: nil for any other
+// section.
+func (h *Handler) startChunks(seq int64, name string) *chunked {
+	c := &chunked{seq: seq, name: name}
+	switch name {
+	case "BODY[]", "BINARY[]":
+		c.msg = message.NewStream(h.s.MessageOptions())
+	default:
+		p, ok := h.partOf(seq, name)
+		if !ok || !p.isFile() {
+			return nil
 		}
+		c.p, c.part, c.total = p, h.partReader(p, name), p.size
 	}
-	return 0, false
+	h.emitMessage(h.endChunks())
+	h.chunk = c
+	return c
 }
 
 // fetchSeq reads the message number of "* 12 FETCH (...".
@@ -80,6 +94,17 @@ func fetchSeq(header []byte) (int64, bool) {
 	}
 	seq, err := strconv.ParseInt(string(fields[1]), 10, 64)
 	return seq, err == nil
+}
+
+// splitRange cuts a byte range off a section: BODY[2]<65536> is BODY[2]
+// from 65536.
+func splitRange(section string) (name string, origin int64, ok bool) {
+	i := strings.LastIndexByte(section, '<')
+	if i < 0 || !strings.HasSuffix(section, ">") {
+		return "", 0, false
+	}
+	origin, err := strconv.ParseInt(section[i+1:len(section)-1], 10, 64)
+	return section[:i], origin, err == nil && origin >= 0
 }
 
 // askedRange finds the byte range a FETCH asks for: "BODY.PEEK[]<0.65536>",
@@ -100,24 +125,24 @@ func (h *Handler) askedChunk() int64 {
 	return n
 }
 
-// chunkOf tells whether a section of a FETCH response is a chunk of the
-// message being fetched in chunks: a literal that fed it, or the empty
-// string a server gives for a range past the end (the message's size was
-// a multiple of the chunks').
+// chunkOf tells whether a section of a FETCH response is a chunk of what
+// is fetched in chunks: a literal that fed it, or the empty string a
+// server gives for the range past the end (when the size was a multiple
+// of the chunks').
 func (h *Handler) chunkOf(f *fetched, sec *section) bool {
 	c := h.chunk
 	if c == nil || f.seq != c.seq {
 		return false
 	}
 	if sec.tok.Lit != nil {
-		return sec.tok.Lit.msg == c.msg
+		return sec.tok.Lit.chunk == c
 	}
-	origin, ok := wholeOrigin(sec.name)
-	return ok && origin == c.next && len(sec.tok.Text) == 0 && c.last != nil
+	name, origin, ok := splitRange(sec.name)
+	return ok && name == c.name && origin == c.next && len(sec.tok.Text) == 0 && c.last != nil
 }
 
-// chunkFetched takes a FETCH response that carried a chunk: the message
-// record once it was the last one, else nil.
+// chunkFetched takes a FETCH response that carried a chunk: the record
+// of the message or the part once it was the last chunk, else nil.
 func (h *Handler) chunkFetched(f *fetched, sec *section) *record.Message {
 	c := h.chunk
 	if sec.tok.Lit == nil {
@@ -127,139 +152,52 @@ func (h *Handler) chunkFetched(f *fetched, sec *section) *record.Message {
 	if c.frame == 0 {
 		c.frame = tokenFrame(sec.tok, f.frame)
 	}
-	if f.size > 0 {
+	if c.msg != nil && f.size > 0 {
 		c.total = f.size
 	}
 	c.last = f
 	if !complete(sec.tok) {
-		return h.endChunks() // cut: the message is reported truncated
+		return h.endChunks() // cut: reported truncated
 	}
-	short := h.askedChunk() > 0 && tokenSize(sec.tok) < h.askedChunk()
-	if c.total > 0 && c.next >= c.total || short {
+	asked := h.askedChunk()
+	if c.total > 0 && c.next >= c.total || asked > 0 && tokenSize(sec.tok) < asked {
 		c.done = true
 		return h.endChunks()
 	}
 	return nil
 }
 
-// endChunks reports the message fetched in chunks so far, if any: whole
-// when its last chunk came, else truncated (the client stopped, or the
-// capture did).
+// endChunks reports what was fetched in chunks so far, if anything:
+// whole when its last chunk came, else truncated (the client stopped, or
+// the capture did) and named by its first range.
 func (h *Handler) endChunks() *record.Message {
 	c := h.chunk
 	h.chunk = nil
 	if c == nil {
 		return nil
 	}
-	defer h.s.Release(&c.kept)
-	if c.last == nil {
-		c.msg.Discard()
-		return nil
+	var m *record.Message
+	if c.msg != nil {
+		defer h.s.Release(&c.kept)
+		if c.last == nil {
+			c.msg.Discard()
+			return nil
+		}
+		m = c.msg.Message()
+	} else {
+		size, sum, cut := c.part.End()
+		if c.last == nil {
+			return nil
+		}
+		m = emptyMessage()
+		m.Attachments = append(m.Attachments, c.p.attachment(size, sum, cut || !c.done))
+		m.Partial = clean([]byte(c.name))
 	}
-	m := c.msg.Message()
 	m.Size = c.next
 	h.fillFetched(m, c.last, c.frame)
 	if !c.done {
-		// Only the start of the message was fetched, or captured.
 		m.Truncated = true
-		m.Partial = clean([]byte(c.name))
+		m.Partial = clean([]byte(c.name + "<0>"))
 	}
 	return m
-}
-
-// partChunks is a part a BODYSTRUCTURE named as a file, fetched in chunks
-// (BODY[2]<0.65536>...: Thunderbird shows an inline image so): the chunks
-// feed one decoder, and the part is reported once, with its last chunk.
-type partChunks struct {
-	seq   int64
-	name  string // BODY[2]
-	p     bodyPart
-	r     *message.Part
-	next  int64
-	frame int64 // the first chunk's first byte
-	last  *fetched
-}
-
-// partChunkLiteral is the reader a literal about to be read feeds when
-// it is the next chunk of a part named as a file, or nil.
-func (h *Handler) partChunkLiteral(seq int64, section string, size int64) *message.Part {
-	i := strings.LastIndexByte(section, '<')
-	if i < 0 || !strings.HasSuffix(section, ">") {
-		return nil
-	}
-	name := section[:i]
-	origin, err := strconv.ParseInt(section[i+1:len(section)-1], 10, 64)
-	if err != nil || origin < 0 {
-		return nil
-	}
-	c := h.partChunk
-	switch {
-	case origin == 0:
-		p, ok := h.partOf(seq, name)
-		if !ok || !p.isFile() {
-			return nil
-		}
-		h.emitMessage(h.endPartChunks(false))
-		c = &partChunks{seq: seq, name: name, p: p, r: h.partReader(p, name)}
-		h.partChunk = c
-	case c == nil || c.seq != seq || c.name != name || c.next != origin:
-		return nil
-	}
-	c.next += size
-	return c.r
-}
-
-// partChunkFetched takes a FETCH response that carried a chunk of a
-// part: the record of the part once it was the last chunk, else nil.
-func (h *Handler) partChunkFetched(f *fetched, sec *section) *record.Message {
-	c := h.partChunk
-	if c.frame == 0 {
-		c.frame = tokenFrame(sec.tok, f.frame)
-	}
-	c.last = f
-	if !complete(sec.tok) {
-		return h.endPartChunks(false)
-	}
-	if sec.tok.Lit == nil || // the empty range past the end
-		c.p.size > 0 && c.next >= c.p.size ||
-		h.askedChunk() > 0 && tokenSize(sec.tok) < h.askedChunk() {
-		return h.endPartChunks(true)
-	}
-	return nil
-}
-
-// endPartChunks reports the part fetched in chunks so far, if any: whole
-// when its last chunk came, else truncated.
-func (h *Handler) endPartChunks(whole bool) *record.Message {
-	c := h.partChunk
-	h.partChunk = nil
-	if c == nil {
-		return nil
-	}
-	size, sum, cut := c.r.End()
-	if c.last == nil {
-		return nil
-	}
-	m := emptyMessage()
-	m.Size = c.next
-	m.Attachments = append(m.Attachments, record.Attachment{
-		Filename: c.p.filename, ContentType: c.p.typ, Disposition: c.p.disp, TransferEncoding: c.p.enc,
-		Size: size, SHA256: sum, Truncated: cut || !whole,
-	})
-	h.fillFetched(m, c.last, c.frame)
-	m.Partial = clean([]byte(c.name))
-	return m
-}
-
-// partChunkOf tells whether a section is a chunk of the part being
-// fetched in chunks, or the empty range past its end.
-func (h *Handler) partChunkOf(f *fetched, sec *section) bool {
-	c := h.partChunk
-	if c == nil || f.seq != c.seq {
-		return false
-	}
-	if sec.tok.Lit != nil {
-		return sec.tok.Lit.part == c.r
-	}
-	return sec.name == c.name+"<"+strconv.FormatInt(c.next, 10)+">" && len(sec.tok.Text) == 0
 }

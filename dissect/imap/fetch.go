@@ -131,9 +131,6 @@ func (h *Handler) fetchedMessage(f *fetched) *record.Message {
 		if h.chunkOf(f, sec) {
 			return h.chunkFetched(f, sec)
 		}
-		if h.partChunkOf(f, sec) {
-			return h.partChunkFetched(f, sec)
-		}
 		switch sectionKind(sec.name) {
 		case "whole":
 			if whole == nil {

@@ -45,11 +45,10 @@ type framer struct {
 	maxText int
 	// partLiteral, when set, is the reader of a literal that holds the
 	// body of a part named as a file (nil for any other).
-	partLiteral func(header []byte, section string, size int64) *message.Part
-	// chunkLiteral, when set, is the stream of a literal that holds the
-	// next chunk of a message fetched in chunks, and where its bytes are
-	// held.
-	chunkLiteral func(header []byte, section string, size int64) (*message.Stream, *session.Reservation)
+	partLiteral func(header []byte, section string) *message.Part
+	// chunkLiteral, when set, is the chunk of a message or a part fetched
+	// in chunks that a literal holds.
+	chunkLiteral func(header []byte, section string, size int64) *chunked
 }
 
 func newFramer(dir stream.Direction, s *session.Session, start func([]byte) bool) *framer {
@@ -159,12 +158,12 @@ func (f *framer) startLiteral(line []byte, frame int64) bool {
 	lit := &literal{Size: size, Binary: binary, Frame: frame}
 	analysed := f.messageLiteral(line)
 	if !analysed && f.chunkLiteral != nil {
-		if s, res := f.chunkLiteral(f.u.text, f.section(line), size); s != nil {
-			lit.msg, lit.res, analysed = s, res, true
+		if c := f.chunkLiteral(f.u.text, f.section(line), size); c != nil {
+			lit.chunk, lit.msg, lit.part, analysed = c, c.msg, c.part, true
 		}
 	}
 	if !analysed && f.partLiteral != nil {
-		lit.part = f.partLiteral(f.u.text, f.section(line), size)
+		lit.part = f.partLiteral(f.u.text, f.section(line))
 		analysed = lit.part != nil
 	}
 	switch {
@@ -225,8 +224,8 @@ func (f *framer) readLiteral() bool {
 	} else if f.lit.msg != nil {
 		// A message is analysed as it arrives.
 		res := &f.u.kept
-		if f.lit.res != nil {
-			res = f.lit.res
+		if f.lit.chunk != nil {
+			res = &f.lit.chunk.kept
 		}
 		if f.s.Feed(res, frame, f.lit.msg, b) {
 			f.lit.fed += int64(len(b))
@@ -297,7 +296,7 @@ func (f *framer) release(u *unit) {
 	for _, lit := range u.lits {
 		lit.buf.Release()
 		lit.Data = nil
-		if lit.msg != nil && lit.res == nil {
+		if lit.msg != nil && lit.chunk == nil {
 			// A message fetched in chunks lives on: it is ended with
 			// its last chunk.
 			lit.msg.Discard()

@@ -103,10 +103,8 @@ type Handler struct {
 
 	// structures are the BODYSTRUCTURE parts seen, by sequence number.
 	structures map[int64][]bodyPart
-	// chunk is the message being fetched in chunks, if any; partChunk
-	// the part.
-	chunk     *chunked
-	partChunk *partChunks
+	// chunk is the message or part being fetched in chunks, if any.
+	chunk *chunked
 
 	mbox      *mailboxView // selected mailbox
 	selecting *mailboxView // SELECT/EXAMINE waiting for its tagged reply
@@ -260,7 +258,6 @@ func (h *Handler) Close(end time.Time, frame int64) {
 	h.flushPartial(stream.ServerToClient)
 	h.flushPartial(stream.ClientToServer)
 	h.emitMessage(h.endChunks())
-	h.emitMessage(h.endPartChunks(false))
 	for _, c := range h.pending {
 		h.finishUnanswered(c)
 	}

@@ -64,6 +64,11 @@ func (h *Handler) partAttachment(p bodyPart, name string, tok Token) (record.Att
 		r.Write(tok.Text)
 	}
 	size, sum, cut := r.End()
+	return p.attachment(size, sum, cut || !complete(tok)), true
+}
+
+// attachment is the part as a file, with its decoded size and its hash.
+func (p bodyPart) attachment(size int64, sum string, truncated bool) record.Attachment {
 	return record.Attachment{
 		Filename:         p.filename,
 		ContentType:      p.typ,
@@ -71,21 +76,17 @@ func (h *Handler) partAttachment(p bodyPart, name string, tok Token) (record.Att
 		TransferEncoding: p.enc,
 		Size:             size,
 		SHA256:           sum,
-		Truncated:        cut || !complete(tok),
-	}, true
+		Truncated:        truncated,
+	}
 }
 
 // partLiteral is the reader of a literal about to be read, when it is
-// the body of a part that a BODYSTRUCTURE already named as a file, or a
-// chunk of it: header is the response so far ("* 12 FETCH (UID 7
-// BODY[2]"), size the literal's.
-func (h *Handler) partLiteral(header []byte, section string, size int64) *message.Part {
+// the body of a part that a BODYSTRUCTURE already named as a file:
+// header is the response so far ("* 12 FETCH (UID 7 BODY[2]").
+func (h *Handler) partLiteral(header []byte, section string) *message.Part {
 	seq, ok := fetchSeq(header)
 	if !ok {
 		return nil
-	}
-	if strings.HasSuffix(section, ">") {
-		return h.partChunkLiteral(seq, section, size)
 	}
 	p, ok := h.partOf(seq, section)
 	if !ok || !p.isFile() {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/mailwire/mailwire/dissect/message"
 	"github.com/mailwire/mailwire/dissect/msgbuf"
-	"github.com/mailwire/mailwire/dissect/session"
 )
 
 // Kind is the kind of a token of the IMAP grammar (RFC 9051 §9).
@@ -63,9 +62,10 @@ type literal struct {
 	// instead of Data; fed counts the bytes it was given.
 	msg *message.Stream
 	fed int64
-	// res, when set, holds what msg keeps instead of the response's
-	// own reservation: a message fetched in chunks outlives each.
-	res *session.Reservation
+	// chunk, when set, is the message or part fetched in chunks whose
+	// analysis msg or part is: it outlives the response, and holds what
+	// msg keeps in its own reservation.
+	chunk *chunked
 	// part reads, as it arrives instead of Data, a literal that holds
 	// the body of a part named as a file.
 	part *message.Part
