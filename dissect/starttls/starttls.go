@@ -48,10 +48,9 @@ const (
 type srvState uint8
 
 const (
-	srvNone     srvState = iota // none yet, or too few to tell
-	srvTLS                      // a TLS record: the client's hello was lost
-	srvInjected                 // cleartext, not yet reported
-	srvReported                 // cleartext, reported
+	srvNone  srvState = iota // none yet, or too few to tell
+	srvTLS                   // a TLS record: the client's hello was lost
+	srvClear                 // cleartext injected where only TLS may come
 )
 
 // Upgrade is one STARTTLS/STLS attempt, from the command on.
@@ -244,7 +243,7 @@ func (u *Upgrade) serverBytes(ev *stream.Event) {
 	if u.srvState == srvNone && len(u.srv) >= 3 {
 		u.judgeServer()
 	}
-	if u.srvState != srvNone && u.srvState != srvTLS {
+	if u.srvState == srvClear {
 		u.inClear[len(u.inClear)-1] = true
 		if len(u.srv) >= maxQuote {
 			u.serverDone()
@@ -259,7 +258,7 @@ func (u *Upgrade) judgeServer() {
 		u.srvState, u.srv = srvTLS, nil
 		return
 	}
-	u.srvState = srvInjected
+	u.srvState = srvClear
 	for i, ev := range u.early {
 		if ev.Dir == stream.ServerToClient {
 			u.inClear[i] = true
@@ -273,9 +272,8 @@ func (u *Upgrade) serverDone() {
 	if u.srvState == srvNone && len(u.srv) > 0 {
 		u.judgeServer()
 	}
-	if u.srvState == srvInjected {
-		u.srvState = srvReported
-		u.injection("server", u.srvFrame, u.srv)
+	if u.srvState == srvClear {
+		u.injection("server", u.srvFrame, u.srv) // once
 	}
 }
 
