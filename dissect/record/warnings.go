@@ -88,7 +88,6 @@ const (
 	WarnPOP3NoFinalDot             WarningID = "pop3-no-final-dot"
 	WarnPOP3MessageLineCut         WarningID = "pop3-message-line-cut"
 	WarnPOP3MessageTooLarge        WarningID = "pop3-message-too-large"
-	WarnPOP3TLSWithoutReply        WarningID = "pop3-tls-without-reply"
 	WarnPOP3NoSTLSReply            WarningID = "pop3-no-stls-reply"
 	// SMTP
 	WarnSMTPReplyNotEnded        WarningID = "smtp-reply-not-ended"
@@ -246,7 +245,6 @@ func WarningIDs() []WarningID {
 		WarnPOP3NoFinalDot,
 		WarnPOP3MessageLineCut,
 		WarnPOP3MessageTooLarge,
-		WarnPOP3TLSWithoutReply,
 		WarnPOP3NoSTLSReply,
 		WarnSMTPReplyNotEnded,
 		WarnSMTPUnsynced,

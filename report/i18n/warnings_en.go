@@ -85,7 +85,6 @@ var warningsEN = map[string]string{
 	"warning.pop3-no-final-dot":              "pop3: {verb} response without its terminating dot",
 	"warning.pop3-message-line-cut":          "pop3: message line longer than {max} bytes cut",
 	"warning.pop3-message-too-large":         "pop3: message larger than {max} bytes; the rest is not analysed",
-	"warning.pop3-tls-without-reply":         "pop3: TLS started without a captured reply to STLS",
 	"warning.pop3-no-stls-reply":             "pop3: no reply to STLS and the client carries on in clear",
 	"warning.smtp-reply-not-ended":           "multi-line reply {code} never ended before the next command",
 	"warning.smtp-unsynced":                  "client line skipped until a command is recognised",

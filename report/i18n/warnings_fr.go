@@ -85,7 +85,6 @@ var warningsFR = map[string]string{
 	"warning.pop3-no-final-dot":              "pop3 : réponse à {verb} sans son point final",
 	"warning.pop3-message-line-cut":          "pop3 : ligne de message de plus de {max} octets coupée",
 	"warning.pop3-message-too-large":         "pop3 : message de plus de {max} octets ; la suite n'est pas analysée",
-	"warning.pop3-tls-without-reply":         "pop3 : TLS a commencé sans réponse capturée à STLS",
 	"warning.pop3-no-stls-reply":             "pop3 : pas de réponse à STLS et le client continue en clair",
 	"warning.smtp-reply-not-ended":           "réponse multiligne {code} jamais terminée avant la commande suivante",
 	"warning.smtp-unsynced":                  "ligne du client sautée jusqu'à reconnaître une commande",
