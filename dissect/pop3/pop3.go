@@ -70,13 +70,11 @@ func (h *handler) Handle(ev *stream.Event) {
 			h.s.Warn(ev.Frame, record.WarnPOP3ClientGap, "bytes", ev.Gap)
 		}
 		h.cli.Write(ev)
-		if h.tls.asked != nil && h.tls.heldTooLong(h) {
-			return
-		}
 		h.clientLines()
-		// STLS may have come in these very bytes, with more after it.
-		if h.tls.asked != nil && h.cli.Buffered() > 0 {
-			h.tls.heldTooLong(h)
+		// While STLS waits (sent now or before), the client's bytes are
+		// held; when the reply is given up on, they are commands again.
+		if h.tls.asked != nil && h.cli.Buffered() > 0 && !h.tls.holdClient(h) {
+			h.clientLines()
 		}
 		return
 	}

@@ -30,11 +30,11 @@ func (t *tlsState) request(h *handler, p *pending) {
 	t.up = starttls.Request(h.s, proto, h.capa.offered(), p.frame)
 }
 
-// heldTooLong handles client bytes that arrive while STLS waits: a TLS
+// holdClient handles client bytes that arrive while STLS waits: a TLS
 // record is held for the upgrade (an impatient client, or a +OK the
 // capture lost: the server's next bytes tell which); too much cleartext
 // means the reply is not coming, and the lines are read again.
-func (t *tlsState) heldTooLong(h *handler) bool {
+func (t *tlsState) holdClient(h *handler) bool {
 	if t.up.HeldTLS() || tls.Looks(h.cli.Peek()) {
 		t.takeClient(h)
 		return true
