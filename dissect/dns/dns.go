@@ -33,14 +33,8 @@ type Tracker struct {
 	// answered remembers the last maxPending answers, to tell a copy
 	// of one (the same packet captured twice, or sent again) from an
 	// answer whose query was not captured.
-	answered map[key]answer
+	answered map[key]*record.DNS
 	answers  []sent
-}
-
-// answer is the question an answer answered, and which one it was.
-type answer struct {
-	question string
-	r        *record.DNS
 }
 
 type sent struct {
@@ -50,7 +44,7 @@ type sent struct {
 
 // NewTracker returns a Tracker that sends its records to emit.
 func NewTracker(emit func(record.Record)) *Tracker {
-	return &Tracker{emit: emit, pending: map[key]*record.DNS{}, answered: map[key]answer{}}
+	return &Tracker{emit: emit, pending: map[key]*record.DNS{}, answered: map[key]*record.DNS{}}
 }
 
 // Datagram handles one UDP payload.
@@ -75,9 +69,9 @@ func (t *Tracker) message(b []byte, src, dst netip.AddrPort, frame int64, transp
 	k := key{dst, h.ID}
 	r, ok := t.pending[k]
 	switch {
-	case ok && question(r) == questionOf(q):
+	case ok && asks(r, q):
 		delete(t.pending, k)
-	case t.answered[k].question == questionOf(q):
+	case t.answered[k] != nil && asks(t.answered[k], q):
 		return // a copy of an answer already paired
 	default:
 		// An answer whose query was not captured, or not this one.
@@ -93,7 +87,7 @@ func (t *Tracker) message(b []byte, src, dst netip.AddrPort, frame int64, transp
 func (t *Tracker) query(id uint16, q dnsmessage.Question, src, dst netip.AddrPort, frame int64, transport string) {
 	k := key{src, id}
 	if old, ok := t.pending[k]; ok {
-		if question(old) == questionOf(q) {
+		if asks(old, q) {
 			return // the query sent again, or captured twice: its first sending stands
 		}
 		t.emit(old) // an id used again for another question: the first went unanswered
@@ -113,11 +107,11 @@ func (t *Tracker) query(id uint16, q dnsmessage.Question, src, dst netip.AddrPor
 // remember notes that r got its answer, forgetting the oldest of those
 // past maxPending.
 func (t *Tracker) remember(k key, r *record.DNS) {
-	t.answered[k] = answer{question(r), r}
+	t.answered[k] = r
 	t.answers = append(t.answers, sent{k, r})
 	if len(t.answers) > maxPending {
 		old := t.answers[0]
-		if t.answered[old.k].r == old.r {
+		if t.answered[old.k] == old.r {
 			delete(t.answered, old.k)
 		}
 		t.answers[0] = sent{}
@@ -125,10 +119,10 @@ func (t *Tracker) remember(k key, r *record.DNS) {
 	}
 }
 
-// question names what a record asked, as questionOf names a question.
-func question(r *record.DNS) string { return r.Type + " " + r.Name }
-
-func questionOf(q dnsmessage.Question) string { return typeName(q.Type) + " " + name(q.Name) }
+// asks tells whether r is the record of question q.
+func asks(r *record.DNS, q dnsmessage.Question) bool {
+	return r.Type == typeName(q.Type) && r.Name == name(q.Name)
+}
 
 // expire reports the query s unanswered, unless it is stale.
 func (t *Tracker) expire(s sent) {
