@@ -371,4 +371,7 @@ func TestProgressOfEveryCommandThatReads(t *testing.T) {
 			t.Errorf("%v --progress never: exit %d, stderr %q, want nothing", cmd, code, stderr)
 		}
 	}
+	if _, _, stderr := runCmd("read", forgery, "--progress", "always", "--lang", "fr"); !strings.Contains(stderr, "0/0 Mio") {
+		t.Errorf("the bar in French: %q", stderr)
+	}
 }

@@ -45,7 +45,7 @@ func newExtractCmd(a *app) *cobra.Command {
 				fmt.Fprintln(a.stderr, "mailwire extract:", err)
 				return exitUsage
 			}
-			stop := startProgress(files, &opt, progress, a.stderr)
+			stop := startProgress(a.tr, files, &opt, progress, a.stderr)
 			code := extractFiles(files, out, opt, an.lim.lim.MaxAttachment, a)
 			stop()
 			if !ok {

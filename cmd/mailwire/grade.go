@@ -95,7 +95,7 @@ func gradeClass(args []string, opt grade.Options, lang, out, progress string, a 
 	for _, s := range students {
 		files = append(files, s.Files...)
 	}
-	stop := startProgress(files, &opt.Pipeline, progress, a.stderr)
+	stop := startProgress(a.tr, files, &opt.Pipeline, progress, a.stderr)
 	class := grade.Grade(students, opt)
 	stop()
 	if err := class.WriteDir(out, lang); err != nil {

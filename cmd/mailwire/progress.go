@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/mailwire/mailwire/report/i18n"
 	"github.com/mailwire/mailwire/report/pipeline"
 )
 
@@ -25,7 +27,7 @@ const progressMin = 16 << 20
 // startProgress draws a progress bar on stderr while files are read, when
 // asked or when stderr is a terminal and the input is large. It returns
 // the function that stops it.
-func startProgress(files []string, opt *pipeline.Options, mode string, stderr io.Writer) func() {
+func startProgress(tr i18n.Tr, files []string, opt *pipeline.Options, mode string, stderr io.Writer) func() {
 	total := int64(0)
 	for _, f := range files {
 		if st, err := os.Stat(f); err == nil {
@@ -44,21 +46,21 @@ func startProgress(files []string, opt *pipeline.Options, mode string, stderr io
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
 		start := time.Now()
-		drawProgress(stderr, 0, total, 0)
+		drawProgress(tr, stderr, 0, total, 0)
 		for {
 			select {
 			case <-done:
 				fmt.Fprint(stderr, "\r\033[K")
 				return
 			case <-tick.C:
-				drawProgress(stderr, opt.BytesRead.Load(), total, time.Since(start))
+				drawProgress(tr, stderr, opt.BytesRead.Load(), total, time.Since(start))
 			}
 		}
 	}()
 	return func() { close(done); <-stopped }
 }
 
-func drawProgress(w io.Writer, read, total int64, elapsed time.Duration) {
+func drawProgress(tr i18n.Tr, w io.Writer, read, total int64, elapsed time.Duration) {
 	const width = 30
 	frac := min(float64(read)/float64(total), 1)
 	bar := make([]byte, width)
@@ -69,5 +71,6 @@ func drawProgress(w io.Writer, read, total int64, elapsed time.Duration) {
 		}
 	}
 	rate := float64(read) / (1 << 20) / max(elapsed.Seconds(), 0.001)
-	fmt.Fprintf(w, "\r[%s] %3.0f%%  %d/%d MiB  %.0f MiB/s", bar, frac*100, read>>20, total>>20, rate)
+	fmt.Fprint(w, "\r"+tr.T("cli.progress", "bar", string(bar), "percent", fmt.Sprintf("%3.0f", frac*100),
+		"read", strconv.FormatInt(read>>20, 10), "total", strconv.FormatInt(total>>20, 10), "rate", fmt.Sprintf("%.0f", rate)))
 }

@@ -89,7 +89,7 @@ func newReadCmd(a *app) *cobra.Command {
 				return exitUsage
 			}
 			opt.Reveal = out.reveal
-			stop := startProgress(files, &opt, out.progress, a.stderr)
+			stop := startProgress(a.tr, files, &opt, out.progress, a.stderr)
 			if out.format == "json" {
 				defer stop()
 				return a.streamJSON(files, opt, &out, ok)

@@ -456,6 +456,7 @@ var en = map[string]string{
 	"cli.live.filter":               "the capture filter {filter} is not valid ({error}): use tcpdump's syntax, e.g. \"tcp port 25 or udp port 53\"",
 	"cli.live.open":                 "cannot capture on {iface} ({error})",
 	"cli.live.needs-root":           "capturing needs root, or these capabilities on mailwire:\n  {setcap}",
+	"cli.progress":                  "[{bar}] {percent}%  {read}/{total} MiB  {rate} MiB/s",
 	"cli.live.capturing":            "capturing on {iface} (filter {filter}, source {source}); Ctrl-C to stop",
 	"cli.live.one-share":            "capture on one socket with --shares 1",
 	"cli.live.capturing-shares":     "capturing on {iface} (filter {filter}, source {source}, {shares} sockets, each analysed on its own core); Ctrl-C to stop",

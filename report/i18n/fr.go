@@ -456,6 +456,7 @@ var fr = map[string]string{
 	"cli.live.filter":               "le filtre de capture {filter} n'est pas valide ({error}) : utilisez la syntaxe de tcpdump, par exemple « tcp port 25 or udp port 53 »",
 	"cli.live.open":                 "impossible de capturer sur {iface} ({error})",
 	"cli.live.needs-root":           "la capture demande les droits root, ou ces capacités sur mailwire :\n  {setcap}",
+	"cli.progress":                  "[{bar}] {percent} %  {read}/{total} Mio  {rate} Mio/s",
 	"cli.live.capturing":            "capture sur {iface} (filtre {filter}, source {source}) ; Ctrl-C pour arrêter",
 	"cli.live.one-share":            "capturez sur une seule socket avec --shares 1",
 	"cli.live.capturing-shares":     "capture sur {iface} (filtre {filter}, source {source}, {shares} sockets, chacune analysée sur son propre cœur) ; Ctrl-C pour arrêter",
